@@ -1,0 +1,11 @@
+//! Headroom's engine: reads architecture specs and answers whether they will hold.
+//!
+//! One model type ([`spec::Spec`]) flows through every stage; each stage is a pure
+//! function where it can be, and I/O stays at the edges (the CLI in `main.rs`, the
+//! desktop shell in `src-tauri/`).
+
+pub mod bindings;
+pub mod fsutil;
+pub mod graph;
+pub mod spec;
+pub mod view;

@@ -1,0 +1,173 @@
+//! The `headroom` command line: the same engine as the desktop app, for terminals and CI.
+//!
+//! Exit codes: 0 all good; 1 a spec is invalid (or a check failed); 2 a usage or I/O error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use headroom::fsutil::write_atomic;
+use headroom::spec::{self, export};
+
+#[derive(Parser)]
+#[command(
+    name = "headroom",
+    version,
+    about = "Plan software architecture for scale, from a YAML spec."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check specs: syntax, types, ranges, references, cycles. Problems are printed as
+    /// `file:line:column: message`, the form editors and CI annotate.
+    #[command(after_help = "Example:\n  headroom validate models/*.yaml")]
+    Validate {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the spec format (for editors' YAML language servers).
+    #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
+    Schema,
+    /// Rewrite specs in canonical form (key order, layout), atomically. The comment lines
+    /// at the top of a file are kept; a file with comments further down is left alone
+    /// unless --drop-comments is given, since canonical form cannot place them.
+    #[command(
+        after_help = "Examples:\n  headroom fmt models/feed.yaml\n  headroom fmt --check models/*.yaml   # exit 1 if any would change"
+    )]
+    Fmt {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file is not in canonical form.
+        #[arg(long)]
+        check: bool,
+        /// Rewrite files even though their inner comments will be lost.
+        #[arg(long)]
+        drop_comments: bool,
+    },
+}
+
+/// The worst outcome over all files decides the exit code.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Ok = 0,
+    Invalid = 1,
+    Failed = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Validate { specs } => specs
+            .iter()
+            .map(|p| validate(p))
+            .max()
+            .unwrap_or(Outcome::Ok),
+        Command::Schema => {
+            print!("{}", spec::schema::json_schema());
+            Outcome::Ok
+        }
+        Command::Fmt {
+            specs,
+            check,
+            drop_comments,
+        } => specs
+            .iter()
+            .map(|p| fmt(p, check, drop_comments))
+            .max()
+            .unwrap_or(Outcome::Ok),
+    };
+    ExitCode::from(outcome as u8)
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, Outcome> {
+    std::fs::read(path).map_err(|e| {
+        eprintln!("headroom: cannot read {}: {e}", path.display());
+        Outcome::Failed
+    })
+}
+
+fn validate(path: &PathBuf) -> Outcome {
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let checked = spec::check(&path.display().to_string(), &bytes);
+    for d in &checked.diagnostics {
+        println!("{d}");
+    }
+    match &checked.spec {
+        Some(s) if checked.diagnostics.is_empty() => {
+            println!(
+                "{}: valid ({} components, {} dependencies, {} request classes)",
+                path.display(),
+                s.components.len(),
+                s.dependencies.len(),
+                s.workload.classes.len()
+            );
+            Outcome::Ok
+        }
+        _ => {
+            let n = checked.diagnostics.len();
+            println!(
+                "{}: invalid, {n} problem{}",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            Outcome::Invalid
+        }
+    }
+}
+
+fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let checked = spec::check(&path.display().to_string(), &bytes);
+    let Some(model) = checked.spec else {
+        for d in &checked.diagnostics {
+            println!("{d}");
+        }
+        println!(
+            "{}: not formatted: fix the problems above first",
+            path.display()
+        );
+        return Outcome::Invalid;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let formatted = export::to_yaml(&model, &export::leading_comments(&text));
+    if formatted.as_bytes() == bytes.as_slice() {
+        return Outcome::Ok;
+    }
+    if check {
+        println!(
+            "{}: not in canonical form (run `headroom fmt {}`)",
+            path.display(),
+            path.display()
+        );
+        return Outcome::Invalid;
+    }
+    let comments = export::inner_comment_count(&text);
+    if comments > 0 && !drop_comments {
+        println!(
+            "{}: left alone: it has {comments} comment{} below its header that canonical form would drop (pass --drop-comments to rewrite it anyway)",
+            path.display(),
+            if comments == 1 { "" } else { "s" }
+        );
+        return Outcome::Invalid;
+    }
+    match write_atomic(path, formatted.as_bytes()) {
+        Ok(()) => {
+            println!("{}: formatted", path.display());
+            Outcome::Ok
+        }
+        Err(e) => {
+            eprintln!("headroom: cannot write {}: {e}", path.display());
+            Outcome::Failed
+        }
+    }
+}

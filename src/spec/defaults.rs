@@ -1,0 +1,99 @@
+//! Every default of the spec, in one place. A field left out of a spec takes the value
+//! here; exports never write these back (an absent field stays absent).
+
+use super::model::{
+    CallMode, Component, Consistency, Dependency, Io, LoadBalancing, Op, ReadsFrom,
+};
+
+/// `replicas` of a component with servers.
+pub const REPLICAS: u32 = 1;
+/// `concurrency`: servers per replica.
+pub const CONCURRENCY: u32 = 1;
+/// `service_time_cv`: 1 is exponential service, the M/M/c case.
+pub const SERVICE_TIME_CV: f64 = 1.0;
+/// `load_balancing`: per-replica queues, as a round-robin balancer or a Kubernetes
+/// Service gives; conservative next to one shared queue.
+pub const LOAD_BALANCING: LoadBalancing = LoadBalancing::RoundRobin;
+/// `availability` per replica, in percent: a component that does not say is not counted
+/// against the availability target (give a figure to count it).
+pub const AVAILABILITY_PERCENT: f64 = 100.0;
+/// `io` of services and workers.
+pub const IO: Io = Io::Async;
+/// `shards` of a store.
+pub const SHARDS: u32 = 1;
+/// `hot_shard_skew`: load spreads evenly over shards.
+pub const HOT_SHARD_SKEW: f64 = 1.0;
+/// `partitions` of a queue.
+pub const PARTITIONS: u32 = 1;
+/// `zones` a component's replicas are spread over.
+pub const ZONES: u32 = 1;
+/// `replication.read_replicas`.
+pub const READ_REPLICAS: u32 = 0;
+/// `replication.reads_from`.
+pub const READS_FROM: ReadsFrom = ReadsFrom::Primary;
+/// `replication.lag_ms` of async replicas when not given.
+pub const REPLICATION_LAG_MS: f64 = 0.0;
+/// `cold_start_ms` and `cold_start_ratio` of a function.
+pub const COLD_START_MS: f64 = 0.0;
+pub const COLD_START_RATIO: f64 = 0.0;
+/// `latency_ms` of a CDN or an external dependency.
+pub const LATENCY_MS: f64 = 0.0;
+/// Costs when not given: free.
+pub const COST_USD: f64 = 0.0;
+/// `calls` per request on an edge.
+pub const CALLS: f64 = 1.0;
+pub const OP: Op = Op::Read;
+pub const MODE: CallMode = CallMode::Sync;
+pub const RETRIES: u32 = 0;
+/// `consistency` of a request class.
+pub const CONSISTENCY: Consistency = Consistency::Eventual;
+/// `targets.utilization_ceiling`.
+pub const UTILIZATION_CEILING: f64 = 0.8;
+
+impl Component {
+    pub fn replicas_or_default(&self) -> u32 {
+        self.replicas.unwrap_or(REPLICAS)
+    }
+    pub fn concurrency_or_default(&self) -> u32 {
+        self.concurrency.unwrap_or(CONCURRENCY)
+    }
+    pub fn service_time_cv_or_default(&self) -> f64 {
+        self.service_time_cv.unwrap_or(SERVICE_TIME_CV)
+    }
+    pub fn availability_or_default(&self) -> f64 {
+        self.availability.unwrap_or(AVAILABILITY_PERCENT)
+    }
+    pub fn io_or_default(&self) -> Io {
+        self.io.unwrap_or(IO)
+    }
+    pub fn load_balancing_or_default(&self) -> LoadBalancing {
+        self.load_balancing.unwrap_or(LOAD_BALANCING)
+    }
+    pub fn shards_or_default(&self) -> u32 {
+        self.shards.unwrap_or(SHARDS)
+    }
+    pub fn zones_or_default(&self) -> u32 {
+        self.zones.unwrap_or(ZONES)
+    }
+}
+
+impl Dependency {
+    pub fn calls_or_default(&self) -> f64 {
+        self.calls.unwrap_or(CALLS)
+    }
+    pub fn op_or_default(&self) -> Op {
+        self.op.unwrap_or(OP)
+    }
+    pub fn mode_or_default(&self) -> CallMode {
+        self.mode.unwrap_or(MODE)
+    }
+    pub fn retries_or_default(&self) -> u32 {
+        self.retries.unwrap_or(RETRIES)
+    }
+    /// Whether the edge applies to request class `class`.
+    pub fn applies_to(&self, class: &str) -> bool {
+        self.classes
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|c| c == class))
+    }
+}

@@ -1,0 +1,64 @@
+//! A spec back to YAML, in the one canonical form: key order as in the model, only the
+//! fields the user set, byte-identical however often it is exported.
+
+use super::model::Spec;
+use super::yaml;
+
+/// The editor hint that makes a YAML language server complete and check a spec against
+/// the JSON Schema next to it (`headroom schema > headroom.schema.json`).
+pub const SCHEMA_COMMENT_PREFIX: &str = "# yaml-language-server: $schema=";
+
+/// The canonical YAML text of `spec`, after the given comment lines (each starting with `#`).
+pub fn to_yaml(spec: &Spec, header_comments: &[&str]) -> String {
+    // Serializing plain data with string keys cannot fail; an empty document would be
+    // caught by the round-trip tests.
+    yaml::to_canonical_yaml(spec, header_comments).unwrap_or_default()
+}
+
+/// The comment lines at the very top of a file (kept by `headroom fmt`), e.g. the schema hint.
+pub fn leading_comments(text: &str) -> Vec<&str> {
+    text.lines()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .collect()
+}
+
+/// How many comments stand in `text` after its leading block: what canonical form drops.
+pub fn inner_comment_count(text: &str) -> usize {
+    let header = leading_comments(text).len();
+    text.lines()
+        .skip(header)
+        .filter(|line| has_comment(line))
+        .count()
+}
+
+/// Whether a line holds a YAML comment: a `#` at the start or after a space, outside quotes.
+fn has_comment(line: &str) -> bool {
+    let (mut single, mut double, mut prev) = (false, false, ' ');
+    for c in line.chars() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single && prev != '\\' => double = !double,
+            '#' if !single && !double && (prev == ' ' || prev == '\t') => return true,
+            _ => {}
+        }
+        prev = c;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_counted_outside_quotes_only() {
+        assert!(has_comment("a: 1  # why"));
+        assert!(has_comment("# whole line"));
+        assert!(!has_comment("a: \"x # y\""));
+        assert!(!has_comment("a: b#c"));
+        assert_eq!(
+            inner_comment_count("# header\n# more\nversion: 1 # v\nname: x\n"),
+            1
+        );
+    }
+}

@@ -1,0 +1,408 @@
+//! From the bytes of a file to a typed, validated [`Spec`], or every problem in it.
+//!
+//! The document is deserialized section by section and item by item, so that one bad
+//! component does not hide the problems of the next; the semantic checks then run on
+//! whatever did deserialize.
+
+use std::rc::Rc;
+
+use serde::de::Error as _;
+
+use super::diagnostic::{sentence, Diagnostic, Issue, ItemLabels, Section};
+use super::model::{Component, Dependency, Practices, RequestClass, Spec, Targets, Workload};
+use super::path::{Path, Seg};
+use super::validate::{validate_with, Unparsed};
+use super::yaml::{self, DeError, Mark, Node, Value};
+
+/// Larger files are refused before parsing: a 5,000-component spec is about 1 MiB.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The top-level fields of a spec, in canonical order.
+pub const TOP_LEVEL_FIELDS: &[&str] = &[
+    "version",
+    "name",
+    "description",
+    "targets",
+    "practices",
+    "workload",
+    "components",
+    "dependencies",
+];
+const WORKLOAD_FIELDS: &[&str] = &["daily_profile", "classes"];
+
+/// The outcome of reading a spec: the typed spec if every part of it deserialized (it
+/// may still have semantic problems), and every problem found, in file order.
+#[derive(Debug)]
+pub struct Checked {
+    pub spec: Option<Spec>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The positioned YAML tree, when the text parsed.
+    pub source: Option<Rc<Node>>,
+}
+
+impl Checked {
+    pub fn is_valid(&self) -> bool {
+        self.spec.is_some() && self.diagnostics.is_empty()
+    }
+
+    /// The spec if it is valid, or every problem in it.
+    pub fn into_result(self) -> Result<Spec, Vec<Diagnostic>> {
+        match self.spec {
+            Some(spec) if self.diagnostics.is_empty() => Ok(spec),
+            _ => Err(self.diagnostics),
+        }
+    }
+}
+
+/// Reads and validates a spec. `file` is the name used in messages.
+pub fn check(file: &str, bytes: &[u8]) -> Checked {
+    let whole_file = |mark: Mark, message: String| Diagnostic {
+        file: file.to_string(),
+        line: mark.line,
+        column: mark.column,
+        path: String::new(),
+        message,
+    };
+    let fail = |d: Diagnostic| Checked {
+        spec: None,
+        diagnostics: vec![d],
+        source: None,
+    };
+
+    if bytes.len() > MAX_FILE_BYTES {
+        return fail(whole_file(
+            Mark { line: 1, column: 1 },
+            format!(
+                "the file is {} bytes; a spec may be at most {MAX_FILE_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+            let column = 1 + good.iter().rev().take_while(|b| **b != b'\n').count();
+            let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+            return fail(whole_file(
+                Mark { line, column },
+                format!("the file is not valid UTF-8 (byte 0x{bad:02x}); save it as UTF-8"),
+            ));
+        }
+    };
+    let root = match yaml::parse(text) {
+        Ok(root) => root,
+        Err(e) => return fail(whole_file(e.mark, e.message)),
+    };
+
+    let mut reader = Reader {
+        file,
+        root: &root,
+        diagnostics: Vec::new(),
+        unparsed: Unparsed::default(),
+        index_maps: Default::default(),
+    };
+    let spec = reader.spec();
+    let mut diagnostics = reader.diagnostics;
+    if let Some(spec) = &spec {
+        for issue in validate_with(spec, &reader.unparsed) {
+            let path = reader.index_maps.to_file(&issue.path);
+            diagnostics.push(locate(file, &root, &Issue { path, ..issue }));
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    let complete = reader.index_maps.complete;
+    Checked {
+        spec: spec.filter(|_| complete),
+        diagnostics,
+        source: Some(root),
+    }
+}
+
+/// Reads and validates a file from disk.
+pub fn check_file(path: &std::path::Path) -> Result<Checked, std::io::Error> {
+    let bytes = std::fs::read(path)?;
+    Ok(check(&path.display().to_string(), &bytes))
+}
+
+/// An issue found on a spec, placed in the file it came from.
+pub fn locate(file: &str, root: &Node, issue: &Issue) -> Diagnostic {
+    let mark = root.locate(&issue.path.0);
+    Diagnostic {
+        file: file.to_string(),
+        line: mark.line,
+        column: mark.column,
+        path: issue.path.to_string(),
+        message: sentence(&issue.path, &issue.message, root),
+    }
+}
+
+/// Where each deserialized item stood in the file, for items after a skipped one.
+#[derive(Default)]
+struct IndexMaps {
+    components: Vec<usize>,
+    dependencies: Vec<usize>,
+    classes: Vec<usize>,
+    /// No item was skipped and every section deserialized.
+    complete: bool,
+}
+
+impl IndexMaps {
+    fn to_file(&self, path: &Path) -> Path {
+        let mut segs = path.0.clone();
+        let (map, at) = match segs.as_slice() {
+            [Seg::Key(k), Seg::Index(_), ..] if k == "components" => (&self.components, 1),
+            [Seg::Key(k), Seg::Index(_), ..] if k == "dependencies" => (&self.dependencies, 1),
+            [Seg::Key(w), Seg::Key(c), Seg::Index(_), ..] if w == "workload" && c == "classes" => {
+                (&self.classes, 2)
+            }
+            _ => return path.clone(),
+        };
+        if let Seg::Index(i) = segs[at] {
+            if let Some(&file_index) = map.get(i) {
+                segs[at] = Seg::Index(file_index);
+            }
+        }
+        Path(segs)
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    root: &'a Node,
+    diagnostics: Vec<Diagnostic>,
+    unparsed: Unparsed,
+    index_maps: IndexMaps,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, base: &Path, node: &Node, e: DeError) {
+        let path = base.clone().join(&e.path);
+        let mark = e.mark.unwrap_or(node.mark);
+        self.diagnostics.push(Diagnostic {
+            file: self.file.to_string(),
+            line: mark.line,
+            column: mark.column,
+            path: path.to_string(),
+            message: sentence(&path, &e.message, self.root),
+        });
+    }
+
+    fn value<T: serde::de::DeserializeOwned>(&mut self, base: &Path, node: &Node) -> Option<T> {
+        match yaml::from_node(node) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(base, node, e);
+                None
+            }
+        }
+    }
+
+    fn unknown_field(
+        &mut self,
+        base: &Path,
+        key: &str,
+        mark: Mark,
+        expected: &'static [&'static str],
+    ) {
+        let e = DeError::unknown_field(key, expected);
+        self.error(
+            base,
+            self.root,
+            DeError {
+                mark: Some(mark),
+                ..e
+            },
+        );
+    }
+
+    /// Each item of a list, on its own; returns the items that deserialized and their
+    /// positions in the file.
+    fn items<T: serde::de::DeserializeOwned>(
+        &mut self,
+        base: &Path,
+        node: &Node,
+        failed_name: &mut dyn FnMut(&Node),
+    ) -> (Vec<T>, Vec<usize>) {
+        let mut out = Vec::new();
+        let mut at = Vec::new();
+        match &node.value {
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    match self.value(&base.clone().index(i), item) {
+                        Some(v) => {
+                            out.push(v);
+                            at.push(i);
+                        }
+                        None => failed_name(item),
+                    }
+                }
+            }
+            Value::Scalar { text, plain: true }
+                if text.is_empty() || text == "~" || text == "null" => {}
+            _ => {
+                let e = DeError {
+                    mark: Some(node.mark),
+                    path: Path::default(),
+                    message: "must be a list".into(),
+                };
+                self.error(base, node, e);
+            }
+        }
+        (out, at)
+    }
+
+    fn spec(&mut self) -> Option<Spec> {
+        let root = self.root;
+        let Value::Map(entries) = &root.value else {
+            let e = DeError {
+                mark: Some(root.mark),
+                path: Path::default(),
+                message: "a spec is a mapping of fields (version, name, components, ...)".into(),
+            };
+            self.error(&Path::root(), root, e);
+            return None;
+        };
+        let errors_before = self.diagnostics.len();
+        let (mut version, mut name, mut description) = (None, None, None);
+        let (mut targets, mut practices, mut workload) = (
+            Targets::default(),
+            Practices::default(),
+            Workload::default(),
+        );
+        let (mut components, mut dependencies): (Vec<Component>, Vec<Dependency>) =
+            (Vec::new(), Vec::new());
+        let name_of = |n: &Node| n.get("name").and_then(Node::as_text).map(str::to_string);
+
+        for entry in entries {
+            let path = Path::root().key(&entry.key);
+            let node = &*entry.value;
+            match entry.key.as_str() {
+                "version" => version = self.value(&path, node),
+                "name" => name = self.value(&path, node),
+                "description" => description = self.value::<Option<String>>(&path, node).flatten(),
+                "targets" => targets = self.value(&path, node).unwrap_or_default(),
+                "practices" => practices = self.value(&path, node).unwrap_or_default(),
+                "workload" => workload = self.workload(&path, node, &name_of),
+                "components" => {
+                    let mut failed = Vec::new();
+                    let (items, at) = self.items(&path, node, &mut |n| failed.extend(name_of(n)));
+                    self.unparsed.components.extend(failed);
+                    (components, self.index_maps.components) = (items, at);
+                }
+                "dependencies" => {
+                    let (items, at) = self.items(&path, node, &mut |_| {});
+                    (dependencies, self.index_maps.dependencies) = (items, at);
+                }
+                other => self.unknown_field(&Path::root(), other, entry.key_mark, TOP_LEVEL_FIELDS),
+            }
+        }
+        for (field, missing) in [("version", version.is_none()), ("name", name.is_none())] {
+            if missing && root.get(field).is_none() {
+                let e = DeError::missing_field(field);
+                self.error(
+                    &Path::root(),
+                    root,
+                    DeError {
+                        mark: Some(Mark { line: 1, column: 1 }),
+                        ..e
+                    },
+                );
+            }
+        }
+        self.index_maps.complete = self.diagnostics.len() == errors_before;
+        Some(Spec {
+            version: version?,
+            name: name?,
+            description,
+            targets,
+            practices,
+            workload,
+            components,
+            dependencies,
+        })
+    }
+
+    fn workload(
+        &mut self,
+        path: &Path,
+        node: &Node,
+        name_of: &dyn Fn(&Node) -> Option<String>,
+    ) -> Workload {
+        let mut workload = Workload::default();
+        match &node.value {
+            Value::Map(entries) => {
+                for entry in entries {
+                    let p = path.clone().key(&entry.key);
+                    match entry.key.as_str() {
+                        "daily_profile" => {
+                            workload.daily_profile =
+                                self.value::<Option<Vec<f64>>>(&p, &entry.value).flatten()
+                        }
+                        "classes" => {
+                            let mut failed = Vec::new();
+                            let (items, at) =
+                                self.items::<RequestClass>(&p, &entry.value, &mut |n| {
+                                    failed.extend(name_of(n))
+                                });
+                            self.unparsed.classes.extend(failed);
+                            (workload.classes, self.index_maps.classes) = (items, at);
+                        }
+                        other => self.unknown_field(path, other, entry.key_mark, WORKLOAD_FIELDS),
+                    }
+                }
+            }
+            _ => {
+                let e = DeError {
+                    mark: Some(node.mark),
+                    path: Path::default(),
+                    message: "must be a mapping with `classes` and `daily_profile`".into(),
+                };
+                self.error(path, node, e);
+            }
+        }
+        workload
+    }
+}
+
+impl ItemLabels for Node {
+    fn label(&self, section: Section, index: usize) -> Option<String> {
+        let list = match section {
+            Section::Components => self.get("components"),
+            Section::Dependencies => self.get("dependencies"),
+            Section::Classes => self.get("workload").and_then(|w| w.get("classes")),
+        }?;
+        let Value::Seq(items) = &list.value else {
+            return None;
+        };
+        let item = items.get(index)?;
+        match section {
+            Section::Dependencies => {
+                let end = |k| item.get(k).and_then(Node::as_text).unwrap_or("?");
+                Some(format!("{} -> {}", end("from"), end("to")))
+            }
+            _ => item
+                .get("name")
+                .and_then(Node::as_text)
+                .map(|n| format!("{n:?}")),
+        }
+    }
+}
+
+impl ItemLabels for Spec {
+    fn label(&self, section: Section, index: usize) -> Option<String> {
+        match section {
+            Section::Components => self.components.get(index).map(|c| format!("{:?}", c.name)),
+            Section::Classes => self
+                .workload
+                .classes
+                .get(index)
+                .map(|c| format!("{:?}", c.name)),
+            Section::Dependencies => self
+                .dependencies
+                .get(index)
+                .map(|d| format!("{} -> {}", d.from, d.to)),
+        }
+    }
+}

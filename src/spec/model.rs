@@ -1,0 +1,462 @@
+//! The architecture spec, version 1: the typed model that every stage shares.
+//!
+//! Field order here is the canonical key order of exported YAML. Optional fields are
+//! `Option`s so that an export writes back exactly what the user wrote; the value used
+//! when a field is absent lives in [`super::defaults`], and nowhere else.
+//!
+//! A component is one flat struct whatever its kind: the kind says which fields apply
+//! (see `validate::KIND_FIELDS`), and a field that does not apply is an error that
+//! names the kind, rather than an "unknown field" that hides why.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A whole architecture spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Spec {
+    /// Spec format version; this Headroom reads version 1.
+    pub version: u32,
+    /// The system's name, a DNS-1123 label (it names the scaffold project).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Targets::is_empty")]
+    pub targets: Targets,
+    #[serde(default, skip_serializing_if = "Practices::is_empty")]
+    pub practices: Practices,
+    #[serde(default)]
+    pub workload: Workload,
+    #[serde(default)]
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// The non-functional requirements the system is held to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Targets {
+    /// Peak requests per second the system must carry (the sum over classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput_rps: Option<f64>,
+    /// End-to-end p99 latency for every class that does not set its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+    /// Availability per request class over its sync path, in percent (e.g. 99.95).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<f64>,
+    /// Plan so that no component runs hotter than this utilisation at peak, in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilization_ceiling: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_budget_usd: Option<f64>,
+}
+
+impl Targets {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// What the team does: feeds the readiness checklist and the scaffold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Practices {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<Rollout>,
+    /// Share of traffic a canary takes, in percent; only with `rollout: canary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_percent: Option<f64>,
+    /// The metrics stack, e.g. `prometheus`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<String>,
+    /// The tracing stack, e.g. `opentelemetry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_testing: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chaos_testing: Option<bool>,
+}
+
+impl Practices {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum Rollout {
+    Rolling,
+    BlueGreen,
+    Canary,
+}
+
+/// The traffic: request classes at peak, and how the day varies around the peak.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Workload {
+    /// 24 multipliers of peak, hour 0 to 23, each in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_profile: Option<Vec<f64>>,
+    #[serde(default)]
+    pub classes: Vec<RequestClass>,
+}
+
+/// A kind of request, with its own rate, entry point, latency target and consistency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct RequestClass {
+    pub name: String,
+    /// Arrival rate at peak.
+    pub rate_rps: f64,
+    /// The component the request enters at.
+    pub entry: String,
+    /// Overrides `targets.p99_ms` for this class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistency: Option<Consistency>,
+}
+
+/// The consistency a request class needs from the stores it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum Consistency {
+    Strong,
+    ReadYourWrites,
+    Eventual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum ComponentKind {
+    Service,
+    Worker,
+    /// Serverless: scales per request up to `max_concurrency`; cold starts add latency.
+    Function,
+    LoadBalancer,
+    /// A pure delay with a hit ratio: only misses go on downstream.
+    Cdn,
+    Cache,
+    Database,
+    Queue,
+    /// A dependency outside the system: a delay with an availability.
+    External,
+}
+
+impl ComponentKind {
+    pub const ALL: [ComponentKind; 9] = [
+        ComponentKind::Service,
+        ComponentKind::Worker,
+        ComponentKind::Function,
+        ComponentKind::LoadBalancer,
+        ComponentKind::Cdn,
+        ComponentKind::Cache,
+        ComponentKind::Database,
+        ComponentKind::Queue,
+        ComponentKind::External,
+    ];
+
+    /// The spelling used in specs and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentKind::Service => "service",
+            ComponentKind::Worker => "worker",
+            ComponentKind::Function => "function",
+            ComponentKind::LoadBalancer => "load_balancer",
+            ComponentKind::Cdn => "cdn",
+            ComponentKind::Cache => "cache",
+            ComponentKind::Database => "database",
+            ComponentKind::Queue => "queue",
+            ComponentKind::External => "external",
+        }
+    }
+
+    /// Kinds modelled as a pool of servers with a queue (replicas x concurrency).
+    pub fn has_servers(self) -> bool {
+        matches!(
+            self,
+            ComponentKind::Service
+                | ComponentKind::Worker
+                | ComponentKind::LoadBalancer
+                | ComponentKind::Cache
+                | ComponentKind::Database
+        )
+    }
+}
+
+impl std::fmt::Display for ComponentKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One node of the architecture. Which fields apply depends on `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Component {
+    /// A DNS-1123 label: it becomes file, container and Kubernetes names.
+    pub name: String,
+    pub kind: ComponentKind,
+    /// The product behind a cache, database, queue or load balancer (redis, postgres, kafka, nginx...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Fraction of requests a cache or CDN answers itself, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_ratio: Option<f64>,
+    /// Fixed delay of a CDN or an external dependency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// Replicas (for a database: primaries per shard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Servers (workers, threads, connections) per replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Mean own time per request, excluding downstream calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_ms: Option<f64>,
+    /// Coefficient of variation of the service time: 1 exponential, 0 deterministic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_cv: Option<f64>,
+    /// How replicas share load: per-replica queues or one shared queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancing: Option<LoadBalancing>,
+    /// Availability of one replica, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<Replication>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
+    /// Load on the hottest shard as a multiple of the mean shard load, in [1, shards].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_shard_skew: Option<f64>,
+    /// Partitions of a queue: the most consumers that can drain it in parallel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<u32>,
+    /// Serverless: the most instances running at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start_ms: Option<f64>,
+    /// Fraction of invocations that pay a cold start, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start_ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_replica_hour: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_million_requests_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscale: Option<Autoscale>,
+    /// Replicas are spread over this many availability zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<u32>,
+    /// Whether a request holds a server while it waits on its downstream calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<Io>,
+    /// Scaffold hint: the language of the generated skeleton.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<Runtime>,
+    /// Scaffold hint: the port the component listens on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Scaffold hint: a container image to use instead of a generated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+impl Component {
+    /// A component of `kind` with every optional field unset.
+    pub fn new(name: impl Into<String>, kind: ComponentKind) -> Self {
+        Component {
+            name: name.into(),
+            kind,
+            engine: None,
+            hit_ratio: None,
+            latency_ms: None,
+            replicas: None,
+            concurrency: None,
+            service_time_ms: None,
+            service_time_cv: None,
+            load_balancing: None,
+            availability: None,
+            replication: None,
+            shards: None,
+            hot_shard_skew: None,
+            partitions: None,
+            max_concurrency: None,
+            cold_start_ms: None,
+            cold_start_ratio: None,
+            cost_per_replica_hour: None,
+            cost_per_million_requests_usd: None,
+            autoscale: None,
+            zones: None,
+            io: None,
+            runtime: None,
+            port: None,
+            image: None,
+        }
+    }
+}
+
+/// How a component's replicas share its load (see `defaults::LOAD_BALANCING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum LoadBalancing {
+    /// Each replica has its own queue and gets an equal share: replicas x M/G/concurrency.
+    RoundRobin,
+    /// One shared queue, the next free server takes the next request: M/G/(replicas x concurrency).
+    LeastConnections,
+}
+
+/// With `blocking` I/O a request holds one of the component's servers while it waits on
+/// its downstream calls (thread-per-request), so a slow dependency can exhaust the
+/// caller's pool; with `async` I/O it holds a server only for its own service time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum Io {
+    Async,
+    Blocking,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum Runtime {
+    Rust,
+    Node,
+}
+
+/// How a store copies its writes, and where it serves reads from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Replication {
+    pub mode: ReplicationMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads_from: Option<ReadsFrom>,
+    /// Typical replication lag of async replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_ms: Option<f64>,
+}
+
+/// `async`: the primary acknowledges before replicas have the write (PA/EL);
+/// `sync`: every replica acknowledges first (PC/EC); `quorum`: a majority of the
+/// primary and its replicas acknowledges (PC/EC, tolerating a minority lost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum ReplicationMode {
+    Async,
+    Sync,
+    Quorum,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum ReadsFrom {
+    Primary,
+    Replicas,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+
+pub struct Autoscale {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// A call from one component to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Dependency {
+    pub from: String,
+    pub to: String,
+    /// Calls per request; a fraction is an average (0.3 = three requests in ten call).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<Op>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<CallMode>,
+    /// Calls of one component that share a group name run in parallel: the slowest counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel: Option<String>,
+    /// The request classes this call is made for; all classes when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<f64>,
+    /// Retries after a failure or a timeout (so up to 1 + retries attempts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+}
+
+impl Dependency {
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Dependency {
+            from: from.into(),
+            to: to.into(),
+            calls: None,
+            op: None,
+            mode: None,
+            parallel: None,
+            classes: None,
+            timeout_ms: None,
+            retries: None,
+            lock: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum Op {
+    Read,
+    Write,
+}
+
+/// `sync`: the caller waits for the answer, and it is part of the request's latency and
+/// availability. `async`: the call is handed to a queue and the caller goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+
+pub enum CallMode {
+    Sync,
+    Async,
+}
+
+/// A distributed lock (Redlock-style) taken for the call, on one of `keys` keys, held
+/// `hold_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+
+pub struct Lock {
+    #[ts(type = "number")]
+    pub keys: u64,
+    pub hold_ms: f64,
+}

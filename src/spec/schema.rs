@@ -1,0 +1,15 @@
+//! The spec's JSON Schema, for editors (`headroom schema`, models/headroom.schema.json).
+
+use super::model::Spec;
+
+/// The JSON Schema of spec version 1, pretty-printed, ending in a newline.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(Spec);
+    schema.insert(
+        "title".into(),
+        "Headroom architecture spec, version 1".into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

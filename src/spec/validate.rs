@@ -1,0 +1,600 @@
+//! Semantic validation: everything a well-typed spec can still get wrong. Every check
+//! reports an [`Issue`] at the path of the field it is about, and all of them run, so a
+//! user sees every problem in one pass.
+
+use std::collections::{HashMap, HashSet};
+
+use super::defaults;
+use super::diagnostic::{closest, Issue};
+use super::model::{CallMode, Component, ComponentKind, ReadsFrom, Spec};
+use super::path::Path;
+use crate::graph::SystemGraph;
+
+/// The spec format version this Headroom reads.
+pub const SPEC_VERSION: u32 = 1;
+
+/// Upper bounds that keep every later computation finite and meaningful.
+const MAX_COUNT: u32 = 100_000;
+const MAX_CALLS: f64 = 1_000.0;
+const MAX_RETRIES: u32 = 10;
+
+/// The fields each kind of component may set (besides `name` and `kind`).
+pub fn kind_fields(kind: ComponentKind) -> &'static [&'static str] {
+    use ComponentKind::*;
+    match kind {
+        Service | Worker => &[
+            "replicas",
+            "concurrency",
+            "service_time_ms",
+            "service_time_cv",
+            "load_balancing",
+            "availability",
+            "cost_per_replica_hour",
+            "autoscale",
+            "zones",
+            "io",
+            "runtime",
+            "port",
+            "image",
+        ],
+        LoadBalancer => &[
+            "engine",
+            "replicas",
+            "concurrency",
+            "service_time_ms",
+            "service_time_cv",
+            "load_balancing",
+            "availability",
+            "cost_per_replica_hour",
+            "autoscale",
+            "zones",
+            "port",
+            "image",
+        ],
+        Cache => &[
+            "engine",
+            "hit_ratio",
+            "replicas",
+            "concurrency",
+            "service_time_ms",
+            "service_time_cv",
+            "load_balancing",
+            "availability",
+            "replication",
+            "shards",
+            "hot_shard_skew",
+            "cost_per_replica_hour",
+            "zones",
+            "port",
+            "image",
+        ],
+        Database => &[
+            "engine",
+            "replicas",
+            "concurrency",
+            "service_time_ms",
+            "service_time_cv",
+            "load_balancing",
+            "availability",
+            "replication",
+            "shards",
+            "hot_shard_skew",
+            "cost_per_replica_hour",
+            "zones",
+            "port",
+            "image",
+        ],
+        Function => &[
+            "service_time_ms",
+            "service_time_cv",
+            "max_concurrency",
+            "cold_start_ms",
+            "cold_start_ratio",
+            "availability",
+            "cost_per_million_requests_usd",
+            "runtime",
+            "image",
+        ],
+        Cdn => &[
+            "hit_ratio",
+            "latency_ms",
+            "availability",
+            "cost_per_million_requests_usd",
+        ],
+        Queue => &[
+            "engine",
+            "partitions",
+            "replicas",
+            "availability",
+            "cost_per_replica_hour",
+            "zones",
+            "port",
+            "image",
+        ],
+        External => &[
+            "latency_ms",
+            "availability",
+            "cost_per_million_requests_usd",
+        ],
+    }
+}
+
+/// The fields a kind cannot do without.
+pub fn required_fields(kind: ComponentKind) -> &'static [&'static str] {
+    use ComponentKind::*;
+    match kind {
+        Service | Worker | LoadBalancer | Database | Function => &["service_time_ms"],
+        Cache => &["hit_ratio", "service_time_ms"],
+        Cdn => &["hit_ratio"],
+        External => &["latency_ms"],
+        Queue => &[],
+    }
+}
+
+/// Names of items that exist in the file but did not deserialize: references to them
+/// are not reported as dangling, since the user's real problem is the item itself.
+#[derive(Debug, Default)]
+pub struct Unparsed {
+    pub components: HashSet<String>,
+    pub classes: HashSet<String>,
+}
+
+pub fn validate(spec: &Spec) -> Vec<Issue> {
+    validate_with(spec, &Unparsed::default())
+}
+
+pub fn validate_with(spec: &Spec, unparsed: &Unparsed) -> Vec<Issue> {
+    let mut c = Checker { issues: Vec::new() };
+    c.document(spec);
+    let components = c.components(spec);
+    let classes = c.classes(spec, &components, unparsed);
+    c.dependencies(spec, &components, &classes, unparsed);
+    c.graph(spec);
+    c.issues
+}
+
+struct Checker {
+    issues: Vec<Issue>,
+}
+
+/// A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a
+/// letter or digit, at most 63 characters.
+pub fn is_dns_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+}
+
+/// "must name a component, got "paymentz" (did you mean "payments"?)".
+fn unknown_name<'n>(what: &str, got: &str, known: impl Iterator<Item = &'n &'n str>) -> String {
+    let known: Vec<&str> = known.copied().collect();
+    match closest(got, &known) {
+        Some(near) => format!("must name {what}, got {got:?} (did you mean {near:?}?)"),
+        None => format!("must name {what}, got {got:?}"),
+    }
+}
+
+impl Checker {
+    fn report(&mut self, path: Path, message: impl Into<String>) {
+        self.issues.push(Issue::new(path, message));
+    }
+
+    fn at_least(&mut self, path: Path, v: f64, min: f64) {
+        if v < min {
+            self.report(path, format!("must be >= {min}, got {v}"));
+        }
+    }
+
+    fn positive(&mut self, path: Path, v: f64) {
+        if v <= 0.0 {
+            self.report(path, format!("must be > 0, got {v}"));
+        }
+    }
+
+    fn within(&mut self, path: Path, v: f64, lo: f64, hi: f64) {
+        if !(lo..=hi).contains(&v) {
+            self.report(path, format!("must be in [{lo}, {hi}], got {v}"));
+        }
+    }
+
+    fn percent(&mut self, path: Path, v: f64) {
+        if !(v > 0.0 && v <= 100.0) {
+            self.report(path, format!("must be a percentage in (0, 100], got {v}"));
+        }
+    }
+
+    fn count(&mut self, path: Path, v: u32, min: u32) {
+        if v < min || v > MAX_COUNT {
+            self.report(path, format!("must be in [{min}, {MAX_COUNT}], got {v}"));
+        }
+    }
+
+    fn label(&mut self, path: Path, what: &str, name: &str) {
+        if !is_dns_label(name) {
+            self.report(
+                path,
+                format!(
+                    "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending \
+                     with a letter or digit, at most 63 characters: it names {what}), got {name:?}"
+                ),
+            );
+        }
+    }
+
+    fn not_blank(&mut self, path: Path, value: &Option<String>) {
+        if value.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            self.report(path, "must not be empty");
+        }
+    }
+
+    fn document(&mut self, spec: &Spec) {
+        if spec.version != SPEC_VERSION {
+            self.report(
+                Path::root().key("version"),
+                format!("must be {SPEC_VERSION}, got {} (this Headroom reads spec version {SPEC_VERSION})", spec.version),
+            );
+        }
+        self.label(Path::root().key("name"), "the scaffold project", &spec.name);
+
+        let t = &spec.targets;
+        let p = || Path::root().key("targets");
+        if let Some(v) = t.throughput_rps {
+            self.at_least(p().key("throughput_rps"), v, 0.0);
+        }
+        if let Some(v) = t.p99_ms {
+            self.positive(p().key("p99_ms"), v);
+        }
+        if let Some(v) = t.availability {
+            self.percent(p().key("availability"), v);
+        }
+        if let Some(v) = t.utilization_ceiling {
+            if !(v > 0.0 && v <= 1.0) {
+                self.report(
+                    p().key("utilization_ceiling"),
+                    format!("must be in (0, 1], got {v}"),
+                );
+            }
+        }
+        if let Some(v) = t.monthly_budget_usd {
+            self.at_least(p().key("monthly_budget_usd"), v, 0.0);
+        }
+
+        let pr = &spec.practices;
+        if let Some(v) = pr.canary_percent {
+            self.percent(Path::root().key("practices").key("canary_percent"), v);
+            if pr.rollout != Some(super::model::Rollout::Canary) {
+                self.report(
+                    Path::root().key("practices").key("canary_percent"),
+                    "applies only with `rollout: canary`",
+                );
+            }
+        }
+        self.not_blank(
+            Path::root().key("practices").key("monitoring"),
+            &pr.monitoring,
+        );
+        self.not_blank(Path::root().key("practices").key("tracing"), &pr.tracing);
+
+        if let Some(profile) = &spec.workload.daily_profile {
+            let path = Path::root().key("workload").key("daily_profile");
+            if profile.len() != 24 {
+                self.report(
+                    path.clone(),
+                    format!("must have 24 values (hours 0 to 23), got {}", profile.len()),
+                );
+            }
+            for (i, v) in profile.iter().enumerate() {
+                self.within(path.clone().index(i), *v, 0.0, 1.0);
+            }
+        }
+    }
+
+    /// Checks each component; returns the index of each distinct name.
+    fn components<'s>(&mut self, spec: &'s Spec) -> HashMap<&'s str, usize> {
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for (i, comp) in spec.components.iter().enumerate() {
+            let path = Path::root().key("components").index(i);
+            self.label(
+                path.clone().key("name"),
+                "files, containers and Kubernetes objects",
+                &comp.name,
+            );
+            if let Some(first) = names.get(comp.name.as_str()) {
+                self.report(
+                    path.clone().key("name"),
+                    format!("{:?} is already the name of components[{first}]", comp.name),
+                );
+            } else {
+                names.insert(comp.name.as_str(), i);
+            }
+            self.component(path, comp);
+        }
+        names
+    }
+
+    fn component(&mut self, path: Path, comp: &Component) {
+        let kind = comp.kind;
+        let allowed = kind_fields(kind);
+        // The serialized form lists exactly the fields the user set.
+        if let Ok(serde_json::Value::Object(set)) = serde_json::to_value(comp) {
+            for field in set.keys().filter(|f| *f != "name" && *f != "kind") {
+                if !allowed.contains(&field.as_str()) {
+                    self.report(
+                        path.clone().key(field),
+                        format!("does not apply to a {kind}"),
+                    );
+                }
+            }
+            for field in required_fields(kind) {
+                if !set.contains_key(*field) {
+                    self.report(path.clone().key(field), format!("is required for a {kind}"));
+                }
+            }
+        }
+
+        let f = |name: &str| path.clone().key(name);
+        if let Some(v) = comp.replicas {
+            self.count(f("replicas"), v, 1);
+        }
+        if let Some(v) = comp.concurrency {
+            self.count(f("concurrency"), v, 1);
+        }
+        if let Some(v) = comp.service_time_ms {
+            self.positive(f("service_time_ms"), v);
+        }
+        if let Some(v) = comp.service_time_cv {
+            self.within(f("service_time_cv"), v, 0.0, 10.0);
+        }
+        if let Some(v) = comp.availability {
+            self.percent(f("availability"), v);
+        }
+        if let Some(v) = comp.hit_ratio {
+            self.within(f("hit_ratio"), v, 0.0, 1.0);
+        }
+        if let Some(v) = comp.latency_ms {
+            self.at_least(f("latency_ms"), v, 0.0);
+        }
+        if let Some(v) = comp.shards {
+            self.count(f("shards"), v, 1);
+        }
+        if let Some(v) = comp.hot_shard_skew {
+            let shards = comp.shards.unwrap_or(defaults::SHARDS).max(1) as f64;
+            if !(1.0..=shards).contains(&v) {
+                self.report(
+                    f("hot_shard_skew"),
+                    format!("must be in [1, shards = {shards}] (the hottest shard's load over the mean), got {v}"),
+                );
+            }
+        }
+        if let Some(v) = comp.partitions {
+            self.count(f("partitions"), v, 1);
+        }
+        if let Some(v) = comp.max_concurrency {
+            self.count(f("max_concurrency"), v, 1);
+        }
+        if let Some(v) = comp.cold_start_ms {
+            self.at_least(f("cold_start_ms"), v, 0.0);
+        }
+        if let Some(v) = comp.cold_start_ratio {
+            self.within(f("cold_start_ratio"), v, 0.0, 1.0);
+        }
+        if let Some(v) = comp.cost_per_replica_hour {
+            self.at_least(f("cost_per_replica_hour"), v, 0.0);
+        }
+        if let Some(v) = comp.cost_per_million_requests_usd {
+            self.at_least(f("cost_per_million_requests_usd"), v, 0.0);
+        }
+        if let Some(v) = comp.zones {
+            self.count(f("zones"), v, 1);
+        }
+        if let Some(0) = comp.port {
+            self.report(f("port"), "must be in [1, 65535], got 0");
+        }
+        self.not_blank(f("engine"), &comp.engine);
+        self.not_blank(f("image"), &comp.image);
+        if let Some(a) = comp.autoscale {
+            self.count(f("autoscale").key("min"), a.min, 1);
+            if a.max < a.min {
+                self.report(
+                    f("autoscale").key("max"),
+                    format!("must be >= autoscale.min = {}, got {}", a.min, a.max),
+                );
+            }
+            if let Some(r) = comp.replicas {
+                if r < a.min || r > a.max {
+                    self.report(
+                        f("replicas"),
+                        format!(
+                            "must be within autoscale bounds [{}, {}], got {r}",
+                            a.min, a.max
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(rep) = &comp.replication {
+            let p = f("replication");
+            let read_replicas = rep.read_replicas.unwrap_or(defaults::READ_REPLICAS);
+            if read_replicas > MAX_COUNT {
+                self.report(
+                    p.clone().key("read_replicas"),
+                    format!("must be in [0, {MAX_COUNT}], got {read_replicas}"),
+                );
+            }
+            if rep.reads_from == Some(ReadsFrom::Replicas) && read_replicas == 0 {
+                self.report(
+                    p.clone().key("reads_from"),
+                    "is `replicas`, but there are no read_replicas",
+                );
+            }
+            if let Some(v) = rep.lag_ms {
+                self.at_least(p.key("lag_ms"), v, 0.0);
+            }
+        }
+    }
+
+    fn classes<'s>(
+        &mut self,
+        spec: &'s Spec,
+        components: &HashMap<&str, usize>,
+        unparsed: &Unparsed,
+    ) -> HashSet<&'s str> {
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for (i, class) in spec.workload.classes.iter().enumerate() {
+            let path = Path::root().key("workload").key("classes").index(i);
+            self.label(
+                path.clone().key("name"),
+                "metrics, alerts and load-test scenarios",
+                &class.name,
+            );
+            if let Some(first) = names.get(class.name.as_str()) {
+                self.report(
+                    path.clone().key("name"),
+                    format!(
+                        "{:?} is already the name of workload.classes[{first}]",
+                        class.name
+                    ),
+                );
+            } else {
+                names.insert(class.name.as_str(), i);
+            }
+            self.at_least(path.clone().key("rate_rps"), class.rate_rps, 0.0);
+            if let Some(v) = class.p99_ms {
+                self.positive(path.clone().key("p99_ms"), v);
+            }
+            if !components.contains_key(class.entry.as_str())
+                && !unparsed.components.contains(&class.entry)
+            {
+                self.report(
+                    path.key("entry"),
+                    unknown_name("a component", &class.entry, components.keys()),
+                );
+            }
+        }
+        names.into_keys().collect()
+    }
+
+    fn dependencies(
+        &mut self,
+        spec: &Spec,
+        components: &HashMap<&str, usize>,
+        classes: &HashSet<&str>,
+        unparsed: &Unparsed,
+    ) {
+        let kind_of = |name: &str| components.get(name).map(|&i| spec.components[i].kind);
+        for (i, dep) in spec.dependencies.iter().enumerate() {
+            let path = Path::root().key("dependencies").index(i);
+            for (field, name) in [("from", &dep.from), ("to", &dep.to)] {
+                if !components.contains_key(name.as_str()) && !unparsed.components.contains(name) {
+                    self.report(
+                        path.clone().key(field),
+                        unknown_name("a component", name, components.keys()),
+                    );
+                }
+            }
+            if dep.from == dep.to {
+                self.report(
+                    path.clone().key("to"),
+                    "is the caller itself: a component cannot call itself",
+                );
+            }
+            if let Some(v) = dep.calls {
+                self.within(path.clone().key("calls"), v, 0.0, MAX_CALLS);
+            }
+            if let Some(v) = dep.timeout_ms {
+                self.positive(path.clone().key("timeout_ms"), v);
+            }
+            if let Some(v) = dep.retries {
+                if v > MAX_RETRIES {
+                    self.report(
+                        path.clone().key("retries"),
+                        format!("must be at most {MAX_RETRIES}, got {v}"),
+                    );
+                }
+            }
+            if let Some(group) = &dep.parallel {
+                if group.trim().is_empty() {
+                    self.report(path.clone().key("parallel"), "must name a group");
+                }
+            }
+            if let Some(lock) = dep.lock {
+                if lock.keys == 0 {
+                    self.report(path.clone().key("lock").key("keys"), "must be >= 1, got 0");
+                }
+                self.at_least(path.clone().key("lock").key("hold_ms"), lock.hold_ms, 0.0);
+            }
+            if let Some(list) = &dep.classes {
+                if list.is_empty() {
+                    self.report(
+                        path.clone().key("classes"),
+                        "is empty: leave it out to apply to every class",
+                    );
+                }
+                for (j, name) in list.iter().enumerate() {
+                    if !classes.contains(name.as_str()) && !unparsed.classes.contains(name) {
+                        self.report(
+                            path.clone().key("classes").index(j),
+                            unknown_name("a request class", name, classes.iter()),
+                        );
+                    }
+                }
+            }
+            let (from_kind, to_kind) = (kind_of(&dep.from), kind_of(&dep.to));
+            if from_kind == Some(ComponentKind::Queue) {
+                if let Some(k) = to_kind.filter(|k| {
+                    !matches!(
+                        k,
+                        ComponentKind::Worker | ComponentKind::Service | ComponentKind::Function
+                    )
+                }) {
+                    self.report(
+                        path.clone().key("to"),
+                        format!("is a {k}: a queue is drained by a worker, service or function"),
+                    );
+                }
+            } else if dep.mode_or_default() == CallMode::Async {
+                if let Some(k) = to_kind.filter(|k| *k != ComponentKind::Queue) {
+                    self.report(
+                        path.clone().key("mode"),
+                        format!("is async, but {:?} is a {k}: an async call goes through a queue (add one, or make the call sync)", dep.to),
+                    );
+                }
+            }
+        }
+        for (i, comp) in spec.components.iter().enumerate() {
+            if comp.kind == ComponentKind::Queue
+                && !spec.dependencies.iter().any(|d| d.from == comp.name)
+            {
+                self.report(
+                    Path::root().key("components").index(i),
+                    "is a queue with no consumer: add a dependency from it to the worker that drains it",
+                );
+            }
+        }
+    }
+
+    fn graph(&mut self, spec: &Spec) {
+        let graph = SystemGraph::new(spec);
+        if let Err(cycle) = graph.sync_topological_order() {
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&i| spec.components[i].name.as_str())
+                .collect();
+            // Report it at the edge that closes the cycle.
+            let closing = spec.dependencies.iter().position(|d| {
+                names.len() >= 2
+                    && d.from == names[names.len() - 2]
+                    && d.to == names[names.len() - 1]
+            });
+            let path = match closing {
+                Some(i) => Path::root().key("dependencies").index(i),
+                None => Path::root().key("dependencies"),
+            };
+            self.report(path, format!("sync calls form a cycle: {} (sync calls must form a DAG; make one call async through a queue)", names.join(" -> ")));
+        }
+    }
+}

@@ -1,0 +1,1000 @@
+//! The YAML boundary: every byte of YAML that Headroom reads or writes passes through
+//! this module, so the library behind it can be swapped without touching anything else.
+//!
+//! Reading: yaml-rust2's event parser builds a tree of [`Node`]s that remember their line
+//! and column; a serde deserializer over that tree gives typed values and errors that
+//! carry the position and the field path. (serde_yaml, the usual choice, is unmaintained
+//! and exposes no positions for the semantic checks that run after deserialization.)
+//! Hostile input is bounded: aliases may not expand past [`MAX_NODES`] nodes, nesting may
+//! not pass [`MAX_DEPTH`] levels, and there is exactly one document.
+//!
+//! Writing: [`to_canonical_yaml`] emits any `Serialize` value in one canonical layout —
+//! keys in declaration order, short collections in flow style — so exports are
+//! byte-stable and diff well.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use serde::Serialize;
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::TScalarStyle;
+
+use super::diagnostic::closest;
+use super::path::{Path, Seg};
+
+/// The most nodes a document may hold, counting every alias expansion.
+pub const MAX_NODES: u64 = 2_000_000;
+/// The deepest nesting of collections a document may have.
+pub const MAX_DEPTH: usize = 64;
+
+/// A position in the source text, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Mark {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub mark: Mark,
+    pub value: Value,
+    /// Nodes in this subtree, counting alias expansions.
+    size: u64,
+}
+
+#[derive(Debug)]
+pub enum Value {
+    /// A scalar as written; `plain` is false when it was quoted or a block scalar, in
+    /// which case it is always text.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Rc<Node>>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_mark: Mark,
+    pub value: Rc<Node>,
+}
+
+impl Node {
+    /// The value under `key`, for a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &*e.value),
+            _ => None,
+        }
+    }
+
+    /// The position of the node at `path` below this one; for a path that leads nowhere
+    /// (a field left out), the position of the deepest node on the way.
+    pub fn locate(&self, path: &[Seg]) -> Mark {
+        let mut node = self;
+        let mut mark = self.mark;
+        for seg in path {
+            let next = match (&node.value, seg) {
+                (Value::Map(entries), Seg::Key(key)) => entries
+                    .iter()
+                    .find(|e| e.key == *key)
+                    .map(|e| (e.key_mark, &*e.value)),
+                (Value::Seq(items), Seg::Index(i)) => items.get(*i).map(|n| (n.mark, &**n)),
+                _ => None,
+            };
+            match next {
+                Some((m, n)) => {
+                    mark = m;
+                    node = n;
+                }
+                None => break,
+            }
+        }
+        mark
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, plain: true } if is_null_text(text))
+    }
+
+    /// How the node reads in a message: `"text"`, `a list`, `a mapping`.
+    fn describe(&self) -> String {
+        match &self.value {
+            Value::Scalar { text, .. } if self.is_null() && text.is_empty() => "nothing".into(),
+            Value::Scalar { text, plain: true } => text.clone(),
+            Value::Scalar { text, plain: false } => format!("{text:?}"),
+            Value::Seq(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+        }
+    }
+}
+
+fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// A syntax error, or a document that breaks one of the bounds above.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub mark: Mark,
+    pub message: String,
+}
+
+fn mark_of(m: &yaml_rust2::scanner::Marker) -> Mark {
+    // yaml-rust2 counts lines from 1 and columns from 0.
+    Mark {
+        line: m.line(),
+        column: m.col() + 1,
+    }
+}
+
+/// Parses one YAML document into a positioned tree.
+pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
+    enum Frame {
+        Seq {
+            mark: Mark,
+            anchor: usize,
+            items: Vec<Rc<Node>>,
+            size: u64,
+        },
+        Map {
+            mark: Mark,
+            anchor: usize,
+            entries: Vec<Entry>,
+            key: Option<(String, Mark)>,
+            size: u64,
+        },
+    }
+    let err = |mark: Mark, message: String| SyntaxError { mark, message };
+
+    let mut parser = Parser::new_from_str(text);
+    let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Rc<Node>> = None;
+    let mut documents = 0;
+
+    loop {
+        let (event, marker) = parser.next_token().map_err(|e| {
+            err(
+                mark_of(e.marker()),
+                format!("YAML syntax error: {}", e.info()),
+            )
+        })?;
+        let mark = mark_of(&marker);
+        let completed: Rc<Node> = match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(err(
+                        mark,
+                        "a spec is one YAML document, but a second one starts here".into(),
+                    ));
+                }
+                continue;
+            }
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => continue,
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(node) => node.clone(),
+                None => return Err(err(mark, "alias to an unknown anchor".into())),
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                if tag.is_some() {
+                    return Err(err(mark, "YAML tags (`!…`) are not used in specs".into()));
+                }
+                let plain = matches!(style, TScalarStyle::Plain);
+                let node = Rc::new(Node {
+                    mark,
+                    value: Value::Scalar { text, plain },
+                    size: 1,
+                });
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                if tag.is_some() {
+                    return Err(err(mark, "YAML tags (`!…`) are not used in specs".into()));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err(
+                        mark,
+                        format!("nesting is deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        mark,
+                        anchor,
+                        items: Vec::new(),
+                        size: 1,
+                    }
+                } else {
+                    Frame::Map {
+                        mark,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                        size: 1,
+                    }
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Seq {
+                        mark,
+                        anchor,
+                        items,
+                        size,
+                    }) => (
+                        Node {
+                            mark,
+                            value: Value::Seq(items),
+                            size,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        mark,
+                        anchor,
+                        entries,
+                        size,
+                        ..
+                    }) => (
+                        Node {
+                            mark,
+                            value: Value::Map(entries),
+                            size,
+                        },
+                        anchor,
+                    ),
+                    None => {
+                        return Err(err(mark, "YAML syntax error: unbalanced collection".into()))
+                    }
+                };
+                let node = Rc::new(node);
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+        };
+
+        // Attach the completed node to its parent, or make it the document.
+        match stack.last_mut() {
+            None => {
+                if completed.size > MAX_NODES {
+                    return Err(err(
+                        completed.mark,
+                        format!("the document expands to more than {MAX_NODES} nodes (aliases?)"),
+                    ));
+                }
+                root = Some(completed);
+            }
+            Some(Frame::Seq { items, size, .. }) => {
+                *size = size.saturating_add(completed.size);
+                if *size > MAX_NODES {
+                    return Err(err(
+                        completed.mark,
+                        format!("the document expands to more than {MAX_NODES} nodes (aliases?)"),
+                    ));
+                }
+                items.push(completed);
+            }
+            Some(Frame::Map {
+                entries, key, size, ..
+            }) => {
+                *size = size.saturating_add(completed.size);
+                if *size > MAX_NODES {
+                    return Err(err(
+                        completed.mark,
+                        format!("the document expands to more than {MAX_NODES} nodes (aliases?)"),
+                    ));
+                }
+                match key.take() {
+                    Some((key, key_mark)) => entries.push(Entry {
+                        key,
+                        key_mark,
+                        value: completed,
+                    }),
+                    None => {
+                        let Value::Scalar { text, .. } = &completed.value else {
+                            return Err(err(
+                                completed.mark,
+                                "a mapping key must be plain text, not a list or a mapping".into(),
+                            ));
+                        };
+                        if let Some(first) = entries.iter().find(|e| &e.key == text) {
+                            return Err(err(
+                                completed.mark,
+                                format!(
+                                    "duplicate key `{text}` (first at line {})",
+                                    first.key_mark.line
+                                ),
+                            ));
+                        }
+                        *key = Some((text.clone(), completed.mark));
+                    }
+                }
+            }
+        }
+    }
+    root.ok_or_else(|| {
+        err(
+            Mark { line: 1, column: 1 },
+            "the file is empty: a spec needs at least `version`, `name` and `components`".into(),
+        )
+    })
+}
+
+/// A typed value could not be read from a node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeError {
+    pub mark: Option<Mark>,
+    /// Where below the node that was deserialized, outermost first.
+    pub path: Path,
+    /// A predicate about the field at `path`: "must be >= 0, got -1".
+    pub message: String,
+}
+
+impl DeError {
+    fn at(mut self, mark: Mark) -> Self {
+        self.mark.get_or_insert(mark);
+        self
+    }
+    fn within(mut self, seg: Seg) -> Self {
+        self.path.0.insert(0, seg);
+        self
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.path, self.message)
+    }
+}
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError {
+            mark: None,
+            path: Path::default(),
+            message: msg.to_string(),
+        }
+    }
+    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!("must be {exp}, got {unexp}"))
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::custom(format_args!(
+            "must be one of {}, got `{variant}`",
+            backticked(expected)
+        ))
+    }
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        let hint = match closest(field, expected) {
+            Some(near) => format!(" (did you mean `{near}`?)"),
+            None if expected.len() <= 6 => format!(" (expected {})", backticked(expected)),
+            None => String::new(),
+        };
+        let mut e = Self::custom(format_args!("is not a known field{hint}"));
+        e.path.0.push(Seg::Key(field.to_string()));
+        e
+    }
+    fn missing_field(field: &'static str) -> Self {
+        let mut e = Self::custom("is required");
+        e.path.0.push(Seg::Key(field.to_string()));
+        e
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        let mut e = Self::custom("is given twice");
+        e.path.0.push(Seg::Key(field.to_string()));
+        e
+    }
+}
+
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads a typed value from a node.
+pub fn from_node<T: DeserializeOwned>(node: &Node) -> Result<T, DeError> {
+    T::deserialize(NodeDe(node))
+}
+
+struct NodeDe<'a>(&'a Node);
+
+impl NodeDe<'_> {
+    fn fail(&self, message: impl Into<String>) -> DeError {
+        DeError {
+            mark: Some(self.0.mark),
+            path: Path::default(),
+            message: message.into(),
+        }
+    }
+
+    /// The scalar's text if it is a plain scalar (numbers and booleans are never quoted).
+    fn plain(&self, what: &str) -> Result<&str, DeError> {
+        match &self.0.value {
+            Value::Scalar { text, plain: true } if !self.0.is_null() => Ok(text),
+            _ => Err(self.fail(format!("must be {what}, got {}", self.0.describe()))),
+        }
+    }
+
+    fn unsigned(&self, max: u64) -> Result<u64, DeError> {
+        let text = self.plain("a whole number")?;
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        if let Some(neg) = digits.strip_prefix('-') {
+            if parse_number(neg).is_some() {
+                return Err(self.fail(format!("must be >= 0, got {text}")));
+            }
+        }
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return match digits.parse::<u64>() {
+                Ok(v) if v <= max => Ok(v),
+                _ => Err(self.fail(format!("must be at most {max}, got {text}"))),
+            };
+        }
+        match parse_number(text) {
+            Some(v) if v.is_finite() && v.fract() != 0.0 => {
+                Err(self.fail(format!("must be a whole number, got {text}")))
+            }
+            Some(_) => Err(self.fail(format!("must be at most {max}, got {text}"))),
+            None => Err(self.fail(format!("must be a whole number, got {}", self.0.describe()))),
+        }
+    }
+
+    fn float(&self) -> Result<f64, DeError> {
+        let text = self.plain("a number")?;
+        match parse_number(text) {
+            Some(v) if v.is_finite() => Ok(v),
+            Some(_) => Err(self.fail(format!("must be a finite number, got {text}"))),
+            None => Err(self.fail(format!("must be a number, got {}", self.0.describe()))),
+        }
+    }
+}
+
+/// A YAML 1.2 core-schema number, or None if `text` is not one.
+fn parse_number(text: &str) -> Option<f64> {
+    match text {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let starts_ok = body.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    let chars_ok = body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !starts_ok || !chars_ok {
+        return None;
+    }
+    text.parse::<f64>().ok()
+}
+
+macro_rules! deserialize_unsigned {
+    ($($method:ident => $visit:ident : $ty:ty),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+            let v = self.unsigned(<$ty>::MAX as u64)?;
+            visitor.$visit(v as $ty).map_err(|e: DeError| e.at(self.0.mark))
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for NodeDe<'_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let result = match &self.0.value {
+            Value::Scalar { .. } if self.0.is_null() => visitor.visit_unit(),
+            Value::Scalar { text, plain: true } => match text.as_str() {
+                "true" | "True" | "TRUE" => visitor.visit_bool(true),
+                "false" | "False" | "FALSE" => visitor.visit_bool(false),
+                t => match (t.parse::<i64>(), parse_number(t)) {
+                    (Ok(i), _) => visitor.visit_i64(i),
+                    (_, Some(f)) => visitor.visit_f64(f),
+                    _ => visitor.visit_str(t),
+                },
+            },
+            Value::Scalar { text, plain: false } => visitor.visit_str(text),
+            Value::Seq(items) => visitor.visit_seq(SeqDe {
+                items: items.iter(),
+                index: 0,
+            }),
+            Value::Map(entries) => visitor.visit_map(MapDe {
+                entries: entries.iter(),
+                value: None,
+            }),
+        };
+        result.map_err(|e: DeError| e.at(self.0.mark))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let value = match self.plain("true or false")? {
+            "true" | "True" | "TRUE" => true,
+            "false" | "False" | "FALSE" => false,
+            _ => return Err(self.fail(format!("must be true or false, got {}", self.0.describe()))),
+        };
+        visitor
+            .visit_bool(value)
+            .map_err(|e: DeError| e.at(self.0.mark))
+    }
+
+    deserialize_unsigned!(
+        deserialize_u8 => visit_u8: u8,
+        deserialize_u16 => visit_u16: u16,
+        deserialize_u32 => visit_u32: u32,
+        deserialize_u64 => visit_u64: u64
+    );
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let v = self.float()?;
+        visitor.visit_f64(v).map_err(|e: DeError| e.at(self.0.mark))
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_f64(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.0.value {
+            Value::Scalar { text, .. } if !self.0.is_null() => visitor
+                .visit_str(text)
+                .map_err(|e: DeError| e.at(self.0.mark)),
+            _ => Err(self.fail(format!("must be text, got {}", self.0.describe()))),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.0.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.0.value {
+            Value::Seq(items) => visitor
+                .visit_seq(SeqDe {
+                    items: items.iter(),
+                    index: 0,
+                })
+                .map_err(|e: DeError| e.at(self.0.mark)),
+            _ => Err(self.fail(format!("must be a list, got {}", self.0.describe()))),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.0.value {
+            Value::Map(entries) => visitor
+                .visit_map(MapDe {
+                    entries: entries.iter(),
+                    value: None,
+                })
+                .map_err(|e: DeError| e.at(self.0.mark)),
+            _ => Err(self.fail(format!(
+                "must be a mapping of fields, got {}",
+                self.0.describe()
+            ))),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.0.value {
+            Value::Scalar { text, .. } if !self.0.is_null() => {
+                let access: de::value::StrDeserializer<'_, DeError> =
+                    text.as_str().into_deserializer();
+                visitor
+                    .visit_enum(access)
+                    .map_err(|e: DeError| e.at(self.0.mark))
+            }
+            _ => Err(self.fail(format!(
+                "must be one of {}, got {}",
+                backticked(variants),
+                self.0.describe()
+            ))),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u128 char bytes byte_buf unit unit_struct tuple tuple_struct
+    }
+}
+
+struct SeqDe<'a> {
+    items: std::slice::Iter<'a, Rc<Node>>,
+    index: usize,
+}
+
+impl<'de> de::SeqAccess<'de> for SeqDe<'_> {
+    type Error = DeError;
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        let Some(node) = self.items.next() else {
+            return Ok(None);
+        };
+        let index = self.index;
+        self.index += 1;
+        seed.deserialize(NodeDe(node))
+            .map(Some)
+            .map_err(|e| e.at(node.mark).within(Seg::Index(index)))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct MapDe<'a> {
+    entries: std::slice::Iter<'a, Entry>,
+    value: Option<&'a Entry>,
+}
+
+impl<'de> de::MapAccess<'de> for MapDe<'_> {
+    type Error = DeError;
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        let Some(entry) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(entry);
+        let key: de::value::StrDeserializer<'_, DeError> = entry.key.as_str().into_deserializer();
+        seed.deserialize(key)
+            .map(Some)
+            .map_err(|e| e.at(entry.key_mark))
+    }
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DeError> {
+        let Some(entry) = self.value.take() else {
+            return Err(de::Error::custom("value requested before its key"));
+        };
+        // An error about this value itself is reported at its key, where the eye looks for
+        // the field; one from deeper inside keeps its own position.
+        seed.deserialize(NodeDe(&entry.value)).map_err(|e| {
+            let mark = if e.path.is_empty() {
+                entry.key_mark
+            } else {
+                e.mark.unwrap_or(entry.key_mark)
+            };
+            DeError {
+                mark: Some(mark),
+                ..e
+            }
+            .within(Seg::Key(entry.key.clone()))
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/// Emits `value` as canonical YAML, after `header` comment lines (written as given).
+///
+/// Layout: block style for the top two levels; a list of scalars, and a mapping of at
+/// most a few scalars, in flow style (`[a, b]`, `{ min: 2, max: 8 }`) when it fits on
+/// its line; items of a top-level list of mappings are separated by a blank line unless
+/// they fit on one line each (as dependencies do).
+pub fn to_canonical_yaml<T: Serialize>(
+    value: &T,
+    header: &[&str],
+) -> Result<String, serde_json::Error> {
+    let value = serde_json::to_value(value)?;
+    let mut out = String::new();
+    for line in header {
+        out.push_str(line);
+        out.push('\n');
+    }
+    match &value {
+        serde_json::Value::Object(map) => {
+            for (i, (key, v)) in map.iter().enumerate() {
+                let is_collection = matches!(
+                    v,
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_)
+                );
+                if i > 0 && is_collection {
+                    out.push('\n');
+                }
+                emit_entry(&mut out, 0, key, v, 1);
+            }
+        }
+        other => {
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+const WIDTH: usize = 100;
+
+fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value, depth: usize) {
+    use serde_json::Value as J;
+    let pad = " ".repeat(indent);
+    let key = scalar(&J::String(key.to_string()));
+    match v {
+        J::Object(m) if m.is_empty() => out.push_str(&format!("{pad}{key}: {{}}\n")),
+        J::Array(a) if a.is_empty() => out.push_str(&format!("{pad}{key}: []\n")),
+        J::Object(_) | J::Array(_) => {
+            let prefix = format!("{pad}{key}: ");
+            if let Some(flow) = flow(v, depth, WIDTH.saturating_sub(prefix.len())) {
+                out.push_str(&format!("{prefix}{flow}\n"));
+            } else if let J::Array(items) = v {
+                if items.iter().all(is_scalar) {
+                    out.push_str(&format!(
+                        "{prefix}{}\n",
+                        wrapped_flow_list(items, prefix.len())
+                    ));
+                } else {
+                    out.push_str(&format!("{pad}{key}:\n"));
+                    emit_items(out, indent + 2, items, depth + 1);
+                }
+            } else if let J::Object(m) = v {
+                out.push_str(&format!("{pad}{key}:\n"));
+                for (k, child) in m {
+                    emit_entry(out, indent + 2, k, child, depth + 1);
+                }
+            }
+        }
+        scalar_value => out.push_str(&format!("{pad}{key}: {}\n", scalar(scalar_value))),
+    }
+}
+
+fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], depth: usize) {
+    use serde_json::Value as J;
+    let pad = " ".repeat(indent);
+    let all_flow = items
+        .iter()
+        .all(|item| flow(item, depth + 1, WIDTH.saturating_sub(indent + 2)).is_some());
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            J::Object(m) if !all_flow && !m.is_empty() => {
+                if i > 0 && depth <= 2 {
+                    out.push('\n');
+                }
+                let mut first = true;
+                for (k, child) in m {
+                    let mut entry = String::new();
+                    emit_entry(&mut entry, indent + 2, k, child, depth + 1);
+                    if first {
+                        // `- key: value`: the first entry shares the dash's line.
+                        out.push_str(&format!("{pad}- {}", &entry[indent + 2..]));
+                        first = false;
+                    } else {
+                        out.push_str(&entry);
+                    }
+                }
+            }
+            _ => match flow(item, depth + 1, usize::MAX) {
+                Some(f) => out.push_str(&format!("{pad}- {f}\n")),
+                None => out.push_str(&format!("{pad}- {}\n", scalar(item))),
+            },
+        }
+    }
+}
+
+fn is_scalar(v: &serde_json::Value) -> bool {
+    !matches!(
+        v,
+        serde_json::Value::Object(_) | serde_json::Value::Array(_)
+    )
+}
+
+/// The one-line flow form of a collection, if the layout wants one and it fits `room`.
+fn flow(v: &serde_json::Value, depth: usize, room: usize) -> Option<String> {
+    use serde_json::Value as J;
+    let text = match v {
+        J::Array(items) if items.iter().all(is_scalar) => {
+            format!(
+                "[{}]",
+                items.iter().map(scalar).collect::<Vec<_>>().join(", ")
+            )
+        }
+        // Mappings nested below a list item (a lock, autoscale bounds) or the items of a
+        // top-level list (dependencies) go inline; the sections themselves stay block.
+        J::Object(m)
+            if depth >= 2
+                && m.values()
+                    .all(|c| is_scalar(c) || flow(c, depth + 1, room).is_some()) =>
+        {
+            if depth >= 3 && m.len() > 3 {
+                return None;
+            }
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, c)| {
+                    let c = if is_scalar(c) {
+                        scalar(c)
+                    } else {
+                        flow(c, depth + 1, usize::MAX).unwrap_or_default()
+                    };
+                    format!("{}: {c}", scalar(&J::String(k.clone())))
+                })
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        scalar_value if is_scalar(scalar_value) => scalar(scalar_value),
+        _ => return None,
+    };
+    (text.chars().count() <= room).then_some(text)
+}
+
+/// A long list of scalars, in flow style wrapped at the page width.
+fn wrapped_flow_list(items: &[serde_json::Value], column: usize) -> String {
+    let mut out = String::from("[");
+    let mut line_len = column + 1;
+    for (i, item) in items.iter().enumerate() {
+        let s = scalar(item);
+        let sep = if i + 1 < items.len() { "," } else { "]" };
+        if i > 0 {
+            if line_len + 1 + s.len() + sep.len() > WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(column + 1));
+                line_len = column + 1;
+            } else {
+                out.push(' ');
+                line_len += 1;
+            }
+        }
+        out.push_str(&s);
+        out.push_str(sep);
+        line_len += s.len() + sep.len();
+    }
+    if items.is_empty() {
+        out.push(']');
+    }
+    out
+}
+
+/// A scalar as YAML: numbers shortest-exact, text plain where that reads back as the same
+/// text, double-quoted (JSON escapes, valid YAML) otherwise.
+fn scalar(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Null => "null".into(),
+        J::Bool(b) => b.to_string(),
+        J::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u.to_string(),
+            (_, Some(i), _) => i.to_string(),
+            // Whole numbers without a trailing ".0"; `{}` on f64 is the shortest text that
+            // parses back to the same bits.
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            (_, _, Some(f)) => format!("{f}"),
+            _ => n.to_string(),
+        },
+        J::String(s) if plain_safe(s) => s.clone(),
+        J::String(s) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+        other => other.to_string(),
+    }
+}
+
+/// Whether `s` can be written unquoted and still read back as the same text.
+fn plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let first_ok = first.is_alphanumeric()
+        || first == '_'
+        || first == '/'
+        || (!first.is_ascii() && !first.is_whitespace());
+    let body_ok = s.chars().all(|c| {
+        c.is_alphanumeric()
+            || " -_./()'".contains(c)
+            || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+    });
+    let resolves_to_text = !is_null_text(s)
+        && !matches!(s, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        && parse_number(s).is_none()
+        && s.parse::<i64>().is_err();
+    first_ok && body_ok && resolves_to_text && !s.ends_with(' ') && !s.contains("  ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        let doc = parse("a: 1\nb:\n  c: x\n").unwrap();
+        assert_eq!(
+            doc.locate(&[Seg::Key("b".into()), Seg::Key("c".into())]),
+            Mark { line: 3, column: 3 }
+        );
+        assert_eq!(
+            doc.locate(&[Seg::Key("a".into())]),
+            Mark { line: 1, column: 1 }
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_not_expanded() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let e = parse(&doc).unwrap_err();
+        assert!(e.message.contains("expands to more than"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let doc = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let e = parse(&doc).unwrap_err();
+        assert!(e.message.contains("deeper than 64"), "{}", e.message);
+    }
+
+    #[test]
+    fn plain_scalars_that_would_change_type_are_quoted() {
+        for s in [
+            "true", "null", "1.5", "12", "", " lead", "a: b", "x #y", "-x", "[a]", ".inf", "a,b",
+        ] {
+            let out = scalar(&serde_json::Value::String(s.into()));
+            let doc = parse(&format!("k: {out}\n")).unwrap();
+            let back: std::collections::BTreeMap<String, String> = from_node(&doc).unwrap();
+            assert_eq!(back["k"], s, "{out}");
+        }
+        assert_eq!(
+            scalar(&serde_json::Value::String("orders-db".into())),
+            "orders-db"
+        );
+    }
+}
