@@ -727,16 +727,20 @@ impl<'de> de::MapAccess<'de> for MapDe<'_> {
 // ---------------------------------------------------------------------------------------
 // Writing
 
+/// How a document is laid out beyond the fixed rules of [`to_canonical_yaml`].
+pub struct Layout<'a> {
+    /// Top-level lists whose items are written one per line in flow style when they fit
+    /// (`- { from: a, to: b }`), as a list of edges reads best.
+    pub flow_item_lists: &'a [&'a str],
+}
+
 /// Emits `value` as canonical YAML, after `header` comment lines (written as given).
 ///
-/// Layout: block style for the top two levels; a list of scalars, and a mapping of at
-/// most a few scalars, in flow style (`[a, b]`, `{ min: 2, max: 8 }`) when it fits on
-/// its line; items of a top-level list of mappings are separated by a blank line unless
-/// they fit on one line each (as dependencies do).
-pub fn to_canonical_yaml<T: Serialize>(
-    value: &T,
-    header: &[&str],
-) -> Result<String, serde_json::Error> {
+/// Layout: block style for mappings, except small nested ones (at most three scalar
+/// fields, like `{ min: 2, max: 8 }`) which go inline when they fit; lists of scalars in
+/// flow style, wrapped at the page width; top-level sections and the items of top-level
+/// lists of mappings separated by blank lines, except items written in flow style.
+pub fn to_canonical_yaml<T: Serialize>(value: &T, header: &[&str], layout: &Layout) -> Result<String, serde_json::Error> {
     let value = serde_json::to_value(value)?;
     let mut out = String::new();
     for line in header {
@@ -746,14 +750,11 @@ pub fn to_canonical_yaml<T: Serialize>(
     match &value {
         serde_json::Value::Object(map) => {
             for (i, (key, v)) in map.iter().enumerate() {
-                let is_collection = matches!(
-                    v,
-                    serde_json::Value::Object(_) | serde_json::Value::Array(_)
-                );
-                if i > 0 && is_collection {
+                if i > 0 && !is_scalar(v) {
                     out.push('\n');
                 }
-                emit_entry(&mut out, 0, key, v, 1);
+                let flow_items = layout.flow_item_lists.contains(&key.as_str());
+                emit_entry(&mut out, 0, key, v, flow_items);
             }
         }
         other => {
@@ -765,69 +766,85 @@ pub fn to_canonical_yaml<T: Serialize>(
 }
 
 const WIDTH: usize = 100;
+/// Nested mappings with at most this many scalar fields may be written inline.
+const INLINE_MAP_FIELDS: usize = 3;
 
-fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value, depth: usize) {
+fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value, flow_items: bool) {
     use serde_json::Value as J;
     let pad = " ".repeat(indent);
     let key = scalar(&J::String(key.to_string()));
+    let prefix = format!("{pad}{key}: ");
     match v {
-        J::Object(m) if m.is_empty() => out.push_str(&format!("{pad}{key}: {{}}\n")),
-        J::Array(a) if a.is_empty() => out.push_str(&format!("{pad}{key}: []\n")),
-        J::Object(_) | J::Array(_) => {
-            let prefix = format!("{pad}{key}: ");
-            if let Some(flow) = flow(v, depth, WIDTH.saturating_sub(prefix.len())) {
-                out.push_str(&format!("{prefix}{flow}\n"));
-            } else if let J::Array(items) = v {
-                if items.iter().all(is_scalar) {
-                    out.push_str(&format!(
-                        "{prefix}{}\n",
-                        wrapped_flow_list(items, prefix.len())
-                    ));
-                } else {
-                    out.push_str(&format!("{pad}{key}:\n"));
-                    emit_items(out, indent + 2, items, depth + 1);
-                }
-            } else if let J::Object(m) = v {
+        J::Array(items) if items.iter().all(is_scalar) => {
+            out.push_str(&format!("{prefix}{}\n", wrapped_flow_list(items, prefix.len())));
+        }
+        J::Array(items) => {
+            out.push_str(&format!("{pad}{key}:\n"));
+            emit_items(out, indent + 2, items, flow_items, indent == 0);
+        }
+        J::Object(m) if m.is_empty() => out.push_str(&format!("{prefix}{{}}\n")),
+        J::Object(m) => match inline_map(m).filter(|f| prefix.len() + f.len() <= WIDTH) {
+            Some(flow) if indent > 0 => out.push_str(&format!("{prefix}{flow}\n")),
+            _ => {
                 out.push_str(&format!("{pad}{key}:\n"));
                 for (k, child) in m {
-                    emit_entry(out, indent + 2, k, child, depth + 1);
+                    emit_entry(out, indent + 2, k, child, false);
                 }
             }
-        }
-        scalar_value => out.push_str(&format!("{pad}{key}: {}\n", scalar(scalar_value))),
+        },
+        scalar_value => out.push_str(&format!("{prefix}{}\n", scalar(scalar_value))),
     }
 }
 
-fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], depth: usize) {
+fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], flow_items: bool, top_level: bool) {
     use serde_json::Value as J;
     let pad = " ".repeat(indent);
-    let all_flow = items
-        .iter()
-        .all(|item| flow(item, depth + 1, WIDTH.saturating_sub(indent + 2)).is_some());
     for (i, item) in items.iter().enumerate() {
         match item {
-            J::Object(m) if !all_flow && !m.is_empty() => {
-                if i > 0 && depth <= 2 {
+            J::Object(m) if flow_items && !m.is_empty() => {
+                // `- { from: a, to: b, ... }`, wrapped under its opening brace when long.
+                let parts: Vec<String> = m
+                    .iter()
+                    .map(|(k, c)| format!("{}: {}", scalar(&J::String(k.clone())), flow(c).unwrap_or_default()))
+                    .collect();
+                out.push_str(&format!("{pad}- {}\n", wrapped(&parts, "{ ", " }", indent + 2)));
+            }
+            J::Object(m) if !m.is_empty() => {
+                if i > 0 && top_level {
                     out.push('\n');
                 }
-                let mut first = true;
+                let mut entries = String::new();
                 for (k, child) in m {
-                    let mut entry = String::new();
-                    emit_entry(&mut entry, indent + 2, k, child, depth + 1);
-                    if first {
-                        // `- key: value`: the first entry shares the dash's line.
-                        out.push_str(&format!("{pad}- {}", &entry[indent + 2..]));
-                        first = false;
-                    } else {
-                        out.push_str(&entry);
-                    }
+                    emit_entry(&mut entries, indent + 2, k, child, false);
                 }
+                // `- key: value`: the first entry shares the dash's line.
+                out.push_str(&format!("{pad}- {}", &entries[indent + 2..]));
             }
-            _ => match flow(item, depth + 1, usize::MAX) {
-                Some(f) => out.push_str(&format!("{pad}- {f}\n")),
-                None => out.push_str(&format!("{pad}- {}\n", scalar(item))),
-            },
+            item => out.push_str(&format!("{pad}- {}\n", flow(item).unwrap_or_else(|| scalar(item)))),
         }
+    }
+}
+
+/// A small mapping of scalars inline: `{ min: 2, max: 8 }`.
+fn inline_map(m: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    (m.len() <= INLINE_MAP_FIELDS && m.values().all(is_scalar)).then(|| flow(&serde_json::Value::Object(m.clone()))).flatten()
+}
+
+/// The one-line flow form of any value.
+fn flow(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value as J;
+    match v {
+        J::Array(items) => {
+            let parts: Option<Vec<String>> = items.iter().map(flow).collect();
+            Some(format!("[{}]", parts?.join(", ")))
+        }
+        J::Object(m) if m.is_empty() => Some("{}".into()),
+        J::Object(m) => {
+            let parts: Option<Vec<String>> =
+                m.iter().map(|(k, c)| Some(format!("{}: {}", scalar(&J::String(k.clone())), flow(c)?))).collect();
+            Some(format!("{{ {} }}", parts?.join(", ")))
+        }
+        scalar_value => Some(scalar(scalar_value)),
     }
 }
 
@@ -838,68 +855,36 @@ fn is_scalar(v: &serde_json::Value) -> bool {
     )
 }
 
-/// The one-line flow form of a collection, if the layout wants one and it fits `room`.
-fn flow(v: &serde_json::Value, depth: usize, room: usize) -> Option<String> {
-    use serde_json::Value as J;
-    let text = match v {
-        J::Array(items) if items.iter().all(is_scalar) => {
-            format!(
-                "[{}]",
-                items.iter().map(scalar).collect::<Vec<_>>().join(", ")
-            )
-        }
-        // Mappings nested below a list item (a lock, autoscale bounds) or the items of a
-        // top-level list (dependencies) go inline; the sections themselves stay block.
-        J::Object(m)
-            if depth >= 2
-                && m.values()
-                    .all(|c| is_scalar(c) || flow(c, depth + 1, room).is_some()) =>
-        {
-            if depth >= 3 && m.len() > 3 {
-                return None;
-            }
-            let parts: Vec<String> = m
-                .iter()
-                .map(|(k, c)| {
-                    let c = if is_scalar(c) {
-                        scalar(c)
-                    } else {
-                        flow(c, depth + 1, usize::MAX).unwrap_or_default()
-                    };
-                    format!("{}: {c}", scalar(&J::String(k.clone())))
-                })
-                .collect();
-            format!("{{ {} }}", parts.join(", "))
-        }
-        scalar_value if is_scalar(scalar_value) => scalar(scalar_value),
-        _ => return None,
-    };
-    (text.chars().count() <= room).then_some(text)
-}
-
 /// A long list of scalars, in flow style wrapped at the page width.
 fn wrapped_flow_list(items: &[serde_json::Value], column: usize) -> String {
-    let mut out = String::from("[");
-    let mut line_len = column + 1;
-    for (i, item) in items.iter().enumerate() {
-        let s = scalar(item);
-        let sep = if i + 1 < items.len() { "," } else { "]" };
+    let parts: Vec<String> = items.iter().map(scalar).collect();
+    wrapped(&parts, "[", "]", column)
+}
+
+/// `open part, part, ... close`, starting at `column`, wrapped at the page width with
+/// continuation lines aligned after `open`.
+fn wrapped(parts: &[String], open: &str, close: &str, column: usize) -> String {
+    let mut out = String::from(open);
+    let indent = column + open.len();
+    let mut line_len = indent;
+    for (i, part) in parts.iter().enumerate() {
+        let sep = if i + 1 < parts.len() { "," } else { close };
         if i > 0 {
-            if line_len + 1 + s.len() + sep.len() > WIDTH {
+            if line_len + 1 + part.chars().count() + sep.len() > WIDTH {
                 out.push('\n');
-                out.push_str(&" ".repeat(column + 1));
-                line_len = column + 1;
+                out.push_str(&" ".repeat(indent));
+                line_len = indent;
             } else {
                 out.push(' ');
                 line_len += 1;
             }
         }
-        out.push_str(&s);
+        out.push_str(part);
         out.push_str(sep);
-        line_len += s.len() + sep.len();
+        line_len += part.chars().count() + sep.len();
     }
-    if items.is_empty() {
-        out.push(']');
+    if parts.is_empty() {
+        out.push_str(close.trim());
     }
     out
 }

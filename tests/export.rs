@@ -1,0 +1,138 @@
+//! Export is canonical: parse -> export -> parse gives the same model, exporting twice
+//! gives the same bytes, and `headroom fmt` writes exactly that, atomically.
+
+use std::process::Command;
+
+use headroom::spec::{self, export, ComponentKind, Spec};
+
+fn shop() -> (String, Spec) {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
+    let spec = spec::check("shop.yaml", text.as_bytes()).into_result().unwrap();
+    (text, spec)
+}
+
+#[test]
+fn every_example_round_trips_and_exports_byte_stable() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let name = path.display().to_string();
+        let model = spec::check_file(&path).unwrap().into_result().unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        let once = spec::to_yaml(&model, &[]);
+        let again = spec::check("export", once.as_bytes()).into_result().unwrap_or_else(|d| panic!("{name} export: {d:?}\n{once}"));
+        assert_eq!(again, model, "{name}: the exported spec reads back differently");
+        assert_eq!(spec::to_yaml(&again, &[]), once, "{name}: a second export differs");
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}
+
+#[test]
+fn export_keeps_only_what_the_user_set_in_canonical_key_order() {
+    let (_, model) = shop();
+    let out = spec::to_yaml(&model, &["# header"]);
+    assert!(out.starts_with("# header\nversion: 1\nname: shop\n"), "{out}");
+    // Unset optional fields are not written back as defaults.
+    assert!(!out.contains("load_balancing"));
+    assert!(!out.contains("io: async\n    runtime: node"));
+    // Sections appear in the model's order.
+    let pos = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(pos("\ntargets:") < pos("\npractices:"));
+    assert!(pos("\npractices:") < pos("\nworkload:"));
+    assert!(pos("\nworkload:") < pos("\ncomponents:"));
+    assert!(pos("\ncomponents:") < pos("\ndependencies:"));
+    // Edges are one flow mapping each; a long one wraps under its brace.
+    assert!(out.contains("  - { from: cdn, to: gateway }\n"));
+    assert!(out.contains("  - { from: api, to: orders-db, calls: 1, op: write, classes: [checkout],\n      lock: { keys: 2000, hold_ms: 4 } }\n"), "{out}");
+    assert!(out.contains("    autoscale: { min: 2, max: 24 }\n"));
+}
+
+#[test]
+fn text_that_looks_like_another_type_is_quoted_and_survives() {
+    let (_, mut model) = shop();
+    model.description = Some("yes: it's \"quoted\" # not a comment\nsecond line".into());
+    model.practices.monitoring = Some("true".into());
+    model.practices.tracing = Some("0.5".into());
+    let out = spec::to_yaml(&model, &[]);
+    let back = spec::check("x", out.as_bytes()).into_result().unwrap();
+    assert_eq!(back, model);
+}
+
+#[test]
+fn numbers_survive_exactly() {
+    let (_, mut model) = shop();
+    let api = model.components.iter_mut().find(|c| c.kind == ComponentKind::Service).unwrap();
+    api.service_time_ms = Some(0.1 + 0.2); // 0.30000000000000004
+    api.cost_per_replica_hour = Some(1e-9);
+    model.workload.classes[0].rate_rps = 123456789.125;
+    let back = spec::check("x", spec::to_yaml(&model, &[]).as_bytes()).into_result().unwrap();
+    assert_eq!(back, model);
+}
+
+fn headroom(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).output().unwrap()
+}
+
+#[test]
+fn fmt_rewrites_to_canonical_form_keeping_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.yaml");
+    let (text, model) = shop();
+    // A non-canonical but comment-free spec: the schema line, then flow-heavy YAML.
+    let header = export::leading_comments(&text)[0];
+    let messy = format!("{header}\n{}", serde_json::to_string(&model).unwrap());
+    std::fs::write(&path, &messy).unwrap();
+
+    let p = path.to_str().unwrap();
+    let check = headroom(&["fmt", "--check", p]);
+    assert_eq!(check.status.code(), Some(1), "--check reports a file that would change");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), messy, "--check changes nothing");
+
+    let out = headroom(&["fmt", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, spec::to_yaml(&model, &[header]));
+    assert_eq!(headroom(&["fmt", "--check", p]).status.code(), Some(0));
+    // No temporary file is left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let commented = dir.path().join("shop.yaml");
+    let (text, _) = shop();
+    std::fs::write(&commented, &text).unwrap();
+    let out = headroom(&["fmt", commented.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--drop-comments"));
+    assert_eq!(std::fs::read_to_string(&commented).unwrap(), text, "the file is untouched");
+
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "version: 1\nname: [unclosed\n").unwrap();
+    let out = headroom(&["fmt", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "version: 1\nname: [unclosed\n");
+
+    let out = headroom(&["fmt", "--drop-comments", commented.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let rewritten = std::fs::read_to_string(&commented).unwrap();
+    assert!(rewritten.starts_with("# yaml-language-server: $schema=./headroom.schema.json\n"));
+    assert_eq!(export::inner_comment_count(&rewritten), 0);
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    for cmd in ["validate", "schema", "fmt"] {
+        let out = headroom(&[cmd, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Example") && help.contains(&format!("headroom {cmd}")), "{cmd}: {help}");
+    }
+    let out = headroom(&["validate"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}

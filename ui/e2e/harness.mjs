@@ -1,0 +1,266 @@
+// Runs Headroom's desktop app under tauri-driver for the end-to-end tests.
+//
+//   const driver = await startDriver();          // tauri-driver + WebKitWebDriver on free ports
+//   const app = await driver.openApp(specPath);  // launches headroom-desktop <specPath>
+//   ...
+//   await app.delete(); await driver.stop();     // stop() also kills anything left behind
+//
+// Needs an X display (run under `xvfb-run -a`). Every wait is bounded.
+
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Session, request } from "./webdriver.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The repository root (/work/main). */
+export const REPO = resolve(HERE, "../..");
+/** Screenshots and logs; ignored by git (see .gitignore here). */
+export const OUTPUT = join(HERE, "output");
+
+/** The longest any single wait may take. */
+export const WAIT_MS = 60_000;
+
+/**
+ * Environment for the app's WebKitGTK web view under Xvfb: there is no GPU, and the
+ * DMA-BUF renderer and accelerated compositing give a blank (white) window there.
+ */
+export const WEBKIT_ENV = {
+  WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+  WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+  LIBGL_ALWAYS_SOFTWARE: "1",
+};
+
+function firstExisting(what, envVar, candidates) {
+  const list = [process.env[envVar], ...candidates].filter(Boolean);
+  const found = list.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`${what} not found; looked at: ${list.join(", ")} (set ${envVar} to its path)`);
+  }
+  return found;
+}
+
+/** The desktop app binary: $HEADROOM_DESKTOP, else the debug build in the cargo target dir. */
+export function appBinary() {
+  const targets = [process.env.CARGO_TARGET_DIR, "/root/.cache/headroom/target", join(REPO, "target")];
+  return firstExisting(
+    "headroom-desktop binary (build it: cargo build -p headroom-desktop)",
+    "HEADROOM_DESKTOP",
+    targets.filter(Boolean).map((t) => resolve(REPO, t, "debug/headroom-desktop")),
+  );
+}
+
+/** The CLI binary next to the app, if built (used to cross-check diagnostics). */
+export function cliBinary() {
+  const p = join(dirname(appBinary()), "headroom");
+  return existsSync(p) ? p : null;
+}
+
+function tauriDriverBinary() {
+  const home = process.env.HOME ?? "/root";
+  const onPath = (process.env.PATH ?? "").split(":").map((d) => join(d, "tauri-driver"));
+  return firstExisting("tauri-driver (cargo install tauri-driver --locked)", "TAURI_DRIVER", [
+    ...onPath,
+    join(home, ".cargo/bin/tauri-driver"),
+  ]);
+}
+
+function nativeDriverBinary() {
+  return firstExisting("WebKitWebDriver (apt-get install webkit2gtk-driver)", "WEBKIT_WEBDRIVER", [
+    "/usr/bin/WebKitWebDriver",
+  ]);
+}
+
+/** A TCP port that was free a moment ago. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `probe` until it returns a truthy value, and returns that value; throws after
+ * `timeoutMs` with `what` and the last value or error seen.
+ */
+export async function waitFor(what, probe, { timeoutMs = WAIT_MS, intervalMs = 200 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() >= deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last seen: ${seen})`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** All processes descended from `pid` (read from /proc), deepest last. */
+function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const out = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function killQuietly(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Starts tauri-driver (which starts WebKitWebDriver) and waits until it answers /status. */
+export async function startDriver() {
+  if (!process.env.DISPLAY) {
+    throw new Error(
+      "DISPLAY is not set: the desktop app needs an X server. Run the tests under Xvfb: " +
+        "xvfb-run -a node --test ui/e2e/",
+    );
+  }
+  const app = appBinary();
+  const tauriDriver = tauriDriverBinary();
+  const native = nativeDriverBinary();
+  const port = await freePort();
+  let nativePort = await freePort();
+  while (nativePort === port) nativePort = await freePort();
+
+  mkdirSync(OUTPUT, { recursive: true });
+  const logPath = join(OUTPUT, "tauri-driver.log");
+  const log = openSync(logPath, "w");
+  // detached: tauri-driver leads its own process group, so stop() can kill the group
+  // (tauri-driver, WebKitWebDriver, and the app WebKitWebDriver launched).
+  const child = spawn(
+    tauriDriver,
+    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", native],
+    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...WEBKIT_ENV } },
+  );
+  closeSync(log);
+  let exited = null;
+  const exitPromise = new Promise((r) => child.on("exit", (code, signal) => r((exited = { code, signal }))));
+  child.on("error", (e) => (exited = { error: e.message }));
+
+  const killAll = (signal) => {
+    const pids = descendants(child.pid);
+    killQuietly(-child.pid, signal);
+    for (const p of pids) killQuietly(p, signal);
+  };
+  // Last resorts if the test process itself ends or is interrupted without stop().
+  const onExit = () => killAll("SIGKILL");
+  const onSignal = (sig) => {
+    killAll("SIGKILL");
+    process.exit(128 + (sig === "SIGINT" ? 2 : 15));
+  };
+  process.on("exit", onExit);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const url = `http://127.0.0.1:${port}`;
+  const logTail = () => {
+    try {
+      return readFileSync(logPath, "utf8").split("\n").slice(-20).join("\n");
+    } catch {
+      return "";
+    }
+  };
+
+  let stopped = false;
+  const driver = {
+    url,
+    app,
+    logPath,
+    /** Launches the app on `specPath` (absolute paths are safest) and returns its session. */
+    async openApp(specPath) {
+      const caps = {
+        alwaysMatch: {
+          browserName: "wry",
+          "tauri:options": { application: app, args: [specPath] },
+        },
+      };
+      try {
+        return await Session.create(url, caps, WAIT_MS);
+      } catch (e) {
+        throw new Error(`could not launch ${app} ${specPath}: ${e.message}\n--- ${logPath} ---\n${logTail()}`);
+      }
+    },
+    /** Stops tauri-driver, WebKitWebDriver and any app left running. Never throws. */
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        killAll("SIGTERM");
+        await Promise.race([exitPromise, sleep(5_000)]);
+      }
+      killAll("SIGKILL");
+      process.off("exit", onExit);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+
+  try {
+    await waitFor(`tauri-driver on ${url}/status`, async () => {
+      if (exited) throw new Error(`tauri-driver exited (${JSON.stringify(exited)})`);
+      const v = await request(url, "GET", "/status", undefined, 2_000);
+      return v && v.ready !== false;
+    });
+  } catch (e) {
+    await driver.stop();
+    throw new Error(`${e.message}\n--- ${logPath} ---\n${logTail()}`);
+  }
+  return driver;
+}
+
+/** Writes a PNG of the app's window to output/<name>.png and returns its path. */
+export async function saveScreenshot(session, name) {
+  mkdirSync(OUTPUT, { recursive: true });
+  const path = join(OUTPUT, `${name}.png`);
+  writeFileSync(path, await session.screenshot());
+  return path;
+}
+
+/** Runs the CLI's `validate` on `file`; returns its stdout lines (problems plus summary). */
+export function cliValidate(file) {
+  const cli = cliBinary();
+  if (!cli) return null;
+  try {
+    return execFileSync(cli, ["validate", file], { encoding: "utf8", timeout: WAIT_MS }).trim().split("\n");
+  } catch (e) {
+    if (typeof e.stdout === "string") return e.stdout.trim().split("\n");
+    throw e;
+  }
+}
