@@ -61,11 +61,7 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Validate { specs } => specs
-            .iter()
-            .map(|p| validate(p))
-            .max()
-            .unwrap_or(Outcome::Ok),
+        Command::Validate { specs } => specs.iter().map(validate).max().unwrap_or(Outcome::Ok),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok

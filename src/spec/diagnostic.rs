@@ -28,7 +28,6 @@ impl Issue {
 
 /// A problem located in a file: what every front end shows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-
 pub struct Diagnostic {
     /// The file as the user named it.
     pub file: String,

@@ -12,7 +12,9 @@ pub const SCHEMA_COMMENT_PREFIX: &str = "# yaml-language-server: $schema=";
 pub fn to_yaml(spec: &Spec, header_comments: &[&str]) -> String {
     // Serializing plain data with string keys cannot fail; an empty document would be
     // caught by the round-trip tests.
-    let layout = yaml::Layout { flow_item_lists: &["dependencies"] };
+    let layout = yaml::Layout {
+        flow_item_lists: &["dependencies"],
+    };
     yaml::to_canonical_yaml(spec, header_comments, &layout).unwrap_or_default()
 }
 

@@ -92,7 +92,6 @@ impl Practices {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Rollout {
     Rolling,
     BlueGreen,
@@ -131,7 +130,6 @@ pub struct RequestClass {
 /// The consistency a request class needs from the stores it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Consistency {
     Strong,
     ReadYourWrites,
@@ -140,7 +138,6 @@ pub enum Consistency {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum ComponentKind {
     Service,
     Worker,
@@ -316,7 +313,6 @@ impl Component {
 /// How a component's replicas share its load (see `defaults::LOAD_BALANCING`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum LoadBalancing {
     /// Each replica has its own queue and gets an equal share: replicas x M/G/concurrency.
     RoundRobin,
@@ -329,7 +325,6 @@ pub enum LoadBalancing {
 /// caller's pool; with `async` I/O it holds a server only for its own service time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Io {
     Async,
     Blocking,
@@ -337,7 +332,6 @@ pub enum Io {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Runtime {
     Rust,
     Node,
@@ -363,7 +357,6 @@ pub struct Replication {
 /// primary and its replicas acknowledges (PC/EC, tolerating a minority lost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum ReplicationMode {
     Async,
     Sync,
@@ -372,7 +365,6 @@ pub enum ReplicationMode {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum ReadsFrom {
     Primary,
     Replicas,
@@ -380,7 +372,6 @@ pub enum ReadsFrom {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
-
 pub struct Autoscale {
     pub min: u32,
     pub max: u32,
@@ -434,7 +425,6 @@ impl Dependency {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum Op {
     Read,
     Write,
@@ -444,7 +434,6 @@ pub enum Op {
 /// availability. `async`: the call is handed to a queue and the caller goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
-
 pub enum CallMode {
     Sync,
     Async,
@@ -454,7 +443,6 @@ pub enum CallMode {
 /// `hold_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
-
 pub struct Lock {
     #[ts(type = "number")]
     pub keys: u64,

@@ -740,7 +740,11 @@ pub struct Layout<'a> {
 /// fields, like `{ min: 2, max: 8 }`) which go inline when they fit; lists of scalars in
 /// flow style, wrapped at the page width; top-level sections and the items of top-level
 /// lists of mappings separated by blank lines, except items written in flow style.
-pub fn to_canonical_yaml<T: Serialize>(value: &T, header: &[&str], layout: &Layout) -> Result<String, serde_json::Error> {
+pub fn to_canonical_yaml<T: Serialize>(
+    value: &T,
+    header: &[&str],
+    layout: &Layout,
+) -> Result<String, serde_json::Error> {
     let value = serde_json::to_value(value)?;
     let mut out = String::new();
     for line in header {
@@ -776,7 +780,10 @@ fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value,
     let prefix = format!("{pad}{key}: ");
     match v {
         J::Array(items) if items.iter().all(is_scalar) => {
-            out.push_str(&format!("{prefix}{}\n", wrapped_flow_list(items, prefix.len())));
+            out.push_str(&format!(
+                "{prefix}{}\n",
+                wrapped_flow_list(items, prefix.len())
+            ));
         }
         J::Array(items) => {
             out.push_str(&format!("{pad}{key}:\n"));
@@ -796,7 +803,13 @@ fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value,
     }
 }
 
-fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], flow_items: bool, top_level: bool) {
+fn emit_items(
+    out: &mut String,
+    indent: usize,
+    items: &[serde_json::Value],
+    flow_items: bool,
+    top_level: bool,
+) {
     use serde_json::Value as J;
     let pad = " ".repeat(indent);
     for (i, item) in items.iter().enumerate() {
@@ -805,9 +818,18 @@ fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], flow
                 // `- { from: a, to: b, ... }`, wrapped under its opening brace when long.
                 let parts: Vec<String> = m
                     .iter()
-                    .map(|(k, c)| format!("{}: {}", scalar(&J::String(k.clone())), flow(c).unwrap_or_default()))
+                    .map(|(k, c)| {
+                        format!(
+                            "{}: {}",
+                            scalar(&J::String(k.clone())),
+                            flow(c).unwrap_or_default()
+                        )
+                    })
                     .collect();
-                out.push_str(&format!("{pad}- {}\n", wrapped(&parts, "{ ", " }", indent + 2)));
+                out.push_str(&format!(
+                    "{pad}- {}\n",
+                    wrapped(&parts, "{ ", " }", indent + 2)
+                ));
             }
             J::Object(m) if !m.is_empty() => {
                 if i > 0 && top_level {
@@ -820,14 +842,19 @@ fn emit_items(out: &mut String, indent: usize, items: &[serde_json::Value], flow
                 // `- key: value`: the first entry shares the dash's line.
                 out.push_str(&format!("{pad}- {}", &entries[indent + 2..]));
             }
-            item => out.push_str(&format!("{pad}- {}\n", flow(item).unwrap_or_else(|| scalar(item)))),
+            item => out.push_str(&format!(
+                "{pad}- {}\n",
+                flow(item).unwrap_or_else(|| scalar(item))
+            )),
         }
     }
 }
 
 /// A small mapping of scalars inline: `{ min: 2, max: 8 }`.
 fn inline_map(m: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
-    (m.len() <= INLINE_MAP_FIELDS && m.values().all(is_scalar)).then(|| flow(&serde_json::Value::Object(m.clone()))).flatten()
+    (m.len() <= INLINE_MAP_FIELDS && m.values().all(is_scalar))
+        .then(|| flow(&serde_json::Value::Object(m.clone())))
+        .flatten()
 }
 
 /// The one-line flow form of any value.
@@ -840,8 +867,10 @@ fn flow(v: &serde_json::Value) -> Option<String> {
         }
         J::Object(m) if m.is_empty() => Some("{}".into()),
         J::Object(m) => {
-            let parts: Option<Vec<String>> =
-                m.iter().map(|(k, c)| Some(format!("{}: {}", scalar(&J::String(k.clone())), flow(c)?))).collect();
+            let parts: Option<Vec<String>> = m
+                .iter()
+                .map(|(k, c)| Some(format!("{}: {}", scalar(&J::String(k.clone())), flow(c)?)))
+                .collect();
             Some(format!("{{ {} }}", parts?.join(", ")))
         }
         scalar_value => Some(scalar(scalar_value)),

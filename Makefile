@@ -1,0 +1,49 @@
+# Headroom: `make run` opens the desktop app on an example model; `make test` runs every
+# test. Both install whatever is missing first (scripts/setup.sh, Debian 12).
+
+# Builds live outside the clone, so a fresh clone reuses them and CI stays fast.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/headroom/target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP := $(CARGO_TARGET_DIR)/debug/headroom-desktop
+SPEC ?= models/shop.yaml
+
+.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench
+
+run: app
+	$(APP) $(abspath $(SPEC))
+
+test: setup lint test-engine test-ui test-e2e
+	@echo "make test: all passed"
+
+setup:
+	@scripts/setup.sh
+
+ui: setup
+	cd ui && npm run build
+
+# The desktop app embeds ui/dist, so it is built after the front end.
+app: ui
+	cargo build -p headroom-desktop
+
+lint: ui
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run lint && npm run typecheck
+
+test-engine: setup
+	cargo test
+
+test-ui: setup
+	cd ui && npm test
+
+test-e2e: app
+	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/
+
+# Regenerate what is derived from the engine's types (tests fail when these are stale).
+bindings:
+	UPDATE_BINDINGS=1 cargo test --test bindings
+schema:
+	UPDATE_SCHEMA=1 cargo test --test schema
+
+bench:
+	cargo bench --bench validate

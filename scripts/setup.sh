@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what Headroom needs to build, run and test on Debian 12, and nothing that is
+# already there: safe to run every time (`make run` and `make test` do), and quick when
+# all is in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages: Tauri's build dependencies (WebKitGTK 4.1 and friends), a virtual
+# display for the end-to-end tests, and the WebKit WebDriver that tauri-driver drives.
+APT_PACKAGES=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver
+)
+command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust (cargo) is not installed; install it with rustup (https://rustup.rs) and run this again" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    command -v rustup >/dev/null && rustup component add "$component"
+  fi
+done
+
+# tauri-driver: the WebDriver bridge to the real app, from crates.io.
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  say "installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+# The front end's packages, exactly as locked; again only when the lock file changed.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "installing the front end's npm packages"
+  (cd ui && npm ci --no-audit --no-fund)
+fi
