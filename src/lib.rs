@@ -4,6 +4,7 @@
 //! function where it can be, and I/O stays at the edges (the CLI in `main.rs`, the
 //! desktop shell in `src-tauri/`).
 
+pub mod analysis;
 pub mod bindings;
 pub mod fsutil;
 pub mod graph;
