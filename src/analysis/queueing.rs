@@ -358,7 +358,7 @@ mod tests {
             1e-9,
         );
         close(
-            Station::new(80.0, 10.0, 0.707_106_8, 1)
+            Station::new(80.0, 10.0, std::f64::consts::FRAC_1_SQRT_2, 1)
                 .solve()
                 .mean_response_ms,
             40.0,
