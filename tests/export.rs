@@ -6,8 +6,11 @@ use std::process::Command;
 use headroom::spec::{self, export, ComponentKind, Spec};
 
 fn shop() -> (String, Spec) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
-    let spec = spec::check("shop.yaml", text.as_bytes()).into_result().unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
+    let spec = spec::check("shop.yaml", text.as_bytes())
+        .into_result()
+        .unwrap();
     (text, spec)
 }
 
@@ -21,11 +24,23 @@ fn every_example_round_trips_and_exports_byte_stable() {
             continue;
         }
         let name = path.display().to_string();
-        let model = spec::check_file(&path).unwrap().into_result().unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        let model = spec::check_file(&path)
+            .unwrap()
+            .into_result()
+            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
         let once = spec::to_yaml(&model, &[]);
-        let again = spec::check("export", once.as_bytes()).into_result().unwrap_or_else(|d| panic!("{name} export: {d:?}\n{once}"));
-        assert_eq!(again, model, "{name}: the exported spec reads back differently");
-        assert_eq!(spec::to_yaml(&again, &[]), once, "{name}: a second export differs");
+        let again = spec::check("export", once.as_bytes())
+            .into_result()
+            .unwrap_or_else(|d| panic!("{name} export: {d:?}\n{once}"));
+        assert_eq!(
+            again, model,
+            "{name}: the exported spec reads back differently"
+        );
+        assert_eq!(
+            spec::to_yaml(&again, &[]),
+            once,
+            "{name}: a second export differs"
+        );
         seen += 1;
     }
     assert!(seen >= 1);
@@ -35,7 +50,10 @@ fn every_example_round_trips_and_exports_byte_stable() {
 fn export_keeps_only_what_the_user_set_in_canonical_key_order() {
     let (_, model) = shop();
     let out = spec::to_yaml(&model, &["# header"]);
-    assert!(out.starts_with("# header\nversion: 1\nname: shop\n"), "{out}");
+    assert!(
+        out.starts_with("# header\nversion: 1\nname: shop\n"),
+        "{out}"
+    );
     // Unset optional fields are not written back as defaults.
     assert!(!out.contains("load_balancing"));
     assert!(!out.contains("io: async\n    runtime: node"));
@@ -65,16 +83,25 @@ fn text_that_looks_like_another_type_is_quoted_and_survives() {
 #[test]
 fn numbers_survive_exactly() {
     let (_, mut model) = shop();
-    let api = model.components.iter_mut().find(|c| c.kind == ComponentKind::Service).unwrap();
+    let api = model
+        .components
+        .iter_mut()
+        .find(|c| c.kind == ComponentKind::Service)
+        .unwrap();
     api.service_time_ms = Some(0.1 + 0.2); // 0.30000000000000004
     api.cost_per_replica_hour = Some(1e-9);
     model.workload.classes[0].rate_rps = 123456789.125;
-    let back = spec::check("x", spec::to_yaml(&model, &[]).as_bytes()).into_result().unwrap();
+    let back = spec::check("x", spec::to_yaml(&model, &[]).as_bytes())
+        .into_result()
+        .unwrap();
     assert_eq!(back, model);
 }
 
 fn headroom(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -89,11 +116,24 @@ fn fmt_rewrites_to_canonical_form_keeping_the_header() {
 
     let p = path.to_str().unwrap();
     let check = headroom(&["fmt", "--check", p]);
-    assert_eq!(check.status.code(), Some(1), "--check reports a file that would change");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), messy, "--check changes nothing");
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "--check reports a file that would change"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        messy,
+        "--check changes nothing"
+    );
 
     let out = headroom(&["fmt", p]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(written, spec::to_yaml(&model, &[header]));
     assert_eq!(headroom(&["fmt", "--check", p]).status.code(), Some(0));
@@ -110,13 +150,20 @@ fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
     let out = headroom(&["fmt", commented.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("--drop-comments"));
-    assert_eq!(std::fs::read_to_string(&commented).unwrap(), text, "the file is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&commented).unwrap(),
+        text,
+        "the file is untouched"
+    );
 
     let broken = dir.path().join("broken.yaml");
     std::fs::write(&broken, "version: 1\nname: [unclosed\n").unwrap();
     let out = headroom(&["fmt", broken.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "version: 1\nname: [unclosed\n");
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "version: 1\nname: [unclosed\n"
+    );
 
     let out = headroom(&["fmt", "--drop-comments", commented.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
@@ -131,7 +178,10 @@ fn every_command_has_an_example_in_its_help() {
         let out = headroom(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0));
         let help = String::from_utf8_lossy(&out.stdout);
-        assert!(help.contains("Example") && help.contains(&format!("headroom {cmd}")), "{cmd}: {help}");
+        assert!(
+            help.contains("Example") && help.contains(&format!("headroom {cmd}")),
+            "{cmd}: {help}"
+        );
     }
     let out = headroom(&["validate"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");

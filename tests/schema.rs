@@ -12,19 +12,43 @@ fn committed_schema_is_current() {
         std::fs::write(SCHEMA_FILE, json_schema()).unwrap();
         return;
     }
-    assert!(committed == json_schema(), "models/headroom.schema.json is stale: run `make schema`");
+    assert!(
+        committed == json_schema(),
+        "models/headroom.schema.json is stale: run `make schema`"
+    );
 }
 
 #[test]
 fn schema_lists_the_top_level_fields_the_reader_knows() {
     let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
-    let props: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+    let props: Vec<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(props, TOP_LEVEL_FIELDS);
-    assert_eq!(schema["additionalProperties"], serde_json::Value::Bool(false));
+    assert_eq!(
+        schema["additionalProperties"],
+        serde_json::Value::Bool(false)
+    );
     let kinds = &schema["$defs"]["ComponentKind"];
     let text = kinds.to_string();
-    for k in ["service", "worker", "function", "load_balancer", "cdn", "cache", "database", "queue", "external"] {
-        assert!(text.contains(&format!("\"{k}\"")), "{k} missing from {text}");
+    for k in [
+        "service",
+        "worker",
+        "function",
+        "load_balancer",
+        "cdn",
+        "cache",
+        "database",
+        "queue",
+        "external",
+    ] {
+        assert!(
+            text.contains(&format!("\"{k}\"")),
+            "{k} missing from {text}"
+        );
     }
 }
 
