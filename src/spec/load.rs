@@ -406,3 +406,58 @@ impl ItemLabels for Spec {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_BAD: &str = "\
+version: 1
+name: t
+workload:
+  classes:
+    - { name: web, rate_rps: 10, entry: lb }
+components:
+  - name: lb
+    kind: load_balancer
+    service_time_ms: oops
+  - name: api
+    kind: service
+    service_time_ms: 5
+    replicas: 0
+dependencies:
+  - { from: lb, to: api }
+  - { from: api, to: nowhere }
+";
+
+    #[test]
+    fn a_bad_item_does_not_hide_the_next_one_or_shift_its_index() {
+        let checked = check("t.yaml", TWO_BAD.as_bytes());
+        let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "t.yaml:9:5: components[0] \"lb\": service_time_ms must be a number, got oops",
+                "t.yaml:13:5: components[1] \"api\": replicas must be in [1, 100000], got 0",
+                "t.yaml:16:18: dependencies[1] api -> nowhere: to must name a component, got \"nowhere\"",
+            ]
+        );
+        // `lb` failed to deserialize, but it exists: the edge and the entry naming it are fine.
+        assert!(checked.spec.is_none(), "a partly read spec is never handed out");
+    }
+
+    #[test]
+    fn missing_required_fields_and_wrong_shapes_are_named() {
+        let checked = check("t.yaml", b"components: {}\nextra: 1\n");
+        let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "t.yaml:1:1: version is required",
+                "t.yaml:1:1: name is required",
+                "t.yaml:1:13: components must be a list",
+                "t.yaml:2:1: extra is not a known field",
+            ]
+        );
+    }
+}
