@@ -21,9 +21,10 @@ setup:
 ui: setup
 	cd ui && npm run build
 
-# The desktop app embeds ui/dist, so it is built after the front end.
+# The desktop app embeds ui/dist, so it is built after the front end. The CLI comes
+# along: the end-to-end tests compare the app's diagnostics with its output.
 app: ui
-	cargo build -p headroom-desktop
+	cargo build -p headroom-desktop -p headroom --bins
 
 lint: ui
 	cargo fmt --all -- --check
@@ -37,7 +38,7 @@ test-ui: setup
 	cd ui && npm test
 
 test-e2e: app
-	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/
+	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/*.test.mjs
 
 # Regenerate what is derived from the engine's types (tests fail when these are stale).
 bindings:

@@ -50,6 +50,12 @@ function position(text, lineNeedle, needle) {
   return `${i + 1}:${lines[i].indexOf(needle) + 1}`;
 }
 
+/**
+ * An element's rendered text. (WebKitWebDriver's Get Element Text returns "" for text inside
+ * React Flow's scaled viewport although it is on screen, so read innerText in the page.)
+ */
+const innerText = async (app, el) => (await app.execute("return arguments[0].innerText;", [el])).trim();
+
 const bodyState = (app) => app.execute("return document.body.getAttribute('data-state');");
 
 /** Waits until the app has settled (body[data-state] is ready, error or empty) and returns that state. */
@@ -137,7 +143,28 @@ test("shop.yaml: one node per component, named and of its kind", { timeout: 3 * 
       assert.equal(matches.length, 1, `exactly one node-${name}`);
       const labels = await matches[0].findAll('[data-testid="node-label"]');
       assert.equal(labels.length, 1, `node-${name} has one node-label`);
-      assert.equal((await labels[0].text()).trim(), name, `node-${name}'s label`);
+      assert.equal(await innerText(app, labels[0]), name, `node-${name}'s label`);
+    }
+
+    // Every node is drawn inside the canvas, with a size, and no two nodes overlap.
+    const rects = await app.execute(`
+      const box = (e) => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top, r: r.right, b: r.bottom }; };
+      const canvas = document.querySelector('[data-testid="canvas"]');
+      const nodes = [...canvas.querySelectorAll('[data-testid^="node-"][data-kind]')];
+      return { canvas: box(canvas), nodes: nodes.map((n) => ({ id: n.dataset.testid, ...box(n) })) };`);
+    const c = rects.canvas;
+    for (const n of rects.nodes) {
+      assert.ok(n.r > n.x && n.b > n.y, `${n.id} has no size: ${JSON.stringify(n)}`);
+      assert.ok(
+        n.x >= c.x && n.y >= c.y && n.r <= c.r && n.b <= c.b,
+        `${n.id} ${JSON.stringify(n)} lies outside the canvas ${JSON.stringify(c)}`,
+      );
+    }
+    for (const [i, a] of rects.nodes.entries()) {
+      for (const b of rects.nodes.slice(i + 1)) {
+        const overlap = a.x < b.r && b.x < a.r && a.y < b.b && b.y < a.b;
+        assert.ok(!overlap, `${a.id} ${JSON.stringify(a)} overlaps ${b.id} ${JSON.stringify(b)}`);
+      }
     }
 
     // A valid spec has no problems to show.
@@ -164,7 +191,8 @@ test("invalid spec: diagnostics name file:line:column and the field", { timeout:
   writeFileSync(file, invalid);
 
   const replicasAt = position(invalid, "replicas: 0", "replicas");
-  const inventoryAt = position(invalid, "to: inventory", "inventory");
+  // Diagnostics point at the offending key.
+  const inventoryAt = position(invalid, "to: inventory", "to:");
 
   await withApp(file, async (app) => {
     await settled(app, "invalid");
@@ -181,7 +209,7 @@ test("invalid spec: diagnostics name file:line:column and the field", { timeout:
 
     // The app shows what the CLI prints (minus the CLI's summary line).
     const cli = cliValidate(file);
-    if (cli) assert.deepEqual(lines, cli.slice(0, -1), "diagnostics panel vs `headroom validate`");
+    assert.deepEqual(lines, cli.slice(0, -1), "diagnostics panel vs `headroom validate`");
   });
 });
 
@@ -199,6 +227,6 @@ test("broken YAML: the syntax error is shown, not a blank screen", { timeout: 3 
       `expected a YAML syntax error for ${file}; got:\n${lines.join("\n")}`,
     );
     const cli = cliValidate(file);
-    if (cli) assert.deepEqual(lines, cli.slice(0, -1), "diagnostics panel vs `headroom validate`");
+    assert.deepEqual(lines, cli.slice(0, -1), "diagnostics panel vs `headroom validate`");
   });
 });

@@ -24,14 +24,20 @@ export const OUTPUT = join(HERE, "output");
 export const WAIT_MS = 60_000;
 
 /**
- * Environment for the app's WebKitGTK web view under Xvfb: there is no GPU, and the
- * DMA-BUF renderer and accelerated compositing give a blank (white) window there.
+ * Environment for the app's WebKitGTK web view under Xvfb (WebKitGTK 2.50, Debian 12).
+ * Software GL keeps rendering the same on any machine. The usual advice for blank
+ * WebKitGTK windows, WEBKIT_DISABLE_DMABUF_RENDERER=1 or WEBKIT_DISABLE_COMPOSITING_MODE=1,
+ * is harmful here: with either set, WebDriver's screenshot command never returns. So
+ * those two are removed from the environment the app inherits.
  */
-export const WEBKIT_ENV = {
-  WEBKIT_DISABLE_DMABUF_RENDERER: "1",
-  WEBKIT_DISABLE_COMPOSITING_MODE: "1",
-  LIBGL_ALWAYS_SOFTWARE: "1",
-};
+export const WEBKIT_ENV = { LIBGL_ALWAYS_SOFTWARE: "1" };
+const WEBKIT_ENV_REMOVED = ["WEBKIT_DISABLE_DMABUF_RENDERER", "WEBKIT_DISABLE_COMPOSITING_MODE"];
+
+function driverEnv() {
+  const env = { ...process.env, ...WEBKIT_ENV };
+  for (const k of WEBKIT_ENV_REMOVED) delete env[k];
+  return env;
+}
 
 function firstExisting(what, envVar, candidates) {
   const list = [process.env[envVar], ...candidates].filter(Boolean);
@@ -167,7 +173,7 @@ export async function startDriver() {
   const child = spawn(
     tauriDriver,
     ["--port", String(port), "--native-port", String(nativePort), "--native-driver", native],
-    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...WEBKIT_ENV } },
+    { detached: true, stdio: ["ignore", log, log], env: driverEnv() },
   );
   closeSync(log);
   let exited = null;
@@ -256,7 +262,7 @@ export async function saveScreenshot(session, name) {
 /** Runs the CLI's `validate` on `file`; returns its stdout lines (problems plus summary). */
 export function cliValidate(file) {
   const cli = cliBinary();
-  if (!cli) return null;
+  if (!cli) throw new Error("the headroom CLI is not built: run `cargo build --bin headroom` (make test-e2e does)");
   try {
     return execFileSync(cli, ["validate", file], { encoding: "utf8", timeout: WAIT_MS }).trim().split("\n");
   } catch (e) {

@@ -18,13 +18,19 @@ export class WebDriverError extends Error {
 
 /** One HTTP call to the driver; returns the response's `value`. */
 export async function request(baseUrl, method, path, body, timeoutMs = REQUEST_TIMEOUT_MS) {
-  const res = await fetch(baseUrl + path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
+  let res, text;
+  try {
+    res = await fetch(baseUrl + path, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await res.text();
+  } catch (e) {
+    const why = e.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : e.cause?.message ?? e.message;
+    throw new Error(`WebDriver ${method} ${baseUrl}${path}: ${why}`);
+  }
   let json;
   try {
     json = text ? JSON.parse(text) : {};
