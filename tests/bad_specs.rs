@@ -7,16 +7,10 @@
 //! # expect: LINE:COL: message fragment      (one or more; " ... " inside a fragment
 //!                                            matches anything, in order)
 //! # expect-count: N                          (optional; else one problem per expect line)
-//! # engine-bug: what is wrong today           (optional, see below)
 //! ```
 //!
 //! Each case runs through the library (`headroom::spec::check`) and through the real
 //! binary (`headroom validate FILE`: exit code 1, `FILE:LINE:COL: message` lines).
-//!
-//! A case marked `engine-bug` states the message the engine *should* give but does not
-//! yet. The ordinary tests still hold it to the basics (refused, exit code 1, no panic);
-//! the exact expectations run in `known_engine_bugs_are_fixed`, which is ignored until
-//! the engine is fixed (`cargo test --test bad_specs -- --ignored` shows the gaps).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -39,7 +33,6 @@ struct Case {
     bytes: Vec<u8>,
     expects: Vec<Expect>,
     count: usize,
-    engine_bug: Option<String>,
 }
 
 fn catalogue_dir() -> PathBuf {
@@ -73,14 +66,12 @@ fn load_case(path: &Path) -> Case {
     let bytes = std::fs::read(path).unwrap();
     let text = std::str::from_utf8(&bytes)
         .unwrap_or_else(|_| panic!("{name}: catalogue files must be readable UTF-8"));
-    let (mut expects, mut count, mut engine_bug) = (Vec::new(), None, None);
+    let (mut expects, mut count) = (Vec::new(), None);
     for line in text.lines().take_while(|l| l.starts_with('#')) {
         if let Some(spec) = line.strip_prefix("# expect: ") {
             expects.push(parse_expect(&name, spec));
         } else if let Some(n) = line.strip_prefix("# expect-count: ") {
             count = Some(n.trim().parse().expect("expect-count is a number"));
-        } else if let Some(why) = line.strip_prefix("# engine-bug: ") {
-            engine_bug = Some(why.to_string());
         }
     }
     assert!(!expects.is_empty(), "{name}: no `# expect:` line");
@@ -90,7 +81,6 @@ fn load_case(path: &Path) -> Case {
         path: path.to_path_buf(),
         bytes,
         expects,
-        engine_bug,
     }
 }
 
@@ -162,26 +152,6 @@ fn library_exact(case: &Case) -> Result<(), String> {
             render(&checked.diagnostics)
         ))
     }
-}
-
-/// What holds for every case, known engine bug or not: the spec is refused with at
-/// least one located problem.
-fn library_basics(case: &Case) -> Result<(), String> {
-    let checked = spec::check(&case.name, &case.bytes);
-    if checked.is_valid() {
-        return Err(format!("{}: the spec was accepted", case.name));
-    }
-    if checked.diagnostics.is_empty() {
-        return Err(format!("{}: refused without a single problem", case.name));
-    }
-    if let Some(d) = checked
-        .diagnostics
-        .iter()
-        .find(|d| d.line == 0 || d.column == 0)
-    {
-        return Err(format!("{}: a position is not 1-based: {d}", case.name));
-    }
-    Ok(())
 }
 
 struct Run {
@@ -321,11 +291,7 @@ fn the_catalogue_is_well_formed() {
 fn the_library_reports_every_expected_problem() {
     let mut failures = Vec::new();
     for case in catalogue() {
-        let result = match case.engine_bug {
-            None => library_exact(&case),
-            Some(_) => library_basics(&case),
-        };
-        failures.extend(result.err());
+        failures.extend(library_exact(&case).err());
     }
     report(failures);
 }
@@ -336,9 +302,7 @@ fn the_cli_reports_every_expected_problem() {
     for case in catalogue() {
         let run = validate(&case.path);
         let mut problems = cli_basics(&case, &run);
-        if case.engine_bug.is_none() {
-            problems.extend(cli_exact(&case, &run));
-        }
+        problems.extend(cli_exact(&case, &run));
         if !problems.is_empty() {
             failures.push(format!(
                 "{}: {}\n  stdout:\n{}",
@@ -349,73 +313,6 @@ fn the_cli_reports_every_expected_problem() {
         }
     }
     report(failures);
-}
-
-/// The cases marked `# engine-bug:`, held to the message they should give. Run with
-/// `cargo test --test bad_specs -- --ignored`; when one passes, drop its marker.
-#[test]
-#[ignore = "engine: known poor messages, see the `# engine-bug:` lines in tests/bad_specs/"]
-fn known_engine_bugs_are_fixed() {
-    let mut failures = Vec::new();
-    for case in catalogue().into_iter().filter(|c| c.engine_bug.is_some()) {
-        let mut problems = Vec::new();
-        if let Err(e) = library_exact(&case) {
-            problems.push(format!("library: {e}"));
-        }
-        let run = validate(&case.path);
-        let cli = cli_exact(&case, &run);
-        if !cli.is_empty() {
-            problems.push(format!("cli: {}", cli.join("; ")));
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "{} (engine-bug: {})\n{}",
-                case.name,
-                case.engine_bug.as_deref().unwrap_or_default(),
-                problems.join("\n")
-            ));
-        }
-    }
-    report(failures);
-}
-
-/// Until the cycle is named from a canonical starting point (see 21-sync-cycle.yaml),
-/// hold the engine to what it must say whatever the rotation: one problem, on one of
-/// the cycle's edges, naming every member once and closing the loop.
-#[test]
-fn a_sync_cycle_is_named_whatever_its_rotation() {
-    let path = catalogue_dir().join("21-sync-cycle.yaml");
-    let bytes = std::fs::read(&path).unwrap();
-    let checked = spec::check("21-sync-cycle.yaml", &bytes);
-    assert_eq!(
-        checked.diagnostics.len(),
-        1,
-        "{}",
-        render(&checked.diagnostics)
-    );
-    let d = &checked.diagnostics[0];
-    let text = String::from_utf8(bytes).unwrap();
-    let edge_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("- { from:"))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert!(edge_lines.contains(&d.line), "not on an edge: {d}");
-    let cycle = d
-        .message
-        .split("sync calls form a cycle: ")
-        .nth(1)
-        .and_then(|rest| rest.split(" (").next())
-        .unwrap_or_else(|| panic!("no cycle in {d}"));
-    let names: Vec<&str> = cycle.split(" -> ").collect();
-    assert_eq!(names.len(), 4, "{cycle}");
-    assert_eq!(names.first(), names.last(), "{cycle}");
-    let rotations = ["a -> b -> c -> a", "b -> c -> a -> b", "c -> a -> b -> c"];
-    assert!(
-        rotations.contains(&cycle),
-        "{cycle} is not the cycle a -> b -> c"
-    );
 }
 
 /// Bytes that are not UTF-8 cannot be a committed catalogue file, so they are written here.

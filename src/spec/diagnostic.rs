@@ -106,8 +106,11 @@ pub fn sentence(path: &Path, message: &str, labels: &dyn ItemLabels) -> String {
 
 /// The expected name (a field, a component) within edit distance 2 of `got`, if any: a likely typo.
 pub fn closest<'a>(got: &str, expected: &[&'a str]) -> Option<&'a str> {
+    let len = got.chars().count();
     expected
         .iter()
+        // Two edits change the length by at most two: skip the rest cheaply.
+        .filter(|e| e.len().abs_diff(got.len()) <= 8 && e.chars().count().abs_diff(len) <= 2)
         .map(|e| (edit_distance(got, e), *e))
         .filter(|(d, _)| *d <= 2)
         .min()

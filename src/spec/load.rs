@@ -4,6 +4,7 @@
 //! component does not hide the problems of the next; the semantic checks then run on
 //! whatever did deserialize.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use serde::de::Error as _;
@@ -11,7 +12,7 @@ use serde::de::Error as _;
 use super::diagnostic::{sentence, Diagnostic, Issue, ItemLabels, Section};
 use super::model::{Component, Dependency, Practices, RequestClass, Spec, Targets, Workload};
 use super::path::{Path, Seg};
-use super::validate::{validate_with, Unparsed};
+use super::validate::{count_bounds, validate_with, Unparsed};
 use super::yaml::{self, DeError, Mark, Node, Value};
 
 /// Larger files are refused before parsing: a 5,000-component spec is about 1 MiB.
@@ -102,13 +103,18 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
         diagnostics: Vec::new(),
         unparsed: Unparsed::default(),
         index_maps: Default::default(),
+        dropped: HashSet::new(),
     };
     let spec = reader.spec();
     let mut diagnostics = reader.diagnostics;
     if let Some(spec) = &spec {
         for issue in validate_with(spec, &reader.unparsed) {
             let path = reader.index_maps.to_file(&issue.path);
-            diagnostics.push(locate(file, &root, &Issue { path, ..issue }));
+            let about_dropped =
+                (1..=path.0.len()).any(|n| reader.dropped.contains(&Path(path.0[..n].to_vec())));
+            if !about_dropped {
+                diagnostics.push(locate(file, &root, &Issue { path, ..issue }));
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -174,19 +180,61 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
     unparsed: Unparsed,
     index_maps: IndexMaps,
+    /// Fields reported unreadable and left out of their item (paths as in the file).
+    dropped: HashSet<Path>,
 }
 
 impl Reader<'_> {
     fn error(&mut self, base: &Path, node: &Node, e: DeError) {
         let path = base.clone().join(&e.path);
         let mark = e.mark.unwrap_or(node.mark);
+        // A count too large or negative for its type is held to the field's own range,
+        // so that fixing the number once is enough.
+        let message = match (&e.out_of_range, path.0.last()) {
+            (Some(number), Some(Seg::Key(field))) => match count_bounds(field) {
+                Some((min, max)) => format!("must be in [{min}, {max}], got {number}"),
+                None => e.message,
+            },
+            _ => e.message,
+        };
         self.diagnostics.push(Diagnostic {
             file: self.file.to_string(),
             line: mark.line,
             column: mark.column,
             path: path.to_string(),
-            message: sentence(&path, &e.message, self.root),
+            message: sentence(&path, &message, self.root),
         });
+    }
+
+    /// Reads one item (a component, a class, an edge, a section). A field that does not
+    /// read is reported, left out, and the item read again, so every field's problem is
+    /// reported in one pass; the fields left out are remembered, so that no follow-on
+    /// problem ("is required") is reported for them.
+    fn item<T: serde::de::DeserializeOwned>(&mut self, base: &Path, node: &Node) -> Option<T> {
+        let mut pruned: Option<Node> = None;
+        loop {
+            let attempt = pruned.as_ref().unwrap_or(node);
+            let e = match yaml::from_node(attempt) {
+                Ok(v) => return Some(v),
+                Err(e) => e,
+            };
+            let field = match e.path.0.first() {
+                Some(Seg::Key(k)) => Some(k.clone()),
+                _ => None,
+            };
+            if let Some(f) = &field {
+                if self.dropped.contains(&base.clone().key(f)) {
+                    // "kind is required" after `kind` was left out: already reported.
+                    return None;
+                }
+            }
+            self.error(base, attempt, e);
+            // Each round removes one entry, so this ends.
+            let next = field.as_deref().and_then(|f| attempt.without_key(f))?;
+            self.dropped
+                .insert(base.clone().key(field.as_deref().unwrap_or_default()));
+            pruned = Some(next);
+        }
     }
 
     fn value<T: serde::de::DeserializeOwned>(&mut self, base: &Path, node: &Node) -> Option<T> {
@@ -230,7 +278,7 @@ impl Reader<'_> {
         match &node.value {
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    match self.value(&base.clone().index(i), item) {
+                    match self.item(&base.clone().index(i), item) {
                         Some(v) => {
                             out.push(v);
                             at.push(i);
@@ -242,11 +290,7 @@ impl Reader<'_> {
             Value::Scalar { text, plain: true }
                 if text.is_empty() || text == "~" || text == "null" => {}
             _ => {
-                let e = DeError {
-                    mark: Some(node.mark),
-                    path: Path::default(),
-                    message: "must be a list".into(),
-                };
+                let e = DeError::new(node.mark, "must be a list");
                 self.error(base, node, e);
             }
         }
@@ -256,11 +300,10 @@ impl Reader<'_> {
     fn spec(&mut self) -> Option<Spec> {
         let root = self.root;
         let Value::Map(entries) = &root.value else {
-            let e = DeError {
-                mark: Some(root.mark),
-                path: Path::default(),
-                message: "a spec is a mapping of fields (version, name, components, ...)".into(),
-            };
+            let e = DeError::new(
+                root.mark,
+                "a spec is a mapping of fields (version, name, components, ...)",
+            );
             self.error(&Path::root(), root, e);
             return None;
         };
@@ -282,8 +325,8 @@ impl Reader<'_> {
                 "version" => version = self.value(&path, node),
                 "name" => name = self.value(&path, node),
                 "description" => description = self.value::<Option<String>>(&path, node).flatten(),
-                "targets" => targets = self.value(&path, node).unwrap_or_default(),
-                "practices" => practices = self.value(&path, node).unwrap_or_default(),
+                "targets" => targets = self.item(&path, node).unwrap_or_default(),
+                "practices" => practices = self.item(&path, node).unwrap_or_default(),
                 "workload" => workload = self.workload(&path, node, &name_of),
                 "components" => {
                     let mut failed = Vec::new();
@@ -354,11 +397,10 @@ impl Reader<'_> {
                 }
             }
             _ => {
-                let e = DeError {
-                    mark: Some(node.mark),
-                    path: Path::default(),
-                    message: "must be a mapping with `classes` and `daily_profile`".into(),
-                };
+                let e = DeError::new(
+                    node.mark,
+                    "must be a mapping with `classes` and `daily_profile`",
+                );
                 self.error(path, node, e);
             }
         }
@@ -443,7 +485,10 @@ dependencies:
             ]
         );
         // `lb` failed to deserialize, but it exists: the edge and the entry naming it are fine.
-        assert!(checked.spec.is_none(), "a partly read spec is never handed out");
+        assert!(
+            checked.spec.is_none(),
+            "a partly read spec is never handed out"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::defaults;
 use super::diagnostic::{closest, Issue};
 use super::model::{CallMode, Component, ComponentKind, ReadsFrom, Spec};
-use super::path::Path;
+use super::path::{Path, Seg};
 use crate::graph::SystemGraph;
 
 /// The spec format version this Headroom reads.
@@ -144,7 +144,11 @@ pub fn validate(spec: &Spec) -> Vec<Issue> {
 }
 
 pub fn validate_with(spec: &Spec, unparsed: &Unparsed) -> Vec<Issue> {
-    let mut c = Checker { issues: Vec::new() };
+    let mut c = Checker {
+        issues: Vec::new(),
+        unknown_names: HashMap::new(),
+        names_by_length: HashMap::new(),
+    };
     c.document(spec);
     let components = c.components(spec);
     let classes = c.classes(spec, &components, unparsed);
@@ -155,6 +159,8 @@ pub fn validate_with(spec: &Spec, unparsed: &Unparsed) -> Vec<Issue> {
 
 struct Checker {
     issues: Vec<Issue>,
+    unknown_names: HashMap<(String, String), String>,
+    names_by_length: HashMap<String, HashMap<usize, Vec<String>>>,
 }
 
 /// A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a
@@ -169,13 +175,27 @@ pub fn is_dns_label(s: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// "must name a component, got "paymentz" (did you mean "payments"?)".
-fn unknown_name<'n>(what: &str, got: &str, known: impl Iterator<Item = &'n &'n str>) -> String {
-    let known: Vec<&str> = known.copied().collect();
-    match closest(got, &known) {
-        Some(near) => format!("must name {what}, got {got:?} (did you mean {near:?}?)"),
-        None => format!("must name {what}, got {got:?}"),
+/// The range of every whole-number field, by its name: one table for the checks here
+/// and for the reader's message on a number too large or negative for its type.
+pub fn count_bounds(field: &str) -> Option<(u32, u32)> {
+    match field {
+        "replicas" | "concurrency" | "shards" | "partitions" | "max_concurrency" | "zones"
+        | "min" | "max" => Some((1, MAX_COUNT)),
+        "read_replicas" => Some((0, MAX_COUNT)),
+        "retries" => Some((0, MAX_RETRIES)),
+        "port" => Some((1, u16::MAX as u32)),
+        _ => None,
     }
+}
+
+/// "a service", "an external".
+fn a_kind(kind: ComponentKind) -> String {
+    let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
 }
 
 impl Checker {
@@ -207,10 +227,57 @@ impl Checker {
         }
     }
 
-    fn count(&mut self, path: Path, v: u32, min: u32) {
-        if v < min || v > MAX_COUNT {
-            self.report(path, format!("must be in [{min}, {MAX_COUNT}], got {v}"));
+    /// A whole-number field against its range in [`count_bounds`].
+    fn count(&mut self, path: Path, v: u32) {
+        let field = match path.0.last() {
+            Some(Seg::Key(k)) => k.as_str(),
+            _ => "",
+        };
+        let (min, max) = count_bounds(field).unwrap_or((0, u32::MAX));
+        if v < min || v > max {
+            self.report(path, format!("must be in [{min}, {max}], got {v}"));
         }
+    }
+
+    /// "must name a component, got "paymentz" (did you mean "payments"?)". The known
+    /// names are indexed by length the first time one is needed, and each hint worked
+    /// out once per distinct name, so a spec full of dangling references stays fast.
+    fn unknown_name<'n>(
+        &mut self,
+        what: &str,
+        got: &str,
+        known: impl Iterator<Item = &'n &'n str>,
+    ) -> String {
+        let key = (what.to_string(), got.to_string());
+        if let Some(message) = self.unknown_names.get(&key) {
+            return message.clone();
+        }
+        let by_length = self
+            .names_by_length
+            .entry(what.to_string())
+            .or_insert_with(|| {
+                let mut index: HashMap<usize, Vec<String>> = HashMap::new();
+                for name in known {
+                    index
+                        .entry(name.chars().count())
+                        .or_default()
+                        .push(name.to_string());
+                }
+                index
+            });
+        // Two edits change the length by at most two.
+        let len = got.chars().count();
+        let candidates: Vec<&str> = (len.saturating_sub(2)..=len + 2)
+            .filter_map(|l| by_length.get(&l))
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let message = match closest(got, &candidates) {
+            Some(near) => format!("must name {what}, got {got:?} (did you mean {near:?}?)"),
+            None => format!("must name {what}, got {got:?}"),
+        };
+        self.unknown_names.insert(key, message.clone());
+        message
     }
 
     fn label(&mut self, path: Path, what: &str, name: &str) {
@@ -325,23 +392,26 @@ impl Checker {
                 if !allowed.contains(&field.as_str()) {
                     self.report(
                         path.clone().key(field),
-                        format!("does not apply to a {kind}"),
+                        format!("does not apply to {}", a_kind(kind)),
                     );
                 }
             }
             for field in required_fields(kind) {
                 if !set.contains_key(*field) {
-                    self.report(path.clone().key(field), format!("is required for a {kind}"));
+                    self.report(
+                        path.clone().key(field),
+                        format!("is required for {}", a_kind(kind)),
+                    );
                 }
             }
         }
 
         let f = |name: &str| path.clone().key(name);
         if let Some(v) = comp.replicas {
-            self.count(f("replicas"), v, 1);
+            self.count(f("replicas"), v);
         }
         if let Some(v) = comp.concurrency {
-            self.count(f("concurrency"), v, 1);
+            self.count(f("concurrency"), v);
         }
         if let Some(v) = comp.service_time_ms {
             self.positive(f("service_time_ms"), v);
@@ -359,7 +429,7 @@ impl Checker {
             self.at_least(f("latency_ms"), v, 0.0);
         }
         if let Some(v) = comp.shards {
-            self.count(f("shards"), v, 1);
+            self.count(f("shards"), v);
         }
         if let Some(v) = comp.hot_shard_skew {
             let shards = comp.shards.unwrap_or(defaults::SHARDS).max(1) as f64;
@@ -371,10 +441,10 @@ impl Checker {
             }
         }
         if let Some(v) = comp.partitions {
-            self.count(f("partitions"), v, 1);
+            self.count(f("partitions"), v);
         }
         if let Some(v) = comp.max_concurrency {
-            self.count(f("max_concurrency"), v, 1);
+            self.count(f("max_concurrency"), v);
         }
         if let Some(v) = comp.cold_start_ms {
             self.at_least(f("cold_start_ms"), v, 0.0);
@@ -389,15 +459,15 @@ impl Checker {
             self.at_least(f("cost_per_million_requests_usd"), v, 0.0);
         }
         if let Some(v) = comp.zones {
-            self.count(f("zones"), v, 1);
+            self.count(f("zones"), v);
         }
-        if let Some(0) = comp.port {
-            self.report(f("port"), "must be in [1, 65535], got 0");
+        if let Some(port) = comp.port {
+            self.count(f("port"), u32::from(port));
         }
         self.not_blank(f("engine"), &comp.engine);
         self.not_blank(f("image"), &comp.image);
         if let Some(a) = comp.autoscale {
-            self.count(f("autoscale").key("min"), a.min, 1);
+            self.count(f("autoscale").key("min"), a.min);
             if a.max < a.min {
                 self.report(
                     f("autoscale").key("max"),
@@ -419,12 +489,7 @@ impl Checker {
         if let Some(rep) = &comp.replication {
             let p = f("replication");
             let read_replicas = rep.read_replicas.unwrap_or(defaults::READ_REPLICAS);
-            if read_replicas > MAX_COUNT {
-                self.report(
-                    p.clone().key("read_replicas"),
-                    format!("must be in [0, {MAX_COUNT}], got {read_replicas}"),
-                );
-            }
+            self.count(p.clone().key("read_replicas"), read_replicas);
             if rep.reads_from == Some(ReadsFrom::Replicas) && read_replicas == 0 {
                 self.report(
                     p.clone().key("reads_from"),
@@ -469,10 +534,8 @@ impl Checker {
             if !components.contains_key(class.entry.as_str())
                 && !unparsed.components.contains(&class.entry)
             {
-                self.report(
-                    path.key("entry"),
-                    unknown_name("a component", &class.entry, components.keys()),
-                );
+                let message = self.unknown_name("a component", &class.entry, components.keys());
+                self.report(path.key("entry"), message);
             }
         }
         names.into_keys().collect()
@@ -490,10 +553,8 @@ impl Checker {
             let path = Path::root().key("dependencies").index(i);
             for (field, name) in [("from", &dep.from), ("to", &dep.to)] {
                 if !components.contains_key(name.as_str()) && !unparsed.components.contains(name) {
-                    self.report(
-                        path.clone().key(field),
-                        unknown_name("a component", name, components.keys()),
-                    );
+                    let message = self.unknown_name("a component", name, components.keys());
+                    self.report(path.clone().key(field), message);
                 }
             }
             if dep.from == dep.to {
@@ -509,12 +570,7 @@ impl Checker {
                 self.positive(path.clone().key("timeout_ms"), v);
             }
             if let Some(v) = dep.retries {
-                if v > MAX_RETRIES {
-                    self.report(
-                        path.clone().key("retries"),
-                        format!("must be at most {MAX_RETRIES}, got {v}"),
-                    );
-                }
+                self.count(path.clone().key("retries"), v);
             }
             if let Some(group) = &dep.parallel {
                 if group.trim().is_empty() {
@@ -536,10 +592,8 @@ impl Checker {
                 }
                 for (j, name) in list.iter().enumerate() {
                     if !classes.contains(name.as_str()) && !unparsed.classes.contains(name) {
-                        self.report(
-                            path.clone().key("classes").index(j),
-                            unknown_name("a request class", name, classes.iter()),
-                        );
+                        let message = self.unknown_name("a request class", name, classes.iter());
+                        self.report(path.clone().key("classes").index(j), message);
                     }
                 }
             }
@@ -553,22 +607,28 @@ impl Checker {
                 }) {
                     self.report(
                         path.clone().key("to"),
-                        format!("is a {k}: a queue is drained by a worker, service or function"),
+                        format!(
+                            "is {}: a queue is drained by a worker, service or function",
+                            a_kind(k)
+                        ),
                     );
                 }
             } else if dep.mode_or_default() == CallMode::Async {
                 if let Some(k) = to_kind.filter(|k| *k != ComponentKind::Queue) {
                     self.report(
                         path.clone().key("mode"),
-                        format!("is async, but {:?} is a {k}: an async call goes through a queue (add one, or make the call sync)", dep.to),
+                        format!(
+                            "is async, but {:?} is {}: an async call goes through a queue (add one, or make the call sync)",
+                            dep.to,
+                            a_kind(k)
+                        ),
                     );
                 }
             }
         }
+        let callers: HashSet<&str> = spec.dependencies.iter().map(|d| d.from.as_str()).collect();
         for (i, comp) in spec.components.iter().enumerate() {
-            if comp.kind == ComponentKind::Queue
-                && !spec.dependencies.iter().any(|d| d.from == comp.name)
-            {
+            if comp.kind == ComponentKind::Queue && !callers.contains(comp.name.as_str()) {
                 self.report(
                     Path::root().key("components").index(i),
                     "is a queue with no consumer: add a dependency from it to the worker that drains it",
@@ -580,11 +640,19 @@ impl Checker {
     fn graph(&mut self, spec: &Spec) {
         let graph = SystemGraph::new(spec);
         if let Err(cycle) = graph.sync_topological_order() {
-            let names: Vec<&str> = cycle
+            // Name it from the component declared first, and report it at the edge that
+            // closes it, back into that component.
+            let members = &cycle[..cycle.len().saturating_sub(1)];
+            let start = members
                 .iter()
+                .enumerate()
+                .min_by_key(|(_, c)| **c)
+                .map_or(0, |(i, _)| i);
+            let names: Vec<&str> = members[start..]
+                .iter()
+                .chain(&members[..=start.min(members.len().saturating_sub(1))])
                 .map(|&i| spec.components[i].name.as_str())
                 .collect();
-            // Report it at the edge that closes the cycle.
             let closing = spec.dependencies.iter().position(|d| {
                 names.len() >= 2
                     && d.from == names[names.len() - 2]

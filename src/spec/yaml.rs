@@ -56,7 +56,7 @@ pub enum Value {
     Map(Vec<Entry>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub key: String,
     pub key_mark: Mark,
@@ -95,6 +95,18 @@ impl Node {
             }
         }
         mark
+    }
+
+    /// A copy of this mapping without the entry `key` (None if there is no such entry).
+    pub fn without_key(&self, key: &str) -> Option<Node> {
+        let Value::Map(entries) = &self.value else {
+            return None;
+        };
+        entries.iter().any(|e| e.key == key).then(|| Node {
+            mark: self.mark,
+            value: Value::Map(entries.iter().filter(|e| e.key != key).cloned().collect()),
+            size: self.size,
+        })
     }
 
     pub fn as_text(&self) -> Option<&str> {
@@ -165,11 +177,12 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
     let mut documents = 0;
 
     loop {
-        let (event, marker) = parser.next_token().map_err(|e| {
-            err(
+        let (event, marker) = parser.next_token().map_err(|e| match too_deep_flow(text) {
+            Some(mark) => err(mark, format!("nesting is deeper than {MAX_DEPTH} levels")),
+            None => err(
                 mark_of(e.marker()),
                 format!("YAML syntax error: {}", e.info()),
-            )
+            ),
         })?;
         let mark = mark_of(&marker);
         let completed: Rc<Node> = match event {
@@ -255,7 +268,9 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
                         ..
                     }) => (
                         Node {
-                            mark,
+                            // A block mapping's start event comes after its first key;
+                            // the mapping starts where that key does.
+                            mark: entries.first().map_or(mark, |e| e.key_mark.min(mark)),
                             value: Value::Map(entries),
                             size,
                         },
@@ -340,6 +355,45 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
     })
 }
 
+/// Where flow brackets (`[`, `{`) first nest deeper than [`MAX_DEPTH`], outside quotes
+/// and comments: yaml-rust2's scanner gives up on deep flow nesting before it emits any
+/// event, so the depth check in [`parse`] never sees it.
+fn too_deep_flow(text: &str) -> Option<Mark> {
+    // A document that is not itself a flow collection is a block mapping or list: one
+    // level, as the depth check in `parse` counts it.
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let block_root = first.is_some_and(|l| !l.starts_with(['[', '{']));
+    let (mut depth, mut line, mut column) = (usize::from(block_root), 1usize, 0usize);
+    let (mut quote, mut comment, mut prev) = (None::<char>, false, ' ');
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                column = 0;
+                comment = false;
+            }
+            _ if comment => {}
+            '"' | '\'' if quote == Some(c) => quote = None,
+            '"' | '\'' if quote.is_none() => quote = Some(c),
+            '#' if quote.is_none() && (prev == ' ' || column == 1) => comment = true,
+            '[' | '{' if quote.is_none() => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(Mark { line, column });
+                }
+            }
+            ']' | '}' if quote.is_none() => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
 /// A typed value could not be read from a node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeError {
@@ -348,9 +402,21 @@ pub struct DeError {
     pub path: Path,
     /// A predicate about the field at `path`: "must be >= 0, got -1".
     pub message: String,
+    /// The number as written, when a whole number was outside its type's range: the
+    /// caller may know the field's own, narrower range and say that instead.
+    pub out_of_range: Option<String>,
 }
 
 impl DeError {
+    /// An error about the node at `mark` itself.
+    pub fn new(mark: Mark, message: impl Into<String>) -> Self {
+        DeError {
+            mark: Some(mark),
+            path: Path::default(),
+            message: message.into(),
+            out_of_range: None,
+        }
+    }
     fn at(mut self, mark: Mark) -> Self {
         self.mark.get_or_insert(mark);
         self
@@ -374,14 +440,18 @@ impl de::Error for DeError {
             mark: None,
             path: Path::default(),
             message: msg.to_string(),
+            out_of_range: None,
         }
     }
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         Self::custom(format_args!("must be {exp}, got {unexp}"))
     }
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let hint = closest(variant, expected)
+            .map(|near| format!(" (did you mean `{near}`?)"))
+            .unwrap_or_default();
         Self::custom(format_args!(
-            "must be one of {}, got `{variant}`",
+            "must be one of {}, got `{variant}`{hint}",
             backticked(expected)
         ))
     }
@@ -428,6 +498,7 @@ impl NodeDe<'_> {
             mark: Some(self.0.mark),
             path: Path::default(),
             message: message.into(),
+            out_of_range: None,
         }
     }
 
@@ -441,23 +512,27 @@ impl NodeDe<'_> {
 
     fn unsigned(&self, max: u64) -> Result<u64, DeError> {
         let text = self.plain("a whole number")?;
+        let out_of_range = |message: String| DeError {
+            out_of_range: Some(text.to_string()),
+            ..self.fail(message)
+        };
         let digits = text.strip_prefix('+').unwrap_or(text);
         if let Some(neg) = digits.strip_prefix('-') {
             if parse_number(neg).is_some() {
-                return Err(self.fail(format!("must be >= 0, got {text}")));
+                return Err(out_of_range(format!("must be >= 0, got {text}")));
             }
         }
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             return match digits.parse::<u64>() {
                 Ok(v) if v <= max => Ok(v),
-                _ => Err(self.fail(format!("must be at most {max}, got {text}"))),
+                _ => Err(out_of_range(format!("must be at most {max}, got {text}"))),
             };
         }
         match parse_number(text) {
             Some(v) if v.is_finite() && v.fract() != 0.0 => {
                 Err(self.fail(format!("must be a whole number, got {text}")))
             }
-            Some(_) => Err(self.fail(format!("must be at most {max}, got {text}"))),
+            Some(_) => Err(out_of_range(format!("must be at most {max}, got {text}"))),
             None => Err(self.fail(format!("must be a whole number, got {}", self.0.describe()))),
         }
     }
