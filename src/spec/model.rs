@@ -23,9 +23,12 @@ pub struct Spec {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    // Left out of the output when empty, so optional on the TypeScript side too.
     #[serde(default, skip_serializing_if = "Targets::is_empty")]
+    #[ts(as = "Option<Targets>", optional)]
     pub targets: Targets,
     #[serde(default, skip_serializing_if = "Practices::is_empty")]
+    #[ts(as = "Option<Practices>", optional)]
     pub practices: Practices,
     #[serde(default)]
     pub workload: Workload,

@@ -16,4 +16,4 @@ version: number,
 /**
  * The system's name, a DNS-1123 label (it names the scaffold project).
  */
-name: string, description?: string, targets: Targets, practices: Practices, workload: Workload, components: Array<Component>, dependencies: Array<Dependency>, };
+name: string, description?: string, targets?: Targets, practices?: Practices, workload: Workload, components: Array<Component>, dependencies: Array<Dependency>, };

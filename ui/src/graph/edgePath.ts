@@ -42,3 +42,72 @@ export function dependencyPath(
     labelY,
   };
 }
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Corner radius of routed (orthogonal) edges, in px. */
+export const CORNER_RADIUS = 8;
+
+/** The point halfway along a polyline, by length. */
+export function polylineMidpoint(points: readonly Point[]): Point {
+  const first = points[0];
+  if (!first) return { x: 0, y: 0 };
+  let total = 0;
+  for (let i = 1; i < points.length; i++) {
+    total += Math.hypot(points[i]!.x - points[i - 1]!.x, points[i]!.y - points[i - 1]!.y);
+  }
+  let left = total / 2;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const len = Math.hypot(b.x - a.x, b.y - a.y);
+    if (len > 0 && left <= len) {
+      const t = left / len;
+      return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+    }
+    left -= len;
+  }
+  return { ...points[points.length - 1]! };
+}
+
+/**
+ * A routed edge: the polyline through `points` with its corners rounded (by at most
+ * `radius`, and never more than half of either segment), and its label at `label`, or
+ * halfway along the line when the layout placed none.
+ */
+export function routedPath(
+  points: readonly Point[],
+  label: Point | null = null,
+  radius = CORNER_RADIUS,
+): EdgeGeometry {
+  const r2 = (n: number) => Math.round(n * 100) / 100;
+  const at = (p: Point) => `${r2(p.x)},${r2(p.y)}`;
+  // Drop repeated points: they would make zero-length segments with no direction.
+  const pts = points.filter(
+    (p, i) => i === 0 || p.x !== points[i - 1]!.x || p.y !== points[i - 1]!.y,
+  );
+  const first = pts[0];
+  if (!first) return { path: '', labelX: 0, labelY: 0 };
+  let path = `M${at(first)}`;
+  for (let i = 1; i < pts.length - 1; i++) {
+    const prev = pts[i - 1]!;
+    const p = pts[i]!;
+    const next = pts[i + 1]!;
+    const inLen = Math.hypot(p.x - prev.x, p.y - prev.y);
+    const outLen = Math.hypot(next.x - p.x, next.y - p.y);
+    const r = Math.min(radius, inLen / 2, outLen / 2);
+    if (r <= 0.5) {
+      path += ` L${at(p)}`;
+      continue;
+    }
+    const before = { x: p.x - ((p.x - prev.x) / inLen) * r, y: p.y - ((p.y - prev.y) / inLen) * r };
+    const after = { x: p.x + ((next.x - p.x) / outLen) * r, y: p.y + ((next.y - p.y) / outLen) * r };
+    path += ` L${at(before)} Q${at(p)} ${at(after)}`;
+  }
+  if (pts.length > 1) path += ` L${at(pts[pts.length - 1]!)}`;
+  const mid = label ?? polylineMidpoint(pts);
+  return { path, labelX: mid.x, labelY: mid.y };
+}

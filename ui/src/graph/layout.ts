@@ -1,22 +1,39 @@
-// Automatic layout with ELK (layered, left to right). elk.bundled.js runs in the page
-// (no web worker), which the app's CSP allows.
+// Automatic layout with ELK (layered, left to right, orthogonal edges). elk.bundled.js
+// runs in the page (no web worker), which the app's CSP allows.
 
 import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkNode, LayoutOptions } from 'elkjs/lib/elk-api';
+import type { ElkExtendedEdge, ElkNode, ElkPort, LayoutOptions } from 'elkjs/lib/elk-api';
 
-import type { ComponentNode, DependencyEdge } from './toFlow';
+import type { ComponentNode, DependencyEdge, EdgeRoute, XY } from './toFlow';
 import { NODE_HEIGHT, NODE_WIDTH } from './toFlow';
 
 export const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
   'elk.spacing.nodeNode': '36',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '64',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '16',
+  'elk.spacing.edgeEdge': '12',
+  'elk.spacing.edgeLabel': '4',
   'elk.spacing.componentComponent': '60',
+  'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.padding': '[top=20,left=20,bottom=20,right=20]',
 };
+
+/** Label box the layout reserves: the edge label's CSS is 11px text with 5px padding. */
+export function labelSize(text: string): { width: number; height: number } {
+  return { width: Math.ceil(text.length * 6.6) + 12, height: 18 };
+}
+
+export interface Layout {
+  /** The nodes with their positions. */
+  nodes: ComponentNode[];
+  /** The edges, each with the route ELK drew for it (when it drew one). */
+  edges: DependencyEdge[];
+}
 
 let elk: InstanceType<typeof ELK> | null = null;
 
@@ -25,16 +42,37 @@ function engine(): InstanceType<typeof ELK> {
   return elk;
 }
 
+function finite<T extends { x?: number; y?: number }>(p: T | undefined): p is T & XY {
+  return p !== undefined && Number.isFinite(p.x) && Number.isFinite(p.y);
+}
+
 /**
- * The nodes with positions from ELK. Edges only shape the layering; edges whose ends
- * are not among `nodes` are ignored. The input is not modified.
+ * Positions for the nodes and routes for the edges. Each edge leaves its source on the
+ * right and enters its target on the left, through a port of its own, so parallel edges
+ * stay apart. Edges whose ends are not among `nodes`, and self-loops, get no route.
+ * The inputs are not modified.
  */
 export async function layoutFlow(
   nodes: readonly ComponentNode[],
   edges: readonly DependencyEdge[],
-): Promise<ComponentNode[]> {
-  if (nodes.length === 0) return [];
-  const ids = new Set(nodes.map((n) => n.id));
+): Promise<Layout> {
+  if (nodes.length === 0) return { nodes: [], edges: [...edges] };
+  const ports = new Map<string, ElkPort[]>(nodes.map((n) => [n.id, []]));
+  const elkEdges: ElkExtendedEdge[] = [];
+  for (const e of edges) {
+    const out = ports.get(e.source);
+    const inn = ports.get(e.target);
+    if (!out || !inn || e.source === e.target) continue;
+    out.push({ id: `${e.id}:out`, width: 0, height: 0, layoutOptions: { 'elk.port.side': 'EAST' } });
+    inn.push({ id: `${e.id}:in`, width: 0, height: 0, layoutOptions: { 'elk.port.side': 'WEST' } });
+    const text = e.data?.label ?? '';
+    elkEdges.push({
+      id: e.id,
+      sources: [`${e.id}:out`],
+      targets: [`${e.id}:in`],
+      labels: text ? [{ id: `${e.id}:label`, text, ...labelSize(text) }] : [],
+    });
+  }
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: LAYOUT_OPTIONS,
@@ -42,20 +80,46 @@ export async function layoutFlow(
       id: n.id,
       width: n.width ?? NODE_WIDTH,
       height: n.height ?? NODE_HEIGHT,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_SIDE' },
+      ports: ports.get(n.id) ?? [],
     })),
-    edges: edges
-      .filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target)
-      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+    edges: elkEdges,
   };
+
   const result = await engine().layout(graph);
-  const placed = new Map((result.children ?? []).map((c) => [c.id, c]));
-  return nodes.map((n) => {
-    const p = placed.get(n.id);
-    const x = p?.x;
-    const y = p?.y;
-    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new Error(`layout gave no position for "${n.id}"`);
-    }
-    return { ...n, position: { x, y } };
+
+  const placed = new Map<string, XY>();
+  for (const c of result.children ?? []) {
+    if (finite(c)) placed.set(c.id, { x: c.x, y: c.y });
+  }
+  const laidNodes = nodes.map((n) => {
+    const position = placed.get(n.id);
+    if (!position) throw new Error(`layout gave no position for "${n.id}"`);
+    return { ...n, position };
   });
+
+  const routed = new Map((result.edges ?? []).map((e) => [e.id, e]));
+  const laidEdges = edges.map((e) => {
+    const r = routed.get(e.id);
+    const sourceAt = placed.get(e.source);
+    const targetAt = placed.get(e.target);
+    if (!r || !e.data || !sourceAt || !targetAt) return e;
+    const points: XY[] = [];
+    for (const s of r.sections ?? []) {
+      for (const p of [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]) {
+        if (!finite(p)) return e;
+        points.push({ x: p.x, y: p.y });
+      }
+    }
+    if (points.length < 2) return e;
+    const l = r.labels?.[0];
+    const label =
+      l && finite(l) && l.width !== undefined && l.height !== undefined
+        ? { x: l.x + l.width / 2, y: l.y + l.height / 2 }
+        : null;
+    const route: EdgeRoute = { points, label, sourceAt, targetAt };
+    return { ...e, data: { ...e.data, route } };
+  });
+
+  return { nodes: laidNodes, edges: laidEdges };
 }

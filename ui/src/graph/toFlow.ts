@@ -20,6 +20,19 @@ export type ComponentNodeData = {
   detail: string;
 };
 
+export type XY = { x: number; y: number };
+
+/** Where the layout routed an edge, and where its two nodes were when it did. */
+export type EdgeRoute = {
+  /** The polyline from the source's border to the target's border (orthogonal). */
+  points: XY[];
+  /** The centre of the edge's label, when it has one. */
+  label: XY | null;
+  /** Top-left corners of the source and target nodes the route was made for. */
+  sourceAt: XY;
+  targetAt: XY;
+};
+
 export type DependencyEdgeData = {
   mode: CallMode;
   op: Op | null;
@@ -29,6 +42,8 @@ export type DependencyEdgeData = {
   /** ...and how many such edges there are, so parallel edges can be drawn apart. */
   lanes: number;
   label: string;
+  /** Set by the layout; the edge falls back to a plain curve once a node has moved. */
+  route?: EdgeRoute;
 };
 
 export type ComponentNode = Node<ComponentNodeData, 'component'>;

@@ -1,0 +1,43 @@
+import { BaseEdge, EdgeLabelRenderer, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+
+import { dependencyPath, routedPath } from '../graph/edgePath';
+import type { DependencyEdge, XY } from '../graph/toFlow';
+
+const same = (a: XY | undefined, b: XY) =>
+  a !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
+
+/**
+ * A dependency: the route the layout drew for it while both its nodes stay where the
+ * layout put them, a plain curve once one is dragged away. Async edges are dashed (CSS).
+ */
+function DependencyEdgeView(props: EdgeProps<DependencyEdge>) {
+  const { id, source, target, sourceX, sourceY, targetX, targetY, data, markerEnd, style } = props;
+  const from = useInternalNode(source)?.internals.positionAbsolute;
+  const to = useInternalNode(target)?.internals.positionAbsolute;
+  const route = data?.route;
+  const geometry =
+    route && same(from, route.sourceAt) && same(to, route.targetAt)
+      ? routedPath(route.points, route.label)
+      : dependencyPath(sourceX, sourceY, targetX, targetY, data?.lane, data?.lanes);
+  return (
+    <>
+      <BaseEdge id={id} path={geometry.path} markerEnd={markerEnd} style={style} />
+      {data?.label ? (
+        <EdgeLabelRenderer>
+          <div
+            className={`hr-edge-label hr-edge-label--${data.mode}`}
+            data-testid={`edge-label-${id}`}
+            style={{
+              transform: `translate(-50%, -50%) translate(${geometry.labelX}px, ${geometry.labelY}px)`,
+            }}
+          >
+            {data.label}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+}
+
+export const DependencyEdgeComponent = memo(DependencyEdgeView);
