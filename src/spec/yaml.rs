@@ -177,12 +177,22 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
     let mut documents = 0;
 
     loop {
-        let (event, marker) = parser.next_token().map_err(|e| match too_deep_flow(text) {
-            Some(mark) => err(mark, format!("nesting is deeper than {MAX_DEPTH} levels")),
-            None => err(
-                mark_of(e.marker()),
-                format!("YAML syntax error: {}", e.info()),
-            ),
+        let (event, marker) = parser.next_token().map_err(|e| {
+            let scan = scan_flow(text);
+            match (scan.too_deep, scan.unclosed) {
+                (Some(mark), _) => err(mark, format!("nesting is deeper than {MAX_DEPTH} levels")),
+                (None, Some((mark, bracket))) if e.info().contains("flow") => err(
+                    mark,
+                    format!(
+                        "YAML syntax error: this `{bracket}` is never closed ({})",
+                        e.info()
+                    ),
+                ),
+                _ => err(
+                    mark_of(e.marker()),
+                    format!("YAML syntax error: {}", e.info()),
+                ),
+            }
         })?;
         let mark = mark_of(&marker);
         let completed: Rc<Node> = match event {
@@ -355,19 +365,29 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
     })
 }
 
-/// Where flow brackets (`[`, `{`) first nest deeper than [`MAX_DEPTH`], outside quotes
-/// and comments: yaml-rust2's scanner gives up on deep flow nesting before it emits any
-/// event, so the depth check in [`parse`] never sees it.
-fn too_deep_flow(text: &str) -> Option<Mark> {
+/// What a pass over the flow brackets (`[ ] { }`) of a document finds, outside quoted
+/// scalars and comments. yaml-rust2's scanner gives up on deep flow nesting before it
+/// emits a single event (so the depth check in [`parse`] never sees it), and it reports
+/// a bracket left open at the end of the file: this says where the problem really is.
+struct FlowScan {
+    /// The bracket that first nests deeper than [`MAX_DEPTH`].
+    too_deep: Option<Mark>,
+    /// The innermost bracket never closed, and which one it is.
+    unclosed: Option<(Mark, char)>,
+}
+
+fn scan_flow(text: &str) -> FlowScan {
     // A document that is not itself a flow collection is a block mapping or list: one
     // level, as the depth check in `parse` counts it.
     let first = text
         .lines()
         .map(str::trim_start)
         .find(|l| !l.is_empty() && !l.starts_with('#'));
-    let block_root = first.is_some_and(|l| !l.starts_with(['[', '{']));
-    let (mut depth, mut line, mut column) = (usize::from(block_root), 1usize, 0usize);
-    let (mut quote, mut comment, mut prev) = (None::<char>, false, ' ');
+    let block_root = usize::from(first.is_some_and(|l| !l.starts_with(['[', '{'])));
+    let mut open: Vec<(Mark, char)> = Vec::new();
+    let mut too_deep = None;
+    let (mut line, mut column) = (1usize, 0usize);
+    let (mut quote, mut comment, mut prev) = (None::<char>, false, '\n');
     for c in text.chars() {
         column += 1;
         match c {
@@ -377,21 +397,33 @@ fn too_deep_flow(text: &str) -> Option<Mark> {
                 comment = false;
             }
             _ if comment => {}
-            '"' | '\'' if quote == Some(c) => quote = None,
-            '"' | '\'' if quote.is_none() => quote = Some(c),
-            '#' if quote.is_none() && (prev == ' ' || column == 1) => comment = true,
-            '[' | '{' if quote.is_none() => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(Mark { line, column });
+            '"' if quote == Some('"') && prev != '\\' => quote = None,
+            '\'' if quote == Some('\'') => quote = None,
+            // A quote opens a quoted scalar only where a scalar can start.
+            '"' | '\''
+                if quote.is_none() && matches!(prev, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':') =>
+            {
+                quote = Some(c)
+            }
+            _ if quote.is_some() => {}
+            '#' if matches!(prev, ' ' | '\t' | '\n') => comment = true,
+            '[' | '{' => {
+                open.push((Mark { line, column }, c));
+                if open.len() + block_root > MAX_DEPTH && too_deep.is_none() {
+                    too_deep = Some(Mark { line, column });
                 }
             }
-            ']' | '}' if quote.is_none() => depth = depth.saturating_sub(1),
+            ']' | '}' => {
+                open.pop();
+            }
             _ => {}
         }
         prev = c;
     }
-    None
+    FlowScan {
+        too_deep,
+        unclosed: open.last().copied(),
+    }
 }
 
 /// A typed value could not be read from a node.
@@ -1069,6 +1101,18 @@ mod tests {
         let doc = format!("{}{}", "[".repeat(200), "]".repeat(200));
         let e = parse(&doc).unwrap_err();
         assert!(e.message.contains("deeper than 64"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opens() {
+        let e = parse("version: 1\nname: x # it's [fine]\ndescription: \"[\"\nkind: [service\n")
+            .unwrap_err();
+        assert_eq!(e.mark, Mark { line: 4, column: 7 }, "{}", e.message);
+        assert!(
+            e.message.contains("this `[` is never closed"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
