@@ -636,7 +636,7 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
 
 fn component(name: String) -> impl Strategy<Value = (String, ComponentKind, String)> {
     select(ComponentKind::ALL.to_vec()).prop_flat_map(move |kind| {
-        let fields: Vec<&'static str> = kind_fields(kind).to_vec();
+        let fields: Vec<&'static str> = kind_fields(kind).collect();
         let required = required_fields(kind);
         let choices: Vec<BoxedStrategy<Option<(&'static str, String)>>> = fields
             .iter()

@@ -18,72 +18,39 @@ const MAX_COUNT: u32 = 100_000;
 const MAX_CALLS: f64 = 1_000.0;
 const MAX_RETRIES: u32 = 10;
 
-/// The fields each kind of component may set (besides `name` and `kind`).
-pub fn kind_fields(kind: ComponentKind) -> &'static [&'static str] {
+/// The fields of every kind that is a pool of servers (replicas x concurrency).
+const SERVER_POOL_FIELDS: &[&str] = &[
+    "replicas",
+    "concurrency",
+    "service_time_ms",
+    "service_time_cv",
+    "load_balancing",
+    "availability",
+    "cost_per_replica_hour",
+    "zones",
+    "port",
+    "image",
+];
+
+/// The fields a component of `kind` may set (besides `name` and `kind`).
+pub fn kind_fields(kind: ComponentKind) -> impl Iterator<Item = &'static str> {
     use ComponentKind::*;
-    match kind {
-        Service | Worker => &[
-            "replicas",
-            "concurrency",
-            "service_time_ms",
-            "service_time_cv",
-            "load_balancing",
-            "availability",
-            "cost_per_replica_hour",
-            "autoscale",
-            "zones",
-            "io",
-            "runtime",
-            "port",
-            "image",
-        ],
-        LoadBalancer => &[
-            "engine",
-            "replicas",
-            "concurrency",
-            "service_time_ms",
-            "service_time_cv",
-            "load_balancing",
-            "availability",
-            "cost_per_replica_hour",
-            "autoscale",
-            "zones",
-            "port",
-            "image",
-        ],
+    let pool: &[&str] = if kind.has_servers() {
+        SERVER_POOL_FIELDS
+    } else {
+        &[]
+    };
+    let extra: &[&str] = match kind {
+        Service | Worker => &["autoscale", "io", "runtime"],
+        LoadBalancer => &["engine", "autoscale"],
         Cache => &[
             "engine",
             "hit_ratio",
-            "replicas",
-            "concurrency",
-            "service_time_ms",
-            "service_time_cv",
-            "load_balancing",
-            "availability",
             "replication",
             "shards",
             "hot_shard_skew",
-            "cost_per_replica_hour",
-            "zones",
-            "port",
-            "image",
         ],
-        Database => &[
-            "engine",
-            "replicas",
-            "concurrency",
-            "service_time_ms",
-            "service_time_cv",
-            "load_balancing",
-            "availability",
-            "replication",
-            "shards",
-            "hot_shard_skew",
-            "cost_per_replica_hour",
-            "zones",
-            "port",
-            "image",
-        ],
+        Database => &["engine", "replication", "shards", "hot_shard_skew"],
         Function => &[
             "service_time_ms",
             "service_time_cv",
@@ -116,7 +83,13 @@ pub fn kind_fields(kind: ComponentKind) -> &'static [&'static str] {
             "availability",
             "cost_per_million_requests_usd",
         ],
-    }
+    };
+    pool.iter().chain(extra).copied()
+}
+
+/// Whether a component of `kind` may set `field`.
+pub fn field_applies(kind: ComponentKind, field: &str) -> bool {
+    kind_fields(kind).any(|f| f == field)
 }
 
 /// The fields a kind cannot do without.
@@ -385,11 +358,10 @@ impl Checker {
 
     fn component(&mut self, path: Path, comp: &Component) {
         let kind = comp.kind;
-        let allowed = kind_fields(kind);
         // The serialized form lists exactly the fields the user set.
         if let Ok(serde_json::Value::Object(set)) = serde_json::to_value(comp) {
             for field in set.keys().filter(|f| *f != "name" && *f != "kind") {
-                if !allowed.contains(&field.as_str()) {
+                if !field_applies(kind, field) {
                     self.report(
                         path.clone().key(field),
                         format!("does not apply to {}", a_kind(kind)),
