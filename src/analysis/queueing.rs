@@ -105,6 +105,22 @@ impl Station {
         }
     }
 
+    /// Variance of the response time (ms²): the service time's plus the wait's, which is
+    /// 0 with probability 1 - P(wait) and exponential otherwise. Infinite when unstable.
+    pub fn response_variance(&self) -> f64 {
+        let r = self.solve();
+        if !r.stable {
+            return f64::INFINITY;
+        }
+        let service = (self.service_time_cv * self.service_time_ms).powi(2);
+        let pw = r.wait_probability;
+        if pw <= 0.0 {
+            return service;
+        }
+        let conditional_mean = r.mean_wait_ms / pw;
+        service + 2.0 * pw * conditional_mean * conditional_mean - r.mean_wait_ms * r.mean_wait_ms
+    }
+
     /// P(response time > t_ms).
     pub fn response_survival(&self, t_ms: f64) -> f64 {
         let r = self.solve();
@@ -383,6 +399,13 @@ mod tests {
         }
         // Erlang C for c = 1 is ρ itself.
         close(erlang_c(1, 0.37), 0.37, 1e-12);
+    }
+
+    #[test]
+    fn response_variance_is_the_exponential_one_for_mm1() {
+        // M/M/1 response is Exp(μ - λ): variance = mean².
+        let st = Station::new(80.0, 10.0, 1.0, 1);
+        close(st.response_variance(), 50.0 * 50.0, 1e-9);
     }
 
     #[test]

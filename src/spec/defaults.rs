@@ -36,6 +36,8 @@ pub const REPLICATION_LAG_MS: f64 = 0.0;
 /// `cold_start_ms` and `cold_start_ratio` of a function.
 pub const COLD_START_MS: f64 = 0.0;
 pub const COLD_START_RATIO: f64 = 0.0;
+/// `max_concurrency` of a function: a common default account limit of serverless platforms.
+pub const MAX_CONCURRENCY: u32 = 1000;
 /// `latency_ms` of a CDN or an external dependency.
 pub const LATENCY_MS: f64 = 0.0;
 /// Costs when not given: free.

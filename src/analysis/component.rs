@@ -1,0 +1,243 @@
+//! What its peak load does to one component: each pool of servers as a queue, and the
+//! response time a visit sees, by the op it arrives with.
+//!
+//! - A component with servers has a primary pool (`replicas x concurrency` per shard) and,
+//!   with `replication.reads_from: replicas`, a read-replica pool
+//!   (`read_replicas x concurrency` per shard) that takes the reads; writes always go to
+//!   the primary.
+//! - Shards split a pool's load; the hottest shard takes `hot_shard_skew` times the mean
+//!   share, the others share the rest evenly. Utilisation is the hottest shard's.
+//! - `load_balancing: round_robin` (the default) gives each replica its own queue and an
+//!   equal share (replicas x M/G/concurrency); `least_connections` is one shared queue
+//!   (M/G/(replicas x concurrency)), which waits less at the same utilisation.
+//! - A function scales per request up to `max_concurrency` instances (M/G/max), each
+//!   invocation paying its cold start with probability `cold_start_ratio` (folded into
+//!   the mean service time: an approximation).
+//! - A CDN and an external dependency are pure delays (`latency_ms`); a queue holds no
+//!   request on the sync path (its consumers are analysed as the load they receive).
+
+use super::load::Visits;
+use super::queueing::Station;
+use crate::spec::{defaults, Component, ComponentKind, LoadBalancing, ReadsFrom};
+
+/// Response time of one visit: mean and variance (ms, ms²); infinite when saturated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moments {
+    pub mean: f64,
+    pub variance: f64,
+}
+
+impl Moments {
+    pub const ZERO: Moments = Moments {
+        mean: 0.0,
+        variance: 0.0,
+    };
+    fn delay(ms: f64) -> Self {
+        Moments {
+            mean: ms,
+            variance: 0.0,
+        }
+    }
+}
+
+/// One pool of servers under its load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolResult {
+    /// Arrivals at the hottest shard of the pool.
+    pub arrival_rps: f64,
+    pub servers: u64,
+    pub utilization: f64,
+    pub response: Moments,
+    pub p99_response_ms: f64,
+}
+
+/// A component under its peak load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentResult {
+    pub arrival_rps: f64,
+    /// Servers of the primary pool (all shards), or 0 for a delay or a queue.
+    pub servers: u64,
+    /// The hottest pool's utilisation (0 for a delay or a queue).
+    pub utilization: f64,
+    pub read: Moments,
+    pub write: Moments,
+    /// The worst pool's response-time p99 (ms).
+    pub p99_response_ms: f64,
+    pub pools: Vec<PoolResult>,
+}
+
+impl ComponentResult {
+    pub fn stable(&self) -> bool {
+        self.utilization < 1.0
+    }
+    /// Mean response time of one visit, over reads and writes by their share.
+    pub fn mean_response_ms(&self, rates: Visits) -> f64 {
+        let total = rates.total();
+        if total <= 0.0 {
+            return self.read.mean;
+        }
+        (rates.read * self.read.mean + rates.write * self.write.mean) / total
+    }
+}
+
+pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
+    let arrival = rates.total();
+    let delay = |ms: f64| ComponentResult {
+        arrival_rps: arrival,
+        servers: 0,
+        utilization: 0.0,
+        read: Moments::delay(ms),
+        write: Moments::delay(ms),
+        p99_response_ms: ms,
+        pools: Vec::new(),
+    };
+    match c.kind {
+        ComponentKind::Cdn | ComponentKind::External => {
+            delay(c.latency_ms.unwrap_or(defaults::LATENCY_MS))
+        }
+        ComponentKind::Queue => delay(0.0),
+        ComponentKind::Function => {
+            let cold = c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO)
+                * c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
+            let service = c.service_time_ms.unwrap_or(0.0) + cold;
+            let instances = u64::from(c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY));
+            let pool = station_pool(
+                arrival,
+                1,
+                instances,
+                service,
+                c.service_time_cv_or_default(),
+                1,
+                1.0,
+                LoadBalancing::LeastConnections,
+            );
+            ComponentResult {
+                arrival_rps: arrival,
+                servers: instances,
+                utilization: pool.utilization,
+                read: pool.response,
+                write: pool.response,
+                p99_response_ms: pool.p99_response_ms,
+                pools: vec![pool],
+            }
+        }
+        _ => {
+            let service = c.service_time_ms.unwrap_or(0.0);
+            let cv = c.service_time_cv_or_default();
+            let replicas = u64::from(c.replicas_or_default());
+            let concurrency = u64::from(c.concurrency_or_default());
+            let shards = u64::from(c.shards_or_default());
+            let skew = c.hot_shard_skew.unwrap_or(defaults::HOT_SHARD_SKEW);
+            let lb = c.load_balancing_or_default();
+            let read_replicas = c
+                .replication
+                .as_ref()
+                .filter(|r| r.reads_from == Some(ReadsFrom::Replicas))
+                .map_or(0, |r| u64::from(r.read_replicas.unwrap_or(0)));
+
+            let primary_rate = if read_replicas > 0 {
+                rates.write
+            } else {
+                arrival
+            };
+            let primary = station_pool(
+                primary_rate,
+                replicas,
+                concurrency,
+                service,
+                cv,
+                shards,
+                skew,
+                lb,
+            );
+            let mut pools = vec![primary];
+            if read_replicas > 0 {
+                pools.push(station_pool(
+                    rates.read,
+                    read_replicas,
+                    concurrency,
+                    service,
+                    cv,
+                    shards,
+                    skew,
+                    lb,
+                ));
+            }
+            let utilization = pools.iter().map(|p| p.utilization).fold(0.0, f64::max);
+            let p99 = pools.iter().map(|p| p.p99_response_ms).fold(0.0, f64::max);
+            let read = pools.last().map_or(Moments::ZERO, |p| p.response);
+            ComponentResult {
+                arrival_rps: arrival,
+                servers: replicas * concurrency * shards,
+                utilization,
+                read,
+                write: pools[0].response,
+                p99_response_ms: p99,
+                pools,
+            }
+        }
+    }
+}
+
+/// A pool of `replicas x concurrency` servers per shard over `shards` shards.
+#[allow(clippy::too_many_arguments)]
+fn station_pool(
+    rate: f64,
+    replicas: u64,
+    concurrency: u64,
+    service_ms: f64,
+    cv: f64,
+    shards: u64,
+    skew: f64,
+    lb: LoadBalancing,
+) -> PoolResult {
+    let shards_f = shards.max(1) as f64;
+    let hot_rate = rate / shards_f * skew.max(1.0);
+    let other_rate = if shards > 1 {
+        (rate - hot_rate).max(0.0) / (shards_f - 1.0)
+    } else {
+        0.0
+    };
+    let station = |shard_rate: f64| match lb {
+        LoadBalancing::RoundRobin => Station::new(
+            shard_rate / replicas.max(1) as f64,
+            service_ms,
+            cv,
+            concurrency,
+        ),
+        LoadBalancing::LeastConnections => {
+            Station::new(shard_rate, service_ms, cv, replicas * concurrency)
+        }
+    };
+    let hot = station(hot_rate);
+    let moments = |st: &Station| Moments {
+        mean: st.solve().mean_response_ms,
+        variance: st.response_variance(),
+    };
+    // Per visit: the hot shard with its share of the traffic, the others with the rest.
+    let hot_share = if rate > 0.0 {
+        (hot_rate / rate).min(1.0)
+    } else {
+        1.0
+    };
+    let hot_m = moments(&hot);
+    let response = if hot_share >= 1.0 {
+        hot_m
+    } else {
+        let other_m = moments(&station(other_rate));
+        let mean = hot_share * hot_m.mean + (1.0 - hot_share) * other_m.mean;
+        let second = hot_share * (hot_m.variance + hot_m.mean.powi(2))
+            + (1.0 - hot_share) * (other_m.variance + other_m.mean.powi(2));
+        Moments {
+            mean,
+            variance: second - mean * mean,
+        }
+    };
+    PoolResult {
+        arrival_rps: hot_rate,
+        servers: replicas * concurrency,
+        utilization: hot.utilization(),
+        response,
+        p99_response_ms: hot.response_quantile(0.99),
+    }
+}

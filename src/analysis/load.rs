@@ -1,0 +1,202 @@
+//! Load: how many times one request of each class visits each component, and so the
+//! arrival rate at every component at peak.
+//!
+//! The routing rules (the simulator will draw from the same ones):
+//! - A request enters at its class's `entry` once, as a read.
+//! - An edge applies to a class when its `classes` list is absent or names the class.
+//! - Out of a cache or CDN, an edge with `op: read` carries only the misses of the reads
+//!   that arrived (`1 - hit_ratio` of them); an edge with `op: write` carries every write
+//!   that arrived (write-through). Out of any other component, every edge fires for every
+//!   visit, whatever its op.
+//! - An edge fires `calls` times per firing (a fraction is an average), and its traffic
+//!   arrives at the callee with the edge's `op`.
+//! - Sync edges make up the request's own path: its latency and availability. Async edges
+//!   (and everything past a queue) carry load but not latency.
+//!
+//! Sync edges form a DAG (the validator sees to it); a loop through a queue is possible,
+//! so the total visits are the solution of the traffic equations, found by iteration.
+
+use petgraph::graph::EdgeIndex;
+
+use crate::graph::SystemGraph;
+use crate::spec::{ComponentKind, Op, Spec};
+
+/// Visits per request, split by the op they arrive with.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Visits {
+    pub read: f64,
+    pub write: f64,
+}
+
+impl Visits {
+    pub fn total(self) -> f64 {
+        self.read + self.write
+    }
+    fn add(&mut self, op: Op, amount: f64) {
+        match op {
+            Op::Read => self.read += amount,
+            Op::Write => self.write += amount,
+        }
+    }
+}
+
+/// The flow of one request class through the system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassFlow {
+    /// Per component (spec order): visits per request on the request's own sync path.
+    pub sync_visits: Vec<Visits>,
+    /// Per component: visits per request over sync and async edges, the load it causes.
+    pub all_visits: Vec<Visits>,
+}
+
+/// A loop through a queue whose traffic grows without bound (each pass sends more than
+/// one request around again).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the traffic of class {class:?} grows without bound around a loop through a queue")]
+pub struct UnboundedLoop {
+    pub class: String,
+}
+
+/// How many requests an edge sends, given the visits at its caller: the one routing rule.
+pub fn edge_traffic(
+    caller_kind: ComponentKind,
+    hit_ratio: f64,
+    calls: f64,
+    op: Op,
+    at_caller: Visits,
+) -> f64 {
+    let base = match (caller_kind, op) {
+        (ComponentKind::Cache | ComponentKind::Cdn, Op::Read) => at_caller.read * (1.0 - hit_ratio),
+        (ComponentKind::Cache | ComponentKind::Cdn, Op::Write) => at_caller.write,
+        _ => at_caller.total(),
+    };
+    base * calls
+}
+
+/// Propagates one request of `class` from `entry` over the edges `follow` admits.
+fn propagate(
+    spec: &Spec,
+    graph: &SystemGraph,
+    class: &str,
+    entry: usize,
+    follow: impl Fn(EdgeIndex) -> bool,
+) -> Option<Vec<Visits>> {
+    let n = spec.components.len();
+    // Outgoing edges per component: (callee, dependency index).
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for e in graph.graph.edge_indices() {
+        let dep = graph.graph[e];
+        if !spec.dependencies[dep].applies_to(class) || !follow(e) {
+            continue;
+        }
+        if let Some((a, b)) = graph.graph.edge_endpoints(e) {
+            let (from, to) = (graph.graph[a], graph.graph[b]);
+            out[from].push((to, dep));
+            indegree[to] += 1;
+        }
+    }
+    let send = |from: usize, at_caller: Visits, visits: &mut [Visits]| {
+        let caller = &spec.components[from];
+        for &(to, dep) in &out[from] {
+            let d = &spec.dependencies[dep];
+            let amount = edge_traffic(
+                caller.kind,
+                caller.hit_ratio.unwrap_or(0.0),
+                d.calls_or_default(),
+                d.op_or_default(),
+                at_caller,
+            );
+            visits[to].add(d.op_or_default(), amount);
+        }
+    };
+
+    // Without a loop: one pass in topological order (Kahn).
+    let mut order = Vec::with_capacity(n);
+    let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut remaining = indegree.clone();
+    while let Some(u) = ready.pop() {
+        order.push(u);
+        for &(to, _) in &out[u] {
+            remaining[to] -= 1;
+            if remaining[to] == 0 {
+                ready.push(to);
+            }
+        }
+    }
+    if order.len() == n {
+        let mut visits = vec![Visits::default(); n];
+        visits[entry].read = 1.0;
+        for u in order {
+            let at = visits[u];
+            send(u, at, &mut visits);
+        }
+        return Some(visits);
+    }
+
+    // A loop through a queue: the visits are the fixed point of the traffic equations,
+    // reached geometrically when each pass round the loop returns less than it sent.
+    let mut visits = vec![Visits::default(); n];
+    for _ in 0..100_000 {
+        let mut next = vec![Visits::default(); n];
+        next[entry].read = 1.0;
+        for (u, at) in visits.iter().enumerate() {
+            send(u, *at, &mut next);
+        }
+        let scale = next.iter().map(|v| v.total()).fold(1.0, f64::max);
+        if !scale.is_finite() || scale > 1e15 {
+            return None;
+        }
+        let change = next
+            .iter()
+            .zip(&visits)
+            .map(|(a, b)| (a.total() - b.total()).abs())
+            .fold(0.0, f64::max);
+        visits = next;
+        if change <= 1e-13 * scale {
+            return Some(visits);
+        }
+    }
+    None
+}
+
+/// The flow of every class, in workload order.
+pub fn class_flows(spec: &Spec) -> Result<Vec<ClassFlow>, UnboundedLoop> {
+    let graph = SystemGraph::new(spec);
+    spec.workload
+        .classes
+        .iter()
+        .map(|class| {
+            let Some(entry) = graph.node(&class.entry).map(|n| graph.component_index(n)) else {
+                let none = vec![Visits::default(); spec.components.len()];
+                return Ok(ClassFlow {
+                    sync_visits: none.clone(),
+                    all_visits: none,
+                });
+            };
+            let unbounded = || UnboundedLoop {
+                class: class.name.clone(),
+            };
+            let sync_visits = propagate(spec, &graph, &class.name, entry, |e| graph.is_sync(e))
+                .ok_or_else(unbounded)?;
+            let all_visits =
+                propagate(spec, &graph, &class.name, entry, |_| true).ok_or_else(unbounded)?;
+            Ok(ClassFlow {
+                sync_visits,
+                all_visits,
+            })
+        })
+        .collect()
+}
+
+/// Arrival rate at every component at peak (requests per second, all classes), by op.
+pub fn arrival_rates(spec: &Spec, flows: &[ClassFlow]) -> Vec<Visits> {
+    let mut rates = vec![Visits::default(); spec.components.len()];
+    for (class, flow) in spec.workload.classes.iter().zip(flows) {
+        for (rate, visits) in rates.iter_mut().zip(&flow.all_visits) {
+            rate.read += class.rate_rps * visits.read;
+            rate.write += class.rate_rps * visits.write;
+        }
+    }
+    rates
+}

@@ -1,0 +1,226 @@
+//! The analysis held to known results: textbook queueing values, the issue's Jackson
+//! network, a χ² table for a sum of exponentials, and flow conservation in the shop.
+
+use headroom::analysis::{analyze, Analysis};
+use headroom::spec;
+
+fn analysis_of(yaml: &str) -> Analysis {
+    let model = spec::check("test.yaml", yaml.as_bytes())
+        .into_result()
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    analyze(&model).unwrap()
+}
+
+fn close(got: f64, want: f64, rel: f64) {
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "got {got}, want {want} (rel {rel})"
+    );
+}
+
+/// One class at `rate` entering one service with the given shape.
+fn single(rate: f64, service: &str) -> String {
+    format!(
+        "version: 1\nname: t\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: svc }}\n\
+         components:\n  - {{ name: svc, kind: service, {service} }}\n"
+    )
+}
+
+#[test]
+fn mm1_through_the_whole_pipeline() {
+    let a = analysis_of(&single(80.0, "service_time_ms: 10"));
+    let c = &a.components[0];
+    close(c.utilization, 0.8, 1e-12);
+    close(c.mean_response_ms.unwrap(), 50.0, 1e-9);
+    close(c.p99_response_ms.unwrap(), 230.258509, 1e-6);
+    // One exponential visit: the gamma fit is exact.
+    close(a.classes[0].mean_latency_ms.unwrap(), 50.0, 1e-9);
+    close(a.classes[0].p99_latency_ms.unwrap(), 230.258509, 1e-6);
+    close(a.max_throughput_rps.unwrap(), 100.0, 1e-12);
+}
+
+#[test]
+fn mm4_as_four_servers_or_four_replicas_sharing_one_queue() {
+    for shape in [
+        "concurrency: 4, service_time_ms: 10",
+        "replicas: 4, load_balancing: least_connections, service_time_ms: 10",
+    ] {
+        let a = analysis_of(&single(350.0, shape));
+        let c = &a.components[0];
+        assert_eq!(c.servers, 4, "{shape}");
+        close(c.utilization, 0.875, 1e-12);
+        close(c.mean_response_ms.unwrap(), 24.757222, 1e-6);
+        close(c.p99_response_ms.unwrap(), 99.842520, 1e-6);
+    }
+}
+
+#[test]
+fn round_robin_gives_each_replica_its_own_queue() {
+    // 4 x M/M/1 at 87.5 req/s each: R = S / (1 - ρ) = 10 / 0.125 = 80 ms.
+    let a = analysis_of(&single(350.0, "replicas: 4, service_time_ms: 10"));
+    close(a.components[0].mean_response_ms.unwrap(), 80.0, 1e-9);
+    close(a.components[0].utilization, 0.875, 1e-12);
+}
+
+#[test]
+fn mg1_is_pollaczek_khinchine() {
+    let det = analysis_of(&single(80.0, "service_time_ms: 10, service_time_cv: 0"));
+    close(det.components[0].mean_response_ms.unwrap(), 30.0, 1e-9);
+    let half = analysis_of(&single(
+        80.0,
+        "service_time_ms: 10, service_time_cv: 0.7071068",
+    ));
+    close(half.components[0].mean_response_ms.unwrap(), 40.0, 1e-6);
+}
+
+const JACKSON: &str = "\
+version: 1
+name: jackson
+workload:
+  classes:
+    - { name: web, rate_rps: 100, entry: gateway }
+components:
+  - { name: gateway, kind: load_balancer, service_time_ms: 4 }
+  - { name: service, kind: service, concurrency: 2, service_time_ms: 12.5 }
+  - { name: db, kind: database, service_time_ms: 3.2 }
+dependencies:
+  - { from: gateway, to: service }
+  - { from: service, to: db, calls: 2.5 }
+";
+
+#[test]
+fn jackson_network_of_the_issue() {
+    let a = analysis_of(JACKSON);
+    let util: Vec<f64> = a.components.iter().map(|c| c.utilization).collect();
+    for (got, want) in util.iter().zip([0.4, 0.625, 0.8]) {
+        close(*got, want, 1e-12);
+    }
+    close(a.classes[0].mean_latency_ms.unwrap(), 67.179487, 1e-6);
+    assert_eq!(a.bottleneck.as_deref(), Some("db"));
+    close(a.max_throughput_rps.unwrap(), 125.0, 1e-12);
+    // At the default ceiling of 0.8 the db is exactly at its limit now.
+    close(a.max_throughput_at_ceiling_rps.unwrap(), 100.0, 1e-12);
+}
+
+#[test]
+fn percentiles_come_from_the_sum_not_from_adding_p99s() {
+    // Three M/M/1 stations in series, each Exp(20/s): the sum is Erlang-3. Its 0.99
+    // quantile is χ²(0.99, 6 d.f.) / 2 / 20 s; the χ² table gives 16.8119.
+    let a = analysis_of(
+        "version: 1\nname: chain\nworkload:\n  classes:\n    - { name: web, rate_rps: 80, entry: a }\n\
+         components:\n  - { name: a, kind: service, service_time_ms: 10 }\n\
+         \x20 - { name: b, kind: service, service_time_ms: 10 }\n\
+         \x20 - { name: c, kind: service, service_time_ms: 10 }\n\
+         dependencies:\n  - { from: a, to: b }\n  - { from: b, to: c }\n",
+    );
+    let p99 = a.classes[0].p99_latency_ms.unwrap();
+    close(p99, 16.8119 / 2.0 / 20.0 * 1000.0, 1e-5);
+    let summed: f64 = a
+        .components
+        .iter()
+        .map(|c| c.p99_response_ms.unwrap())
+        .sum();
+    assert!(
+        summed / p99 > 1.6,
+        "adding p99s ({summed}) overstates the sum's p99 ({p99})"
+    );
+}
+
+#[test]
+fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
+    let model = spec::check_file(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/shop.yaml"
+    )))
+    .unwrap()
+    .into_result()
+    .unwrap();
+    let a = analyze(&model).unwrap();
+    let rate = |name: &str| {
+        a.components
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .arrival_rps
+    };
+    // browse 2600 enters the CDN (80 % hits); checkout 400 enters the gateway.
+    close(rate("cdn"), 2600.0, 1e-12);
+    close(rate("gateway"), 2600.0 * 0.2 + 400.0, 1e-12);
+    close(rate("api"), 920.0, 1e-12);
+    close(rate("session-cache"), 920.0, 1e-12);
+    // Reads: 10 % cache misses plus 2 direct reads per api request; writes: 1 per checkout.
+    close(rate("orders-db"), 920.0 * 0.1 + 2.0 * 920.0 + 400.0, 1e-12);
+    // Checkout-only edges, and the async path through the queue.
+    for name in ["payments", "order-events", "fulfilment", "notify"] {
+        close(rate(name), 400.0, 1e-12);
+    }
+    // The worker behind the queue gets 400 req/s x 40 ms = 16 erlangs on 2 x 4 servers:
+    // saturated, and said so. The async hop carries load but no latency, so checkout's
+    // own latency stays finite.
+    let fulfilment = a
+        .components
+        .iter()
+        .find(|c| c.name == "fulfilment")
+        .unwrap();
+    close(fulfilment.utilization, 2.0, 1e-12);
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.kind == "saturated" && f.component.as_deref() == Some("fulfilment")));
+    for c in &a.classes {
+        assert!(c.mean_latency_ms.unwrap().is_finite(), "{c:?}");
+    }
+}
+
+#[test]
+fn a_saturated_component_is_a_finding_not_a_crash() {
+    let a = analysis_of(&single(150.0, "service_time_ms: 10"));
+    let c = &a.components[0];
+    assert!(!c.stable);
+    assert_eq!(c.mean_response_ms, None);
+    assert_eq!(a.classes[0].p99_latency_ms, None);
+    assert!(a
+        .findings
+        .iter()
+        .any(|f| f.kind == "saturated" && f.component.as_deref() == Some("svc")));
+    // The JSON says null, never NaN or a panic.
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(json.contains("\"mean_response_ms\":null"), "{json}");
+}
+
+#[test]
+fn more_replicas_never_raise_a_p99() {
+    let mut last = f64::INFINITY;
+    // 350 req/s x 10 ms = 3.5 erlangs: stable from 4 replicas on.
+    for replicas in 4..16 {
+        let a = analysis_of(&single(
+            350.0,
+            &format!("replicas: {replicas}, service_time_ms: 10"),
+        ));
+        let p99 = a.classes[0].p99_latency_ms.unwrap();
+        assert!(
+            p99 <= last + 1e-9,
+            "{replicas} replicas: p99 {p99} > {last}"
+        );
+        last = p99;
+    }
+}
+
+#[test]
+fn every_example_analyses_with_finite_numbers_or_findings() {
+    for name in ["shop", "feed", "pos", "monolith"] {
+        let path = format!("{}/models/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let model = spec::check_file(std::path::Path::new(&path))
+            .unwrap()
+            .into_result()
+            .unwrap();
+        let a = analyze(&model).unwrap();
+        for c in &a.components {
+            assert!(
+                c.utilization.is_finite() && c.arrival_rps.is_finite(),
+                "{name}: {c:?}"
+            );
+            assert_eq!(c.stable, c.mean_response_ms.is_some(), "{name}: {c:?}");
+        }
+    }
+}
