@@ -29,6 +29,18 @@ enum Command {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
+    /// Analyse a spec at its peak workload by queueing theory: load, utilisation and
+    /// response time per component, latency per class, the bottleneck, findings.
+    #[command(
+        after_help = "Examples:\n  headroom analyze models/shop.yaml\n  headroom analyze --json models/shop.yaml | jq .bottleneck"
+    )]
+    Analyze {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Print the machine-readable result (the shape DESIGN.md fixes).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -62,6 +74,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate { specs } => specs.iter().map(validate).max().unwrap_or(Outcome::Ok),
+        Command::Analyze { spec, json } => analyze(&spec, json),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -166,4 +179,43 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
             Outcome::Failed
         }
     }
+}
+
+fn analyze(path: &PathBuf, json: bool) -> Outcome {
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let model = match spec::check(&path.display().to_string(), &bytes).into_result() {
+        Ok(model) => model,
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                println!("{d}");
+            }
+            println!(
+                "{}: not analysed: fix the problems above first",
+                path.display()
+            );
+            return Outcome::Invalid;
+        }
+    };
+    let analysis = match headroom::analysis::analyze(&model) {
+        Ok(a) => a,
+        Err(e) => {
+            println!("{}: {e}", path.display());
+            return Outcome::Invalid;
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&analysis) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("headroom: {e}");
+                return Outcome::Failed;
+            }
+        }
+    } else {
+        print!("{}", headroom::analysis::table::render(&analysis));
+    }
+    Outcome::Ok
 }

@@ -224,3 +224,66 @@ fn every_example_analyses_with_finite_numbers_or_findings() {
         }
     }
 }
+
+#[test]
+fn analyze_json_has_the_field_names_of_the_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jackson.yaml");
+    std::fs::write(&path, JACKSON).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["analyze", "--json", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "name",
+        "arrival_rps",
+        "servers",
+        "utilization",
+        "mean_response_ms",
+        "p99_response_ms",
+        "stable",
+    ] {
+        assert!(
+            json["components"][0].get(field).is_some(),
+            "components[].{field} missing: {json}"
+        );
+    }
+    for field in [
+        "name",
+        "rate_rps",
+        "mean_latency_ms",
+        "p50_latency_ms",
+        "p99_latency_ms",
+        "p99_target_ms",
+    ] {
+        assert!(
+            json["classes"][0].get(field).is_some(),
+            "classes[].{field} missing: {json}"
+        );
+    }
+    assert_eq!(json["bottleneck"], "db");
+    close(json["max_throughput_rps"].as_f64().unwrap(), 125.0, 1e-12);
+    assert!(json["findings"].is_array());
+
+    // The table names the bottleneck too; an invalid spec exits 1 with its diagnostics.
+    let table = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["analyze", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout)
+        .contains("bottleneck: db, saturating at 125.0 req/s"));
+    std::fs::write(&path, JACKSON.replace("calls: 2.5", "calls: -1")).unwrap();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["analyze", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("calls must be in [0, 1000], got -1"));
+}

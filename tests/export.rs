@@ -174,7 +174,7 @@ fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
 
 #[test]
 fn every_command_has_an_example_in_its_help() {
-    for cmd in ["validate", "schema", "fmt"] {
+    for cmd in ["validate", "analyze", "schema", "fmt"] {
         let out = headroom(&[cmd, "--help"]);
         assert_eq!(out.status.code(), Some(0));
         let help = String::from_utf8_lossy(&out.stdout);

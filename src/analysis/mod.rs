@@ -16,6 +16,7 @@
 pub mod component;
 pub mod load;
 pub mod queueing;
+pub mod table;
 
 use serde::Serialize;
 

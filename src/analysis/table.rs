@@ -1,0 +1,103 @@
+//! The analysis as plain-text tables, for `headroom analyze`.
+
+use std::fmt::Write;
+
+use super::{Analysis, Severity};
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or("∞".to_string(), |v| format!("{v:.1}"))
+}
+
+pub fn render(a: &Analysis) -> String {
+    let mut out = String::new();
+    let name_width = a
+        .components
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(9);
+    let _ = writeln!(
+        out,
+        "{:<name_width$}  {:<13}  {:>10}  {:>7}  {:>6}  {:>10}  {:>10}",
+        "component", "kind", "arrival/s", "servers", "util", "mean ms", "p99 ms"
+    );
+    for c in &a.components {
+        let servers = if c.servers == 0 {
+            "-".to_string()
+        } else {
+            c.servers.to_string()
+        };
+        let util = if c.servers == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.3}", c.utilization)
+        };
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {:<13}  {:>10.1}  {:>7}  {:>6}  {:>10}  {:>10}{}",
+            c.name,
+            c.kind,
+            c.arrival_rps,
+            servers,
+            util,
+            ms(c.mean_response_ms),
+            ms(c.p99_response_ms),
+            if c.stable { "" } else { "  SATURATED" }
+        );
+    }
+    let class_width = a
+        .classes
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        out,
+        "\n{:<class_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}",
+        "class", "rate/s", "mean ms", "p50 ms", "p99 ms", "target ms"
+    );
+    for c in &a.classes {
+        let target = c.p99_target_ms.map_or("-".to_string(), |t| format!("{t}"));
+        let _ = writeln!(
+            out,
+            "{:<class_width$}  {:>9.1}  {:>9}  {:>9}  {:>9}  {:>10}",
+            c.name,
+            c.rate_rps,
+            ms(c.mean_latency_ms),
+            ms(c.p50_latency_ms),
+            ms(c.p99_latency_ms),
+            target
+        );
+    }
+    let _ = writeln!(out);
+    match (&a.bottleneck, a.max_throughput_rps) {
+        (Some(b), Some(max)) => {
+            let peak: f64 = a.classes.iter().map(|c| c.rate_rps).sum();
+            let _ = writeln!(
+                out,
+                "bottleneck: {b}, saturating at {max:.1} req/s in all (peak now: {peak:.1})"
+            );
+            if let Some(at_ceiling) = a.max_throughput_at_ceiling_rps {
+                let _ = writeln!(out, "within the utilisation ceiling: {at_ceiling:.1} req/s");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "bottleneck: none (no component queues)");
+        }
+    }
+    if a.findings.is_empty() {
+        let _ = writeln!(out, "findings: none");
+    } else {
+        let _ = writeln!(out, "findings:");
+        for f in &a.findings {
+            let tag = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let _ = writeln!(out, "  {tag}: {}", f.message);
+        }
+    }
+    out
+}
