@@ -287,3 +287,74 @@ fn analyze_json_has_the_field_names_of_the_design() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).contains("calls must be in [0, 1000], got -1"));
 }
+
+#[test]
+fn a_ten_thousand_deep_sync_chain_analyses() {
+    let mut yaml = String::from(
+        "version: 1\nname: deep\nworkload:\n  classes:\n    - { name: web, rate_rps: 1, entry: c0 }\ncomponents:\n",
+    );
+    for i in 0..10_000 {
+        yaml.push_str(&format!(
+            "  - {{ name: c{i}, kind: service, service_time_ms: 0.01 }}\n"
+        ));
+    }
+    yaml.push_str("dependencies:\n");
+    for i in 1..10_000 {
+        yaml.push_str(&format!("  - {{ from: c{}, to: c{i} }}\n", i - 1));
+    }
+    let a = analysis_of(&yaml);
+    // 10,000 M/M/1 visits at ρ = 1e-5: each R = 0.01 / (1 - 1e-5) ms.
+    close(
+        a.classes[0].mean_latency_ms.unwrap(),
+        10_000.0 * 0.01 / (1.0 - 1e-5),
+        1e-9,
+    );
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        /// Any valid variation of the shop's sizes and rates analyses without a panic,
+        /// and every number is finite or absent (null), never NaN.
+        #[test]
+        fn on_valid_variations_of_the_shop(
+            replicas in 1u32..64,
+            concurrency in 1u32..512,
+            service in 0.001f64..500.0,
+            cv in 0.0f64..4.0,
+            rate in 0.0f64..1e6,
+            hit in 0.0f64..=1.0,
+            calls in 0.0f64..20.0,
+            skew in 1.0f64..4.0,
+        ) {
+            let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
+            let mut model = spec::check("shop.yaml", text.as_bytes()).into_result().unwrap();
+            for c in &mut model.components {
+                if c.replicas.is_some() { c.replicas = Some(replicas); c.autoscale = None; }
+                if c.concurrency.is_some() { c.concurrency = Some(concurrency); }
+                if c.service_time_ms.is_some() { c.service_time_ms = Some(service); }
+                if c.service_time_cv.is_some() { c.service_time_cv = Some(cv); }
+                if c.hit_ratio.is_some() { c.hit_ratio = Some(hit); }
+                if c.shards.is_some() { c.shards = Some(4); c.hot_shard_skew = Some(skew); }
+            }
+            model.workload.classes[0].rate_rps = rate;
+            model.dependencies[4].calls = Some(calls);
+            prop_assert!(spec::validate(&model).is_empty(), "{:?}", spec::validate(&model));
+            let a = analyze(&model).unwrap();
+            for c in &a.components {
+                prop_assert!(!c.utilization.is_nan() && c.arrival_rps.is_finite());
+                for v in [c.mean_response_ms, c.p99_response_ms].into_iter().flatten() {
+                    prop_assert!(v.is_finite() && v >= 0.0, "{c:?}");
+                }
+            }
+            for c in &a.classes {
+                for v in [c.mean_latency_ms, c.p50_latency_ms, c.p95_latency_ms, c.p99_latency_ms].into_iter().flatten() {
+                    prop_assert!(v.is_finite() && v >= 0.0, "{c:?}");
+                }
+            }
+        }
+    }
+}
