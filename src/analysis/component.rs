@@ -101,16 +101,15 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
                 * c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
             let service = c.service_time_ms.unwrap_or(0.0) + cold;
             let instances = u64::from(c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY));
-            let pool = station_pool(
-                arrival,
-                1,
-                instances,
-                service,
-                c.service_time_cv_or_default(),
-                1,
-                1.0,
-                LoadBalancing::LeastConnections,
-            );
+            let shape = PoolShape {
+                concurrency: instances,
+                service_ms: service,
+                cv: c.service_time_cv_or_default(),
+                shards: 1,
+                skew: 1.0,
+                lb: LoadBalancing::LeastConnections,
+            };
+            let pool = shape.pool(arrival, 1);
             ComponentResult {
                 arrival_rps: arrival,
                 servers: instances,
@@ -140,28 +139,17 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
             } else {
                 arrival
             };
-            let primary = station_pool(
-                primary_rate,
-                replicas,
+            let shape = PoolShape {
                 concurrency,
-                service,
+                service_ms: service,
                 cv,
                 shards,
                 skew,
                 lb,
-            );
-            let mut pools = vec![primary];
+            };
+            let mut pools = vec![shape.pool(primary_rate, replicas)];
             if read_replicas > 0 {
-                pools.push(station_pool(
-                    rates.read,
-                    read_replicas,
-                    concurrency,
-                    service,
-                    cv,
-                    shards,
-                    skew,
-                    lb,
-                ));
+                pools.push(shape.pool(rates.read, read_replicas));
             }
             let utilization = pools.iter().map(|p| p.utilization).fold(0.0, f64::max);
             let p99 = pools.iter().map(|p| p.p99_response_ms).fold(0.0, f64::max);
@@ -179,65 +167,76 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
     }
 }
 
-/// A pool of `replicas x concurrency` servers per shard over `shards` shards.
-#[allow(clippy::too_many_arguments)]
-fn station_pool(
-    rate: f64,
-    replicas: u64,
+/// What the pools of one component share: everything but their load and replica count.
+#[derive(Clone, Copy)]
+struct PoolShape {
     concurrency: u64,
     service_ms: f64,
     cv: f64,
     shards: u64,
     skew: f64,
     lb: LoadBalancing,
-) -> PoolResult {
-    let shards_f = shards.max(1) as f64;
-    let hot_rate = rate / shards_f * skew.max(1.0);
-    let other_rate = if shards > 1 {
-        (rate - hot_rate).max(0.0) / (shards_f - 1.0)
-    } else {
-        0.0
-    };
-    let station = |shard_rate: f64| match lb {
-        LoadBalancing::RoundRobin => Station::new(
-            shard_rate / replicas.max(1) as f64,
+}
+
+impl PoolShape {
+    /// A pool of `replicas x concurrency` servers per shard, taking `rate` over all shards.
+    fn pool(&self, rate: f64, replicas: u64) -> PoolResult {
+        let PoolShape {
+            concurrency,
             service_ms,
             cv,
-            concurrency,
-        ),
-        LoadBalancing::LeastConnections => {
-            Station::new(shard_rate, service_ms, cv, replicas * concurrency)
+            shards,
+            skew,
+            lb,
+        } = *self;
+        let shards_f = shards.max(1) as f64;
+        let hot_rate = rate / shards_f * skew.max(1.0);
+        let other_rate = if shards > 1 {
+            (rate - hot_rate).max(0.0) / (shards_f - 1.0)
+        } else {
+            0.0
+        };
+        let station = |shard_rate: f64| match lb {
+            LoadBalancing::RoundRobin => Station::new(
+                shard_rate / replicas.max(1) as f64,
+                service_ms,
+                cv,
+                concurrency,
+            ),
+            LoadBalancing::LeastConnections => {
+                Station::new(shard_rate, service_ms, cv, replicas * concurrency)
+            }
+        };
+        let hot = station(hot_rate);
+        let moments = |st: &Station| Moments {
+            mean: st.solve().mean_response_ms,
+            variance: st.response_variance(),
+        };
+        // Per visit: the hot shard with its share of the traffic, the others with the rest.
+        let hot_share = if rate > 0.0 {
+            (hot_rate / rate).min(1.0)
+        } else {
+            1.0
+        };
+        let hot_m = moments(&hot);
+        let response = if hot_share >= 1.0 {
+            hot_m
+        } else {
+            let other_m = moments(&station(other_rate));
+            let mean = hot_share * hot_m.mean + (1.0 - hot_share) * other_m.mean;
+            let second = hot_share * (hot_m.variance + hot_m.mean.powi(2))
+                + (1.0 - hot_share) * (other_m.variance + other_m.mean.powi(2));
+            Moments {
+                mean,
+                variance: second - mean * mean,
+            }
+        };
+        PoolResult {
+            arrival_rps: hot_rate,
+            servers: replicas * concurrency,
+            utilization: hot.utilization(),
+            response,
+            p99_response_ms: hot.response_quantile(0.99),
         }
-    };
-    let hot = station(hot_rate);
-    let moments = |st: &Station| Moments {
-        mean: st.solve().mean_response_ms,
-        variance: st.response_variance(),
-    };
-    // Per visit: the hot shard with its share of the traffic, the others with the rest.
-    let hot_share = if rate > 0.0 {
-        (hot_rate / rate).min(1.0)
-    } else {
-        1.0
-    };
-    let hot_m = moments(&hot);
-    let response = if hot_share >= 1.0 {
-        hot_m
-    } else {
-        let other_m = moments(&station(other_rate));
-        let mean = hot_share * hot_m.mean + (1.0 - hot_share) * other_m.mean;
-        let second = hot_share * (hot_m.variance + hot_m.mean.powi(2))
-            + (1.0 - hot_share) * (other_m.variance + other_m.mean.powi(2));
-        Moments {
-            mean,
-            variance: second - mean * mean,
-        }
-    };
-    PoolResult {
-        arrival_rps: hot_rate,
-        servers: replicas * concurrency,
-        utilization: hot.utilization(),
-        response,
-        p99_response_ms: hot.response_quantile(0.99),
     }
 }
