@@ -5,7 +5,6 @@
 //! whatever did deserialize.
 
 use std::collections::HashSet;
-use std::rc::Rc;
 
 use serde::de::Error as _;
 
@@ -37,8 +36,6 @@ const WORKLOAD_FIELDS: &[&str] = &["daily_profile", "classes"];
 pub struct Checked {
     pub spec: Option<Spec>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The positioned YAML tree, when the text parsed.
-    pub source: Option<Rc<Node>>,
 }
 
 impl Checked {
@@ -67,7 +64,6 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
     let fail = |d: Diagnostic| Checked {
         spec: None,
         diagnostics: vec![d],
-        source: None,
     };
 
     if bytes.len() > MAX_FILE_BYTES {
@@ -122,7 +118,6 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
     Checked {
         spec: spec.filter(|_| complete),
         diagnostics,
-        source: Some(root),
     }
 }
 
@@ -287,8 +282,7 @@ impl Reader<'_> {
                     }
                 }
             }
-            Value::Scalar { text, plain: true }
-                if text.is_empty() || text == "~" || text == "null" => {}
+            _ if node.is_null() => {}
             _ => {
                 let e = DeError::new(node.mark, "must be a list");
                 self.error(base, node, e);

@@ -116,7 +116,8 @@ impl Node {
         }
     }
 
-    fn is_null(&self) -> bool {
+    /// A plain `~`, `null` (any case YAML allows) or nothing at all.
+    pub fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, plain: true } if is_null_text(text))
     }
 
