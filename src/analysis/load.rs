@@ -57,7 +57,33 @@ pub struct UnboundedLoop {
     pub class: String,
 }
 
-/// How many requests an edge sends, given the visits at its caller: the one routing rule.
+/// Whether an edge fires for one visit that arrived at its caller with `arriving` op.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Firing {
+    /// Every visit fires the edge.
+    Always,
+    /// Only a miss fires it (a read out of a cache or CDN): `1 - hit_ratio` of the visits.
+    OnMiss,
+    /// The edge does not carry this op (a write-through edge for an arriving read, or a
+    /// read-through edge for an arriving write).
+    Never,
+}
+
+/// The one routing rule, shared by the analysis (as expected values) and the simulator
+/// (as draws), so the two cannot drift apart.
+pub fn firing(caller_kind: ComponentKind, arriving: Op, edge_op: Op) -> Firing {
+    match caller_kind {
+        ComponentKind::Cache | ComponentKind::Cdn => match (arriving, edge_op) {
+            (Op::Read, Op::Read) => Firing::OnMiss,
+            (Op::Write, Op::Write) => Firing::Always,
+            _ => Firing::Never,
+        },
+        _ => Firing::Always,
+    }
+}
+
+/// How many requests an edge sends, given the visits at its caller: the expected value of
+/// [`firing`] times the edge's `calls`.
 pub fn edge_traffic(
     caller_kind: ComponentKind,
     hit_ratio: f64,
@@ -65,12 +91,12 @@ pub fn edge_traffic(
     op: Op,
     at_caller: Visits,
 ) -> f64 {
-    let base = match (caller_kind, op) {
-        (ComponentKind::Cache | ComponentKind::Cdn, Op::Read) => at_caller.read * (1.0 - hit_ratio),
-        (ComponentKind::Cache | ComponentKind::Cdn, Op::Write) => at_caller.write,
-        _ => at_caller.total(),
+    let share = |arriving: Op| match firing(caller_kind, arriving, op) {
+        Firing::Always => 1.0,
+        Firing::OnMiss => 1.0 - hit_ratio,
+        Firing::Never => 0.0,
     };
-    base * calls
+    (at_caller.read * share(Op::Read) + at_caller.write * share(Op::Write)) * calls
 }
 
 /// Propagates one request of `class` from `entry` over the edges `follow` admits.
