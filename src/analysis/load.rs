@@ -105,6 +105,7 @@ fn propagate(
     graph: &SystemGraph,
     class: &str,
     entry: usize,
+    attempts: &[f64],
     follow: impl Fn(EdgeIndex) -> bool,
 ) -> Option<Vec<Visits>> {
     let n = spec.components.len();
@@ -129,7 +130,7 @@ fn propagate(
             let amount = edge_traffic(
                 caller.kind,
                 caller.hit_ratio.unwrap_or(0.0),
-                d.calls_or_default(),
+                d.calls_or_default() * attempts.get(dep).copied().unwrap_or(1.0),
                 d.op_or_default(),
                 at_caller,
             );
@@ -188,11 +189,22 @@ fn propagate(
 
 /// The flow of every class, in workload order.
 pub fn class_flows(spec: &Spec) -> Result<Vec<ClassFlow>, UnboundedLoop> {
-    let graph = SystemGraph::new(spec);
+    class_flows_with(spec, &SystemGraph::new(spec), &[])
+}
+
+/// The flow of every class when each call on an edge is tried `attempts[class][dep]`
+/// times on average (retries; a missing entry is one attempt).
+pub fn class_flows_with(
+    spec: &Spec,
+    graph: &SystemGraph,
+    attempts: &[Vec<f64>],
+) -> Result<Vec<ClassFlow>, UnboundedLoop> {
     spec.workload
         .classes
         .iter()
-        .map(|class| {
+        .enumerate()
+        .map(|(k, class)| {
+            let attempts = attempts.get(k).map_or(&[][..], |a| a.as_slice());
             let Some(entry) = graph.node(&class.entry).map(|n| graph.component_index(n)) else {
                 let none = vec![Visits::default(); spec.components.len()];
                 return Ok(ClassFlow {
@@ -203,10 +215,12 @@ pub fn class_flows(spec: &Spec) -> Result<Vec<ClassFlow>, UnboundedLoop> {
             let unbounded = || UnboundedLoop {
                 class: class.name.clone(),
             };
-            let sync_visits = propagate(spec, &graph, &class.name, entry, |e| graph.is_sync(e))
+            let sync_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
+                graph.is_sync(e)
+            })
+            .ok_or_else(unbounded)?;
+            let all_visits = propagate(spec, graph, &class.name, entry, attempts, |_| true)
                 .ok_or_else(unbounded)?;
-            let all_visits =
-                propagate(spec, &graph, &class.name, entry, |_| true).ok_or_else(unbounded)?;
             Ok(ClassFlow {
                 sync_visits,
                 all_visits,
