@@ -41,6 +41,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Hold specs to their targets, for CI: one line per missed target, exit 1 when any
+    /// is missed (or a spec is invalid).
+    #[command(after_help = "Example:\n  headroom check models/*.yaml")]
+    Check {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -75,6 +82,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Validate { specs } => specs.iter().map(validate).max().unwrap_or(Outcome::Ok),
         Command::Analyze { spec, json } => analyze(&spec, json),
+        Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -181,11 +189,9 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
     }
 }
 
-fn analyze(path: &PathBuf, json: bool) -> Outcome {
-    let bytes = match read(path) {
-        Ok(b) => b,
-        Err(o) => return o,
-    };
+/// Reads, validates and analyses one spec, or prints why not and says how it ended.
+fn analysed(path: &PathBuf) -> Result<(spec::Spec, headroom::analysis::Analysis), Outcome> {
+    let bytes = read(path)?;
     let model = match spec::check(&path.display().to_string(), &bytes).into_result() {
         Ok(model) => model,
         Err(diagnostics) => {
@@ -196,15 +202,43 @@ fn analyze(path: &PathBuf, json: bool) -> Outcome {
                 "{}: not analysed: fix the problems above first",
                 path.display()
             );
-            return Outcome::Invalid;
+            return Err(Outcome::Invalid);
         }
     };
-    let analysis = match headroom::analysis::analyze(&model) {
-        Ok(a) => a,
+    match headroom::analysis::analyze(&model) {
+        Ok(a) => Ok((model, a)),
         Err(e) => {
             println!("{}: {e}", path.display());
-            return Outcome::Invalid;
+            Err(Outcome::Invalid)
         }
+    }
+}
+
+fn check(path: &PathBuf) -> Outcome {
+    let analysis = match analysed(path) {
+        Ok((_, a)) => a,
+        Err(o) => return o,
+    };
+    let misses: Vec<_> = analysis.scorecard.iter().filter(|t| !t.pass).collect();
+    for t in &misses {
+        println!("{}: {}", path.display(), t.summary);
+    }
+    if misses.is_empty() {
+        println!(
+            "{}: all {} targets met",
+            path.display(),
+            analysis.scorecard.len()
+        );
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    }
+}
+
+fn analyze(path: &PathBuf, json: bool) -> Outcome {
+    let analysis = match analysed(path) {
+        Ok((_, a)) => a,
+        Err(o) => return o,
     };
     if json {
         match serde_json::to_string_pretty(&analysis) {

@@ -9,9 +9,10 @@
 //!   while the primary or any read replica is up; with `quorum` replication reads and
 //!   writes need a majority of the `replicas + read_replicas` members (k-of-n).
 //! - A class: the share of its requests that succeed when each component's downtime
-//!   fails the requests that touch it: `Π (1 - p·u)` over the components and ops of its
-//!   sync path, `u` the unavailability and `p` the chance that a request touches it
-//!   (its expected visits, at most 1; a store behind a cache is touched on a miss).
+//!   fails the requests that touch it: `Π (1 - p·u)` over the components of its sync
+//!   path, `u` the unavailability and `p` the chance that a request touches it (its
+//!   expected visits, at most 1; a store behind a cache is touched on a miss), the larger
+//!   of the read's and the write's `p·u` for a component it both reads and writes.
 //!   Async edges do not count. Retries do not mask downtime (a down store stays down).
 
 use super::load::ClassFlow;
@@ -96,13 +97,12 @@ pub fn class_availability(flow: &ClassFlow, unavailable: &[[f64; 2]]) -> ClassAv
     let mut up = 1.0;
     let mut weakest: Option<(usize, f64)> = None;
     for (c, (v, u)) in flow.sync_visits.iter().zip(unavailable).enumerate() {
-        let mut lost = 0.0;
-        for (visits, u) in [(v.read, u[0]), (v.write, u[1])] {
-            if visits > 0.0 && u > 0.0 {
-                let fails = visits.min(1.0) * u;
-                up *= 1.0 - fails;
-                lost += fails;
-            }
+        // One component's downtime fails a request once, whether it reads or writes
+        // there: the larger of the two chances counts (a read served by replicas is
+        // nearly always up; a read and a write to one primary fail together).
+        let lost = (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1]);
+        if lost > 0.0 {
+            up *= 1.0 - lost;
         }
         if lost > 0.0 && weakest.is_none_or(|(_, w)| lost > w) {
             weakest = Some((c, lost));

@@ -28,6 +28,7 @@ pub mod latency;
 pub mod load;
 pub mod queueing;
 pub mod resilience;
+pub mod scorecard;
 pub mod table;
 
 use serde::Serialize;
@@ -64,6 +65,8 @@ pub struct Analysis {
     pub conflicts: Vec<ConflictReport>,
     pub resilience: Resilience,
     pub findings: Vec<Finding>,
+    /// Every target: required, predicted, pass or fail.
+    pub scorecard: Vec<scorecard::TargetCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -503,7 +506,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     });
     resilience_findings(&resilience, ceiling, &mut findings);
 
-    Ok(Analysis {
+    let mut analysis = Analysis {
         components,
         classes,
         bottleneck,
@@ -516,7 +519,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         conflicts,
         resilience,
         findings,
-    })
+        scorecard: Vec::new(),
+    };
+    analysis.scorecard = scorecard::scorecard(spec, &analysis);
+    Ok(analysis)
 }
 
 /// Locks, timeouts and retries: findings per edge.
@@ -687,11 +693,7 @@ fn consistency_conflicts(
                 monthly_cost_usd: cost.monthly_usd,
             });
         }
-        let needs = match conflict.needs {
-            Consistency::Strong => "strong",
-            Consistency::ReadYourWrites => "read-your-writes",
-            Consistency::Eventual => "eventual",
-        };
+        let needs = scorecard::consistency_name(conflict.needs);
         findings.push(
             Finding::new(
                 "consistency_conflict",
