@@ -67,7 +67,15 @@ pub struct PoolResult {
     pub servers: u64,
     pub utilization: f64,
     pub response: Moments,
-    pub p99_response_ms: f64,
+    /// The hottest shard's queue, kept to compute its percentiles on demand (they take
+    /// a root search, and what-if evaluations never need them).
+    pub hot_station: Station,
+}
+
+impl PoolResult {
+    pub fn p99_response_ms(&self) -> f64 {
+        self.hot_station.response_quantile(0.99)
+    }
 }
 
 /// A component under its peak load.
@@ -80,8 +88,6 @@ pub struct ComponentResult {
     pub utilization: f64,
     pub read: Moments,
     pub write: Moments,
-    /// The worst pool's response-time p99 (ms).
-    pub p99_response_ms: f64,
     pub pools: Vec<PoolResult>,
     /// The downstream time a blocking component holds a server for (zero otherwise).
     pub hold: Moments,
@@ -96,10 +102,19 @@ impl ComponentResult {
             utilization: 0.0,
             read: Moments::ZERO,
             write: Moments::ZERO,
-            p99_response_ms: 0.0,
             pools: Vec::new(),
             hold: Moments::ZERO,
         }
+    }
+    /// The worst pool's response-time p99 (ms); a delay's own time.
+    pub fn p99_response_ms(&self) -> f64 {
+        if self.pools.is_empty() {
+            return self.read.mean;
+        }
+        self.pools
+            .iter()
+            .map(PoolResult::p99_response_ms)
+            .fold(0.0, f64::max)
     }
     pub fn stable(&self) -> bool {
         self.utilization < 1.0
@@ -124,7 +139,6 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
         utilization: 0.0,
         read: Moments::delay(ms),
         write: Moments::delay(ms),
-        p99_response_ms: ms,
         pools: Vec::new(),
         hold: Moments::ZERO,
     };
@@ -154,7 +168,6 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 utilization: pool.utilization,
                 read: pool.response,
                 write: pool.response,
-                p99_response_ms: pool.p99_response_ms,
                 pools: vec![pool],
                 hold: Moments::ZERO,
             }
@@ -192,7 +205,6 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 pools.push(shape.pool(rates.read, read_replicas));
             }
             let utilization = pools.iter().map(|p| p.utilization).fold(0.0, f64::max);
-            let p99 = pools.iter().map(|p| p.p99_response_ms).fold(0.0, f64::max);
             let mut read = pools.last().map_or(Moments::ZERO, |p| p.response);
             let mut write = pools[0].response;
             let ack = Moments {
@@ -213,7 +225,6 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 utilization,
                 read,
                 write,
-                p99_response_ms: p99,
                 pools,
                 hold,
             }
@@ -308,7 +319,7 @@ impl PoolShape {
             servers: replicas * concurrency,
             utilization: hot.utilization(),
             response,
-            p99_response_ms: hot.response_quantile(0.99),
+            hot_station: hot,
         }
     }
 }

@@ -69,27 +69,49 @@ pub fn replicas_needed(replicas: u32, utilization: f64, factor: f64, ceiling: f6
     (needed - 1e-9).ceil().clamp(1.0, f64::from(u32::MAX)) as u32
 }
 
-pub fn cost(
-    spec: &Spec,
-    results: &[ComponentResult],
-    rates: &[Visits],
+/// The daily profile (flat when the spec has none), its mean, and its hours.
+struct Profile<'a> {
+    factors: &'a [f64],
+    mean: f64,
+    hours: f64,
     ceiling: f64,
-) -> CostReport {
-    let flat = [1.0; 24];
-    let profile: &[f64] = spec.workload.daily_profile.as_deref().unwrap_or(&flat);
-    let mean_factor = if profile.is_empty() {
-        1.0
-    } else {
-        profile.iter().sum::<f64>() / profile.len() as f64
-    };
-    let hours = profile.len().max(1) as f64;
+}
 
+const FLAT: [f64; 24] = [1.0; 24];
+
+impl<'a> Profile<'a> {
+    fn of(spec: &'a Spec) -> Self {
+        let factors: &[f64] = spec.workload.daily_profile.as_deref().unwrap_or(&FLAT);
+        let mean = if factors.is_empty() {
+            1.0
+        } else {
+            factors.iter().sum::<f64>() / factors.len() as f64
+        };
+        Profile {
+            factors,
+            mean,
+            hours: factors.len().max(1) as f64,
+            ceiling: spec
+                .targets
+                .utilization_ceiling
+                .unwrap_or(defaults::UTILIZATION_CEILING),
+        }
+    }
+}
+
+/// What one component costs a month as written (autoscaled where it autoscales).
+pub fn cost_of(spec: &Spec, c: &Component, r: &ComponentResult, rate: Visits) -> f64 {
+    component_cost(c, r, rate, &Profile::of(spec)).autoscaled_monthly_usd
+}
+
+pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostReport {
+    let profile = Profile::of(spec);
     let components: Vec<ComponentCost> = spec
         .components
         .iter()
         .zip(results)
         .zip(rates)
-        .map(|((c, r), rate)| component_cost(c, r, *rate, profile, mean_factor, hours, ceiling))
+        .map(|((c, r), rate)| component_cost(c, r, *rate, &profile))
         .collect();
     let sum = |f: fn(&ComponentCost) -> f64| components.iter().map(f).sum::<f64>();
     let (static_monthly_usd, scheduled_monthly_usd, autoscaled_monthly_usd) = (
@@ -129,15 +151,13 @@ fn nodes(c: &Component, replicas: u32) -> f64 {
     f64::from(c.shards_or_default()) * (f64::from(replicas) + f64::from(read_replicas))
 }
 
-fn component_cost(
-    c: &Component,
-    r: &ComponentResult,
-    rate: Visits,
-    profile: &[f64],
-    mean_factor: f64,
-    hours: f64,
-    ceiling: f64,
-) -> ComponentCost {
+fn component_cost(c: &Component, r: &ComponentResult, rate: Visits, p: &Profile) -> ComponentCost {
+    let Profile {
+        factors: profile,
+        mean: mean_factor,
+        hours,
+        ceiling,
+    } = *p;
     let per_million = c
         .cost_per_million_requests_usd
         .unwrap_or(defaults::COST_USD);

@@ -329,12 +329,18 @@ pub fn evaluate_into(
                 }
             }
         }
-        let hold = if component.io_or_default() == Io::Blocking {
-            blocking_hold(spec, load, c, &downstream)
-        } else {
-            Moments::ZERO
-        };
-        let result = component::analyse(component, load.rates[c], hold);
+        let blocking = component.io_or_default() == Io::Blocking;
+        // In a what-if the load is unchanged, so only a replaced component and a
+        // blocking one (whose hold moved) need their queue solved again.
+        if only.is_none() || blocking || replaced.iter().any(|(i, _)| *i == c) {
+            let hold = if blocking {
+                blocking_hold(spec, load, c, &downstream)
+            } else {
+                Moments::ZERO
+            };
+            eval.results[c] = component::analyse(component, load.rates[c], hold);
+        }
+        let result = &eval.results[c];
         for (k, flow) in load.flows.iter().enumerate() {
             let visits = flow.all_visits[c];
             let own = [result.read, result.write];
@@ -347,7 +353,6 @@ pub fn evaluate_into(
                 };
             }
         }
-        eval.results[c] = result;
     }
 }
 

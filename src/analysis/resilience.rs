@@ -13,6 +13,7 @@
 use serde::Serialize;
 
 use super::latency::{evaluate_into, CallTree, Evaluation, Load};
+use super::whatif::WhatIf;
 use crate::spec::{Component, ComponentKind, Spec};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +31,9 @@ pub struct Outage {
     pub classes_missing_p99: Vec<String>,
     /// The loss leaves every component up, within the ceiling, and every p99 met.
     pub holds: bool,
+    /// Whether the classes' p99s were recomputed (false when the analysis's what-if
+    /// budget was spent on a very deep model: then only the capacity was checked).
+    pub latency_checked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,9 +88,8 @@ impl Context<'_> {
     }
 }
 
-pub fn resilience(cx: &Context) -> Resilience {
+pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
     let spec = cx.spec;
-    let mut scratch = cx.base.clone();
     let mut n_minus_1 = Vec::new();
     for (c, comp) in spec.components.iter().enumerate() {
         if !has_replicas(comp.kind) || cx.load.rates[c].total() <= 0.0 {
@@ -102,24 +105,25 @@ pub fn resilience(cx: &Context) -> Resilience {
                 within_ceiling: false,
                 classes_missing_p99: Vec::new(),
                 holds: false,
+                latency_checked: true,
             });
             continue;
         }
         let mut fewer = comp.clone();
         fewer.replicas = Some(replicas - 1);
-        let only = cx.tree.target_and_callers(c);
-        evaluate_into(
-            spec,
-            cx.tree,
-            cx.load,
-            &[(c, fewer)],
-            Some(&only),
-            &mut scratch,
-        );
-        let utilization = scratch.results[c].utilization;
+        // Utilisation scales with the replicas left; the latencies need a re-evaluation.
+        let capacity_only =
+            super::component::analyse(&fewer, cx.load.rates[c], cx.base.results[c].hold)
+                .utilization;
+        let checked = what_if.run(c, fewer, |eval, only| {
+            (
+                eval.results[c].utilization,
+                cx.classes_missing(eval, Some(only)),
+            )
+        });
+        let latency_checked = checked.is_some();
+        let (utilization, classes_missing_p99) = checked.unwrap_or((capacity_only, Vec::new()));
         let within_ceiling = utilization <= cx.ceiling;
-        let classes_missing_p99 = cx.classes_missing(&scratch, Some(&only));
-        scratch.restore(cx.base, &only);
         n_minus_1.push(Outage {
             scenario: format!("{} loses 1 of {replicas} replicas", comp.name),
             component: Some(comp.name.clone()),
@@ -128,6 +132,7 @@ pub fn resilience(cx: &Context) -> Resilience {
             within_ceiling,
             holds: within_ceiling && classes_missing_p99.is_empty(),
             classes_missing_p99,
+            latency_checked,
         });
     }
 
@@ -175,6 +180,7 @@ pub fn resilience(cx: &Context) -> Resilience {
             ),
             component: None,
             holds: down.is_empty() && within_ceiling && classes_missing_p99.is_empty(),
+            latency_checked: true,
             down,
             utilization,
             within_ceiling,
