@@ -9,6 +9,7 @@
 pub mod diff;
 mod error;
 mod open;
+mod queries;
 mod records;
 pub mod schema;
 mod txn;
@@ -16,12 +17,13 @@ mod txn;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::spec;
 pub use diff::{diff, Change, FieldChange, ItemChange, SpecDiff};
 pub use error::StoreError;
+use queries::*;
 pub use records::*;
 use txn::{with_retry, Fault};
 
@@ -30,13 +32,15 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// How many recent files are remembered.
 pub const RECENT_FILES_KEPT: usize = 20;
 
-/// How long a write waits for another window's or process's lock before it retries.
+/// How long an operation waits for another window's or process's lock before it is
+/// reported as `locked`.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open workspace. One per window; windows and processes may share the file.
 pub struct Workspace {
     conn: Connection,
     path: PathBuf,
+    busy_timeout: Duration,
 }
 
 impl Workspace {
@@ -47,12 +51,14 @@ impl Workspace {
         Self::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
     }
 
-    /// [`Workspace::open`] with the time a write waits for a lock before retrying.
+    /// [`Workspace::open`] with the time an operation waits for a lock before it is
+    /// reported as `locked`.
     pub fn open_with_timeout(path: &Path, busy_timeout: Duration) -> Result<Workspace> {
         let conn = open::open(path, busy_timeout)?;
         Ok(Workspace {
             conn,
             path: path.to_path_buf(),
+            busy_timeout,
         })
     }
 
@@ -392,7 +398,7 @@ impl Workspace {
     /// upgrade a read lock (which a busy timeout cannot wait for).
     fn write<T>(&mut self, mut op: impl FnMut(&Transaction<'_>) -> Result<T, Fault>) -> Result<T> {
         let conn = &mut self.conn;
-        with_retry(&self.path, || {
+        with_retry(&self.path, self.busy_timeout, || {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = op(&tx)?;
             tx.commit()?;
@@ -402,7 +408,7 @@ impl Workspace {
 
     /// One read transaction: every query in `op` sees the same snapshot.
     fn read<T>(&self, mut op: impl FnMut(&Transaction<'_>) -> Result<T, Fault>) -> Result<T> {
-        with_retry(&self.path, || {
+        with_retry(&self.path, self.busy_timeout, || {
             let tx = self.conn.unchecked_transaction()?;
             op(&tx)
         })
@@ -448,192 +454,4 @@ fn parse(rev: &Revision) -> Result<spec::Spec> {
         file,
         diagnostics: checked.diagnostics,
     })
-}
-
-// ---- queries shared by the operations; each runs inside the caller's transaction ----
-
-/// A new project counts as just opened. Opening times are kept strictly increasing (at
-/// most a millisecond late), so "most recently opened" is exact within one millisecond.
-const INSERT_PROJECT: &str = "INSERT INTO projects (name, yaml_path, created_ms, opened_ms)
-    VALUES (?1, ?2, ?3, max(?3, (SELECT coalesce(max(opened_ms), 0) + 1 FROM projects)))";
-
-const PROJECT_SELECT: &str = "SELECT p.id, p.name, p.yaml_path, p.created_ms, p.opened_ms,
-    (SELECT count(*) FROM revisions r WHERE r.project_id = p.id),
-    (SELECT max(r.id) FROM revisions r WHERE r.project_id = p.id),
-    EXISTS (SELECT 1 FROM working_copies w WHERE w.project_id = p.id)
-    FROM projects p";
-
-fn project_row(r: &Row<'_>) -> rusqlite::Result<ProjectSummary> {
-    Ok(ProjectSummary {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        yaml_path: r.get(2)?,
-        created_ms: r.get(3)?,
-        opened_ms: r.get(4)?,
-        revision_count: r.get(5)?,
-        head_revision_id: r.get(6)?,
-        has_working_copy: r.get(7)?,
-    })
-}
-
-fn project_summary(tx: &Transaction<'_>, id: ProjectId) -> Result<ProjectSummary, Fault> {
-    tx.query_row(
-        &format!("{PROJECT_SELECT} WHERE p.id = ?1"),
-        [id],
-        project_row,
-    )
-    .optional()?
-    .ok_or(Fault::Missing("project", id))
-}
-
-fn require(tx: &Transaction<'_>, what: &'static str, sql: &str, id: i64) -> Result<(), Fault> {
-    match tx.query_row(sql, [id], |_| Ok(())).optional()? {
-        Some(()) => Ok(()),
-        None => Err(Fault::Missing(what, id)),
-    }
-}
-
-fn require_project(tx: &Transaction<'_>, id: ProjectId) -> Result<(), Fault> {
-    require(tx, "project", "SELECT 1 FROM projects WHERE id = ?1", id)
-}
-
-/// The newest revision of a project: (id, hash).
-fn head(tx: &Transaction<'_>, project: ProjectId) -> Result<Option<(RevisionId, String)>, Fault> {
-    Ok(tx
-        .query_row(
-            "SELECT id, hash FROM revisions WHERE project_id = ?1 ORDER BY id DESC LIMIT 1",
-            [project],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-}
-
-/// Adds `yaml` as the project's head unless it already is.
-fn save(
-    tx: &Transaction<'_>,
-    project: ProjectId,
-    yaml: &str,
-    message: &str,
-) -> Result<SavedRevision, Fault> {
-    let hash = content_hash(yaml);
-    let parent = head(tx, project)?;
-    if let Some((id, head_hash)) = &parent {
-        if *head_hash == hash {
-            return Ok(SavedRevision {
-                revision: revision(tx, *id)?.summary,
-                created: false,
-            });
-        }
-    }
-    tx.execute(
-        "INSERT INTO revisions (project_id, parent_id, yaml, hash, created_ms, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            project,
-            parent.map(|(id, _)| id),
-            yaml,
-            hash,
-            now_ms(),
-            message
-        ],
-    )?;
-    Ok(SavedRevision {
-        revision: revision(tx, tx.last_insert_rowid())?.summary,
-        created: true,
-    })
-}
-
-const REVISION_SELECT: &str =
-    "SELECT id, project_id, parent_id, hash, created_ms, message, length(CAST(yaml AS BLOB)) FROM revisions";
-
-fn revision_summary_row(r: &Row<'_>) -> rusqlite::Result<RevisionSummary> {
-    Ok(RevisionSummary {
-        id: r.get(0)?,
-        project_id: r.get(1)?,
-        parent_id: r.get(2)?,
-        hash: r.get(3)?,
-        created_ms: r.get(4)?,
-        message: r.get(5)?,
-        size_bytes: r.get(6)?,
-    })
-}
-
-fn revision(tx: &Transaction<'_>, id: RevisionId) -> Result<Revision, Fault> {
-    tx.query_row(
-        "SELECT id, project_id, parent_id, hash, created_ms, message, length(CAST(yaml AS BLOB)), yaml
-         FROM revisions WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(Revision {
-                summary: revision_summary_row(r)?,
-                yaml: r.get(7)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or(Fault::Missing("revision", id))
-}
-
-fn working_copy(tx: &Transaction<'_>, project: ProjectId) -> Result<Option<WorkingCopy>, Fault> {
-    Ok(tx
-        .query_row(
-            "SELECT project_id, base_revision_id, yaml, hash, saved_ms FROM working_copies
-             WHERE project_id = ?1",
-            [project],
-            |r| {
-                Ok(WorkingCopy {
-                    project_id: r.get(0)?,
-                    base_revision_id: r.get(1)?,
-                    yaml: r.get(2)?,
-                    hash: r.get(3)?,
-                    saved_ms: r.get(4)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-fn run(tx: &Transaction<'_>, id: RunId) -> Result<Run, Fault> {
-    // The schema's CHECKs hold the kind to the three names and the result to valid JSON;
-    // anything else is reported, not papered over.
-    let bad = |col, e: Box<dyn std::error::Error + Send + Sync>| {
-        rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e)
-    };
-    tx.query_row(
-        "SELECT id, revision_id, kind, created_ms, result_json FROM runs WHERE id = ?1",
-        [id],
-        |r| {
-            let kind = r.get_ref(2)?.as_str()?;
-            let kind = RunKind::parse(kind)
-                .ok_or_else(|| bad(2, format!("unknown run kind {kind:?}").into()))?;
-            let result =
-                serde_json::from_str(r.get_ref(4)?.as_str()?).map_err(|e| bad(4, Box::new(e)))?;
-            Ok(Run {
-                summary: RunSummary {
-                    id: r.get(0)?,
-                    revision_id: r.get(1)?,
-                    kind,
-                    created_ms: r.get(3)?,
-                },
-                result,
-            })
-        },
-    )
-    .optional()?
-    .ok_or(Fault::Missing("run", id))
-}
-
-fn touch_recent(tx: &Transaction<'_>, path: &str) -> Result<(), Fault> {
-    tx.execute(
-        "INSERT INTO recent_files (path, opened_ms)
-         VALUES (?1, max(?2, (SELECT coalesce(max(opened_ms), 0) + 1 FROM recent_files)))
-         ON CONFLICT (path) DO UPDATE SET opened_ms = excluded.opened_ms",
-        params![path, now_ms()],
-    )?;
-    tx.execute(
-        "DELETE FROM recent_files WHERE path NOT IN
-         (SELECT path FROM recent_files ORDER BY opened_ms DESC LIMIT ?1)",
-        [RECENT_FILES_KEPT as i64],
-    )?;
-    Ok(())
 }

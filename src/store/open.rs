@@ -34,10 +34,10 @@ pub(crate) fn open(path: &Path, busy_timeout: Duration) -> Result<Connection, St
             source,
         })?;
     }
-    match with_retry(path, || inspect(path, busy_timeout))? {
+    match with_retry(path, busy_timeout, || inspect(path, busy_timeout))? {
         Verdict::Usable(mut conn, version) => {
             if version < CURRENT_VERSION {
-                with_retry(path, || upgrade(&mut conn, path))?;
+                with_retry(path, busy_timeout, || upgrade(&mut conn, path))?;
             }
             Ok(conn)
         }

@@ -3,8 +3,8 @@
 //!
 //! SQLite's busy timeout makes a writer wait for another window's or process's write
 //! lock. It is not called in every case (a WAL recovery in progress, a stale read
-//! snapshot), so a busy failure also retries the whole transaction a few times before it
-//! is reported as `locked`.
+//! snapshot), so a busy failure also retries the whole transaction a few times, within
+//! the same time budget, before it is reported as `locked`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -46,16 +46,19 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// Runs `attempt` (one whole transaction) until it succeeds, fails for a reason other
-/// than a busy workspace, or has been retried [`RETRIES`] times.
+/// than a busy workspace, or stays busy past `budget` (or [`RETRIES`] retries).
 pub(crate) fn with_retry<T>(
     path: &Path,
+    budget: Duration,
     mut attempt: impl FnMut() -> Result<T, Fault>,
 ) -> Result<T, StoreError> {
     let started = Instant::now();
     let mut retries = 0;
     loop {
         match attempt() {
-            Err(Fault::Sql(e)) if is_busy(&e) && retries < RETRIES => {
+            Err(Fault::Sql(e))
+                if is_busy(&e) && retries < RETRIES && started.elapsed() < budget =>
+            {
                 retries += 1;
                 std::thread::sleep(RETRY_PAUSE * retries);
             }
