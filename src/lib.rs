@@ -9,4 +9,5 @@ pub mod bindings;
 pub mod fsutil;
 pub mod graph;
 pub mod spec;
+pub mod store;
 pub mod view;
