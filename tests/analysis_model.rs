@@ -323,10 +323,11 @@ fn the_shop_checkout_conflicts_with_async_read_replicas() {
         ]
     );
     // Availability of checkout, by hand: gateway (2 at 99.99 %: 1e-8), api (4 at 99.9 %:
-    // 1e-12), session-cache (1 at 99.9 %), payments 99.9 %, and orders-db: now and when
+    // 1e-12), session-cache (1 at 99.9 %), payments (99.9 % of calls succeed, and its one
+    // retry leaves 0.001² failed), and orders-db: now and when
     // reading from the primary its primary (99.95 %) is what fails a request; with quorum
     // replication it needs 2 of its 3 members: (1-a)^3 + 3a(1-a)^2 at a = 0.9995.
-    let rest = (1.0 - 1e-8) * (1.0 - 1e-12) * (1.0 - 1e-3) * (1.0 - 1e-3);
+    let rest = (1.0 - 1e-8) * (1.0 - 1e-12) * (1.0 - 1e-3) * (1.0 - 1e-6);
     let checkout = a.classes.iter().find(|c| c.name == "checkout").unwrap();
     close(
         checkout.availability_percent,
@@ -386,7 +387,7 @@ fn check_exits_1_with_a_line_per_missed_target() {
     assert!(
         misses[0].contains("throughput within the utilisation ceiling 1050 req/s < target 3000")
     );
-    assert!(misses[1].contains("checkout: availability 99.7502 % < target 99.95 %"));
+    assert!(misses[1].contains("checkout: availability 99.8499 % < target 99.95 %"));
     assert!(misses[2].contains("checkout: needs strong consistency"));
     assert!(misses[3].contains("fulfilment: utilisation 2.000 > ceiling 0.7"));
 }

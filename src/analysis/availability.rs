@@ -13,10 +13,14 @@
 //!   path, `u` the unavailability and `p` the chance that a request touches it (its
 //!   expected visits, at most 1; a store behind a cache is touched on a miss), the larger
 //!   of the read's and the write's `p·u` for a component it both reads and writes.
-//!   Async edges do not count. Retries do not mask downtime (a down store stays down).
+//!   Async edges do not count. Retries do not mask downtime (a down store stays down),
+//!   with one exception: an external dependency's availability is taken as the share
+//!   of its calls that succeed, failures independent from call to call (a third-party
+//!   API's errors are mostly transient), so `r` retries on every edge into it leave
+//!   `u^(r+1)` of the requests failed, as the simulator's failing externals do.
 
 use super::load::ClassFlow;
-use crate::spec::{Component, ComponentKind, ReadsFrom, ReplicationMode};
+use crate::spec::{CallMode, Component, ComponentKind, ReadsFrom, ReplicationMode, Spec};
 
 pub const MINUTES_PER_YEAR: f64 = 365.25 * 24.0 * 60.0;
 pub const MINUTES_PER_MONTH: f64 = MINUTES_PER_YEAR / 12.0;
@@ -63,6 +67,29 @@ pub fn unavailability(c: &Component) -> [f64; 2] {
             [q, q]
         }
     }
+}
+
+/// Every component's unavailability for a read and a write, with retries into an
+/// external dependency masking its independent failures (the fewest retries of the
+/// sync edges into it count).
+pub fn unavailabilities(spec: &Spec) -> Vec<[f64; 2]> {
+    let mut unavailable: Vec<[f64; 2]> = spec.components.iter().map(unavailability).collect();
+    for (i, c) in spec.components.iter().enumerate() {
+        if c.kind != ComponentKind::External {
+            continue;
+        }
+        let fewest = spec
+            .dependencies
+            .iter()
+            .filter(|d| d.to == c.name && d.mode_or_default() == CallMode::Sync)
+            .map(|d| d.retries_or_default())
+            .min()
+            .unwrap_or(0);
+        for u in &mut unavailable[i] {
+            *u = u.powi(fewest.saturating_add(1).min(64) as i32);
+        }
+    }
+    unavailable
 }
 
 /// P(fewer than `k` of `n` independent members are up), each up with probability `a`.

@@ -282,11 +282,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         .unwrap_or(defaults::UTILIZATION_CEILING);
     let mut findings = Vec::new();
 
-    let unavailable: Vec<[f64; 2]> = spec
-        .components
-        .iter()
-        .map(availability::unavailability)
-        .collect();
+    let unavailable = availability::unavailabilities(spec);
     let cost = cost::cost(spec, results, rates);
 
     let components: Vec<ComponentReport> = spec
