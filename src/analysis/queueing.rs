@@ -236,25 +236,55 @@ impl Service {
 /// bracketing then bisection to 1e-12 relative.
 pub fn quantile_from_survival(survival: impl Fn(f64) -> f64, p: f64, scale_hint: f64) -> f64 {
     let target = 1.0 - p;
+    // f(t) = S(t) - target falls from positive to negative across the quantile.
+    let f = |t: f64| survival(t) - target;
+    let (mut lo, mut f_lo) = (0.0, 1.0 - target);
     let mut hi = scale_hint.max(1e-9);
+    let mut f_hi = f(hi);
     let mut steps = 0;
-    while survival(hi) > target {
+    while f_hi > 0.0 {
+        lo = hi;
+        f_lo = f_hi;
         hi *= 2.0;
+        f_hi = f(hi);
         steps += 1;
         if steps > 2000 || !hi.is_finite() {
             return f64::INFINITY;
         }
     }
-    let mut lo = 0.0;
+    // Illinois (regula falsi that halves the stale end's value): superlinear, and the
+    // bracket is kept, so it cannot run off like a secant.
+    let mut kept_hi_last = None::<bool>;
     for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if survival(mid) > target {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
         if hi - lo <= 1e-12 * hi {
             break;
+        }
+        let mut t = if f_lo > f_hi {
+            lo + (hi - lo) * f_lo / (f_lo - f_hi)
+        } else {
+            0.5 * (lo + hi)
+        };
+        if !(t > lo && t < hi) {
+            t = 0.5 * (lo + hi);
+        }
+        let ft = f(t);
+        if ft == 0.0 {
+            return t;
+        }
+        if ft > 0.0 {
+            lo = t;
+            f_lo = ft;
+            if kept_hi_last == Some(true) {
+                f_hi *= 0.5;
+            }
+            kept_hi_last = Some(true);
+        } else {
+            hi = t;
+            f_hi = ft;
+            if kept_hi_last == Some(false) {
+                f_lo *= 0.5;
+            }
+            kept_hi_last = Some(false);
         }
     }
     0.5 * (lo + hi)
