@@ -55,6 +55,9 @@ impl<'a> WhatIf<'a> {
         changed: Component,
         read: impl FnOnce(&Evaluation, &[bool]) -> R,
     ) -> Option<R> {
+        if self.budget_left == 0 {
+            return None;
+        }
         let only = self.tree.target_and_callers(target);
         let work = only.iter().filter(|m| **m).count();
         if work > self.budget_left {
