@@ -8,5 +8,6 @@ pub mod analysis;
 pub mod bindings;
 pub mod fsutil;
 pub mod graph;
+pub mod sim;
 pub mod spec;
 pub mod view;
