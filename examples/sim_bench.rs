@@ -10,16 +10,30 @@ use std::time::Instant;
 use headroom::sim::{simulate, SimOptions};
 use headroom::spec;
 
-const MM4: &str =
-    "version: 1\nname: mm4\nworkload:\n  classes:\n    - { name: c, rate_rps: 350, entry: s }\n\
-components:\n  - { name: s, kind: service, concurrency: 4, service_time_ms: 10 }\n";
+const MM4: &str = "
+version: 1
+name: mm4
+workload:
+  classes:
+    - { name: c, rate_rps: 350, entry: s }
+components:
+  - { name: s, kind: service, concurrency: 4, service_time_ms: 10 }
+";
 
-const TANDEM: &str =
-    "version: 1\nname: tandem\nworkload:\n  classes:\n    - { name: c, rate_rps: 100, entry: a }\n\
-components:\n  - { name: a, kind: service, service_time_ms: 4 }\n\
-  - { name: b, kind: service, concurrency: 2, service_time_ms: 12.5 }\n\
-  - { name: d, kind: service, service_time_ms: 8 }\n\
-dependencies:\n  - { from: a, to: b }\n  - { from: b, to: d }\n";
+const TANDEM: &str = "
+version: 1
+name: tandem
+workload:
+  classes:
+    - { name: c, rate_rps: 100, entry: a }
+components:
+  - { name: a, kind: service, service_time_ms: 4 }
+  - { name: b, kind: service, concurrency: 2, service_time_ms: 12.5 }
+  - { name: d, kind: service, service_time_ms: 8 }
+dependencies:
+  - { from: a, to: b }
+  - { from: b, to: d }
+";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

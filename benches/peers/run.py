@@ -1,0 +1,56 @@
+"""The peer benchmark of `make bench`: the same two models in SimPy, Ciw and Headroom,
+N customers each (BENCH_CUSTOMERS, default 1,000,000), each engine in its own process so
+its peak memory (max RSS, from wait4) is its own. Prints customers per second, peak
+memory, Headroom's ratio to each peer, and Headroom's events per second.
+
+python run.py VENV_PYTHON HEADROOM_BENCH_BINARY
+"""
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure(cmd):
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({status})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024.0
+    result["customers_per_second"] = result["customers"] / result["seconds"]
+    return result
+
+
+def main():
+    python, headroom = sys.argv[1], sys.argv[2]
+    n = int(os.environ.get("BENCH_CUSTOMERS", "1000000"))
+    rows = []
+    for model in ["mm4", "tandem"]:
+        runs = {
+            "headroom": measure([headroom, model, str(n)]),
+            "simpy": measure([python, os.path.join(HERE, "simpy_models.py"), model, str(n)]),
+            "ciw": measure([python, os.path.join(HERE, "ciw_models.py"), model, str(n)]),
+        }
+        rows.append((model, runs))
+    print(f"\n{n:,} customers per model; one process per engine, peak memory = max RSS\n")
+    print(f"{'model':<8} {'engine':<9} {'customers/s':>13} {'seconds':>9} {'peak MiB':>9} {'headroom x':>11}")
+    for model, runs in rows:
+        h = runs["headroom"]["customers_per_second"]
+        for engine in ["headroom", "simpy", "ciw"]:
+            r = runs[engine]
+            ratio = "" if engine == "headroom" else f"{h / r['customers_per_second']:.0f}x"
+            print(
+                f"{model:<8} {engine:<9} {r['customers_per_second']:>13,.0f} {r['seconds']:>9.2f} "
+                f"{r['peak_rss_mib']:>9.1f} {ratio:>11}"
+            )
+    for model, runs in rows:
+        h = runs["headroom"]
+        print(f"headroom {model}: {h['events_per_second'] / 1e6:.1f} M events/s, mean latency {h['mean_latency_ms']:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
