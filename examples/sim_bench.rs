@@ -66,9 +66,22 @@ fn main() {
     let secs = start.elapsed().as_secs_f64();
     let customers = r.classes[0].completed;
     println!(
-        "{{\"engine\": \"headroom\", \"model\": \"{which}\", \"customers\": {customers}, \"seconds\": {secs:.6}, \"events\": {}, \"events_per_second\": {:.0}, \"mean_latency_ms\": {:.4}}}",
+        "{{\"engine\": \"headroom\", \"model\": \"{which}\", \"customers\": {customers}, \"seconds\": {secs:.6}, \"events\": {}, \"events_per_second\": {:.0}, \"mean_latency_ms\": {:.4}, \"peak_rss_kib\": {}}}",
         r.events,
         r.events as f64 / secs,
-        r.classes[0].mean_latency_ms.unwrap_or(f64::NAN)
+        r.classes[0].mean_latency_ms.unwrap_or(f64::NAN),
+        peak_rss_kib()
     );
+}
+
+/// This process's peak resident set (VmHWM), in KiB; 0 where /proc is not there.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }

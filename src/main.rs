@@ -345,7 +345,7 @@ fn print_json(value: &impl serde::Serialize) -> Outcome {
 
 /// Runs a simulation, showing progress on a terminal's stderr.
 fn run_simulation(
-    path: &PathBuf,
+    path: &std::path::Path,
     model: &spec::Spec,
     opts: &SimOptions,
 ) -> Result<SimReport, Outcome> {

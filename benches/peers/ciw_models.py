@@ -4,6 +4,7 @@
 python ciw_models.py mm4|tandem N
 """
 import json
+import resource
 import sys
 import time
 
@@ -43,6 +44,7 @@ def run(model, n, seed=1):
         "model": model,
         "customers": done,
         "seconds": secs,
+        "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
 
 

@@ -4,6 +4,7 @@ customer (SimPy's idiom). Prints one JSON line. Times in ms.
 python simpy_models.py mm4|tandem N
 """
 import json
+import resource
 import random
 import sys
 import time
@@ -44,6 +45,7 @@ def run(model, n, seed=1):
         "model": model,
         "customers": stats["done"],
         "seconds": secs,
+        "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "mean_latency_ms": stats["sum"] / max(stats["done"], 1),
     }
 

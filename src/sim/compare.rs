@@ -17,12 +17,29 @@ pub struct Figure {
     pub agrees: bool,
 }
 
+/// The relative resolution of a simulated percentile (the histogram's buckets).
+const PERCENTILE_RESOLUTION: f64 = 1.0 / 256.0;
+
 fn figure(analytic: Option<f64>, simulated: Option<f64>, ci: Option<[f64; 2]>) -> Figure {
+    figure_within(analytic, simulated, ci, 1e-9)
+}
+
+fn percentile(analytic: Option<f64>, simulated: Option<f64>, ci: Option<[f64; 2]>) -> Figure {
+    figure_within(analytic, simulated, ci, PERCENTILE_RESOLUTION)
+}
+
+/// Agreement: the analytic value within the interval, widened by `relative` of itself.
+fn figure_within(
+    analytic: Option<f64>,
+    simulated: Option<f64>,
+    ci: Option<[f64; 2]>,
+    relative: f64,
+) -> Figure {
     let agrees = match (analytic, simulated) {
         (None, None) => true,
         (Some(a), Some(s)) => {
             let [lo, hi] = ci.unwrap_or([s, s]);
-            let slack = 1e-9 * a.abs().max(1e-9);
+            let slack = relative * a.abs().max(1e-9);
             a >= lo - slack && a <= hi + slack
         }
         _ => false,
@@ -108,12 +125,12 @@ pub fn compare(a: &Analysis, s: &SimReport) -> Comparison {
                     sim.mean_latency_ms,
                     sim.mean_latency_ms_ci95,
                 ),
-                p50_latency_ms: figure(
+                p50_latency_ms: percentile(
                     c.p50_latency_ms,
                     sim.p50_latency_ms,
                     sim.p50_latency_ms_ci95,
                 ),
-                p99_latency_ms: figure(
+                p99_latency_ms: percentile(
                     c.p99_latency_ms,
                     sim.p99_latency_ms,
                     sim.p99_latency_ms_ci95,

@@ -118,6 +118,8 @@ struct Station {
     last: f64,
     busy_area: f64,
     queue_area: f64,
+    /// Server-time available (servers up x time): the denominator of utilisation.
+    up_area: f64,
 }
 
 impl Station {
@@ -127,6 +129,7 @@ impl Station {
         if dt > 0.0 {
             self.busy_area += f64::from(self.busy) * dt;
             self.queue_area += self.queue.len() as f64 * dt;
+            self.up_area += f64::from(self.up) * dt;
             self.last = now;
         }
     }
@@ -233,8 +236,9 @@ pub struct ClassOut {
 pub struct CompOut {
     pub arrivals: u64,
     pub completions: u64,
-    /// Busy server-time of the hot shard of each pool (ms), and its servers.
-    pub hot_busy: Vec<(f64, u32)>,
+    /// Per pool, its hot shard's busy server-time and available server-time (ms):
+    /// utilisation is their ratio (servers that are down do not count).
+    pub hot_busy: Vec<(f64, f64)>,
     pub queue_area: f64,
     pub response: Histogram,
     /// Enqueue to consumer start, for messages through this queue.
@@ -296,10 +300,12 @@ pub struct Engine<'n> {
     classes: Vec<ClassOut>,
     comps: Vec<CompOut>,
     busy_at_warmup: Vec<f64>,
+    up_at_warmup: Vec<f64>,
     queue_at_warmup: Vec<f64>,
     win_hist: Vec<Histogram>,
     win_class: Vec<WindowClass>,
     win_busy: Vec<f64>,
+    win_up: Vec<f64>,
     windows: Vec<WindowOut>,
     last_tick: f64,
 }
@@ -316,6 +322,7 @@ impl<'n> Engine<'n> {
                 last: 0.0,
                 busy_area: 0.0,
                 queue_area: 0.0,
+                up_area: 0.0,
             })
             .collect();
         let locks = net
@@ -377,10 +384,12 @@ impl<'n> Engine<'n> {
             classes: vec![ClassOut::default(); n_classes],
             comps: vec![CompOut::default(); n_comps],
             busy_at_warmup: Vec::new(),
+            up_at_warmup: Vec::new(),
             queue_at_warmup: Vec::new(),
             win_hist: vec![Histogram::new(); if cfg.windows > 0 { n_classes } else { 0 }],
             win_class: vec![WindowClass::default(); n_classes],
             win_busy: Vec::new(),
+            win_up: Vec::new(),
             windows: Vec::new(),
             last_tick: 0.0,
         }
@@ -646,8 +655,7 @@ impl<'n> Engine<'n> {
 
     #[inline]
     fn record_lag(&mut self, queue: u32, lag: f64) {
-        let origin = self.now - lag;
-        if origin >= self.cfg.warmup_ms && origin < self.cfg.end_ms {
+        if self.measuring {
             self.comps[queue as usize].lag.record(lag);
         }
     }
@@ -666,8 +674,11 @@ impl<'n> Engine<'n> {
 
     #[inline]
     fn record_visit(&mut self, f: u32) {
+        // Visits are counted when they complete within the measured period: in steady
+        // state that is unbiased, where counting by arrival would miss the long visits
+        // still running when the run stops.
         let frame = &self.frames[f as usize];
-        if frame.arrive >= self.cfg.warmup_ms && frame.arrive < self.cfg.end_ms {
+        if self.measuring {
             let c = &mut self.comps[frame.comp as usize];
             c.completions += 1;
             c.response.record(self.now - frame.arrive);
@@ -971,6 +982,7 @@ impl<'n> Engine<'n> {
     fn warmup_end(&mut self) {
         self.touch_all();
         self.busy_at_warmup = self.stations.iter().map(|s| s.busy_area).collect();
+        self.up_at_warmup = self.stations.iter().map(|s| s.up_area).collect();
         self.queue_at_warmup = self.stations.iter().map(|s| s.queue_area).collect();
         self.measuring = true;
     }
@@ -989,19 +1001,19 @@ impl<'n> Engine<'n> {
         }
         for (c, list) in self.hot_stations.iter().enumerate() {
             let mut pools = Vec::new();
-            let (mut busy, mut servers) = (0.0, 0u32);
-            for &(s, n) in list {
+            let (mut busy, mut up) = (0.0, 0.0);
+            for &(s, _) in list {
                 if s == NONE {
-                    pools.push((busy, servers));
-                    (busy, servers) = (0.0, 0);
+                    pools.push((busy, up));
+                    (busy, up) = (0.0, 0.0);
                     continue;
                 }
-                busy += self.stations[s as usize].busy_area
-                    - self.busy_at_warmup.get(s as usize).copied().unwrap_or(0.0);
-                servers += n;
+                let st = &self.stations[s as usize];
+                busy += st.busy_area - self.busy_at_warmup.get(s as usize).copied().unwrap_or(0.0);
+                up += st.up_area - self.up_at_warmup.get(s as usize).copied().unwrap_or(0.0);
             }
             if !list.is_empty() {
-                pools.push((busy, servers));
+                pools.push((busy, up));
             }
             self.comps[c].hot_busy = pools;
         }
@@ -1013,28 +1025,31 @@ impl<'n> Engine<'n> {
         let dt = end - start;
         if self.win_busy.is_empty() {
             self.win_busy = vec![0.0; self.stations.len()];
+            self.win_up = vec![0.0; self.stations.len()];
         }
         let mut utilization = Vec::with_capacity(self.net.comps.len());
         for list in &self.hot_stations {
-            let (mut best, mut busy, mut servers) = (0.0f64, 0.0, 0u32);
-            for &(s, n) in list {
+            let (mut best, mut busy, mut up) = (0.0f64, 0.0, 0.0);
+            for &(s, _) in list {
                 if s == NONE {
-                    if servers > 0 {
-                        best = best.max(busy / (f64::from(servers) * dt));
+                    if up > 0.0 {
+                        best = best.max(busy / up);
                     }
-                    (busy, servers) = (0.0, 0);
+                    (busy, up) = (0.0, 0.0);
                     continue;
                 }
-                busy += self.stations[s as usize].busy_area - self.win_busy[s as usize];
-                servers += n;
+                let st = &self.stations[s as usize];
+                busy += st.busy_area - self.win_busy[s as usize];
+                up += st.up_area - self.win_up[s as usize];
             }
-            if servers > 0 && dt > 0.0 {
-                best = best.max(busy / (f64::from(servers) * dt));
+            if up > 0.0 && dt > 0.0 {
+                best = best.max(busy / up);
             }
             utilization.push(best);
         }
         for (i, s) in self.stations.iter().enumerate() {
             self.win_busy[i] = s.busy_area;
+            self.win_up[i] = s.up_area;
         }
         let classes = self
             .win_class

@@ -63,8 +63,9 @@ pub struct SimOptions {
     pub replications: u32,
     /// Worker threads; `None`: the machine's parallelism.
     pub threads: Option<usize>,
-    /// Warm-up before measuring, as a fraction of the measured period (steady and
-    /// failure runs; ramps and daily runs measure from the start).
+    /// Warm-up before measuring, as a fraction of the measured period, and at least
+    /// five times the longest mean service or delay time of the model (steady and
+    /// failure runs; ramps and daily runs measure from the start; 0 turns it off).
     pub warmup_fraction: f64,
     pub scenario: Scenario,
     /// Windows of the time series; `None`: 50 for ramp, failure and daily runs, none
@@ -172,7 +173,18 @@ pub fn simulate(
         ));
     }
     let duration_ms = opts.requests as f64 / (total_rate * load.mean()) * 1000.0;
-    let warmup_ms = duration_ms * warmup_fraction;
+    // The warm-up lasts at least five times the longest mean time a component takes
+    // (its service or delay), so slow pools have filled before measuring starts.
+    let slowest = net
+        .comps
+        .iter()
+        .map(|c| c.service.mean() + c.cold_start_ms * c.cold_start_ratio + c.latency_ms)
+        .fold(0.0, f64::max);
+    let warmup_ms = if warmup_fraction > 0.0 {
+        (duration_ms * warmup_fraction).max(5.0 * slowest)
+    } else {
+        0.0
+    };
     let end_ms = warmup_ms + duration_ms;
     let outages = match &opts.scenario {
         Scenario::Failure { failures, .. } => scenario::outages(&net, failures, end_ms)?,

@@ -45,7 +45,8 @@ pub struct SimComponent {
     pub kind: String,
     pub arrival_rps: f64,
     pub servers: u64,
-    /// The hot shard's utilisation, of the busiest pool (as the analysis reports it).
+    /// The hot shard's utilisation, of the busiest pool (as the analysis reports it):
+    /// busy server-time over the server-time of the servers up.
     pub utilization: f64,
     pub utilization_ci95: Option<[f64; 2]>,
     pub mean_response_ms: Option<f64>,
@@ -159,8 +160,8 @@ pub fn combine(
                 o.comps[i]
                     .hot_busy
                     .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(b, n)| b / (f64::from(*n) * o.duration_ms))
+                    .filter(|(_, up)| *up > 0.0)
+                    .map(|(busy, up)| busy / up)
                     .fold(0.0, f64::max)
             };
             let (utilization, utilization_ci95) = est(runs, util);
