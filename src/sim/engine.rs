@@ -293,6 +293,10 @@ pub struct Engine<'n> {
     hot_stations: Vec<Vec<(u32, u32)>>,
     measuring: bool,
     arrivals_open: bool,
+    /// The next arrival of each class, kept out of the heap (one push and pop saved per
+    /// request), and the earliest of them.
+    next_arrival: Vec<f64>,
+    first_arrival: (f64, u32),
     in_flight_measured: u64,
     events: u64,
     arrivals: u64,
@@ -378,6 +382,8 @@ impl<'n> Engine<'n> {
             hot_stations,
             measuring: false,
             arrivals_open: true,
+            next_arrival: vec![f64::INFINITY; n_classes],
+            first_arrival: (f64::INFINITY, 0),
             in_flight_measured: 0,
             events: 0,
             arrivals: 0,
@@ -409,9 +415,10 @@ impl<'n> Engine<'n> {
             let rate = self.net.classes[c].rate_rps * max_load;
             if rate > 0.0 {
                 let t = exponential(&mut self.rng, 1000.0 / rate);
-                self.push(t, ARRIVAL, c as u32, 0);
+                self.next_arrival[c] = t;
             }
         }
+        self.update_first_arrival();
         self.push(cfg.warmup_ms, WARMUP_END, 0, 0);
         self.push(cfg.end_ms, ARRIVALS_END, 0, 0);
         for w in 1..=cfg.windows {
@@ -428,7 +435,21 @@ impl<'n> Engine<'n> {
         }
         let stop_at = cfg.end_ms + cfg.drain_ms;
         let mut reported = 0u64;
-        while let Some(ev) = self.heap.pop() {
+        loop {
+            let (at, class) = self.first_arrival;
+            let ev = match self.heap.peek() {
+                Some(top) if top.t <= at => match self.heap.pop() {
+                    Some(ev) => ev,
+                    None => break,
+                },
+                _ if at.is_finite() => Ev {
+                    t: at,
+                    kind: ARRIVAL,
+                    a: class,
+                    b: 0,
+                },
+                _ => break,
+            };
             self.now = ev.t;
             self.events += 1;
             if self.events & 4095 == 0 {
@@ -460,7 +481,11 @@ impl<'n> Engine<'n> {
                 FAILURE_END => self.outage(ev.a as usize, false),
                 _ => {}
             }
-            if !self.arrivals_open && self.in_flight_measured == 0 && self.now >= cfg.end_ms {
+            if !self.arrivals_open
+                && self.in_flight_measured == 0
+                && self.now >= cfg.end_ms
+                && self.windows.len() as u32 >= cfg.windows
+            {
                 break;
             }
         }
@@ -488,14 +513,31 @@ impl<'n> Engine<'n> {
         }
     }
 
+    fn update_first_arrival(&mut self) {
+        let mut first = (f64::INFINITY, 0);
+        for (c, &t) in self.next_arrival.iter().enumerate() {
+            if t < first.0 {
+                first = (t, c as u32);
+            }
+        }
+        self.first_arrival = first;
+    }
+
     fn arrival(&mut self, class: u32) {
         if !self.arrivals_open {
+            self.next_arrival[class as usize] = f64::INFINITY;
+            self.update_first_arrival();
             return;
         }
         let cfg = self.cfg;
         let rate_max = self.net.classes[class as usize].rate_rps * cfg.load.max();
         let next = self.now + exponential(&mut self.rng, 1000.0 / rate_max);
-        self.push(next, ARRIVAL, class, 0);
+        self.next_arrival[class as usize] = next;
+        if self.next_arrival.len() == 1 {
+            self.first_arrival = (next, class);
+        } else {
+            self.update_first_arrival();
+        }
         // Thinning (Lewis–Shedler) for a time-varying rate.
         if !matches!(cfg.load, LoadShape::Constant(_)) {
             let accept = cfg.load.at(self.now, cfg.end_ms) / cfg.load.max();
