@@ -196,7 +196,7 @@ mod tests {
         // P(X > t) = e^-t at several points, including beyond R (the tail strip).
         for t in [0.1, 1.0, 3.0, 6.0, 8.0] {
             let p = xs.iter().filter(|&&x| x > t).count() as f64 / n as f64;
-            let want = (-t as f64).exp();
+            let want = (-t).exp();
             let sd = (want * (1.0 - want) / n as f64).sqrt();
             assert!(
                 (p - want).abs() < 5.0 * sd + 1e-7,
