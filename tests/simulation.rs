@@ -591,3 +591,24 @@ fn progress_is_reported_and_bad_options_are_errors() {
     let err = simulate(&spec, &bad, &|_| {}, &AtomicBool::new(false)).unwrap_err();
     assert_eq!(err, SimError::UnknownComponent("nope".into()));
 }
+
+#[test]
+fn the_daily_profile_drives_the_load_hour_by_hour() {
+    // The shop's 24 multipliers, one window each: each hour's throughput follows its
+    // multiplier of the 3,000 req/s peak.
+    let spec = example("shop");
+    let profile = spec.workload.daily_profile.clone().unwrap();
+    let opts = SimOptions {
+        requests: 100_000,
+        replications: 2,
+        scenario: Scenario::Daily,
+        ..SimOptions::default()
+    };
+    let r = run(&spec, &opts);
+    assert_eq!(r.windows.len(), 24);
+    for (w, m) in r.windows.iter().zip(&profile) {
+        assert!((w.load - m).abs() < 1e-12, "{w:?}");
+        let done: f64 = w.classes.iter().map(|c| c.throughput_rps).sum();
+        assert!((done / (3000.0 * m) - 1.0).abs() < 0.1, "hour at {m}: {done} req/s");
+    }
+}
