@@ -5,6 +5,7 @@
 use ts_rs::{Config, ExportError, TS};
 
 use crate::spec::{self, Diagnostic};
+use crate::store;
 use crate::view::{CommandError, ModelView};
 
 /// Where the front end keeps the generated files, relative to the repository root.
@@ -43,6 +44,20 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         spec::Op,
         spec::CallMode,
         spec::Lock,
+        store::ProjectSummary,
+        store::RevisionSummary,
+        store::Revision,
+        store::SavedRevision,
+        store::WorkingCopy,
+        store::OpenedProject,
+        store::RunKind,
+        store::RunSummary,
+        store::Run,
+        store::RecentFile,
+        store::SpecDiff,
+        store::ItemChange,
+        store::Change,
+        store::FieldChange,
     );
     out.sort();
     Ok(out)

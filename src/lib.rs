@@ -10,4 +10,5 @@ pub mod fsutil;
 pub mod graph;
 pub mod sim;
 pub mod spec;
+pub mod store;
 pub mod view;

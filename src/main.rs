@@ -91,6 +91,13 @@ enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Hold specs to their targets, for CI: one line per missed target, exit 1 when any
+    /// is missed (or a spec is invalid).
+    #[command(after_help = "Example:\n  headroom check models/*.yaml")]
+    Check {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -207,6 +214,7 @@ fn main() -> ExitCode {
             };
             simulate(&spec, json, &sim.options(scenario, windows))
         }
+        Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -313,6 +321,52 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
     }
 }
 
+/// Reads, validates and analyses one spec, or prints why not and says how it ended.
+fn analysed(path: &PathBuf) -> Result<(spec::Spec, headroom::analysis::Analysis), Outcome> {
+    let bytes = read(path)?;
+    let model = match spec::check(&path.display().to_string(), &bytes).into_result() {
+        Ok(model) => model,
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                println!("{d}");
+            }
+            println!(
+                "{}: not analysed: fix the problems above first",
+                path.display()
+            );
+            return Err(Outcome::Invalid);
+        }
+    };
+    match headroom::analysis::analyze(&model) {
+        Ok(a) => Ok((model, a)),
+        Err(e) => {
+            println!("{}: {e}", path.display());
+            Err(Outcome::Invalid)
+        }
+    }
+}
+
+fn check(path: &PathBuf) -> Outcome {
+    let analysis = match analysed(path) {
+        Ok((_, a)) => a,
+        Err(o) => return o,
+    };
+    let misses: Vec<_> = analysis.scorecard.iter().filter(|t| !t.pass).collect();
+    for t in &misses {
+        println!("{}: {}", path.display(), t.summary);
+    }
+    if misses.is_empty() {
+        println!(
+            "{}: all {} targets met",
+            path.display(),
+            analysis.scorecard.len()
+        );
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    }
+}
+
 /// Reads and checks a spec, printing its problems when it is invalid.
 fn load_valid(path: &PathBuf, verb: &str) -> Result<spec::Spec, Outcome> {
     let bytes = read(path)?;
@@ -393,16 +447,9 @@ fn simulate(path: &PathBuf, json: bool, opts: &SimOptions) -> Outcome {
 }
 
 fn analyze(path: &PathBuf, json: bool, compare_sim: Option<&SimArgs>) -> Outcome {
-    let model = match load_valid(path, "analysed") {
-        Ok(m) => m,
+    let (model, analysis) = match analysed(path) {
+        Ok(r) => r,
         Err(o) => return o,
-    };
-    let analysis = match headroom::analysis::analyze(&model) {
-        Ok(a) => a,
-        Err(e) => {
-            println!("{}: {e}", path.display());
-            return Outcome::Invalid;
-        }
     };
     if let Some(args) = compare_sim {
         let opts = args.options(Scenario::Steady { load: 1.0 }, None);

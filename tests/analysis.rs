@@ -151,9 +151,12 @@ fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
     // Reads: 10 % cache misses plus 2 direct reads per api request; writes: 1 per checkout.
     close(rate("orders-db"), 920.0 * 0.1 + 2.0 * 920.0 + 400.0, 1e-12);
     // Checkout-only edges, and the async path through the queue.
-    for name in ["payments", "order-events", "fulfilment", "notify"] {
+    for name in ["order-events", "fulfilment", "notify"] {
         close(rate(name), 400.0, 1e-12);
     }
+    // payments fails 0.1 % of its calls (availability 99.9) and answers in 120 ms, well
+    // inside its 2 s timeout, so with one retry each call is tried 1 + 0.001 times.
+    close(rate("payments"), 400.0 * 1.001, 1e-12);
     // The worker behind the queue gets 400 req/s x 40 ms = 16 erlangs on 2 x 4 servers:
     // saturated, and said so. The async hop carries load but no latency, so checkout's
     // own latency stays finite.

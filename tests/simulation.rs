@@ -165,20 +165,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
          by 8.5 % in a run of 5 x 1,000,000 requests (104.5 ms simulated, 96.2 analytic), \
          and the 80 req/s class has few samples above its p99 in this test's 30 s",
     ),
-    (
-        "monolith",
-        "monolith",
-        "utilization",
-        "io: blocking: the simulated monolith holds its thread while it waits on the cache, \
-         the database and search, so its busy time includes that wait; this analysis \
-         counts its own service time only",
-    ),
-    (
-        "monolith",
-        "job-runner",
-        "utilization",
-        "io: blocking: the job runner holds its thread during its 3 database writes",
-    ),
 ];
 
 fn half_width(ci: Option<[f64; 2]>) -> f64 {
@@ -609,6 +595,9 @@ fn the_daily_profile_drives_the_load_hour_by_hour() {
     for (w, m) in r.windows.iter().zip(&profile) {
         assert!((w.load - m).abs() < 1e-12, "{w:?}");
         let done: f64 = w.classes.iter().map(|c| c.throughput_rps).sum();
-        assert!((done / (3000.0 * m) - 1.0).abs() < 0.1, "hour at {m}: {done} req/s");
+        assert!(
+            (done / (3000.0 * m) - 1.0).abs() < 0.1,
+            "hour at {m}: {done} req/s"
+        );
     }
 }

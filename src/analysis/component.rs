@@ -15,10 +15,18 @@
 //!   the mean service time: an approximation).
 //! - A CDN and an external dependency are pure delays (`latency_ms`); a queue holds no
 //!   request on the sync path (its consumers are analysed as the load they receive).
+//! - `io: blocking`: a server is held for its own service time plus the response time of
+//!   the visit's downstream calls (`hold`, a mixture over the traffic arriving), so the
+//!   pool is a queue whose service time is the sum; a slow dependency fills it. The
+//!   moments returned per visit are the wait and the own service only: the caller adds
+//!   each class's own downstream time, so nothing is counted twice.
+//! - `replication.mode: sync` makes a write wait for a replica to apply it, and `quorum`
+//!   makes reads and writes wait for a second member: one more service time each (the
+//!   replicas' apply load is not modelled).
 
 use super::load::Visits;
 use super::queueing::Station;
-use crate::spec::{defaults, Component, ComponentKind, LoadBalancing, ReadsFrom};
+use crate::spec::{defaults, Component, ComponentKind, LoadBalancing, ReadsFrom, ReplicationMode};
 
 /// Response time of one visit: mean and variance (ms, ms²); infinite when saturated.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,7 +40,18 @@ impl Moments {
         mean: 0.0,
         variance: 0.0,
     };
-    fn delay(ms: f64) -> Self {
+    pub const INFINITE: Moments = Moments {
+        mean: f64::INFINITY,
+        variance: f64::INFINITY,
+    };
+    /// The sum of two independent times.
+    pub fn plus(self, other: Moments) -> Moments {
+        Moments {
+            mean: self.mean + other.mean,
+            variance: self.variance + other.variance,
+        }
+    }
+    pub fn delay(ms: f64) -> Self {
         Moments {
             mean: ms,
             variance: 0.0,
@@ -48,7 +67,15 @@ pub struct PoolResult {
     pub servers: u64,
     pub utilization: f64,
     pub response: Moments,
-    pub p99_response_ms: f64,
+    /// The hottest shard's queue, kept to compute its percentiles on demand (they take
+    /// a root search, and what-if evaluations never need them).
+    pub hot_station: Station,
+}
+
+impl PoolResult {
+    pub fn p99_response_ms(&self) -> f64 {
+        self.hot_station.response_quantile(0.99)
+    }
 }
 
 /// A component under its peak load.
@@ -61,12 +88,34 @@ pub struct ComponentResult {
     pub utilization: f64,
     pub read: Moments,
     pub write: Moments,
-    /// The worst pool's response-time p99 (ms).
-    pub p99_response_ms: f64,
     pub pools: Vec<PoolResult>,
+    /// The downstream time a blocking component holds a server for (zero otherwise).
+    pub hold: Moments,
 }
 
 impl ComponentResult {
+    /// A component before it is analysed: no load, no time.
+    pub fn idle() -> Self {
+        ComponentResult {
+            arrival_rps: 0.0,
+            servers: 0,
+            utilization: 0.0,
+            read: Moments::ZERO,
+            write: Moments::ZERO,
+            pools: Vec::new(),
+            hold: Moments::ZERO,
+        }
+    }
+    /// The worst pool's response-time p99 (ms); a delay's own time.
+    pub fn p99_response_ms(&self) -> f64 {
+        if self.pools.is_empty() {
+            return self.read.mean;
+        }
+        self.pools
+            .iter()
+            .map(PoolResult::p99_response_ms)
+            .fold(0.0, f64::max)
+    }
     pub fn stable(&self) -> bool {
         self.utilization < 1.0
     }
@@ -80,7 +129,9 @@ impl ComponentResult {
     }
 }
 
-pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
+/// `hold`: the downstream time a blocking component holds a server for, per visit
+/// (`Moments::ZERO` for async I/O).
+pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
     let arrival = rates.total();
     let delay = |ms: f64| ComponentResult {
         arrival_rps: arrival,
@@ -88,8 +139,8 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
         utilization: 0.0,
         read: Moments::delay(ms),
         write: Moments::delay(ms),
-        p99_response_ms: ms,
         pools: Vec::new(),
+        hold: Moments::ZERO,
     };
     match c.kind {
         ComponentKind::Cdn | ComponentKind::External => {
@@ -108,6 +159,7 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
                 shards: 1,
                 skew: 1.0,
                 lb: LoadBalancing::LeastConnections,
+                hold: Moments::ZERO,
             };
             let pool = shape.pool(arrival, 1);
             ComponentResult {
@@ -116,8 +168,8 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
                 utilization: pool.utilization,
                 read: pool.response,
                 write: pool.response,
-                p99_response_ms: pool.p99_response_ms,
                 pools: vec![pool],
+                hold: Moments::ZERO,
             }
         }
         _ => {
@@ -146,22 +198,35 @@ pub fn analyse(c: &Component, rates: Visits) -> ComponentResult {
                 shards,
                 skew,
                 lb,
+                hold,
             };
             let mut pools = vec![shape.pool(primary_rate, replicas)];
             if read_replicas > 0 {
                 pools.push(shape.pool(rates.read, read_replicas));
             }
             let utilization = pools.iter().map(|p| p.utilization).fold(0.0, f64::max);
-            let p99 = pools.iter().map(|p| p.p99_response_ms).fold(0.0, f64::max);
-            let read = pools.last().map_or(Moments::ZERO, |p| p.response);
+            let mut read = pools.last().map_or(Moments::ZERO, |p| p.response);
+            let mut write = pools[0].response;
+            let ack = Moments {
+                mean: service,
+                variance: (cv * service).powi(2),
+            };
+            match c.replication.as_ref().map(|r| r.mode) {
+                Some(ReplicationMode::Sync) => write = write.plus(ack),
+                Some(ReplicationMode::Quorum) => {
+                    write = write.plus(ack);
+                    read = read.plus(ack);
+                }
+                _ => {}
+            }
             ComponentResult {
                 arrival_rps: arrival,
                 servers: replicas * concurrency * shards,
                 utilization,
                 read,
-                write: pools[0].response,
-                p99_response_ms: p99,
+                write,
                 pools,
+                hold,
             }
         }
     }
@@ -176,6 +241,7 @@ struct PoolShape {
     shards: u64,
     skew: f64,
     lb: LoadBalancing,
+    hold: Moments,
 }
 
 impl PoolShape {
@@ -188,7 +254,16 @@ impl PoolShape {
             shards,
             skew,
             lb,
+            hold,
         } = *self;
+        // A blocking server is busy for its own service and the downstream hold.
+        let held_ms = service_ms + hold.mean;
+        let held_cv = if held_ms > 0.0 {
+            ((cv * service_ms).powi(2) + hold.variance).sqrt() / held_ms
+        } else {
+            cv
+        };
+        let (service_ms, cv) = (held_ms, held_cv);
         let shards_f = shards.max(1) as f64;
         let hot_rate = rate / shards_f * skew.max(1.0);
         let other_rate = if shards > 1 {
@@ -231,12 +306,20 @@ impl PoolShape {
                 variance: second - mean * mean,
             }
         };
+        let response = if response.mean.is_finite() && hold.mean.is_finite() {
+            Moments {
+                mean: response.mean - hold.mean,
+                variance: (response.variance - hold.variance).max(0.0),
+            }
+        } else {
+            Moments::INFINITE
+        };
         PoolResult {
             arrival_rps: hot_rate,
             servers: replicas * concurrency,
             utilization: hot.utilization(),
             response,
-            p99_response_ms: hot.response_quantile(0.99),
+            hot_station: hot,
         }
     }
 }

@@ -16,7 +16,8 @@
 //! Sync edges form a DAG (the validator sees to it); a loop through a queue is possible,
 //! so the total visits are the solution of the traffic equations, found by iteration.
 
-use petgraph::graph::EdgeIndex;
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use crate::graph::SystemGraph;
 use crate::spec::{ComponentKind, Op, Spec};
@@ -105,6 +106,7 @@ fn propagate(
     graph: &SystemGraph,
     class: &str,
     entry: usize,
+    attempts: &[f64],
     follow: impl Fn(EdgeIndex) -> bool,
 ) -> Option<Vec<Visits>> {
     let n = spec.components.len();
@@ -122,18 +124,23 @@ fn propagate(
             indegree[to] += 1;
         }
     }
-    let send = |from: usize, at_caller: Visits, visits: &mut [Visits]| {
+    // The traffic one dependency carries out of `from`, given the visits there.
+    let fire = |from: usize, dep: usize, at_caller: Visits| -> (Op, f64) {
         let caller = &spec.components[from];
+        let d = &spec.dependencies[dep];
+        let amount = edge_traffic(
+            caller.kind,
+            caller.hit_ratio.unwrap_or(0.0),
+            d.calls_or_default() * attempts.get(dep).copied().unwrap_or(1.0),
+            d.op_or_default(),
+            at_caller,
+        );
+        (d.op_or_default(), amount)
+    };
+    let send = |from: usize, at_caller: Visits, visits: &mut [Visits]| {
         for &(to, dep) in &out[from] {
-            let d = &spec.dependencies[dep];
-            let amount = edge_traffic(
-                caller.kind,
-                caller.hit_ratio.unwrap_or(0.0),
-                d.calls_or_default(),
-                d.op_or_default(),
-                at_caller,
-            );
-            visits[to].add(d.op_or_default(), amount);
+            let (op, amount) = fire(from, dep, at_caller);
+            visits[to].add(op, amount);
         }
     };
 
@@ -160,39 +167,100 @@ fn propagate(
         return Some(visits);
     }
 
-    // A loop through a queue: the visits are the fixed point of the traffic equations,
-    // reached geometrically when each pass round the loop returns less than it sent.
-    let mut visits = vec![Visits::default(); n];
-    for _ in 0..100_000 {
-        let mut next = vec![Visits::default(); n];
-        next[entry].read = 1.0;
-        for (u, at) in visits.iter().enumerate() {
-            send(u, *at, &mut next);
-        }
-        let scale = next.iter().map(|v| v.total()).fold(1.0, f64::max);
-        if !scale.is_finite() || scale > 1e15 {
-            return None;
-        }
-        let change = next
-            .iter()
-            .zip(&visits)
-            .map(|(a, b)| (a.total() - b.total()).abs())
-            .fold(0.0, f64::max);
-        visits = next;
-        if change <= 1e-13 * scale {
-            return Some(visits);
+    // A loop through a queue. The strongly connected components, taken in topological
+    // order, are each settled once: a component outside any loop in one step, a loop
+    // by iterating its traffic equations (inflow from upstream fixed) to their fixed
+    // point, reached geometrically when each pass round the loop returns less than it
+    // sent. Iterating the whole graph instead would take one pass per step of depth.
+    let mut condensed: DiGraph<(), ()> = DiGraph::with_capacity(n, 0);
+    for _ in 0..n {
+        condensed.add_node(());
+    }
+    for (from, edges) in out.iter().enumerate() {
+        for &(to, _) in edges {
+            condensed.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
         }
     }
-    None
+    let mut sccs = kosaraju_scc(&condensed);
+    sccs.reverse(); // kosaraju gives them in reverse topological order
+    let mut scc_of = vec![0usize; n];
+    for (i, scc) in sccs.iter().enumerate() {
+        for node in scc {
+            scc_of[node.index()] = i;
+        }
+    }
+    let mut visits = vec![Visits::default(); n];
+    visits[entry].read = 1.0;
+    let mut inner = vec![Visits::default(); n];
+    for (i, scc) in sccs.iter().enumerate() {
+        let members: Vec<usize> = scc.iter().map(|x| x.index()).collect();
+        let looped = members.len() > 1 || out[members[0]].iter().any(|&(to, _)| to == members[0]);
+        if looped {
+            // x = inflow + A x over the loop's own edges.
+            let inflow: Vec<Visits> = members.iter().map(|&u| visits[u]).collect();
+            let mut settled = false;
+            for _ in 0..100_000 {
+                for &u in &members {
+                    inner[u] = Visits::default();
+                }
+                for &u in &members {
+                    for &(to, dep) in out[u].iter().filter(|(to, _)| scc_of[*to] == i) {
+                        let (op, amount) = fire(u, dep, visits[u]);
+                        inner[to].add(op, amount);
+                    }
+                }
+                let mut change: f64 = 0.0;
+                let mut scale: f64 = 1.0;
+                for (k, &u) in members.iter().enumerate() {
+                    let next = Visits {
+                        read: inflow[k].read + inner[u].read,
+                        write: inflow[k].write + inner[u].write,
+                    };
+                    change = change.max((next.total() - visits[u].total()).abs());
+                    scale = scale.max(next.total());
+                    visits[u] = next;
+                }
+                if !scale.is_finite() || scale > 1e15 {
+                    return None;
+                }
+                if change <= 1e-13 * scale {
+                    settled = true;
+                    break;
+                }
+            }
+            if !settled {
+                return None;
+            }
+        }
+        // Settled: send on to the components downstream of this one.
+        for &u in &members {
+            for &(to, dep) in out[u].iter().filter(|(to, _)| scc_of[*to] != i) {
+                let (op, amount) = fire(u, dep, visits[u]);
+                visits[to].add(op, amount);
+            }
+        }
+    }
+    Some(visits)
 }
 
 /// The flow of every class, in workload order.
 pub fn class_flows(spec: &Spec) -> Result<Vec<ClassFlow>, UnboundedLoop> {
-    let graph = SystemGraph::new(spec);
+    class_flows_with(spec, &SystemGraph::new(spec), &[])
+}
+
+/// The flow of every class when each call on an edge is tried `attempts[class][dep]`
+/// times on average (retries; a missing entry is one attempt).
+pub fn class_flows_with(
+    spec: &Spec,
+    graph: &SystemGraph,
+    attempts: &[Vec<f64>],
+) -> Result<Vec<ClassFlow>, UnboundedLoop> {
     spec.workload
         .classes
         .iter()
-        .map(|class| {
+        .enumerate()
+        .map(|(k, class)| {
+            let attempts = attempts.get(k).map_or(&[][..], |a| a.as_slice());
             let Some(entry) = graph.node(&class.entry).map(|n| graph.component_index(n)) else {
                 let none = vec![Visits::default(); spec.components.len()];
                 return Ok(ClassFlow {
@@ -203,10 +271,12 @@ pub fn class_flows(spec: &Spec) -> Result<Vec<ClassFlow>, UnboundedLoop> {
             let unbounded = || UnboundedLoop {
                 class: class.name.clone(),
             };
-            let sync_visits = propagate(spec, &graph, &class.name, entry, |e| graph.is_sync(e))
+            let sync_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
+                graph.is_sync(e)
+            })
+            .ok_or_else(unbounded)?;
+            let all_visits = propagate(spec, graph, &class.name, entry, attempts, |_| true)
                 .ok_or_else(unbounded)?;
-            let all_visits =
-                propagate(spec, &graph, &class.name, entry, |_| true).ok_or_else(unbounded)?;
             Ok(ClassFlow {
                 sync_visits,
                 all_visits,

@@ -1,29 +1,49 @@
 //! Analysis: what the peak workload does to every component and request class, by
 //! queueing theory. A pure function of the spec: `analyze(&spec)`.
 //!
-//! End-to-end latency per class is the sum of the response times of the visits on the
-//! request's sync path. Its mean is exact (for the per-visit means given); its
-//! percentiles come from the distribution of the sum, by moment matching: the means and
-//! variances of the visits add (visits taken as independent; a fractional visit count is
-//! a whole number of visits plus one visit with the probability of the fraction), and
-//! the sum is fitted with a gamma distribution of the same mean and variance. That is
-//! exact for sums of independent exponentials (M/M/1 stations in series), and far closer
-//! than adding per-component p99s, which overstates the tail of a sum.
+//! The stages, one file each:
+//! - `load`: visits per request and arrival rates (the routing rule the simulator shares);
+//! - `component` and `queueing`: each pool as an M/G/c queue;
+//! - `latency`: the response of a visit with its downstream calls, over the call tree
+//!   (sequence, `parallel` groups, cache misses, locks, timeouts and retries, blocking
+//!   I/O), as two moments;
+//! - `availability`, `consistency` (CAP/PACELC), `cost`, `resilience` (N-1, zone loss).
 //!
-//! Not modelled yet (issue 3 goes on): `parallel` groups (counted as sequential, which
-//! overstates), blocking I/O, locks, timeouts and retries, availability, CAP/PACELC, cost.
+//! End-to-end percentiles per class come from the distribution of the request's whole
+//! response time, fitted by a gamma distribution with its mean and variance (moment
+//! matching): exact for sums of independent exponentials (M/M/1 stations in series), and
+//! far closer than adding per-component p99s, which overstates the tail of a sum. It
+//! smooths a bimodal hit/miss mixture (a CDN hit against a full miss path), so the p50
+//! of such a class sits between the two modes; the mean is exact for the per-visit means.
+//!
+//! Retries make the load depend on the latency (a timed-out call is tried again): the
+//! load and the latency are iterated to their fixed point, as layered queueing networks
+//! are solved.
 
+pub mod availability;
 pub mod component;
+pub mod consistency;
+pub mod cost;
+pub mod latency;
 pub mod load;
 pub mod queueing;
+pub mod resilience;
+pub mod scorecard;
 pub mod table;
+pub mod whatif;
 
 use serde::Serialize;
 
-use crate::spec::{defaults, Spec};
-use component::{ComponentResult, Moments};
-use load::{arrival_rates, class_flows, UnboundedLoop, Visits};
-use queueing::{gamma_p, quantile_from_survival};
+use crate::graph::SystemGraph;
+use crate::spec::{defaults, Consistency, Spec};
+use component::Moments;
+use consistency::StoreConsistency;
+use cost::CostReport;
+use latency::{evaluate, CallTree, Evaluation, Load, SyncCycle};
+use load::{class_flows_with, ClassFlow, UnboundedLoop};
+use queueing::gamma_quantile;
+use resilience::Resilience;
+use whatif::WhatIf;
 
 /// The analysis of a spec at its peak workload, in the shape every front end reads
 /// (DESIGN.md, "Machine-readable output"). Unbounded numbers are `null`.
@@ -37,7 +57,18 @@ pub struct Analysis {
     pub max_throughput_rps: Option<f64>,
     /// Total request rate at which the bottleneck reaches the utilisation ceiling.
     pub max_throughput_at_ceiling_rps: Option<f64>,
+    /// The largest total request rate (mix fixed) at which every component is stable
+    /// and every class meets its p99 target; `null` when no class has a target.
+    pub max_throughput_p99_rps: Option<f64>,
+    /// What the spec as written costs per month (see `cost`).
+    pub monthly_cost_usd: f64,
+    pub cost: CostReport,
+    pub stores: Vec<StoreConsistency>,
+    pub conflicts: Vec<ConflictReport>,
+    pub resilience: Resilience,
     pub findings: Vec<Finding>,
+    /// Every target: required, predicted, pass or fail.
+    pub scorecard: Vec<scorecard::TargetCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +81,9 @@ pub struct ComponentReport {
     pub mean_response_ms: Option<f64>,
     pub p99_response_ms: Option<f64>,
     pub stable: bool,
+    /// For a read; a write may differ (a store's primary).
+    pub availability_percent: f64,
+    pub monthly_cost_usd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +95,34 @@ pub struct ClassReport {
     pub p95_latency_ms: Option<f64>,
     pub p99_latency_ms: Option<f64>,
     pub p99_target_ms: Option<f64>,
+    pub availability_percent: f64,
+    pub availability_target_percent: Option<f64>,
+    pub downtime_minutes_per_month: f64,
+    pub downtime_minutes_per_year: f64,
+    /// The component that takes the largest share of the class's error budget.
+    pub availability_weakest: Option<String>,
+    pub consistency: Consistency,
+}
+
+/// A class that needs more consistency than a store on its path gives, and what each
+/// way out would do to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictReport {
+    pub class: String,
+    pub component: String,
+    pub needs: Consistency,
+    pub staleness_ms: f64,
+    pub ways_out: Vec<WayOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WayOut {
+    pub change: String,
+    /// The class's p99 and availability with the change, and the store's utilisation.
+    pub p99_latency_ms: Option<f64>,
+    pub availability_percent: f64,
+    pub store_utilization: f64,
+    pub monthly_cost_usd: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,7 +135,10 @@ pub enum Severity {
 /// One thing the analysis found, with the numbers behind it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// A stable machine-readable kind: `saturated`, `above_ceiling`, `p99_missed`, ...
+    /// A stable machine-readable kind: `saturated`, `above_ceiling`, `p99_missed`,
+    /// `availability_missed`, `throughput_short`, `over_budget`, `pool_exhausted`,
+    /// `lock_contention`, `timeouts`, `retry_storm`, `consistency_conflict`,
+    /// `n_minus_1`, `zone_loss`.
     pub kind: &'static str,
     pub severity: Severity,
     pub component: Option<String>,
@@ -84,63 +149,192 @@ pub struct Finding {
     pub limit: Option<f64>,
 }
 
+impl Finding {
+    fn new(kind: &'static str, severity: Severity, message: String) -> Self {
+        Finding {
+            kind,
+            severity,
+            component: None,
+            class: None,
+            message,
+            value: None,
+            limit: None,
+        }
+    }
+    fn component(mut self, name: &str) -> Self {
+        self.component = Some(name.to_string());
+        self
+    }
+    fn class(mut self, name: &str) -> Self {
+        self.class = Some(name.to_string());
+        self
+    }
+    fn numbers(mut self, value: f64, limit: f64) -> Self {
+        self.value = Some(value);
+        self.limit = Some(limit);
+        self
+    }
+}
+
 /// Why a spec cannot be analysed at all (a valid spec always can, but for a loop through
 /// a queue that amplifies its own traffic).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalysisError {
     #[error(transparent)]
     Unbounded(#[from] UnboundedLoop),
+    #[error(transparent)]
+    SyncCycle(#[from] SyncCycle),
 }
 
 fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The model solved at its peak: the flows (with retries at their fixed point) and the
+/// evaluation of every component and class.
+pub struct Solved<'a> {
+    pub spec: &'a Spec,
+    pub graph: SystemGraph<'a>,
+    pub tree: CallTree,
+    pub flows: Vec<ClassFlow>,
+    pub eval: Evaluation,
+    /// Per class: the index of its entry component.
+    pub entries: Vec<Option<usize>>,
+}
+
+/// Load and latency to their joint fixed point (they depend on each other only through
+/// retries: without them one pass is exact).
+pub fn solve(spec: &Spec) -> Result<Solved<'_>, AnalysisError> {
+    let graph = SystemGraph::new(spec);
+    let tree = CallTree::new(spec, &graph)?;
+    let mut attempts: Vec<Vec<f64>> = Vec::new();
+    let mut flows = class_flows_with(spec, &graph, &attempts)?;
+    let mut eval = evaluate(spec, &tree, &Load::new(spec, &flows, 1.0));
+    if tree.has_retries {
+        for round in 0..200 {
+            let change = eval
+                .attempts
+                .iter()
+                .flatten()
+                .zip(attempts.iter().flatten().chain(std::iter::repeat(&1.0)))
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            if change < 1e-9 {
+                break;
+            }
+            // Damped after the first rounds, in case load and timeouts oscillate.
+            attempts = if round < 20 || attempts.is_empty() {
+                eval.attempts.clone()
+            } else {
+                attempts
+                    .iter()
+                    .zip(&eval.attempts)
+                    .map(|(a, b)| a.iter().zip(b).map(|(x, y)| 0.5 * (x + y)).collect())
+                    .collect()
+            };
+            flows = class_flows_with(spec, &graph, &attempts)?;
+            eval = evaluate(spec, &tree, &Load::new(spec, &flows, 1.0));
+        }
+    }
+    let entries = spec
+        .workload
+        .classes
+        .iter()
+        .map(|k| graph.node(&k.entry).map(|n| graph.component_index(n)))
+        .collect();
+    Ok(Solved {
+        spec,
+        graph,
+        tree,
+        flows,
+        eval,
+        entries,
+    })
+}
+
+impl Solved<'_> {
+    /// A class's whole response time.
+    pub fn class_time(&self, eval: &Evaluation, class: usize) -> PathSum {
+        class_time(eval, class, self.entries[class])
+    }
+}
+
+fn class_time(eval: &Evaluation, class: usize, entry: Option<usize>) -> PathSum {
+    let m = entry.map_or(Moments::ZERO, |e| {
+        eval.visit(class, e, crate::spec::Op::Read)
+    });
+    PathSum {
+        mean: m.mean,
+        variance: m.variance,
+    }
+}
+
 /// Analyses a valid spec at its peak workload.
 pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
-    let flows = class_flows(spec)?;
-    let rates = arrival_rates(spec, &flows);
-    let results: Vec<ComponentResult> = spec
-        .components
-        .iter()
-        .zip(&rates)
-        .map(|(c, r)| component::analyse(c, *r))
-        .collect();
+    let solved = solve(spec)?;
+    let load = Load::new(spec, &solved.flows, 1.0);
+    let eval = &solved.eval;
+    let results = &eval.results;
+    let rates = &load.rates;
     let ceiling = spec
         .targets
         .utilization_ceiling
         .unwrap_or(defaults::UTILIZATION_CEILING);
     let mut findings = Vec::new();
 
-    let components = spec
+    let unavailable = availability::unavailabilities(spec);
+    let cost = cost::cost(spec, results, rates);
+
+    let components: Vec<ComponentReport> = spec
         .components
         .iter()
-        .zip(&results)
-        .zip(&rates)
-        .map(|((c, r), rate)| {
+        .zip(results)
+        .zip(rates)
+        .enumerate()
+        .map(|(i, ((c, r), rate))| {
             if !r.stable() {
-                findings.push(Finding {
-                    kind: "saturated",
-                    severity: Severity::Error,
-                    component: Some(c.name.clone()),
-                    class: None,
-                    message: format!(
-                        "{} is saturated: utilisation {:.3} at {:.1} req/s; its queue grows without bound",
-                        c.name, r.utilization, r.arrival_rps
-                    ),
-                    value: Some(r.utilization),
-                    limit: Some(1.0),
-                });
+                findings.push(
+                    Finding::new(
+                        "saturated",
+                        Severity::Error,
+                        format!(
+                            "{} is saturated: utilisation {:.3} at {:.1} req/s; its queue grows without bound",
+                            c.name, r.utilization, r.arrival_rps
+                        ),
+                    )
+                    .component(&c.name)
+                    .numbers(r.utilization, 1.0),
+                );
             } else if r.utilization > ceiling {
-                findings.push(Finding {
-                    kind: "above_ceiling",
-                    severity: Severity::Warning,
-                    component: Some(c.name.clone()),
-                    class: None,
-                    message: format!("{} runs at utilisation {:.3}, above the ceiling {ceiling}", c.name, r.utilization),
-                    value: Some(r.utilization),
-                    limit: Some(ceiling),
-                });
+                findings.push(
+                    Finding::new(
+                        "above_ceiling",
+                        Severity::Warning,
+                        format!(
+                            "{} runs at utilisation {:.3}, above the ceiling {ceiling}",
+                            c.name, r.utilization
+                        ),
+                    )
+                    .component(&c.name)
+                    .numbers(r.utilization, ceiling),
+                );
+            }
+            if r.hold.mean > 0.0 && r.utilization > ceiling {
+                let own = c.service_time_ms.unwrap_or(0.0);
+                findings.push(
+                    Finding::new(
+                        "pool_exhausted",
+                        Severity::Error,
+                        format!(
+                            "{}'s pool runs out: with blocking I/O each request holds a server {:.1} ms ({own} ms own work, {:.1} ms waiting on its calls); make its I/O async or add servers",
+                            c.name,
+                            own + r.hold.mean,
+                            r.hold.mean
+                        ),
+                    )
+                    .component(&c.name)
+                    .numbers(r.utilization, ceiling),
+                );
             }
             ComponentReport {
                 name: c.name.clone(),
@@ -149,37 +343,79 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                 servers: r.servers,
                 utilization: r.utilization,
                 mean_response_ms: finite(r.mean_response_ms(*rate)),
-                p99_response_ms: finite(r.p99_response_ms),
+                p99_response_ms: finite(r.p99_response_ms()),
                 stable: r.stable(),
+                availability_percent: 100.0 * (1.0 - unavailable[i][0]),
+                monthly_cost_usd: cost.components[i].autoscaled_monthly_usd,
             }
         })
         .collect();
 
-    let classes = spec
+    edge_findings(spec, &solved, &load, ceiling, &mut findings);
+
+    let targets: Vec<Option<f64>> = spec
         .workload
         .classes
         .iter()
-        .zip(&flows)
-        .map(|(class, flow)| {
-            let sum = path_sum(&flow.sync_visits, &results);
-            let target = class.p99_ms.or(spec.targets.p99_ms);
+        .map(|k| k.p99_ms.or(spec.targets.p99_ms))
+        .collect();
+    let classes: Vec<ClassReport> = spec
+        .workload
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(k, class)| {
+            let sum = solved.class_time(eval, k);
             let p99 = sum.quantile(0.99);
-            if let (Some(t), Some(p)) = (target, finite(p99)) {
-                if p > t {
-                    findings.push(Finding {
-                        kind: "p99_missed",
-                        severity: Severity::Error,
-                        component: None,
-                        class: Some(class.name.clone()),
-                        message: format!(
-                            "class {} has p99 {p:.1} ms, over its target {t} ms",
+            let target = targets[k];
+            match (target, finite(p99)) {
+                (Some(t), Some(p)) if p > t => findings.push(
+                    Finding::new(
+                        "p99_missed",
+                        Severity::Error,
+                        format!("class {} has p99 {p:.1} ms, over its target {t} ms", class.name),
+                    )
+                    .class(&class.name)
+                    .numbers(p, t),
+                ),
+                (Some(t), None) => findings.push(
+                    Finding::new(
+                        "p99_missed",
+                        Severity::Error,
+                        format!(
+                            "class {} has an unbounded p99 (a component on its path is saturated), target {t} ms",
                             class.name
                         ),
-                        value: Some(p),
-                        limit: Some(t),
-                    });
+                    )
+                    .class(&class.name)
+                    .numbers(f64::INFINITY, t),
+                ),
+                _ => {}
+            }
+            let avail = availability::class_availability(&solved.flows[k], &unavailable);
+            let weakest = avail.weakest.map(|c| spec.components[c].name.clone());
+            let percent = 100.0 * avail.availability;
+            if let Some(t) = spec.targets.availability {
+                if percent < t {
+                    findings.push(
+                        Finding::new(
+                            "availability_missed",
+                            Severity::Error,
+                            format!(
+                                "class {} is available {percent:.4} % of the time, under its target {t} %{}",
+                                class.name,
+                                weakest
+                                    .as_ref()
+                                    .map(|w| format!("; {w} takes the largest share of the error budget"))
+                                    .unwrap_or_default()
+                            ),
+                        )
+                        .class(&class.name)
+                        .numbers(percent, t),
+                    );
                 }
             }
+            let down = 1.0 - avail.availability;
             ClassReport {
                 name: class.name.clone(),
                 rate_rps: class.rate_rps,
@@ -188,6 +424,12 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                 p95_latency_ms: finite(sum.quantile(0.95)),
                 p99_latency_ms: finite(p99),
                 p99_target_ms: target,
+                availability_percent: percent,
+                availability_target_percent: spec.targets.availability,
+                downtime_minutes_per_month: down * availability::MINUTES_PER_MONTH,
+                downtime_minutes_per_year: down * availability::MINUTES_PER_YEAR,
+                availability_weakest: weakest,
+                consistency: class.consistency_or_default(),
             }
         })
         .collect();
@@ -208,15 +450,411 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         ),
         None => (None, None, None),
     };
+    if let (Some(t), Some(max)) = (spec.targets.throughput_rps, max_throughput_at_ceiling_rps) {
+        if max < t {
+            findings.push(
+                Finding::new(
+                    "throughput_short",
+                    Severity::Error,
+                    format!(
+                        "the system carries {max:.0} req/s before {} reaches the utilisation ceiling; the target is {t} req/s",
+                        bottleneck.as_deref().unwrap_or("a component")
+                    ),
+                )
+                .numbers(max, t),
+            );
+        }
+    }
+    let max_throughput_p99_rps = p99_feasible_throughput(
+        &solved,
+        &targets,
+        total_rate,
+        max_throughput_rps.map(|m| m / total_rate.max(f64::MIN_POSITIVE)),
+    );
 
-    Ok(Analysis {
+    if let Some(budget) = spec.targets.monthly_budget_usd {
+        if cost.monthly_usd > budget {
+            findings.push(
+                Finding::new(
+                    "over_budget",
+                    Severity::Error,
+                    format!(
+                        "the spec costs {:.0} USD a month, over the budget of {budget} USD",
+                        cost.monthly_usd
+                    ),
+                )
+                .numbers(cost.monthly_usd, budget),
+            );
+        }
+    }
+
+    let mut what_if = WhatIf::new(spec, &solved.tree, &load, eval);
+    let conflicts = consistency_conflicts(
+        spec,
+        &solved,
+        &mut what_if,
+        &cost,
+        &unavailable,
+        &mut findings,
+    );
+
+    let p99_of =
+        |e: &Evaluation, k: usize, entry: usize| class_time(e, k, Some(entry)).quantile(0.99);
+    let resilience = resilience::resilience(
+        &resilience::Context {
+            spec,
+            tree: &solved.tree,
+            load: &load,
+            base: eval,
+            ceiling,
+            entries: &solved.entries,
+            targets: &targets,
+            p99: &p99_of,
+        },
+        &mut what_if,
+    );
+    resilience_findings(&resilience, ceiling, &mut findings);
+
+    let mut analysis = Analysis {
         components,
         classes,
         bottleneck,
         max_throughput_rps,
         max_throughput_at_ceiling_rps,
+        max_throughput_p99_rps,
+        monthly_cost_usd: cost.monthly_usd,
+        cost,
+        stores: consistency::stores(spec),
+        conflicts,
+        resilience,
         findings,
-    })
+        scorecard: Vec::new(),
+    };
+    analysis.scorecard = scorecard::scorecard(spec, &analysis);
+    Ok(analysis)
+}
+
+/// Locks, timeouts and retries: findings per edge.
+fn edge_findings(
+    spec: &Spec,
+    solved: &Solved,
+    load: &Load,
+    ceiling: f64,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, d) in spec.dependencies.iter().enumerate() {
+        let edge = format!("{} -> {}", d.from, d.to);
+        if let (Some(Some(lock)), Some(l)) = (load.lock_waits.get(i), d.lock.as_ref()) {
+            if lock.key_utilization > ceiling {
+                let severity = if lock.key_utilization >= 1.0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                findings.push(
+                    Finding::new(
+                        "lock_contention",
+                        severity,
+                        format!(
+                            "the lock on {edge} is a hot spot: each of its {} keys is held {:.0} % of the time ({:.1} acquisitions/s, {} ms each), mean wait {:.1} ms",
+                            l.keys,
+                            100.0 * lock.key_utilization,
+                            lock.key_rate_rps,
+                            l.hold_ms,
+                            lock.wait.mean
+                        ),
+                    )
+                    .component(&d.from)
+                    .numbers(lock.key_utilization, ceiling),
+                );
+            }
+        }
+        let (mut failure, mut tries) = (0.0f64, 1.0f64);
+        for (k, _) in spec.workload.classes.iter().enumerate() {
+            failure = failure.max(solved.eval.attempt_failure[k][i]);
+            tries = tries.max(solved.eval.attempts[k][i]);
+        }
+        let callee_saturated = solved
+            .graph
+            .node(&d.to)
+            .is_some_and(|n| !solved.eval.results[solved.graph.component_index(n)].stable());
+        if d.retries_or_default() > 0 && callee_saturated {
+            findings.push(
+                Finding::new(
+                    "retry_storm",
+                    Severity::Error,
+                    format!(
+                        "retry storm on {edge}: {} is saturated, so calls time out and each is tried {tries:.2} times, adding load where there is none to spare",
+                        d.to
+                    ),
+                )
+                .component(&d.to)
+                .numbers(tries, 1.0),
+            );
+        } else if failure > 1e-3 && (d.timeout_ms.is_some() || d.retries_or_default() > 0) {
+            findings.push(
+                Finding::new(
+                    "timeouts",
+                    Severity::Warning,
+                    format!(
+                        "{:.2} % of the calls on {edge} time out or fail{}",
+                        100.0 * failure,
+                        if d.retries_or_default() > 0 {
+                            format!("; with retries each call is tried {tries:.3} times")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )
+                .component(&d.to)
+                .numbers(failure, 1e-3),
+            );
+        }
+    }
+}
+
+/// The largest scale of the workload (mix fixed) at which everything is stable and
+/// every class meets its p99. The slack `min over classes (1 - p99 / target)` falls as
+/// the load grows; its root is found by the Illinois variant of regula falsi, with
+/// bisection while one end of the bracket is unbounded (a saturated component), to
+/// 1e-7 relative in a dozen evaluations instead of bisection's two dozen. Retries are
+/// held at their peak attempts.
+fn p99_feasible_throughput(
+    solved: &Solved,
+    targets: &[Option<f64>],
+    total_rate: f64,
+    saturation_scale: Option<f64>,
+) -> Option<f64> {
+    if targets.iter().all(Option::is_none) || total_rate <= 0.0 {
+        return None;
+    }
+    let spec = solved.spec;
+    // `None` when unstable or unbounded somewhere.
+    let slack = |scale: f64| -> Option<f64> {
+        let load = Load::new(spec, &solved.flows, scale);
+        let eval = evaluate(spec, &solved.tree, &load);
+        if !eval.results.iter().all(|r| r.stable()) {
+            return None;
+        }
+        let mut least = f64::INFINITY;
+        for (k, t) in targets.iter().enumerate() {
+            if let Some(t) = t {
+                let p99 = solved.class_time(&eval, k).quantile(0.99);
+                if !p99.is_finite() {
+                    return None;
+                }
+                least = least.min(1.0 - p99 / t);
+            }
+        }
+        Some(least)
+    };
+    // Above the saturation scale nothing is stable. Without one (no pool anywhere)
+    // latency does not grow with load and there is no limit to report.
+    let mut hi = saturation_scale.filter(|s| s.is_finite())?;
+    let mut lo = 1e-9;
+    let mut g_lo = match slack(lo) {
+        Some(g) if g >= 0.0 => g,
+        _ => return Some(0.0),
+    };
+    let mut g_hi: Option<f64> = None; // None: unbounded at hi
+                                      // Illinois: when one end is kept twice running, its slack is halved so the other
+                                      // end moves too.
+    let mut kept_lo_last = None::<bool>;
+    for _ in 0..100 {
+        if hi - lo <= 1e-7 * hi {
+            break;
+        }
+        let mid = match g_hi {
+            Some(gh) if gh < 0.0 => {
+                let x = lo + (hi - lo) * g_lo / (g_lo - gh);
+                // Stay strictly inside, so the bracket always shrinks.
+                x.clamp(lo + 1e-3 * (hi - lo), hi - 1e-3 * (hi - lo))
+            }
+            _ => 0.5 * (lo + hi),
+        };
+        match slack(mid) {
+            Some(g) if g >= 0.0 => {
+                lo = mid;
+                g_lo = g;
+                if kept_lo_last == Some(false) {
+                    g_hi = g_hi.map(|gh| 0.5 * gh);
+                }
+                kept_lo_last = Some(false);
+                if g == 0.0 {
+                    break;
+                }
+            }
+            g => {
+                hi = mid;
+                g_hi = g;
+                if kept_lo_last == Some(true) {
+                    g_lo *= 0.5;
+                }
+                kept_lo_last = Some(true);
+            }
+        }
+    }
+    Some(lo * total_rate)
+}
+
+fn consistency_conflicts(
+    spec: &Spec,
+    solved: &Solved,
+    what_if: &mut WhatIf,
+    cost: &CostReport,
+    unavailable: &[[f64; 2]],
+    findings: &mut Vec<Finding>,
+) -> Vec<ConflictReport> {
+    let conflicts = consistency::conflicts(spec, &solved.flows);
+    // The ways out of each store, evaluated once for all its conflicting classes:
+    // (change, per class (p99, availability), store utilisation, monthly cost).
+    let mut by_store: Vec<(usize, Vec<WayOutEffect>)> = Vec::new();
+    for conflict in &conflicts {
+        if by_store.iter().any(|(s, _)| *s == conflict.component) {
+            continue;
+        }
+        let store = conflict.component;
+        let effects = consistency::ways_out(&spec.components[store])
+            .into_iter()
+            .filter_map(|(change, fixed)| {
+                let mut unavailable = unavailable.to_vec();
+                unavailable[store] = availability::unavailability(&fixed);
+                let fixed_cost = cost::cost_of(
+                    spec,
+                    &fixed,
+                    &solved.eval.results[store],
+                    what_if.rate(store),
+                );
+                let monthly_cost_usd =
+                    cost.monthly_usd - cost.components[store].autoscaled_monthly_usd + fixed_cost;
+                what_if.run(store, fixed, |eval, _| WayOutEffect {
+                    change,
+                    classes: (0..spec.workload.classes.len())
+                        .map(|k| {
+                            (
+                                solved.class_time(eval, k).quantile(0.99),
+                                availability::class_availability(&solved.flows[k], &unavailable)
+                                    .availability,
+                            )
+                        })
+                        .collect(),
+                    store_utilization: eval.results[store].utilization,
+                    monthly_cost_usd,
+                })
+            })
+            .collect();
+        by_store.push((store, effects));
+    }
+
+    let mut out = Vec::new();
+    for conflict in conflicts {
+        let class = &spec.workload.classes[conflict.class];
+        let store = &spec.components[conflict.component];
+        let effects = by_store
+            .iter()
+            .find(|(s, _)| *s == conflict.component)
+            .map_or(&[][..], |(_, e)| e.as_slice());
+        let ways_out: Vec<WayOut> = effects
+            .iter()
+            .map(|e| WayOut {
+                change: format!("{}: {}", store.name, e.change),
+                p99_latency_ms: finite(e.classes[conflict.class].0),
+                availability_percent: 100.0 * e.classes[conflict.class].1,
+                store_utilization: e.store_utilization,
+                monthly_cost_usd: e.monthly_cost_usd,
+            })
+            .collect();
+        let needs = scorecard::consistency_name(conflict.needs);
+        findings.push(
+            Finding::new(
+                "consistency_conflict",
+                Severity::Error,
+                format!(
+                    "class {} needs {needs} consistency but reads from {}'s async replicas, up to {} ms stale (PA/EL); ways out: {}",
+                    class.name,
+                    store.name,
+                    conflict.staleness_ms,
+                    ways_out
+                        .iter()
+                        .map(|w| format!(
+                            "{} (p99 {}, availability {:.4} %)",
+                            w.change,
+                            w.p99_latency_ms.map_or("unbounded".to_string(), |p| format!("{p:.1} ms")),
+                            w.availability_percent
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )
+            .class(&class.name)
+            .component(&store.name)
+            .numbers(conflict.staleness_ms, 0.0),
+        );
+        out.push(ConflictReport {
+            class: class.name.clone(),
+            component: store.name.clone(),
+            needs: conflict.needs,
+            staleness_ms: conflict.staleness_ms,
+            ways_out,
+        });
+    }
+    out
+}
+
+/// What one way out does: per class (p99, availability), to the store, and to the cost.
+struct WayOutEffect {
+    change: &'static str,
+    classes: Vec<(f64, f64)>,
+    store_utilization: f64,
+    monthly_cost_usd: f64,
+}
+
+fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {
+    for o in r.n_minus_1.iter().filter(|o| !o.holds) {
+        let name = o.component.as_deref().unwrap_or_default();
+        let message = if !o.down.is_empty() {
+            format!("N-1: {name} has a single replica; losing it takes {name} down")
+        } else if !o.within_ceiling {
+            format!(
+                "N-1: when {}, it runs at utilisation {:.3}, above the ceiling {ceiling}",
+                o.scenario, o.utilization
+            )
+        } else {
+            format!(
+                "N-1: when {}, {} miss their p99",
+                o.scenario,
+                o.classes_missing_p99.join(", ")
+            )
+        };
+        findings.push(
+            Finding::new("n_minus_1", Severity::Warning, message)
+                .component(name)
+                .numbers(o.utilization, ceiling),
+        );
+    }
+    if let Some(o) = r.zone_loss.as_ref().filter(|o| !o.holds) {
+        let mut parts = Vec::new();
+        if !o.down.is_empty() {
+            parts.push(format!("{} go down", o.down.join(", ")));
+        }
+        if !o.within_ceiling {
+            parts.push(format!("utilisation reaches {:.3}", o.utilization));
+        }
+        if !o.classes_missing_p99.is_empty() {
+            parts.push(format!(
+                "{} miss their p99",
+                o.classes_missing_p99.join(", ")
+            ));
+        }
+        findings.push(
+            Finding::new(
+                "zone_loss",
+                Severity::Warning,
+                format!("zone loss ({}): {}", o.scenario, parts.join("; ")),
+            )
+            .numbers(o.utilization, ceiling),
+        );
+    }
 }
 
 /// The response time of a whole request: its mean and variance, and percentiles from a
@@ -225,34 +863,6 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
 pub struct PathSum {
     pub mean: f64,
     pub variance: f64,
-}
-
-/// Sums the visits of a request's sync path.
-pub fn path_sum(visits: &[Visits], results: &[ComponentResult]) -> PathSum {
-    let mut sum = PathSum {
-        mean: 0.0,
-        variance: 0.0,
-    };
-    for (v, r) in visits.iter().zip(results) {
-        for (count, m) in [(v.read, r.read), (v.write, r.write)] {
-            if count > 0.0 {
-                let (mean, var) = visit_moments(count, m);
-                sum.mean += mean;
-                sum.variance += var;
-            }
-        }
-    }
-    sum
-}
-
-/// `count` visits of response `m`: a whole number of visits plus one more with the
-/// probability of the fraction.
-fn visit_moments(count: f64, m: Moments) -> (f64, f64) {
-    let f = count.fract();
-    (
-        count * m.mean,
-        count * m.variance + f * (1.0 - f) * m.mean * m.mean,
-    )
 }
 
 impl PathSum {
@@ -266,6 +876,6 @@ impl PathSum {
         }
         let shape = self.mean * self.mean / self.variance;
         let scale = self.variance / self.mean;
-        quantile_from_survival(|t| 1.0 - gamma_p(shape, t / scale), p, self.mean)
+        scale * gamma_quantile(shape, p)
     }
 }

@@ -55,20 +55,25 @@ pub fn render(a: &Analysis) -> String {
         .max(5);
     let _ = writeln!(
         out,
-        "\n{:<class_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}",
-        "class", "rate/s", "mean ms", "p50 ms", "p99 ms", "target ms"
+        "\n{:<class_width$}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}",
+        "class", "rate/s", "mean ms", "p50 ms", "p99 ms", "target ms", "avail %", "target %"
     );
     for c in &a.classes {
         let target = c.p99_target_ms.map_or("-".to_string(), |t| format!("{t}"));
+        let avail_target = c
+            .availability_target_percent
+            .map_or("-".to_string(), |t| format!("{t}"));
         let _ = writeln!(
             out,
-            "{:<class_width$}  {:>9.1}  {:>9}  {:>9}  {:>9}  {:>10}",
+            "{:<class_width$}  {:>9.1}  {:>9}  {:>9}  {:>9}  {:>10}  {:>10.4}  {:>9}",
             c.name,
             c.rate_rps,
             ms(c.mean_latency_ms),
             ms(c.p50_latency_ms),
             ms(c.p99_latency_ms),
-            target
+            target,
+            c.availability_percent,
+            avail_target
         );
     }
     let _ = writeln!(out);
@@ -86,6 +91,48 @@ pub fn render(a: &Analysis) -> String {
         _ => {
             let _ = writeln!(out, "bottleneck: none (no component queues)");
         }
+    }
+    if let Some(p99) = a.max_throughput_p99_rps {
+        let _ = writeln!(out, "every class within its p99 up to: {p99:.1} req/s");
+    }
+    let _ = writeln!(
+        out,
+        "cost a month: {:.0} USD as written (static {:.0}, scheduled {:.0}, autoscaled {:.0}){}",
+        a.cost.monthly_usd,
+        a.cost.static_monthly_usd,
+        a.cost.scheduled_monthly_usd,
+        a.cost.autoscaled_monthly_usd,
+        a.cost
+            .monthly_budget_usd
+            .map_or(String::new(), |b| format!("; budget {b:.0} USD"))
+    );
+    if let Some(bg) = a.cost.blue_green_rollout_usd_per_hour {
+        let _ = writeln!(
+            out,
+            "blue-green: each hour of a rollout costs {bg:.2} USD more"
+        );
+    }
+    for s in &a.stores {
+        let _ = writeln!(
+            out,
+            "store {}: {} ({} replication, reads from {}{})",
+            s.component,
+            s.pacelc,
+            s.replication,
+            s.reads_from,
+            s.staleness_ms
+                .map_or(String::new(), |l| format!(", up to {l} ms stale"))
+        );
+    }
+    let failing: Vec<_> = a.scorecard.iter().filter(|t| !t.pass).collect();
+    let _ = writeln!(
+        out,
+        "targets: {} of {} met",
+        a.scorecard.len() - failing.len(),
+        a.scorecard.len()
+    );
+    for t in failing {
+        let _ = writeln!(out, "  missed: {}", t.summary);
     }
     if a.findings.is_empty() {
         let _ = writeln!(out, "findings: none");

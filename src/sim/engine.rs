@@ -12,6 +12,8 @@
 //!   calls of one edge go one after another), and fires its async edges when its own
 //!   service ends;
 //! - `io: blocking` holds the server until the visit's calls have returned;
+//! - with `replication.mode: sync` a write (with `quorum` a read too) then waits one more
+//!   service time for a replica's acknowledgement, holding no server;
 //! - a lock is taken (FIFO per key) before each call of its edge and held `hold_ms` from
 //!   acquisition; with deterministic holds a key is free again at a known time, so the
 //!   wait needs no event of its own;
@@ -44,6 +46,7 @@ const ARRIVALS_END: u32 = 7;
 const TICK: u32 = 8;
 const FAILURE_START: u32 = 9;
 const FAILURE_END: u32 = 10;
+const ACK_DONE: u32 = 11;
 
 const ROOT: u8 = 1;
 const FAILED: u8 = 2;
@@ -466,6 +469,10 @@ impl<'n> Engine<'n> {
                 ARRIVAL => self.arrival(ev.a),
                 SERVICE_DONE => self.service_done(ev.a),
                 DELAY_DONE => self.delay_done(ev.a),
+                ACK_DONE => {
+                    self.record_visit(ev.a);
+                    self.begin_calls(ev.a);
+                }
                 FAIL => {
                     self.frames[ev.a as usize].flags |= FAILED;
                     if let Some(caller) = self.finish(ev.a) {
@@ -728,8 +735,15 @@ impl<'n> Engine<'n> {
     }
 
     fn service_done(&mut self, f: u32) {
-        self.record_visit(f);
         let frame = self.frames[f as usize];
+        let comp = &self.net.comps[frame.comp as usize];
+        let ack = match frame.op {
+            Op::Read => comp.ack_reads,
+            Op::Write => comp.ack_writes,
+        };
+        if !ack {
+            self.record_visit(f);
+        }
         if frame.station != NONE {
             if self.net.comps[frame.comp as usize].blocking {
                 self.frames[f as usize].flags |= HOLDING;
@@ -737,6 +751,14 @@ impl<'n> Engine<'n> {
                 self.frames[f as usize].station = NONE;
                 self.release(frame.station);
             }
+        }
+        if ack {
+            // A replica acknowledges: one more service time, holding no server.
+            let d = self.net.comps[frame.comp as usize]
+                .service
+                .sample(&mut self.rng);
+            self.push(self.now + d, ACK_DONE, f, 0);
+            return;
         }
         self.begin_calls(f);
     }

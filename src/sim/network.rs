@@ -17,7 +17,7 @@
 
 use crate::analysis::load::{firing, Firing};
 use crate::graph::SystemGraph;
-use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, Spec};
+use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
 
 use super::dist::Dist;
 
@@ -59,6 +59,11 @@ pub struct Comp {
     pub hit_ratio: f64,
     pub blocking: bool,
     pub primary: Option<Pool>,
+    /// Replication acknowledgement: a write (`sync`, `quorum`) or a read (`quorum`)
+    /// waits for one more service time after its own, holding no server (the analysis's
+    /// `component.rs`; the replicas' apply load is not modelled).
+    pub ack_writes: bool,
+    pub ack_reads: bool,
     /// The read-replica pool, when reads go to replicas.
     pub reads: Option<Pool>,
     /// Servers of the primary pool over all shards (as the analysis reports them).
@@ -193,6 +198,8 @@ impl Network {
                 hit_ratio: c.hit_ratio.unwrap_or(0.0).clamp(0.0, 1.0),
                 blocking: c.io_or_default() == crate::spec::Io::Blocking,
                 primary: None,
+                ack_writes: false,
+                ack_reads: false,
                 reads: None,
                 servers: 0,
                 zones: c.zones_or_default().max(1),
@@ -265,6 +272,14 @@ impl Network {
                     }
                     comp.servers =
                         u64::from(replicas) * u64::from(concurrency) * u64::from(shards.max(1));
+                    match c.replication.as_ref().map(|r| r.mode) {
+                        Some(ReplicationMode::Sync) => comp.ack_writes = true,
+                        Some(ReplicationMode::Quorum) => {
+                            comp.ack_writes = true;
+                            comp.ack_reads = true;
+                        }
+                        _ => {}
+                    }
                 }
                 _ => {}
             }

@@ -99,3 +99,9 @@ impl Dependency {
             .is_none_or(|list| list.iter().any(|c| c == class))
     }
 }
+
+impl super::model::RequestClass {
+    pub fn consistency_or_default(&self) -> Consistency {
+        self.consistency.unwrap_or(CONSISTENCY)
+    }
+}

@@ -1,0 +1,142 @@
+//! Availability: of one component for a read and for a write, and of a request class
+//! over its sync path.
+//!
+//! - A component with replicas is up while any replica is (`1 - (1 - a)^n`, replicas
+//!   failing independently, each up `a` of the time); a CDN, an external dependency, a
+//!   queue and a function are taken as one unit with the availability they state.
+//! - A replicated store: writes need the primary (any of its `replicas`); with `sync`
+//!   replication they also need a replica to acknowledge; reads from replicas are served
+//!   while the primary or any read replica is up; with `quorum` replication reads and
+//!   writes need a majority of the `replicas + read_replicas` members (k-of-n).
+//! - A class: the share of its requests that succeed when each component's downtime
+//!   fails the requests that touch it: `Π (1 - p·u)` over the components of its sync
+//!   path, `u` the unavailability and `p` the chance that a request touches it (its
+//!   expected visits, at most 1; a store behind a cache is touched on a miss), the larger
+//!   of the read's and the write's `p·u` for a component it both reads and writes.
+//!   Async edges do not count. Retries do not mask downtime (a down store stays down),
+//!   with one exception: an external dependency's availability is taken as the share
+//!   of its calls that succeed, failures independent from call to call (a third-party
+//!   API's errors are mostly transient), so `r` retries on every edge into it leave
+//!   `u^(r+1)` of the requests failed, as the simulator's failing externals do.
+
+use super::load::ClassFlow;
+use crate::spec::{CallMode, Component, ComponentKind, ReadsFrom, ReplicationMode, Spec};
+
+pub const MINUTES_PER_YEAR: f64 = 365.25 * 24.0 * 60.0;
+pub const MINUTES_PER_MONTH: f64 = MINUTES_PER_YEAR / 12.0;
+
+/// Unavailability (a fraction) of one component for a read and for a write.
+pub fn unavailability(c: &Component) -> [f64; 2] {
+    let down = 1.0 - c.availability_or_default() / 100.0;
+    let pooled = matches!(
+        c.kind,
+        ComponentKind::Service
+            | ComponentKind::Worker
+            | ComponentKind::LoadBalancer
+            | ComponentKind::Cache
+            | ComponentKind::Database
+    );
+    if !pooled {
+        return [down, down];
+    }
+    let replicas = c.replicas_or_default();
+    let primary = down.powf(f64::from(replicas));
+    let Some(rep) = c.replication.as_ref() else {
+        return [primary, primary];
+    };
+    let read_replicas = rep.read_replicas.unwrap_or(0);
+    let reads_from_replicas = rep.reads_from == Some(ReadsFrom::Replicas) && read_replicas > 0;
+    let read = if reads_from_replicas {
+        down.powf(f64::from(replicas + read_replicas))
+    } else {
+        primary
+    };
+    match rep.mode {
+        ReplicationMode::Async => [read, primary],
+        ReplicationMode::Sync => {
+            let ack = if read_replicas > 0 {
+                down.powf(f64::from(read_replicas))
+            } else {
+                0.0
+            };
+            [read, 1.0 - (1.0 - primary) * (1.0 - ack)]
+        }
+        ReplicationMode::Quorum => {
+            let n = u64::from(replicas) + u64::from(read_replicas);
+            let q = fewer_than_up(n, n / 2 + 1, 1.0 - down);
+            [q, q]
+        }
+    }
+}
+
+/// Every component's unavailability for a read and a write, with retries into an
+/// external dependency masking its independent failures (the fewest retries of the
+/// sync edges into it count).
+pub fn unavailabilities(spec: &Spec) -> Vec<[f64; 2]> {
+    let mut unavailable: Vec<[f64; 2]> = spec.components.iter().map(unavailability).collect();
+    for (i, c) in spec.components.iter().enumerate() {
+        if c.kind != ComponentKind::External {
+            continue;
+        }
+        let fewest = spec
+            .dependencies
+            .iter()
+            .filter(|d| d.to == c.name && d.mode_or_default() == CallMode::Sync)
+            .map(|d| d.retries_or_default())
+            .min()
+            .unwrap_or(0);
+        for u in &mut unavailable[i] {
+            *u = u.powi(fewest.saturating_add(1).min(64) as i32);
+        }
+    }
+    unavailable
+}
+
+/// P(fewer than `k` of `n` independent members are up), each up with probability `a`.
+pub fn fewer_than_up(n: u64, k: u64, a: f64) -> f64 {
+    if a >= 1.0 {
+        return 0.0;
+    }
+    if a <= 0.0 {
+        return 1.0;
+    }
+    // Binomial pmf by recurrence from i = 0, in logs to stay finite for large n.
+    let (la, lb) = (a.ln(), (1.0 - a).ln());
+    let mut ln_choose = 0.0;
+    let mut total = 0.0;
+    for i in 0..k.min(n + 1) {
+        if i > 0 {
+            ln_choose += ((n - i + 1) as f64).ln() - (i as f64).ln();
+        }
+        total += (ln_choose + i as f64 * la + (n - i) as f64 * lb).exp();
+    }
+    total.min(1.0)
+}
+
+/// The availability of a class over its sync path, and the component that costs it the
+/// most (the largest share of the error budget).
+pub struct ClassAvailability {
+    pub availability: f64,
+    pub weakest: Option<usize>,
+}
+
+pub fn class_availability(flow: &ClassFlow, unavailable: &[[f64; 2]]) -> ClassAvailability {
+    let mut up = 1.0;
+    let mut weakest: Option<(usize, f64)> = None;
+    for (c, (v, u)) in flow.sync_visits.iter().zip(unavailable).enumerate() {
+        // One component's downtime fails a request once, whether it reads or writes
+        // there: the larger of the two chances counts (a read served by replicas is
+        // nearly always up; a read and a write to one primary fail together).
+        let lost = (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1]);
+        if lost > 0.0 {
+            up *= 1.0 - lost;
+        }
+        if lost > 0.0 && weakest.is_none_or(|(_, w)| lost > w) {
+            weakest = Some((c, lost));
+        }
+    }
+    ClassAvailability {
+        availability: up,
+        weakest: weakest.map(|(c, _)| c),
+    }
+}

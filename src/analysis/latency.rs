@@ -1,0 +1,606 @@
+//! Latency over the call tree: the response time of a visit to a component, its own
+//! response plus that of the sync calls it makes, for every class and op.
+//!
+//! Every time is carried as two moments (mean, variance), so sums, mixtures and maxima
+//! stay cheap enough to recompute on every keystroke:
+//! - calls in sequence add (taken as independent);
+//! - `n` calls on one edge are a whole number of calls plus one more with the
+//!   probability of the fraction;
+//! - a cache or CDN read goes on downstream only on a miss: a mixture of the hit path
+//!   (nothing more) and the miss path, with probability `1 - hit_ratio`;
+//! - edges of one caller that share a `parallel` group run at once and the group takes
+//!   the longest: the maximum of independent normals by Clark's formulas (1961), an
+//!   approximation that is exact in the mean when one branch dominates;
+//! - a lock on an edge adds the wait for its key: M/D/1 per key (Pollaczek–Khinchine
+//!   mean, Takács second moment), the key taken uniformly among `keys`;
+//! - a timeout cuts an attempt at `timeout_ms` and a failed attempt (timed out, or an
+//!   external callee failing with probability `1 - availability`) is retried up to
+//!   `retries` times: attempts `N` are a truncated geometric, each one lasting
+//!   `min(L, timeout)` with `L` fitted by a gamma distribution, and the call is the sum of
+//!   `N` attempts (Wald's identities for its mean and variance). The expected attempts
+//!   also multiply the load the edge sends (see [`super::load::class_flows_with`]).
+//!
+//! A blocking component's servers are held for the downstream time too, so the table is
+//! filled bottom-up (callees first) and a blocking component is solved once its callees
+//! are known: a single pass, because sync calls form a DAG.
+
+use std::collections::HashMap;
+
+use super::component::{self, ComponentResult, Moments};
+use super::load::{edge_traffic, firing, ClassFlow, Firing, Visits};
+use super::queueing::gamma_p;
+use crate::graph::SystemGraph;
+use crate::spec::{Component, ComponentKind, Io, Op, Spec};
+
+/// One sync call out of a component.
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    dep: usize,
+    callee: usize,
+}
+
+/// The sync call structure of a spec, prepared once.
+pub struct CallTree {
+    /// Per component: its sync calls in declaration order, grouped into slots run one
+    /// after another; the calls of one slot run at once (a `parallel` group).
+    slots: Vec<Vec<Vec<Call>>>,
+    /// Components with every sync callee before its callers.
+    pub bottom_up: Vec<usize>,
+    /// Per class, per dependency: whether the edge applies to the class.
+    applies: Vec<Vec<bool>>,
+    /// Whether any edge retries (then the load depends on the latency: a fixed point).
+    pub has_retries: bool,
+}
+
+/// The sync calls form a cycle (the validator reports it; the analysis cannot run).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the sync calls form a cycle through {0}")]
+pub struct SyncCycle(pub String);
+
+impl CallTree {
+    pub fn new(spec: &Spec, graph: &SystemGraph) -> Result<Self, SyncCycle> {
+        let n = spec.components.len();
+        let mut order = graph.sync_topological_order().map_err(|cycle| {
+            let names: Vec<&str> = cycle
+                .iter()
+                .filter_map(|&i| spec.components.get(i).map(|c| c.name.as_str()))
+                .collect();
+            SyncCycle(names.join(" -> "))
+        })?;
+        order.reverse();
+
+        let mut calls: Vec<Vec<Call>> = vec![Vec::new(); n];
+        for e in graph.graph.edge_indices() {
+            if !graph.is_sync(e) {
+                continue;
+            }
+            if let Some((a, b)) = graph.graph.edge_endpoints(e) {
+                calls[graph.graph[a]].push(Call {
+                    dep: graph.graph[e],
+                    callee: graph.graph[b],
+                });
+            }
+        }
+        let slots = calls
+            .into_iter()
+            .map(|mut calls| {
+                calls.sort_by_key(|c| c.dep);
+                let mut slots: Vec<Vec<Call>> = Vec::new();
+                let mut group_slot: HashMap<&str, usize> = HashMap::new();
+                for call in calls {
+                    match spec.dependencies[call.dep].parallel.as_deref() {
+                        Some(group) => match group_slot.get(group) {
+                            Some(&slot) => slots[slot].push(call),
+                            None => {
+                                group_slot.insert(group, slots.len());
+                                slots.push(vec![call]);
+                            }
+                        },
+                        None => slots.push(vec![call]),
+                    }
+                }
+                slots
+            })
+            .collect();
+        let applies = spec
+            .workload
+            .classes
+            .iter()
+            .map(|k| {
+                spec.dependencies
+                    .iter()
+                    .map(|d| d.applies_to(&k.name))
+                    .collect()
+            })
+            .collect();
+        let has_retries = spec.dependencies.iter().any(|d| d.retries_or_default() > 0);
+        Ok(CallTree {
+            slots,
+            bottom_up: order,
+            applies,
+            has_retries,
+        })
+    }
+
+    /// `target` and every component that calls it, directly or not, over sync edges:
+    /// the components whose latency a change to `target` can move.
+    pub fn target_and_callers(&self, target: usize) -> Vec<bool> {
+        // Bottom-up, a component's callees are decided before it is.
+        let n = self.slots.len();
+        let mut reaches = vec![false; n];
+        reaches[target] = true;
+        for &c in &self.bottom_up {
+            if c == target {
+                continue;
+            }
+            reaches[c] = self.slots[c]
+                .iter()
+                .flatten()
+                .any(|call| reaches[call.callee]);
+        }
+        reaches
+    }
+}
+
+/// The traffic the analysis is evaluated at: the flows per request and the peak rates
+/// times `scale`.
+pub struct Load<'a> {
+    pub flows: &'a [ClassFlow],
+    pub scale: f64,
+    /// Arrival rate at every component (all classes, requests per second).
+    pub rates: Vec<Visits>,
+    /// Per dependency: the wait for a lock key, when the edge takes a lock.
+    pub lock_waits: Vec<Option<LockWait>>,
+}
+
+/// The queue in front of one lock key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LockWait {
+    /// Lock acquisitions per second on one key.
+    pub key_rate_rps: f64,
+    /// The share of time one key is held.
+    pub key_utilization: f64,
+    pub wait: Moments,
+}
+
+impl<'a> Load<'a> {
+    pub fn new(spec: &Spec, flows: &'a [ClassFlow], scale: f64) -> Self {
+        let n = spec.components.len();
+        let mut rates = vec![Visits::default(); n];
+        for (class, flow) in spec.workload.classes.iter().zip(flows) {
+            let rate = class.rate_rps * scale;
+            for (r, v) in rates.iter_mut().zip(&flow.all_visits) {
+                r.read += rate * v.read;
+                r.write += rate * v.write;
+            }
+        }
+        let index: HashMap<&str, usize> = spec
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_str(), i))
+            .collect();
+        let lock_waits = spec
+            .dependencies
+            .iter()
+            .map(|d| {
+                let lock = d.lock.as_ref()?;
+                let caller = &spec.components[*index.get(d.from.as_str())?];
+                let from = *index.get(d.from.as_str())?;
+                let edge_rate: f64 = spec
+                    .workload
+                    .classes
+                    .iter()
+                    .zip(flows)
+                    .filter(|(k, _)| d.applies_to(&k.name))
+                    .map(|(k, f)| {
+                        k.rate_rps
+                            * scale
+                            * edge_traffic(
+                                caller.kind,
+                                caller.hit_ratio.unwrap_or(0.0),
+                                d.calls_or_default(),
+                                d.op_or_default(),
+                                f.all_visits[from],
+                            )
+                    })
+                    .sum();
+                Some(lock_wait(edge_rate, lock.keys, lock.hold_ms))
+            })
+            .collect();
+        Load {
+            flows,
+            scale,
+            rates,
+            lock_waits,
+        }
+    }
+}
+
+/// M/D/1 per key: `rate_rps` acquisitions spread uniformly over `keys`, each held
+/// `hold_ms`.
+pub fn lock_wait(rate_rps: f64, keys: u64, hold_ms: f64) -> LockWait {
+    let lambda = rate_rps / keys.max(1) as f64 / 1000.0; // per ms
+    let rho = lambda * hold_ms;
+    let wait = if rho >= 1.0 {
+        Moments::INFINITE
+    } else {
+        let mean = rho * hold_ms / (2.0 * (1.0 - rho));
+        let second = 2.0 * mean * mean + lambda * hold_ms.powi(3) / (3.0 * (1.0 - rho));
+        Moments {
+            mean,
+            variance: (second - mean * mean).max(0.0),
+        }
+    };
+    LockWait {
+        key_rate_rps: lambda * 1000.0,
+        key_utilization: rho,
+        wait,
+    }
+}
+
+/// What one evaluation of the model gives.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub results: Vec<ComponentResult>,
+    /// `[class * n + component]`: the response of one visit with its downstream calls,
+    /// for a read (0) and a write (1).
+    pub latency: Vec<[Moments; 2]>,
+    /// `[class][dependency]`: expected attempts per call (1 without retries).
+    pub attempts: Vec<Vec<f64>>,
+    /// `[class][dependency]`: the probability that one attempt fails or times out.
+    pub attempt_failure: Vec<Vec<f64>>,
+    n: usize,
+}
+
+impl Evaluation {
+    pub fn visit(&self, class: usize, component: usize, op: Op) -> Moments {
+        self.latency[class * self.n + component][op_index(op)]
+    }
+}
+
+fn op_index(op: Op) -> usize {
+    match op {
+        Op::Read => 0,
+        Op::Write => 1,
+    }
+}
+
+impl Evaluation {
+    /// An evaluation with nothing computed yet.
+    pub fn empty(spec: &Spec) -> Self {
+        let n = spec.components.len();
+        let classes = spec.workload.classes.len();
+        Evaluation {
+            results: vec![ComponentResult::idle(); n],
+            latency: vec![[Moments::ZERO; 2]; classes * n],
+            attempts: vec![vec![1.0; spec.dependencies.len()]; classes],
+            attempt_failure: vec![vec![0.0; spec.dependencies.len()]; classes],
+            n,
+        }
+    }
+
+    /// Puts back the components marked in `only` from `base` (undoing a what-if).
+    pub fn restore(&mut self, base: &Evaluation, only: &[bool]) {
+        for (c, _) in only.iter().enumerate().filter(|(_, m)| **m) {
+            self.results[c].clone_from(&base.results[c]);
+            for k in 0..self.latency.len() / self.n.max(1) {
+                self.latency[k * self.n + c] = base.latency[k * self.n + c];
+            }
+        }
+    }
+}
+
+/// Evaluates the model under `load`.
+pub fn evaluate(spec: &Spec, tree: &CallTree, load: &Load) -> Evaluation {
+    let mut eval = Evaluation::empty(spec);
+    evaluate_into(spec, tree, load, &[], None, &mut eval);
+    eval
+}
+
+/// Evaluates the components marked in `only` (all when `None`) into `eval`, bottom-up,
+/// with the components in `replaced` swapped for other definitions: a what-if on a few
+/// components needs only them and their callers recomputed.
+pub fn evaluate_into(
+    spec: &Spec,
+    tree: &CallTree,
+    load: &Load,
+    replaced: &[(usize, Component)],
+    only: Option<&[bool]>,
+    eval: &mut Evaluation,
+) {
+    let n = spec.components.len();
+    let mut downstream = vec![[Moments::ZERO; 2]; spec.workload.classes.len()];
+    for &c in &tree.bottom_up {
+        if only.is_some_and(|only| !only[c]) {
+            continue;
+        }
+        let component = replaced
+            .iter()
+            .find(|(i, _)| *i == c)
+            .map_or(&spec.components[c], |(_, def)| def);
+        downstream.fill([Moments::ZERO; 2]);
+        for (k, flow) in load.flows.iter().enumerate() {
+            let visits = flow.all_visits[c];
+            for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
+                if count > 0.0 {
+                    downstream[k][op_index(op)] =
+                        downstream_calls(spec, tree, load, eval, component, c, k, op);
+                }
+            }
+        }
+        let blocking = component.io_or_default() == Io::Blocking;
+        // In a what-if the load is unchanged, so only a replaced component and a
+        // blocking one (whose hold moved) need their queue solved again.
+        if only.is_none() || blocking || replaced.iter().any(|(i, _)| *i == c) {
+            let hold = if blocking {
+                blocking_hold(spec, load, c, &downstream)
+            } else {
+                Moments::ZERO
+            };
+            eval.results[c] = component::analyse(component, load.rates[c], hold);
+        }
+        let result = &eval.results[c];
+        for (k, flow) in load.flows.iter().enumerate() {
+            let visits = flow.all_visits[c];
+            let own = [result.read, result.write];
+            for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
+                let i = op_index(op);
+                eval.latency[k * n + c][i] = if count > 0.0 {
+                    own[i].plus(downstream[k][i])
+                } else {
+                    Moments::ZERO
+                };
+            }
+        }
+    }
+}
+
+/// The downstream time a blocking component's server is held: the mixture over the
+/// classes and ops arriving, weighted by their rates.
+fn blocking_hold(spec: &Spec, load: &Load, c: usize, downstream: &[[Moments; 2]]) -> Moments {
+    let (mut weight, mut mean, mut second) = (0.0, 0.0, 0.0);
+    for ((class, flow), d) in spec.workload.classes.iter().zip(load.flows).zip(downstream) {
+        let v = flow.all_visits[c];
+        for (count, m) in [(v.read, d[0]), (v.write, d[1])] {
+            let w = class.rate_rps * count;
+            if w > 0.0 {
+                weight += w;
+                mean += w * m.mean;
+                second += w * (m.variance + m.mean * m.mean);
+            }
+        }
+    }
+    if weight <= 0.0 {
+        return Moments::ZERO;
+    }
+    if !mean.is_finite() || !second.is_finite() {
+        return Moments::INFINITE;
+    }
+    let mean = mean / weight;
+    Moments {
+        mean,
+        variance: (second / weight - mean * mean).max(0.0),
+    }
+}
+
+/// The time of the sync calls one visit of class `k`, arriving with `op`, makes.
+#[allow(clippy::too_many_arguments)]
+fn downstream_calls(
+    spec: &Spec,
+    tree: &CallTree,
+    load: &Load,
+    eval: &mut Evaluation,
+    component: &Component,
+    c: usize,
+    k: usize,
+    op: Op,
+) -> Moments {
+    let mut total = Moments::ZERO;
+    let mut on_miss = false;
+    let mut branches: Vec<Moments> = Vec::new();
+    for slot in &tree.slots[c] {
+        branches.clear();
+        for call in slot {
+            let d = &spec.dependencies[call.dep];
+            if !tree.applies[k][call.dep] {
+                continue;
+            }
+            match firing(component.kind, op, d.op_or_default()) {
+                Firing::Never => continue,
+                Firing::OnMiss => on_miss = true,
+                Firing::Always => {}
+            }
+            let calls = d.calls_or_default();
+            if calls <= 0.0 {
+                continue;
+            }
+            let callee = &spec.components[call.callee];
+            let response = eval.visit(k, call.callee, d.op_or_default());
+            let failure = if callee.kind == ComponentKind::External {
+                1.0 - callee.availability_or_default() / 100.0
+            } else {
+                0.0
+            };
+            let tried = attempts(response, d.timeout_ms, d.retries_or_default(), failure);
+            eval.attempts[k][call.dep] = tried.expected_attempts;
+            eval.attempt_failure[k][call.dep] = tried.attempt_failure;
+            let mut one_call = tried.time;
+            if let Some(Some(lock)) = load.lock_waits.get(call.dep) {
+                one_call = one_call.plus(lock.wait);
+            }
+            branches.push(repeated(one_call, calls));
+        }
+        total = total.plus(maximum(&branches));
+    }
+    if on_miss {
+        let miss = 1.0 - component.hit_ratio.unwrap_or(0.0);
+        total = bernoulli(total, miss);
+    }
+    total
+}
+
+/// `count` independent copies of `m` in sequence: the whole part always, one more with
+/// the probability of the fraction.
+pub fn repeated(m: Moments, count: f64) -> Moments {
+    if !m.mean.is_finite() {
+        return Moments::INFINITE;
+    }
+    let f = count.fract();
+    Moments {
+        mean: count * m.mean,
+        variance: count * m.variance + f * (1.0 - f) * m.mean * m.mean,
+    }
+}
+
+/// `m` with probability `p`, nothing otherwise.
+pub fn bernoulli(m: Moments, p: f64) -> Moments {
+    if p <= 0.0 {
+        return Moments::ZERO;
+    }
+    if !m.mean.is_finite() {
+        return Moments::INFINITE;
+    }
+    Moments {
+        mean: p * m.mean,
+        variance: p * m.variance + p * (1.0 - p) * m.mean * m.mean,
+    }
+}
+
+/// The maximum of independent times, folded pairwise by Clark's formulas.
+pub fn maximum(branches: &[Moments]) -> Moments {
+    let mut it = branches.iter().copied();
+    let Some(first) = it.next() else {
+        return Moments::ZERO;
+    };
+    it.fold(first, clark_max)
+}
+
+fn clark_max(x: Moments, y: Moments) -> Moments {
+    if !x.mean.is_finite() || !y.mean.is_finite() {
+        return Moments::INFINITE;
+    }
+    let a = (x.variance + y.variance).sqrt();
+    if a <= 1e-12 * (x.mean.abs() + y.mean.abs()).max(1e-300) {
+        return if x.mean >= y.mean { x } else { y };
+    }
+    let alpha = (x.mean - y.mean) / a;
+    let (cdf, pdf) = (normal_cdf(alpha), normal_pdf(alpha));
+    let mean = x.mean * cdf + y.mean * (1.0 - cdf) + a * pdf;
+    let second = (x.mean * x.mean + x.variance) * cdf
+        + (y.mean * y.mean + y.variance) * (1.0 - cdf)
+        + (x.mean + y.mean) * a * pdf;
+    Moments {
+        mean,
+        variance: (second - mean * mean).max(0.0),
+    }
+}
+
+fn normal_pdf(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// Φ(x) from erfc (W. J. Cody's rational approximations are overkill here; this is the
+/// Numerical Recipes erfc, relative error below 1.2e-7).
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+    if x >= 0.0 {
+        r
+    } else {
+        2.0 - r
+    }
+}
+
+/// One call with its timeout and retries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attempts {
+    pub time: Moments,
+    pub expected_attempts: f64,
+    /// The probability that one attempt fails (timeout or error).
+    pub attempt_failure: f64,
+    /// The probability that every attempt fails: the call errors.
+    pub call_failure: f64,
+}
+
+/// A call whose response is `response`, cut at `timeout_ms` and retried up to `retries`
+/// times after a failure; `error` is the probability an attempt fails outright.
+pub fn attempts(response: Moments, timeout_ms: Option<f64>, retries: u32, error: f64) -> Attempts {
+    let (in_time, one) = match timeout_ms {
+        Some(t) => truncated(response, t),
+        None => (1.0, response),
+    };
+    let f = (1.0 - (1.0 - error) * in_time).clamp(0.0, 1.0);
+    if timeout_ms.is_none() && (retries == 0 || f == 0.0) {
+        return Attempts {
+            time: response,
+            expected_attempts: 1.0,
+            attempt_failure: f,
+            call_failure: f,
+        };
+    }
+    // N attempts, P(N > i) = f^i for i <= retries.
+    let (mut en, mut en2, mut fi) = (0.0, 0.0, 1.0);
+    for i in 0..=retries {
+        en += fi;
+        en2 += (2.0 * f64::from(i) + 1.0) * fi;
+        fi *= f;
+    }
+    let time = if one.mean.is_finite() {
+        Moments {
+            mean: en * one.mean,
+            variance: en * one.variance + (en2 - en * en).max(0.0) * one.mean * one.mean,
+        }
+    } else {
+        Moments::INFINITE
+    };
+    Attempts {
+        time,
+        expected_attempts: en,
+        attempt_failure: f,
+        call_failure: fi,
+    }
+}
+
+/// P(L <= t) and the moments of min(L, t), L fitted by a gamma distribution.
+fn truncated(l: Moments, t: f64) -> (f64, Moments) {
+    if !l.mean.is_finite() {
+        return (0.0, Moments::delay(t));
+    }
+    if l.variance <= 1e-12 * l.mean * l.mean {
+        return if l.mean <= t {
+            (1.0, l)
+        } else {
+            (0.0, Moments::delay(t))
+        };
+    }
+    let shape = l.mean * l.mean / l.variance;
+    let scale = l.variance / l.mean;
+    let x = t / scale;
+    let in_time = gamma_p(shape, x);
+    let mean = shape * scale * gamma_p(shape + 1.0, x) + t * (1.0 - in_time);
+    let second =
+        shape * (shape + 1.0) * scale * scale * gamma_p(shape + 2.0, x) + t * t * (1.0 - in_time);
+    (
+        in_time,
+        Moments {
+            mean,
+            variance: (second - mean * mean).max(0.0),
+        },
+    )
+}

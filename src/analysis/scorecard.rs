@@ -1,0 +1,151 @@
+//! The scorecard: every target of the spec, what it requires, what the analysis
+//! predicts, and whether it passes. `headroom check` prints the misses; the report and
+//! the app show the whole card.
+
+use serde::Serialize;
+
+use super::Analysis;
+use crate::spec::{defaults, Consistency, Spec};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetCheck {
+    /// `throughput_rps`, `p99_ms`, `availability`, `utilization_ceiling`,
+    /// `monthly_budget_usd` or `consistency`.
+    pub target: &'static str,
+    /// The class or component the target is held for, if any.
+    pub subject: Option<String>,
+    pub required: Option<f64>,
+    /// `null` when unbounded (a saturated path) or not a number (consistency).
+    pub predicted: Option<f64>,
+    pub pass: bool,
+    /// One line for a person: what was required and what is predicted.
+    pub summary: String,
+}
+
+pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
+    let mut card = Vec::new();
+    let t = &spec.targets;
+    if let Some(required) = t.throughput_rps {
+        let predicted = a.max_throughput_at_ceiling_rps;
+        let pass = predicted.is_some_and(|p| p >= required);
+        card.push(TargetCheck {
+            target: "throughput_rps",
+            subject: None,
+            required: Some(required),
+            predicted,
+            pass,
+            summary: format!(
+                "throughput within the utilisation ceiling {} req/s {} target {required} req/s",
+                predicted.map_or("unbounded".to_string(), |p| format!("{p:.0}")),
+                if pass { ">=" } else { "<" }
+            ),
+        });
+    }
+    for c in &a.classes {
+        if let Some(required) = c.p99_target_ms {
+            let pass = c.p99_latency_ms.is_some_and(|p| p <= required);
+            card.push(TargetCheck {
+                target: "p99_ms",
+                subject: Some(c.name.clone()),
+                required: Some(required),
+                predicted: c.p99_latency_ms,
+                pass,
+                summary: format!(
+                    "{}: p99 {} {} target {required} ms",
+                    c.name,
+                    c.p99_latency_ms
+                        .map_or("unbounded".to_string(), |p| format!("{p:.1} ms")),
+                    if pass { "<=" } else { ">" }
+                ),
+            });
+        }
+        if let Some(required) = c.availability_target_percent {
+            let pass = c.availability_percent >= required;
+            card.push(TargetCheck {
+                target: "availability",
+                subject: Some(c.name.clone()),
+                required: Some(required),
+                predicted: Some(c.availability_percent),
+                pass,
+                summary: format!(
+                    "{}: availability {:.4} % {} target {required} %",
+                    c.name,
+                    c.availability_percent,
+                    if pass { ">=" } else { "<" }
+                ),
+            });
+        }
+        if c.consistency != Consistency::Eventual {
+            let conflict = a.conflicts.iter().find(|x| x.class == c.name);
+            card.push(TargetCheck {
+                target: "consistency",
+                subject: Some(c.name.clone()),
+                required: None,
+                predicted: conflict.map(|x| x.staleness_ms),
+                pass: conflict.is_none(),
+                summary: match conflict {
+                    Some(x) => format!(
+                        "{}: needs {} consistency but reads {}'s async replicas, up to {} ms stale",
+                        c.name,
+                        consistency_name(c.consistency),
+                        x.component,
+                        x.staleness_ms
+                    ),
+                    None => format!(
+                        "{}: {} consistency held",
+                        c.name,
+                        consistency_name(c.consistency)
+                    ),
+                },
+            });
+        }
+    }
+    let ceiling = t
+        .utilization_ceiling
+        .unwrap_or(defaults::UTILIZATION_CEILING);
+    if let Some(hottest) = a
+        .components
+        .iter()
+        .filter(|c| c.servers > 0)
+        .max_by(|x, y| x.utilization.total_cmp(&y.utilization))
+    {
+        let pass = hottest.utilization <= ceiling;
+        card.push(TargetCheck {
+            target: "utilization_ceiling",
+            subject: Some(hottest.name.clone()),
+            required: Some(ceiling),
+            predicted: Some(hottest.utilization),
+            pass,
+            summary: format!(
+                "{}: utilisation {:.3} {} ceiling {ceiling} (the hottest component)",
+                hottest.name,
+                hottest.utilization,
+                if pass { "<=" } else { ">" }
+            ),
+        });
+    }
+    if let Some(required) = t.monthly_budget_usd {
+        let pass = a.monthly_cost_usd <= required;
+        card.push(TargetCheck {
+            target: "monthly_budget_usd",
+            subject: None,
+            required: Some(required),
+            predicted: Some(a.monthly_cost_usd),
+            pass,
+            summary: format!(
+                "cost {:.0} USD a month {} budget {required} USD",
+                a.monthly_cost_usd,
+                if pass { "<=" } else { ">" }
+            ),
+        });
+    }
+    card
+}
+
+pub fn consistency_name(c: Consistency) -> &'static str {
+    match c {
+        Consistency::Strong => "strong",
+        Consistency::ReadYourWrites => "read-your-writes",
+        Consistency::Eventual => "eventual",
+    }
+}

@@ -1,0 +1,393 @@
+//! The analysis beyond single queues, held to values computed by hand: availability,
+//! cost over a daily profile, parallel calls, locks, timeouts and retries, blocking I/O,
+//! N-1 and zone loss, the p99-feasible throughput, CAP/PACELC in the shop, and
+//! `headroom check`.
+
+use headroom::analysis::component::Moments;
+use headroom::analysis::{analyze, latency, Analysis};
+use headroom::spec;
+
+fn analysis_of(yaml: &str) -> Analysis {
+    let model = spec::check("test.yaml", yaml.as_bytes())
+        .into_result()
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    analyze(&model).unwrap()
+}
+
+fn close(got: f64, want: f64, rel: f64) {
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "got {got}, want {want} (rel {rel})"
+    );
+}
+
+fn component<'a>(a: &'a Analysis, name: &str) -> &'a headroom::analysis::ComponentReport {
+    a.components.iter().find(|c| c.name == name).unwrap()
+}
+
+fn has_finding(a: &Analysis, kind: &str) -> bool {
+    a.findings.iter().any(|f| f.kind == kind)
+}
+
+/// One class entering `api`, a service fast enough to add ~nothing (1 µs, deterministic,
+/// 1000 servers), in front of the components and edges given.
+fn behind_api(rate: f64, components: &str, dependencies: &str) -> String {
+    format!(
+        "version: 1\nname: t\ntargets: {{ utilization_ceiling: 0.7 }}\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: api }}\n\
+         components:\n  - {{ name: api, kind: service, concurrency: 1000, service_time_ms: 0.001, service_time_cv: 0 }}\n{components}\
+         dependencies:\n{dependencies}"
+    )
+}
+
+#[test]
+fn availability_is_series_any_of_n_and_k_of_n() {
+    let a = analysis_of(
+        "version: 1\nname: avail\ntargets: { availability: 99.9 }\nworkload:\n  classes:\n    - { name: order, rate_rps: 10, entry: lb }\n\
+         components:\n\
+         \x20 - { name: lb, kind: load_balancer, replicas: 2, service_time_ms: 0.1, availability: 99.9 }\n\
+         \x20 - { name: svc, kind: service, replicas: 3, service_time_ms: 1, availability: 99 }\n\
+         \x20 - { name: cache, kind: cache, hit_ratio: 0.9, service_time_ms: 0.1, availability: 99.99 }\n\
+         \x20 - { name: db, kind: database, service_time_ms: 1, availability: 99 }\n\
+         \x20 - { name: ledger, kind: database, service_time_ms: 1, availability: 99.9, replication: { mode: quorum, read_replicas: 2 } }\n\
+         \x20 - { name: psp, kind: external, latency_ms: 10, availability: 99.5 }\n\
+         dependencies:\n\
+         \x20 - { from: lb, to: svc }\n\
+         \x20 - { from: svc, to: cache }\n\
+         \x20 - { from: cache, to: db, op: read }\n\
+         \x20 - { from: svc, to: ledger, op: write }\n\
+         \x20 - { from: svc, to: psp }\n",
+    );
+    // lb: any of 2 at 99.9 % -> down 1e-6; svc: any of 3 at 99 % -> 1e-6; cache: one
+    // replica, 1e-4; db: down 1 %, touched by the 10 % of reads that miss; ledger:
+    // quorum, 2 of 3 members at 99.9 % -> down (1-a)^3 + 3a(1-a)^2 = 2.998e-6; psp 0.5 %.
+    let quorum_down = 1e-9 + 3.0 * 0.999 * 1e-6;
+    let want = (1.0 - 1e-6)
+        * (1.0 - 1e-6)
+        * (1.0 - 1e-4)
+        * (1.0 - 0.1 * 0.01)
+        * (1.0 - quorum_down)
+        * (1.0 - 0.005);
+    let class = &a.classes[0];
+    close(class.availability_percent, 100.0 * want, 1e-12);
+    close(
+        class.downtime_minutes_per_month,
+        (1.0 - want) * 365.25 * 24.0 * 60.0 / 12.0,
+        1e-9,
+    );
+    close(
+        class.downtime_minutes_per_year,
+        (1.0 - want) * 365.25 * 24.0 * 60.0,
+        1e-9,
+    );
+    assert_eq!(class.availability_weakest.as_deref(), Some("psp"));
+    assert!(has_finding(&a, "availability_missed"));
+    close(
+        component(&a, "svc").availability_percent,
+        100.0 * (1.0 - 1e-6),
+        1e-12,
+    );
+}
+
+#[test]
+fn cost_static_scheduled_autoscaled_and_per_request() {
+    let profile = [[1.0; 12], [0.5; 12]].concat();
+    let profile: Vec<String> = profile.iter().map(|f| f.to_string()).collect();
+    let a = analysis_of(&format!(
+        "version: 1\nname: cost\ntargets: {{ utilization_ceiling: 0.5, monthly_budget_usd: 1000 }}\n\
+         practices: {{ rollout: blue_green }}\n\
+         workload:\n  daily_profile: [{}]\n  classes:\n    - {{ name: web, rate_rps: 100, entry: svc }}\n\
+         components:\n\
+         \x20 - {{ name: svc, kind: service, replicas: 4, service_time_ms: 10, cost_per_replica_hour: 0.5, autoscale: {{ min: 3, max: 10 }} }}\n\
+         \x20 - {{ name: fn, kind: function, service_time_ms: 5, cost_per_million_requests_usd: 2 }}\n\
+         dependencies:\n  - {{ from: svc, to: fn, calls: 0.5 }}\n",
+        profile.join(", ")
+    ));
+    let c = &a.cost;
+    // svc: 4 replicas at utilisation 0.25 each. Static: 4 x 0.5 USD x 730 h = 1460.
+    // Scheduled to the 0.5 ceiling: ceil(4 x 0.25 x f / 0.5) = 2 at full load, 1 at half:
+    // (12 x 2 + 12 x 1) / 24 x 0.5 x 730 = 547.5. Autoscaled: held at min 3: 1095.
+    let svc = &c.components[0];
+    close(svc.static_monthly_usd, 1460.0, 1e-12);
+    close(svc.scheduled_monthly_usd, 547.5, 1e-12);
+    close(svc.autoscaled_monthly_usd, 1095.0, 1e-12);
+    assert_eq!(
+        &svc.scheduled_replicas[..13],
+        &[2; 12].iter().chain(&[1]).copied().collect::<Vec<_>>()[..]
+    );
+    // fn: 50 req/s x mean profile 0.75 x 3600 s x 730 h = 98.55 M requests x 2 USD.
+    let per_request = 50.0 * 0.75 * 3600.0 * 730.0 / 1e6 * 2.0;
+    close(c.components[1].static_monthly_usd, per_request, 1e-12);
+    close(c.static_monthly_usd, 1460.0 + per_request, 1e-12);
+    close(c.scheduled_monthly_usd, 547.5 + per_request, 1e-12);
+    close(a.monthly_cost_usd, 1095.0 + per_request, 1e-12);
+    // A blue-green rollout runs a second copy of the 4 replicas: 2 USD an hour.
+    close(c.blue_green_rollout_usd_per_hour.unwrap(), 2.0, 1e-12);
+    assert!(has_finding(&a, "over_budget"));
+}
+
+#[test]
+fn a_parallel_group_takes_its_longest_branch() {
+    let a = analysis_of(&behind_api(
+        10.0,
+        "  - { name: a, kind: external, latency_ms: 100 }\n  - { name: b, kind: external, latency_ms: 40 }\n  - { name: c, kind: external, latency_ms: 25 }\n",
+        "  - { from: api, to: a, parallel: fetch }\n  - { from: api, to: b, parallel: fetch }\n  - { from: api, to: c }\n",
+    ));
+    // max(100, 40) + 25, plus the 1 µs of api: not 100 + 40 + 25.
+    close(a.classes[0].mean_latency_ms.unwrap(), 125.001, 1e-9);
+}
+
+#[test]
+fn clark_maximum_of_two_equal_normals() {
+    // E[max] of two independent N(μ, σ²) is μ + σ/√π, Var[max] = σ²(1 - 1/π).
+    let x = Moments {
+        mean: 10.0,
+        variance: 4.0,
+    };
+    let m = latency::maximum(&[x, x]);
+    close(m.mean, 10.0 + 2.0 / std::f64::consts::PI.sqrt(), 1e-6);
+    close(m.variance, 4.0 * (1.0 - 1.0 / std::f64::consts::PI), 1e-6);
+}
+
+#[test]
+fn a_lock_is_an_md1_queue_per_key() {
+    let a = analysis_of(&behind_api(
+        400.0,
+        "  - { name: ledger, kind: external, latency_ms: 2 }\n",
+        "  - { from: api, to: ledger, op: write, lock: { keys: 2, hold_ms: 4 } }\n",
+    ));
+    // 200 acquisitions/s per key held 4 ms: ρ = 0.8, M/D/1 wait ρD / 2(1-ρ) = 8 ms.
+    close(
+        a.classes[0].mean_latency_ms.unwrap(),
+        0.001 + 8.0 + 2.0,
+        1e-9,
+    );
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == "lock_contention")
+        .unwrap();
+    close(f.value.unwrap(), 0.8, 1e-12);
+    let wait = latency::lock_wait(400.0, 2, 4.0).wait;
+    // Takács: E[W²] = 2 E[W]² + λ D³ / 3(1-ρ) = 128 + 0.2 x 64 / 0.6.
+    close(wait.variance, 128.0 + 0.2 * 64.0 / 0.6 - 64.0, 1e-12);
+}
+
+#[test]
+fn retries_multiply_the_load_and_the_latency() {
+    let a = analysis_of(&behind_api(
+        100.0,
+        "  - { name: psp, kind: external, latency_ms: 50, availability: 90 }\n",
+        "  - { from: api, to: psp, timeout_ms: 1000, retries: 2 }\n",
+    ));
+    // Each attempt fails 10 % of the time: 1 + 0.1 + 0.01 attempts per call.
+    close(component(&a, "psp").arrival_rps, 111.0, 1e-12);
+    close(
+        a.classes[0].mean_latency_ms.unwrap(),
+        0.001 + 1.11 * 50.0,
+        1e-9,
+    );
+    assert!(has_finding(&a, "timeouts"));
+}
+
+#[test]
+fn a_saturated_callee_with_retries_is_a_retry_storm() {
+    let a = analysis_of(&behind_api(
+        100.0,
+        "  - { name: slow, kind: service, service_time_ms: 20 }\n",
+        "  - { from: api, to: slow, timeout_ms: 100, retries: 3 }\n",
+    ));
+    // slow is saturated (ρ = 2), every attempt times out: 4 attempts per call, 400 req/s
+    // on slow, and the request waits 4 x 100 ms before it gives up.
+    close(component(&a, "slow").arrival_rps, 400.0, 1e-12);
+    close(a.classes[0].mean_latency_ms.unwrap(), 400.001, 1e-9);
+    let storm = a.findings.iter().find(|f| f.kind == "retry_storm").unwrap();
+    close(storm.value.unwrap(), 4.0, 1e-12);
+}
+
+/// Erlang C from its textbook formula with factorials (fine for 10 servers).
+fn erlang_c_textbook(c: u32, a: f64) -> f64 {
+    let fact = |n: u32| (1..=n).map(f64::from).product::<f64>();
+    let top = a.powi(c as i32) / fact(c) * (c as f64 / (c as f64 - a));
+    let sum: f64 = (0..c).map(|k| a.powi(k as i32) / fact(k)).sum();
+    top / (sum + top)
+}
+
+#[test]
+fn blocking_io_holds_the_server_for_the_downstream_time() {
+    let shape = |io: &str, rate: f64| {
+        analysis_of(&format!(
+            "version: 1\nname: t\ntargets: {{ utilization_ceiling: 0.7 }}\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: api }}\n\
+             components:\n  - {{ name: api, kind: service, concurrency: 10, service_time_ms: 5, io: {io} }}\n\
+             \x20 - {{ name: psp, kind: external, latency_ms: 45 }}\n\
+             dependencies:\n  - {{ from: api, to: psp }}\n"
+        ))
+    };
+    // Async: 150/s x 5 ms on 10 servers. Blocking: each server is held 5 + 45 ms.
+    close(
+        shape("async", 150.0).components[0].utilization,
+        0.075,
+        1e-12,
+    );
+    let blocking = shape("blocking", 150.0);
+    close(blocking.components[0].utilization, 0.75, 1e-12);
+    // M/G/10 with service 50 ms of cv 5/50 (exponential 5 ms + a constant 45 ms), by
+    // Allen–Cunneen: Wq = C(10, 7.5) x 50 / (10 - 7.5) x (1 + 0.1²) / 2.
+    let wq = erlang_c_textbook(10, 7.5) * 50.0 / 2.5 * (1.0 + 0.01) / 2.0;
+    close(
+        blocking.classes[0].mean_latency_ms.unwrap(),
+        wq + 50.0,
+        1e-9,
+    );
+    // At 220/s the held pool runs out (ρ = 1.1); with async I/O it would be at 0.11.
+    let exhausted = shape("blocking", 220.0);
+    assert!(has_finding(&exhausted, "pool_exhausted"));
+    assert!(!exhausted.components[0].stable);
+}
+
+#[test]
+fn n_minus_1_and_zone_loss() {
+    let spec = |replicas: u32, zones: u32| {
+        format!(
+            "version: 1\nname: t\ntargets: {{ utilization_ceiling: 0.7 }}\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 150, entry: svc }}\n\
+             components:\n  - {{ name: svc, kind: service, replicas: {replicas}, service_time_ms: 10, zones: {zones} }}\n"
+        )
+    };
+    // 3 replicas at ρ = 0.5: losing one gives 150 x 0.01 / 2 = 0.75 > 0.7; so does a zone
+    // (one replica in each of 3 zones).
+    let a = analysis_of(&spec(3, 3));
+    let n1 = &a.resilience.n_minus_1[0];
+    close(n1.utilization, 0.75, 1e-12);
+    assert!(!n1.holds);
+    let zone = a.resilience.zone_loss.as_ref().unwrap();
+    close(zone.utilization, 0.75, 1e-12);
+    assert!(has_finding(&a, "n_minus_1") && has_finding(&a, "zone_loss"));
+    // 4 replicas over 2 zones: N-1 gives 0.5 (holds), a zone takes 2: 0.75 (does not).
+    let a = analysis_of(&spec(4, 2));
+    close(a.resilience.n_minus_1[0].utilization, 0.5, 1e-12);
+    assert!(a.resilience.n_minus_1[0].holds);
+    let zone = a.resilience.zone_loss.as_ref().unwrap();
+    close(zone.utilization, 0.75, 1e-12);
+    assert!(!zone.holds);
+    assert!(!has_finding(&a, "n_minus_1"));
+}
+
+#[test]
+fn p99_feasible_throughput_of_an_mm1() {
+    // M/M/1 with 10 ms service: p99 = ln(100) / (μ - λ). A 230.258509 ms target is met up
+    // to μ - λ = 20/s, so λ = 80 req/s.
+    let a = analysis_of(
+        "version: 1\nname: t\ntargets: { p99_ms: 230.258509299 }\nworkload:\n  classes:\n    - { name: web, rate_rps: 10, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, service_time_ms: 10 }\n",
+    );
+    close(a.max_throughput_p99_rps.unwrap(), 80.0, 1e-5);
+}
+
+fn shop() -> spec::Spec {
+    spec::check_file(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/shop.yaml"
+    )))
+    .unwrap()
+    .into_result()
+    .unwrap()
+}
+
+#[test]
+fn the_shop_checkout_conflicts_with_async_read_replicas() {
+    let a = analyze(&shop()).unwrap();
+    let store = |name: &str| a.stores.iter().find(|s| s.component == name).unwrap();
+    assert_eq!(store("orders-db").pacelc, "PA/EL");
+    assert_eq!(store("orders-db").staleness_ms, Some(50.0));
+    assert_eq!(store("session-cache").pacelc, "PC/EC");
+
+    // checkout needs strong consistency and reads orders-db's async replicas; browse is
+    // eventual and does not conflict.
+    assert_eq!(a.conflicts.len(), 1);
+    let conflict = &a.conflicts[0];
+    assert_eq!(
+        (conflict.class.as_str(), conflict.component.as_str()),
+        ("checkout", "orders-db")
+    );
+    assert_eq!(conflict.staleness_ms, 50.0);
+    let changes: Vec<&str> = conflict
+        .ways_out
+        .iter()
+        .map(|w| w.change.as_str())
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "orders-db: read from the primary",
+            "orders-db: sync replication",
+            "orders-db: quorum replication"
+        ]
+    );
+    // Availability of checkout, by hand: gateway (2 at 99.99 %: 1e-8), api (4 at 99.9 %:
+    // 1e-12), session-cache (1 at 99.9 %), payments (99.9 % of calls succeed, and its one
+    // retry leaves 0.001² failed), and orders-db: now and when
+    // reading from the primary its primary (99.95 %) is what fails a request; with quorum
+    // replication it needs 2 of its 3 members: (1-a)^3 + 3a(1-a)^2 at a = 0.9995.
+    let rest = (1.0 - 1e-8) * (1.0 - 1e-12) * (1.0 - 1e-3) * (1.0 - 1e-6);
+    let checkout = a.classes.iter().find(|c| c.name == "checkout").unwrap();
+    close(
+        checkout.availability_percent,
+        100.0 * rest * (1.0 - 5e-4),
+        1e-12,
+    );
+    close(
+        conflict.ways_out[0].availability_percent,
+        100.0 * rest * (1.0 - 5e-4),
+        1e-12,
+    );
+    let quorum_down = 5e-4f64.powi(3) + 3.0 * 0.9995 * 5e-4f64.powi(2);
+    close(
+        conflict.ways_out[2].availability_percent,
+        100.0 * rest * (1.0 - quorum_down),
+        1e-12,
+    );
+    // Sync replication makes checkout's write wait for a replica: a higher p99.
+    assert!(conflict.ways_out[1].p99_latency_ms.unwrap() > checkout.p99_latency_ms.unwrap());
+    // Reading from the primary moves the replicas' reads onto it.
+    assert!(conflict.ways_out[0].store_utilization > component(&a, "orders-db").utilization);
+    assert!(has_finding(&a, "consistency_conflict"));
+}
+
+#[test]
+fn check_exits_1_with_a_line_per_missed_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yaml");
+    std::fs::write(
+        &good,
+        "version: 1\nname: t\ntargets: { p99_ms: 300, availability: 99.9, throughput_rps: 50 }\nworkload:\n  classes:\n    - { name: web, rate_rps: 50, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, replicas: 2, service_time_ms: 10, availability: 99 }\n",
+    )
+    .unwrap();
+    let run = |paths: &[&std::path::Path]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .arg("check")
+            .args(paths)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[&good]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("all 4 targets met"));
+
+    let shop = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"));
+    let out = run(&[&good, &shop]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let misses: Vec<&str> = text.lines().filter(|l| l.contains("shop.yaml")).collect();
+    assert_eq!(misses.len(), 4, "{text}");
+    assert!(
+        misses[0].contains("throughput within the utilisation ceiling 1050 req/s < target 3000")
+    );
+    assert!(misses[1].contains("checkout: availability 99.8499 % < target 99.95 %"));
+    assert!(misses[2].contains("checkout: needs strong consistency"));
+    assert!(misses[3].contains("fulfilment: utilisation 2.000 > ceiling 0.7"));
+}
