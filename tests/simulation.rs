@@ -150,13 +150,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
          on 2 % of requests): the gamma fit of the sum cannot follow the far mode",
     ),
     (
-        "pos",
-        "reporting",
-        "p99",
-        "reporting is a mixture of cache hits and misses that make 3 replica reads: the \
-         gamma fit of the mixture misplaces its tail",
-    ),
-    (
         "monolith",
         "checkout",
         "p99",
