@@ -1,8 +1,9 @@
 //! A streaming, log-bucketed histogram of non-negative values (milliseconds) with a
 //! bounded relative error: 128 buckets per power of two, indexed straight from the bits
 //! of the f64 (exponent and top 7 bits of the mantissa), so a quantile is within 2^-8
-//! (0.4 %) of the true sample quantile. Memory is fixed (about 60 KiB) whatever the
-//! number of values; two histograms merge by adding counts.
+//! (0.4 %) of the true sample quantile. Memory is fixed (about 60 KiB, taken at the first
+//! value, so an unused histogram costs nothing) whatever the number of values; two
+//! histograms merge by adding counts.
 
 const SUB_BITS: u32 = 7;
 /// Smallest value kept apart from zero: 2^-20 ms (about 1 ns); smaller values count as 0.
@@ -14,7 +15,8 @@ const FIRST_INDEX: u64 = ((1023 + MIN_EXP) as u64) << SUB_BITS;
 
 #[derive(Clone)]
 pub struct Histogram {
-    counts: Box<[u64]>,
+    /// Empty until the first non-zero value.
+    counts: Vec<u64>,
     zeros: u64,
     count: u64,
     sum: f64,
@@ -40,7 +42,7 @@ impl Default for Histogram {
 impl Histogram {
     pub fn new() -> Self {
         Histogram {
-            counts: vec![0; BUCKETS].into_boxed_slice(),
+            counts: Vec::new(),
             zeros: 0,
             count: 0,
             sum: 0.0,
@@ -65,6 +67,9 @@ impl Histogram {
             return;
         }
         let i = ((bits - FIRST_INDEX) as usize).min(BUCKETS - 1);
+        if self.counts.is_empty() {
+            self.counts = vec![0; BUCKETS];
+        }
         self.counts[i] += 1;
     }
 
@@ -107,6 +112,9 @@ impl Histogram {
     }
 
     pub fn merge(&mut self, other: &Histogram) {
+        if self.counts.is_empty() && !other.counts.is_empty() {
+            self.counts = vec![0; BUCKETS];
+        }
         for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
             *a += b;
         }

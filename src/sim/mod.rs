@@ -53,6 +53,12 @@ pub use network::Network;
 pub use report::{BreakingPoint, SimClass, SimComponent, SimReport, SimWindow};
 pub use scenario::{Failure, FailureTarget, Scenario};
 
+/// Each replication keeps its own histograms until they are combined: this bounds the
+/// memory a run can ask for.
+pub const MAX_REPLICATIONS: u32 = 1000;
+/// Windows of a time series (each is an event and a row of the report).
+pub const MAX_WINDOWS: u32 = 100_000;
+
 /// How to run a simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimOptions {
@@ -128,6 +134,18 @@ pub fn simulate(
         return Err(SimError::Option(
             "requests and replications must be at least 1".into(),
         ));
+    }
+    if opts.replications > MAX_REPLICATIONS {
+        return Err(SimError::Option(format!(
+            "replications must be at most {MAX_REPLICATIONS}, got {}",
+            opts.replications
+        )));
+    }
+    if opts.windows.is_some_and(|w| w > MAX_WINDOWS) {
+        return Err(SimError::Option(format!(
+            "windows must be at most {MAX_WINDOWS}, got {}",
+            opts.windows.unwrap_or(0)
+        )));
     }
     if !(0.0..=10.0).contains(&opts.warmup_fraction) {
         return Err(SimError::Option(format!(

@@ -342,6 +342,14 @@ impl Network {
             })
             .collect();
 
+        // Dependencies by caller, in declaration order.
+        let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+        for (di, &from) in from_of_dep.iter().enumerate() {
+            if from != NONE {
+                out_of[from as usize].push(di);
+            }
+        }
+
         // One plan per (component, class, arriving op).
         let mut plans = Vec::with_capacity(comps.len() * classes.len() * 2);
         let mut steps = Vec::new();
@@ -353,8 +361,9 @@ impl Network {
                     let mut groups: Vec<(Option<&str>, Vec<Branch>)> = Vec::new();
                     let async_start = asyncs.len() as u32;
                     let mut draws_hit = false;
-                    for (di, d) in spec.dependencies.iter().enumerate() {
-                        if from_of_dep[di] != ci as u32 || !d.applies_to(&class.name) {
+                    for &di in &out_of[ci] {
+                        let d = &spec.dependencies[di];
+                        if !d.applies_to(&class.name) {
                             continue;
                         }
                         let on_miss = match firing(comp.kind, op, d.op_or_default()) {
