@@ -54,12 +54,36 @@ const HOLDING: u8 = 4;
 const HIT: u8 = 8;
 const MEASURED: u8 = 16;
 
+/// An event: its time and, packed in 64 bits, its kind (4 bits), a frame, branch or
+/// class index (32 bits) and a tag (28 bits: the low bits of a branch's attempt tag).
 #[derive(Clone, Copy)]
 struct Ev {
     t: f64,
-    kind: u32,
-    a: u32,
-    b: u32,
+    data: u64,
+}
+
+const TAG_MASK: u32 = (1 << 28) - 1;
+
+impl Ev {
+    #[inline]
+    fn new(t: f64, kind: u32, a: u32, b: u32) -> Ev {
+        Ev {
+            t,
+            data: (u64::from(kind) << 60) | (u64::from(a) << 28) | u64::from(b & TAG_MASK),
+        }
+    }
+    #[inline]
+    fn kind(&self) -> u32 {
+        (self.data >> 60) as u32
+    }
+    #[inline]
+    fn a(&self) -> u32 {
+        (self.data >> 28) as u32
+    }
+    #[inline]
+    fn b(&self) -> u32 {
+        (self.data as u32) & TAG_MASK
+    }
 }
 
 impl PartialEq for Ev {
@@ -406,7 +430,7 @@ impl<'n> Engine<'n> {
 
     #[inline]
     fn push(&mut self, t: f64, kind: u32, a: u32, b: u32) {
-        self.heap.push(Ev { t, kind, a, b });
+        self.heap.push(Ev::new(t, kind, a, b));
     }
 
     /// Runs to the end. `progress` is advanced by the number of arrivals as they happen;
@@ -445,12 +469,7 @@ impl<'n> Engine<'n> {
                     Some(ev) => ev,
                     None => break,
                 },
-                _ if at.is_finite() => Ev {
-                    t: at,
-                    kind: ARRIVAL,
-                    a: class,
-                    b: 0,
-                },
+                _ if at.is_finite() => Ev::new(at, ARRIVAL, class, 0),
                 _ => break,
             };
             self.now = ev.t;
@@ -465,27 +484,27 @@ impl<'n> Engine<'n> {
             if self.now > stop_at {
                 break;
             }
-            match ev.kind {
-                ARRIVAL => self.arrival(ev.a),
-                SERVICE_DONE => self.service_done(ev.a),
-                DELAY_DONE => self.delay_done(ev.a),
+            match ev.kind() {
+                ARRIVAL => self.arrival(ev.a()),
+                SERVICE_DONE => self.service_done(ev.a()),
+                DELAY_DONE => self.delay_done(ev.a()),
                 ACK_DONE => {
-                    self.record_visit(ev.a);
-                    self.begin_calls(ev.a);
+                    self.record_visit(ev.a());
+                    self.begin_calls(ev.a());
                 }
                 FAIL => {
-                    self.frames[ev.a as usize].flags |= FAILED;
-                    if let Some(caller) = self.finish(ev.a) {
+                    self.frames[ev.a() as usize].flags |= FAILED;
+                    if let Some(caller) = self.finish(ev.a()) {
                         self.advance(caller);
                     }
                 }
-                TIMEOUT => self.timeout(ev.a, ev.b),
-                LOCK_GRANTED => self.start_attempt(ev.a),
+                TIMEOUT => self.timeout(ev.a(), ev.b()),
+                LOCK_GRANTED => self.start_attempt(ev.a()),
                 WARMUP_END => self.warmup_end(),
                 ARRIVALS_END => self.arrivals_end(),
                 TICK => self.tick(),
-                FAILURE_START => self.outage(ev.a as usize, true),
-                FAILURE_END => self.outage(ev.a as usize, false),
+                FAILURE_START => self.outage(ev.a() as usize, true),
+                FAILURE_END => self.outage(ev.a() as usize, false),
                 _ => {}
             }
             if !self.arrivals_open
@@ -945,7 +964,7 @@ impl<'n> Engine<'n> {
 
     fn timeout(&mut self, br: u32, tag: u32) {
         let b = &mut self.branches[br as usize];
-        if b.tag != tag {
+        if b.tag & TAG_MASK != tag {
             return; // answered already
         }
         b.tag = b.tag.wrapping_add(1);
