@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := $(CARGO_TARGET_DIR)/debug/headroom-desktop
 SPEC ?= models/shop.yaml
 
-.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench
+.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench bench-peers
 
 run: app
 	$(APP) $(abspath $(SPEC))
@@ -46,5 +46,17 @@ bindings:
 schema:
 	UPDATE_SCHEMA=1 cargo test --test schema
 
+# The peer benchmark installs SimPy and Ciw into a virtualenv outside the clone.
+BENCH_VENV ?= $(HOME)/.cache/headroom/bench-venv
+
 bench:
 	cargo bench --bench validate --bench analyze
+	$(MAKE) bench-peers
+
+# Headroom against SimPy and Ciw on M/M/4 and a 3-station tandem, 1,000,000 customers
+# each (BENCH_CUSTOMERS=N to change): customers/s, peak memory, ratios, events/s.
+bench-peers:
+	test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -c "import simpy, ciw" 2>/dev/null || $(BENCH_VENV)/bin/pip install --quiet simpy ciw
+	cargo build --release --example sim_bench
+	$(BENCH_VENV)/bin/python benches/peers/run.py $(BENCH_VENV)/bin/python $(CARGO_TARGET_DIR)/release/examples/sim_bench

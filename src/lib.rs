@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod bindings;
 pub mod fsutil;
 pub mod graph;
+pub mod sim;
 pub mod spec;
 pub mod store;
 pub mod view;

@@ -2,11 +2,14 @@
 //!
 //! Exit codes: 0 all good; 1 a spec is invalid (or a check failed); 2 a usage or I/O error.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand};
 use headroom::fsutil::write_atomic;
+use headroom::sim::{self, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
 use headroom::spec::{self, export};
 
 #[derive(Parser)]
@@ -40,6 +43,53 @@ enum Command {
         /// Print the machine-readable result (the shape DESIGN.md fixes).
         #[arg(long)]
         json: bool,
+        /// Also simulate the spec at peak and put analytic and simulated figures side by
+        /// side, marking those outside the simulation's 95 % interval.
+        #[arg(long)]
+        compare_sim: bool,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Simulate a spec (discrete events, the analysis's semantics): latency
+    /// distributions, utilisation, errors and timeouts, with 95 % confidence intervals
+    /// from independent replications. Scenarios: steady state at peak, a load ramp to the
+    /// breaking point, failures (a component, a replica or a zone down for a while), the
+    /// daily profile.
+    #[command(
+        after_help = "Examples:\n  headroom simulate models/shop.yaml\n  headroom simulate --scenario ramp --ramp-to 3 models/shop.yaml\n  headroom simulate --scenario failure --fail payments --fail-from 20 --fail-to 40 models/shop.yaml\n  headroom simulate --json --requests 1000000 --replications 10 models/feed.yaml"
+    )]
+    Simulate {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Print the machine-readable result (the analysis's shape plus intervals).
+        #[arg(long)]
+        json: bool,
+        /// steady | ramp | failure | daily
+        #[arg(long, default_value = "steady", value_parser = ["steady", "ramp", "failure", "daily"])]
+        scenario: String,
+        /// Load as a multiple of peak (steady and failure).
+        #[arg(long, default_value_t = 1.0)]
+        load: f64,
+        /// Ramp: load at the start, as a multiple of peak.
+        #[arg(long, default_value_t = 0.5)]
+        ramp_from: f64,
+        /// Ramp: load at the end, as a multiple of peak.
+        #[arg(long, default_value_t = 2.0)]
+        ramp_to: f64,
+        /// Failure: what goes down: COMPONENT, COMPONENT/REPLICA or zone:Z (repeatable).
+        #[arg(long, value_name = "TARGET")]
+        fail: Vec<String>,
+        /// Failure: when it goes down, in seconds from the start (default: 40 % of the run).
+        #[arg(long, value_name = "SECONDS")]
+        fail_from: Option<f64>,
+        /// Failure: when it comes back (default: 60 % of the run).
+        #[arg(long, value_name = "SECONDS")]
+        fail_to: Option<f64>,
+        /// Windows of the time series (default 50 for ramp and failure, 24 for daily).
+        #[arg(long)]
+        windows: Option<u32>,
+        #[command(flatten)]
+        sim: SimArgs,
     },
     /// Hold specs to their targets, for CI: one line per missed target, exit 1 when any
     /// is missed (or a spec is invalid).
@@ -69,6 +119,39 @@ enum Command {
     },
 }
 
+/// Options every simulation takes.
+#[derive(clap::Args)]
+struct SimArgs {
+    /// Measured requests per replication.
+    #[arg(long, default_value_t = 200_000)]
+    requests: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Independent replications (at least 2 for confidence intervals).
+    #[arg(long, default_value_t = 5)]
+    replications: u32,
+    /// Worker threads (default: all cores); the result does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Warm-up before measuring, as a fraction of the measured period.
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+}
+
+impl SimArgs {
+    fn options(&self, scenario: Scenario, windows: Option<u32>) -> SimOptions {
+        SimOptions {
+            requests: self.requests,
+            seed: self.seed,
+            replications: self.replications,
+            threads: self.threads,
+            warmup_fraction: self.warmup,
+            scenario,
+            windows,
+        }
+    }
+}
+
 /// The worst outcome over all files decides the exit code.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
@@ -81,7 +164,56 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate { specs } => specs.iter().map(validate).max().unwrap_or(Outcome::Ok),
-        Command::Analyze { spec, json } => analyze(&spec, json),
+        Command::Analyze {
+            spec,
+            json,
+            compare_sim,
+            sim,
+        } => analyze(&spec, json, compare_sim.then_some(&sim)),
+        Command::Simulate {
+            spec,
+            json,
+            scenario,
+            load,
+            ramp_from,
+            ramp_to,
+            fail,
+            fail_from,
+            fail_to,
+            windows,
+            sim,
+        } => {
+            let scenario = match scenario.as_str() {
+                "ramp" => Scenario::Ramp {
+                    from: ramp_from,
+                    to: ramp_to,
+                },
+                "daily" => Scenario::Daily,
+                "failure" => {
+                    let mut failures = Vec::new();
+                    for target in &fail {
+                        match target.parse::<FailureTarget>() {
+                            Ok(target) => failures.push(Failure {
+                                target,
+                                from_s: fail_from,
+                                to_s: fail_to,
+                            }),
+                            Err(e) => {
+                                eprintln!("headroom: --fail {target}: {e}");
+                                return ExitCode::from(Outcome::Failed as u8);
+                            }
+                        }
+                    }
+                    if failures.is_empty() {
+                        eprintln!("headroom: --scenario failure needs --fail TARGET (COMPONENT, COMPONENT/REPLICA or zone:Z)");
+                        return ExitCode::from(Outcome::Failed as u8);
+                    }
+                    Scenario::Failure { load, failures }
+                }
+                _ => Scenario::Steady { load },
+            };
+            simulate(&spec, json, &sim.options(scenario, windows))
+        }
         Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
@@ -235,21 +367,112 @@ fn check(path: &PathBuf) -> Outcome {
     }
 }
 
-fn analyze(path: &PathBuf, json: bool) -> Outcome {
-    let analysis = match analysed(path) {
-        Ok((_, a)) => a,
-        Err(o) => return o,
-    };
-    if json {
-        match serde_json::to_string_pretty(&analysis) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
+/// Reads and checks a spec, printing its problems when it is invalid.
+fn load_valid(path: &PathBuf, verb: &str) -> Result<spec::Spec, Outcome> {
+    let bytes = read(path)?;
+    spec::check(&path.display().to_string(), &bytes)
+        .into_result()
+        .map_err(|diagnostics| {
+            for d in &diagnostics {
+                println!("{d}");
+            }
+            println!(
+                "{}: not {verb}: fix the problems above first",
+                path.display()
+            );
+            Outcome::Invalid
+        })
+}
+
+fn print_json(value: &impl serde::Serialize) -> Outcome {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            Outcome::Ok
+        }
+        Err(e) => {
+            eprintln!("headroom: {e}");
+            Outcome::Failed
+        }
+    }
+}
+
+/// Runs a simulation, showing progress on a terminal's stderr.
+fn run_simulation(
+    path: &std::path::Path,
+    model: &spec::Spec,
+    opts: &SimOptions,
+) -> Result<SimReport, Outcome> {
+    let tty = std::io::stderr().is_terminal();
+    let cancel = AtomicBool::new(false);
+    let report = sim::simulate(
+        model,
+        opts,
+        &|p| {
+            if tty {
+                eprint!("\rsimulating: {:3.0} %", 100.0 * p.fraction);
+            }
+        },
+        &cancel,
+    );
+    if tty {
+        eprint!("\r                    \r");
+    }
+    report.map_err(|e| {
+        match e {
+            SimError::Option(_) | SimError::UnknownComponent(_) => {
                 eprintln!("headroom: {e}");
                 return Outcome::Failed;
             }
+            _ => println!("{}: {e}", path.display()),
         }
-    } else {
-        print!("{}", headroom::analysis::table::render(&analysis));
+        Outcome::Invalid
+    })
+}
+
+fn simulate(path: &PathBuf, json: bool, opts: &SimOptions) -> Outcome {
+    let model = match load_valid(path, "simulated") {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    let report = match run_simulation(path, &model, opts) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    if json {
+        return print_json(&report);
     }
+    print!("{}", sim::table::render(&report));
+    Outcome::Ok
+}
+
+fn analyze(path: &PathBuf, json: bool, compare_sim: Option<&SimArgs>) -> Outcome {
+    let (model, analysis) = match analysed(path) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    if let Some(args) = compare_sim {
+        let opts = args.options(Scenario::Steady { load: 1.0 }, None);
+        let report = match run_simulation(path, &model, &opts) {
+            Ok(r) => r,
+            Err(o) => return o,
+        };
+        let comparison = sim::compare::compare(&analysis, &report);
+        if json {
+            return print_json(&serde_json::json!({
+                "analysis": analysis,
+                "simulation": report,
+                "comparison": comparison,
+            }));
+        }
+        print!("{}", headroom::analysis::table::render(&analysis));
+        println!();
+        print!("{}", sim::table::render_comparison(&comparison));
+        return Outcome::Ok;
+    }
+    if json {
+        return print_json(&analysis);
+    }
+    print!("{}", headroom::analysis::table::render(&analysis));
     Outcome::Ok
 }

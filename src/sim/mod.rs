@@ -1,0 +1,308 @@
+//! Discrete-event simulation of a spec, with the analysis's semantics, so that each
+//! checks the other: the same routing code (`analysis::load::firing`, the graph's sync
+//! edges, `Dependency::applies_to`), the same pools (`network.rs`), the same defaults.
+//!
+//! - Arrivals: Poisson per class at its peak rate, times a load that may vary over time
+//!   (ramp, daily profile) by thinning.
+//! - Pools: FIFO stations; `round_robin` sends a visit to a replica drawn uniformly at
+//!   random (the analysis's Poisson split), `least_connections` is one shared queue.
+//! - Service times: mean `service_time_ms`, cv `service_time_cv`: deterministic at 0,
+//!   exponential at 1, gamma otherwise (`dist.rs`). Functions add `cold_start_ms` with
+//!   probability `cold_start_ratio`. CDNs and externals are deterministic delays;
+//!   an external call fails with probability 1 - availability.
+//! - Call trees, blocking I/O, locks, timeouts, retries and errors: see `engine.rs`.
+//! - Output: per component and class, each replication's estimate; the report gives
+//!   their mean and a 95 % Student-t interval (`report.rs`). Latency percentiles come
+//!   from log-bucketed histograms (0.4 % resolution, fixed memory).
+//!
+//! Replications run in parallel (`std::thread::scope`), each with its own random stream
+//! derived from (seed, index), and are combined in index order: the result is the same
+//! whatever the number of threads.
+//!
+//! ```no_run
+//! # use std::sync::atomic::AtomicBool;
+//! # fn demo(spec: &headroom::spec::Spec) -> Result<(), headroom::sim::SimError> {
+//! let cancel = AtomicBool::new(false);
+//! let report = headroom::sim::simulate(spec, &Default::default(), &|p| {
+//!     eprintln!("{:.0} %", 100.0 * p.fraction)
+//! }, &cancel)?;
+//! println!("{}", report.classes[0].p99_latency_ms.unwrap_or(f64::NAN));
+//! # Ok(()) }
+//! ```
+
+pub mod compare;
+pub mod dist;
+pub mod engine;
+pub mod histogram;
+pub mod network;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod stats;
+pub mod table;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::analysis::load::{class_flows, UnboundedLoop};
+use crate::spec::Spec;
+
+pub use engine::LoadShape;
+pub use network::Network;
+pub use report::{BreakingPoint, SimClass, SimComponent, SimReport, SimWindow};
+pub use scenario::{Failure, FailureTarget, Scenario};
+
+/// Each replication keeps its own histograms until they are combined: this bounds the
+/// memory a run can ask for.
+pub const MAX_REPLICATIONS: u32 = 1000;
+/// Windows of a time series (each is an event and a row of the report).
+pub const MAX_WINDOWS: u32 = 100_000;
+
+/// How to run a simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimOptions {
+    /// Measured requests per replication (all classes together).
+    pub requests: u64,
+    pub seed: u64,
+    /// Independent replications (>= 2 for confidence intervals).
+    pub replications: u32,
+    /// Worker threads; `None`: the machine's parallelism.
+    pub threads: Option<usize>,
+    /// Warm-up before measuring, as a fraction of the measured period, and at least
+    /// five times the longest mean service or delay time of the model (steady and
+    /// failure runs; ramps and daily runs measure from the start; 0 turns it off).
+    pub warmup_fraction: f64,
+    pub scenario: Scenario,
+    /// Windows of the time series; `None`: 50 for ramp, failure and daily runs, none
+    /// for steady ones.
+    pub windows: Option<u32>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            requests: 200_000,
+            seed: 1,
+            replications: 5,
+            threads: None,
+            warmup_fraction: 0.1,
+            scenario: Scenario::Steady { load: 1.0 },
+            windows: None,
+        }
+    }
+}
+
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// 0 to 1.
+    pub fraction: f64,
+    pub requests_done: u64,
+    pub requests_total: u64,
+    pub replications_done: u32,
+    pub replications: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimError {
+    #[error("the simulation was cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Unbounded(#[from] UnboundedLoop),
+    #[error("nothing to simulate: no request class has a positive rate")]
+    NoLoad,
+    #[error("no component is named {0:?}")]
+    UnknownComponent(String),
+    #[error("{0}")]
+    Option(String),
+}
+
+/// Simulates a valid spec. `progress` is called from the calling thread a few times a
+/// second; setting `cancel` stops every replication within a few thousand events and
+/// returns [`SimError::Cancelled`].
+pub fn simulate(
+    spec: &Spec,
+    opts: &SimOptions,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+) -> Result<SimReport, SimError> {
+    let started = Instant::now();
+    // A loop through a queue that amplifies its own traffic cannot be simulated either.
+    class_flows(spec)?;
+    if opts.requests == 0 || opts.replications == 0 {
+        return Err(SimError::Option(
+            "requests and replications must be at least 1".into(),
+        ));
+    }
+    if opts.replications > MAX_REPLICATIONS {
+        return Err(SimError::Option(format!(
+            "replications must be at most {MAX_REPLICATIONS}, got {}",
+            opts.replications
+        )));
+    }
+    if opts.windows.is_some_and(|w| w > MAX_WINDOWS) {
+        return Err(SimError::Option(format!(
+            "windows must be at most {MAX_WINDOWS}, got {}",
+            opts.windows.unwrap_or(0)
+        )));
+    }
+    if !(0.0..=10.0).contains(&opts.warmup_fraction) {
+        return Err(SimError::Option(format!(
+            "warm-up must be a fraction in [0, 10] of the run, got {}",
+            opts.warmup_fraction
+        )));
+    }
+    let net = Network::compile(spec);
+    let total_rate = net.total_rate();
+    if total_rate <= 0.0 || !total_rate.is_finite() {
+        return Err(SimError::NoLoad);
+    }
+    let (load, warmup_fraction, default_windows) = match &opts.scenario {
+        Scenario::Steady { load } => (LoadShape::Constant(*load), opts.warmup_fraction, 0),
+        Scenario::Failure { load, .. } => (LoadShape::Constant(*load), opts.warmup_fraction, 50),
+        Scenario::Ramp { from, to } => (
+            LoadShape::Ramp {
+                from: *from,
+                to: *to,
+            },
+            0.0,
+            50,
+        ),
+        Scenario::Daily => {
+            let profile = spec
+                .workload
+                .daily_profile
+                .clone()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| SimError::Option("the spec has no workload.daily_profile".into()))?;
+            (LoadShape::Steps(profile), 0.0, 24)
+        }
+    };
+    let bad = |v: f64| !v.is_finite() || v < 0.0;
+    let positive = match &load {
+        LoadShape::Constant(m) => !bad(*m) && *m > 0.0,
+        LoadShape::Ramp { from, to } => !bad(*from) && !bad(*to) && from.max(*to) > 0.0,
+        LoadShape::Steps(v) => v.iter().all(|m| !bad(*m)) && load.max() > 0.0,
+    };
+    if !positive {
+        return Err(SimError::Option(
+            "the load multipliers must be >= 0 and not all 0".into(),
+        ));
+    }
+    let duration_ms = opts.requests as f64 / (total_rate * load.mean()) * 1000.0;
+    // The warm-up lasts at least five times the longest mean time a component takes
+    // (its service or delay), so slow pools have filled before measuring starts.
+    let slowest = net
+        .comps
+        .iter()
+        .map(|c| c.service.mean() + c.cold_start_ms * c.cold_start_ratio + c.latency_ms)
+        .fold(0.0, f64::max);
+    let warmup_ms = if warmup_fraction > 0.0 {
+        (duration_ms * warmup_fraction).max(5.0 * slowest)
+    } else {
+        0.0
+    };
+    let end_ms = warmup_ms + duration_ms;
+    let outages = match &opts.scenario {
+        Scenario::Failure { failures, .. } => scenario::outages(&net, failures, end_ms)?,
+        _ => Vec::new(),
+    };
+    let cfg = engine::RunConfig {
+        warmup_ms,
+        end_ms,
+        drain_ms: duration_ms.max(1000.0),
+        load,
+        windows: opts.windows.unwrap_or(default_windows),
+        outages,
+    };
+
+    let r = opts.replications as usize;
+    let threads = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, r);
+    let next = AtomicUsize::new(0);
+    let done_requests = AtomicU64::new(0);
+    let results: Mutex<Vec<Option<Result<engine::RunOut, engine::Cancelled>>>> =
+        Mutex::new((0..r).map(|_| None).collect());
+    let (tx, rx) = mpsc::channel::<()>();
+    let requests_total =
+        opts.requests * r as u64 + (opts.requests as f64 * warmup_fraction) as u64 * r as u64;
+
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (net, cfg, next, results, done_requests) =
+                (&net, &cfg, &next, &results, &done_requests);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= r {
+                    break;
+                }
+                let rng = rng::Rng::for_replication(opts.seed, i as u64);
+                let out = engine::Engine::new(net, cfg, rng).run(done_requests, cancel);
+                let stop = out.is_err();
+                if let Ok(mut slots) = results.lock() {
+                    slots[i] = Some(out);
+                }
+                let _ = tx.send(());
+                if stop {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut finished = 0u32;
+        loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(()) => finished += 1,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            let done = done_requests.load(Ordering::Relaxed);
+            progress(Progress {
+                fraction: (done as f64 / requests_total.max(1) as f64).min(1.0),
+                requests_done: done,
+                requests_total,
+                replications_done: finished,
+                replications: opts.replications,
+            });
+        }
+    });
+
+    let slots = results.into_inner().map_err(|_| SimError::Cancelled)?;
+    let mut runs = Vec::with_capacity(r);
+    for slot in slots {
+        match slot {
+            Some(Ok(out)) => runs.push(out),
+            _ => return Err(SimError::Cancelled),
+        }
+    }
+    let (components, classes, windows) = report::combine(&net, &runs);
+    let bottleneck = components
+        .iter()
+        .filter(|c| c.servers > 0)
+        .max_by(|a, b| a.utilization.total_cmp(&b.utilization))
+        .map(|c| c.name.clone());
+    let breaking_point = matches!(opts.scenario, Scenario::Ramp { .. })
+        .then(|| report::breaking_point(&net, &windows));
+    let events: u64 = runs.iter().map(|o| o.events).sum();
+    let wall = started.elapsed().as_secs_f64();
+    Ok(SimReport {
+        scenario: opts.scenario.name().to_string(),
+        seed: opts.seed,
+        replications: opts.replications,
+        requests: opts.requests,
+        simulated_seconds: duration_ms / 1000.0,
+        warmup_seconds: warmup_ms / 1000.0,
+        components,
+        classes,
+        bottleneck,
+        breaking_point,
+        windows,
+        events,
+        events_per_second: events as f64 / wall.max(1e-9),
+        wall_seconds: wall,
+    })
+}

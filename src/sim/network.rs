@@ -1,0 +1,426 @@
+//! The spec compiled into flat arrays the event loop reads without allocating: one entry
+//! per component, per pool station, per edge, and one routing plan per (component,
+//! request class, arriving op).
+//!
+//! Routing is decided by the analysis's own code, so the two cannot drift apart:
+//! [`crate::analysis::load::firing`] says whether an edge fires for a visit (always, on a
+//! cache or CDN miss, or never), [`crate::graph::SystemGraph::is_sync`] whether it is on
+//! the request's own path, and `Dependency::applies_to` whether it carries a class.
+//!
+//! Pools follow `src/analysis/component.rs`: a primary pool of `replicas x concurrency`
+//! servers per shard and, with `replication.reads_from: replicas`, a read pool of
+//! `read_replicas x concurrency` per shard that takes the reads. With `round_robin` each
+//! replica is its own station (its own FIFO queue) and a visit picks one uniformly at
+//! random (the analysis's Poisson split); with `least_connections` a shard's servers share
+//! one FIFO queue. Shard 0 is the hot one: it takes `hot_shard_skew / shards` of the
+//! visits, the others share the rest evenly.
+
+use crate::analysis::load::{firing, Firing};
+use crate::graph::SystemGraph;
+use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
+
+use super::dist::Dist;
+
+pub const NONE: u32 = u32::MAX;
+
+/// How a component spends time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// Pools of servers with FIFO queues (services, workers, load balancers, caches,
+    /// databases, functions).
+    Pool,
+    /// A pure delay of `latency_ms`, no queue (CDN, external).
+    Delay,
+    /// No time: a queue hands each message to its consumers.
+    Queue,
+}
+
+/// One pool of a component: `shards` groups of `per_shard` stations from `base` on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pool {
+    pub base: u32,
+    pub per_shard: u32,
+    pub shards: u32,
+    /// Probability that a visit goes to shard 0 (the hot shard).
+    pub hot: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comp {
+    pub name: String,
+    pub kind: ComponentKind,
+    pub model: Model,
+    pub service: Dist,
+    pub cold_start_ms: f64,
+    pub cold_start_ratio: f64,
+    pub latency_ms: f64,
+    /// Probability that a call to an external dependency fails (1 - availability).
+    pub fail_prob: f64,
+    pub hit_ratio: f64,
+    pub blocking: bool,
+    pub primary: Option<Pool>,
+    /// Replication acknowledgement: a write (`sync`, `quorum`) or a read (`quorum`)
+    /// waits for one more service time after its own, holding no server (the analysis's
+    /// `component.rs`; the replicas' apply load is not modelled).
+    pub ack_writes: bool,
+    pub ack_reads: bool,
+    /// The read-replica pool, when reads go to replicas.
+    pub reads: Option<Pool>,
+    /// Servers of the primary pool over all shards (as the analysis reports them).
+    pub servers: u64,
+    pub zones: u32,
+}
+
+/// One FIFO queue with its servers: a replica (round robin), or a shard's whole pool
+/// (least connections, functions).
+#[derive(Debug, Clone, Copy)]
+pub struct StationSpec {
+    pub comp: u32,
+    /// 0 primary, 1 read pool.
+    pub pool: u8,
+    pub shard: u32,
+    /// The replicas this station's servers belong to: `first_replica ..
+    /// first_replica + replicas`, each with `concurrency` servers.
+    pub first_replica: u32,
+    pub replicas: u32,
+    pub concurrency: u32,
+}
+
+impl StationSpec {
+    pub fn servers(&self) -> u32 {
+        self.replicas.saturating_mul(self.concurrency)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Lock {
+    pub keys: u64,
+    pub hold_ms: f64,
+    /// Index of this edge's key table.
+    pub table: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub callee: u32,
+    pub op: Op,
+    /// `calls` = whole + a Bernoulli(frac) extra call.
+    pub whole: u32,
+    pub frac: f64,
+    pub timeout_ms: f64,
+    pub retries: u32,
+    pub lock: Option<Lock>,
+    /// The queue this edge drains (its messages' lag is measured from the enqueue).
+    pub from_queue: u32,
+}
+
+/// One branch of a step: an edge and whether it fires only on a miss.
+#[derive(Debug, Clone, Copy)]
+pub struct Branch {
+    pub edge: u32,
+    pub on_miss: bool,
+}
+
+/// What a visit does after its own service: sync steps in order (a step is one edge or a
+/// parallel group), and async messages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plan {
+    pub steps: (u32, u32),
+    pub asyncs: (u32, u32),
+    /// Whether a hit/miss draw is needed (a read arriving at a cache or CDN with an
+    /// on-miss edge).
+    pub draws_hit: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub name: String,
+    pub rate_rps: f64,
+    pub entry: u32,
+    pub p99_target_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub comps: Vec<Comp>,
+    pub stations: Vec<StationSpec>,
+    pub edges: Vec<Edge>,
+    pub classes: Vec<Class>,
+    pub plans: Vec<Plan>,
+    /// Steps: ranges into `branches`.
+    pub steps: Vec<(u32, u32)>,
+    pub branches: Vec<Branch>,
+    pub asyncs: Vec<Branch>,
+    pub lock_tables: u32,
+}
+
+impl Network {
+    #[inline]
+    pub fn plan(&self, comp: u32, class: u16, op: Op) -> &Plan {
+        let i = (comp as usize * self.classes.len() + class as usize) * 2 + op_index(op);
+        &self.plans[i]
+    }
+
+    pub fn total_rate(&self) -> f64 {
+        self.classes.iter().map(|c| c.rate_rps).sum()
+    }
+
+    pub fn comp_index(&self, name: &str) -> Option<u32> {
+        self.comps
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as u32)
+    }
+
+    /// Compiles a valid spec. Edges or entries naming unknown components (which the
+    /// validator reports) are left out.
+    pub fn compile(spec: &Spec) -> Network {
+        let graph = SystemGraph::new(spec);
+        let mut stations = Vec::new();
+        let mut comps = Vec::with_capacity(spec.components.len());
+        for (ci, c) in spec.components.iter().enumerate() {
+            let model = match c.kind {
+                ComponentKind::Cdn | ComponentKind::External => Model::Delay,
+                ComponentKind::Queue => Model::Queue,
+                _ => Model::Pool,
+            };
+            let cv = c.service_time_cv_or_default();
+            let service_ms = c.service_time_ms.unwrap_or(0.0);
+            let mut comp = Comp {
+                name: c.name.clone(),
+                kind: c.kind,
+                model,
+                service: Dist::from_mean_cv(service_ms, cv),
+                cold_start_ms: 0.0,
+                cold_start_ratio: 0.0,
+                latency_ms: c.latency_ms.unwrap_or(defaults::LATENCY_MS).max(0.0),
+                fail_prob: 0.0,
+                hit_ratio: c.hit_ratio.unwrap_or(0.0).clamp(0.0, 1.0),
+                blocking: c.io_or_default() == crate::spec::Io::Blocking,
+                primary: None,
+                ack_writes: false,
+                ack_reads: false,
+                reads: None,
+                servers: 0,
+                zones: c.zones_or_default().max(1),
+            };
+            if c.kind == ComponentKind::External {
+                comp.fail_prob = (1.0 - c.availability_or_default() / 100.0).clamp(0.0, 1.0);
+            }
+            let mut add_pool =
+                |pool: u8, shards: u32, replicas: u32, concurrency: u32, skew: f64, lb| {
+                    let shards = shards.max(1);
+                    let per_shard = match lb {
+                        LoadBalancing::RoundRobin => replicas.max(1),
+                        LoadBalancing::LeastConnections => 1,
+                    };
+                    let base = stations.len() as u32;
+                    for shard in 0..shards {
+                        for s in 0..per_shard {
+                            let (first_replica, reps) = match lb {
+                                LoadBalancing::RoundRobin => (s, 1),
+                                LoadBalancing::LeastConnections => (0, replicas),
+                            };
+                            stations.push(StationSpec {
+                                comp: ci as u32,
+                                pool,
+                                shard,
+                                first_replica,
+                                replicas: reps,
+                                concurrency,
+                            });
+                        }
+                    }
+                    Pool {
+                        base,
+                        per_shard,
+                        shards,
+                        hot: (skew.max(1.0) / f64::from(shards)).min(1.0),
+                    }
+                };
+            match c.kind {
+                ComponentKind::Function => {
+                    comp.cold_start_ms = c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
+                    comp.cold_start_ratio =
+                        c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO);
+                    let instances = c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY);
+                    comp.primary = Some(add_pool(
+                        0,
+                        1,
+                        1,
+                        instances,
+                        1.0,
+                        LoadBalancing::LeastConnections,
+                    ));
+                    comp.servers = u64::from(instances);
+                }
+                k if k.has_servers() => {
+                    let replicas = c.replicas_or_default();
+                    let concurrency = c.concurrency_or_default();
+                    let shards = c.shards_or_default();
+                    let skew = c.hot_shard_skew.unwrap_or(defaults::HOT_SHARD_SKEW);
+                    let lb = c.load_balancing_or_default();
+                    comp.primary = Some(add_pool(0, shards, replicas, concurrency, skew, lb));
+                    let read_replicas = c
+                        .replication
+                        .as_ref()
+                        .filter(|r| r.reads_from == Some(ReadsFrom::Replicas))
+                        .map_or(0, |r| r.read_replicas.unwrap_or(defaults::READ_REPLICAS));
+                    if read_replicas > 0 {
+                        comp.reads =
+                            Some(add_pool(1, shards, read_replicas, concurrency, skew, lb));
+                    }
+                    comp.servers =
+                        u64::from(replicas) * u64::from(concurrency) * u64::from(shards.max(1));
+                    match c.replication.as_ref().map(|r| r.mode) {
+                        Some(ReplicationMode::Sync) => comp.ack_writes = true,
+                        Some(ReplicationMode::Quorum) => {
+                            comp.ack_writes = true;
+                            comp.ack_reads = true;
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+            comps.push(comp);
+        }
+
+        // Edges, in declaration order, with their sync/async nature from the graph.
+        let mut edges = Vec::with_capacity(spec.dependencies.len());
+        let mut edge_of_dep = vec![NONE; spec.dependencies.len()];
+        let mut sync_of_dep = vec![false; spec.dependencies.len()];
+        let mut from_of_dep = vec![NONE; spec.dependencies.len()];
+        let mut lock_tables = 0;
+        for e in graph.graph.edge_indices() {
+            let dep_index = graph.graph[e];
+            let d = &spec.dependencies[dep_index];
+            let Some((a, b)) = graph.graph.edge_endpoints(e) else {
+                continue;
+            };
+            let (from, to) = (graph.component_index(a), graph.component_index(b));
+            let calls = d.calls_or_default().max(0.0);
+            let lock = d.lock.map(|l| {
+                lock_tables += 1;
+                Lock {
+                    keys: l.keys.max(1),
+                    hold_ms: l.hold_ms.max(0.0),
+                    table: lock_tables - 1,
+                }
+            });
+            edge_of_dep[dep_index] = edges.len() as u32;
+            sync_of_dep[dep_index] = graph.is_sync(e);
+            from_of_dep[dep_index] = from as u32;
+            edges.push(Edge {
+                callee: to as u32,
+                op: d.op_or_default(),
+                whole: calls.floor() as u32,
+                frac: calls.fract(),
+                timeout_ms: d.timeout_ms.filter(|t| *t > 0.0).unwrap_or(f64::INFINITY),
+                retries: d.retries_or_default(),
+                lock,
+                from_queue: if comps[from].kind == ComponentKind::Queue {
+                    from as u32
+                } else {
+                    NONE
+                },
+            });
+        }
+
+        let classes: Vec<Class> = spec
+            .workload
+            .classes
+            .iter()
+            .filter_map(|c| {
+                let entry = graph.node(&c.entry).map(|n| graph.component_index(n))?;
+                Some(Class {
+                    name: c.name.clone(),
+                    rate_rps: c.rate_rps.max(0.0),
+                    entry: entry as u32,
+                    p99_target_ms: c.p99_ms.or(spec.targets.p99_ms),
+                })
+            })
+            .collect();
+
+        // Dependencies by caller, in declaration order.
+        let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+        for (di, &from) in from_of_dep.iter().enumerate() {
+            if from != NONE {
+                out_of[from as usize].push(di);
+            }
+        }
+
+        // One plan per (component, class, arriving op).
+        let mut plans = Vec::with_capacity(comps.len() * classes.len() * 2);
+        let mut steps = Vec::new();
+        let mut branches = Vec::new();
+        let mut asyncs = Vec::new();
+        for (ci, comp) in comps.iter().enumerate() {
+            for class in &classes {
+                for op in [Op::Read, Op::Write] {
+                    let mut groups: Vec<(Option<&str>, Vec<Branch>)> = Vec::new();
+                    let async_start = asyncs.len() as u32;
+                    let mut draws_hit = false;
+                    for &di in &out_of[ci] {
+                        let d = &spec.dependencies[di];
+                        if !d.applies_to(&class.name) {
+                            continue;
+                        }
+                        let on_miss = match firing(comp.kind, op, d.op_or_default()) {
+                            Firing::Never => continue,
+                            Firing::Always => false,
+                            Firing::OnMiss => true,
+                        };
+                        draws_hit |= on_miss;
+                        let b = Branch {
+                            edge: edge_of_dep[di],
+                            on_miss,
+                        };
+                        if !sync_of_dep[di] {
+                            asyncs.push(b);
+                            continue;
+                        }
+                        match d.parallel.as_deref() {
+                            Some(g) => match groups.iter_mut().find(|(k, _)| *k == Some(g)) {
+                                Some((_, list)) => list.push(b),
+                                None => groups.push((Some(g), vec![b])),
+                            },
+                            None => groups.push((None, vec![b])),
+                        }
+                    }
+                    let step_start = steps.len() as u32;
+                    for (_, list) in groups {
+                        let start = branches.len() as u32;
+                        branches.extend(list);
+                        steps.push((start, branches.len() as u32));
+                    }
+                    plans.push(Plan {
+                        steps: (step_start, steps.len() as u32),
+                        asyncs: (async_start, asyncs.len() as u32),
+                        draws_hit,
+                    });
+                }
+            }
+        }
+
+        Network {
+            comps,
+            stations,
+            edges,
+            classes,
+            plans,
+            steps,
+            branches,
+            asyncs,
+            lock_tables,
+        }
+    }
+}
+
+#[inline]
+pub fn op_index(op: Op) -> usize {
+    match op {
+        Op::Read => 0,
+        Op::Write => 1,
+    }
+}

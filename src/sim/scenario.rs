@@ -1,0 +1,175 @@
+//! Scenarios: what load a run offers over time, and what fails when.
+//!
+//! - `steady`: every class at its peak rate (times `load`), warm-up removed.
+//! - `ramp`: the load grows linearly from `from` to `to` times peak over the run; the
+//!   report gives the breaking point (first p99 over target, first saturation).
+//! - `failure`: steady load with outages: a component, one replica of it, or a zone down
+//!   from t1 to t2 (seconds from the start of the run, warm-up included).
+//! - `daily`: the workload's 24-hour profile compressed into the run (hour h is the h-th
+//!   24th of it).
+//!
+//! What an outage takes down:
+//! - a component: all its servers; calls to it fail at once (a delay or a queue fails
+//!   every call);
+//! - `COMPONENT/R`: replica R of its primary pool, in every shard; the load balancer
+//!   sends its share to the other replicas;
+//! - `zone:Z`: in every component with servers (not functions, CDNs, externals or
+//!   queues, taken as managed across zones), the replicas placed in zone Z, replica r
+//!   being in zone r mod `zones` (a component without `zones` lives in zone 0).
+//!
+//! Requests waiting in the queue of a station that loses all its servers fail at once;
+//! those in service finish. While some replicas of a pool are down, visits go to the
+//! others; when none is up, calls fail at once (connection refused).
+
+use serde::Serialize;
+
+use super::engine::Outage;
+use super::network::{Model, Network};
+use super::SimError;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Scenario {
+    Steady { load: f64 },
+    Ramp { from: f64, to: f64 },
+    Failure { load: f64, failures: Vec<Failure> },
+    Daily,
+}
+
+impl Scenario {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scenario::Steady { .. } => "steady",
+            Scenario::Ramp { .. } => "ramp",
+            Scenario::Failure { .. } => "failure",
+            Scenario::Daily => "daily",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub target: FailureTarget,
+    /// Seconds from the start of the run; `None`: 40 % (from) and 60 % (to) of the run.
+    pub from_s: Option<f64>,
+    pub to_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureTarget {
+    Component(String),
+    Replica { component: String, replica: u32 },
+    Zone(u32),
+}
+
+impl std::str::FromStr for FailureTarget {
+    type Err = String;
+    /// `NAME`, `NAME/REPLICA` or `zone:Z`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(z) = s.strip_prefix("zone:") {
+            return z
+                .parse()
+                .map(FailureTarget::Zone)
+                .map_err(|_| format!("zone must be a number, got {z:?}"));
+        }
+        if let Some((name, r)) = s.split_once('/') {
+            let replica = r
+                .parse()
+                .map_err(|_| format!("replica must be a number, got {r:?}"))?;
+            return Ok(FailureTarget::Replica {
+                component: name.to_string(),
+                replica,
+            });
+        }
+        Ok(FailureTarget::Component(s.to_string()))
+    }
+}
+
+/// Resolves failures against the compiled network; times in ms.
+pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<Outage>, SimError> {
+    failures
+        .iter()
+        .map(|f| {
+            let from_ms = f.from_s.map_or(0.4 * run_ms, |s| s * 1000.0);
+            let to_ms = f.to_s.map_or(0.6 * run_ms, |s| s * 1000.0);
+            if !(from_ms.is_finite() && to_ms.is_finite()) || from_ms < 0.0 || to_ms < from_ms {
+                return Err(SimError::Option(format!(
+                    "a failure must satisfy 0 <= from <= to, got {} s to {} s",
+                    from_ms / 1000.0,
+                    to_ms / 1000.0
+                )));
+            }
+            let mut o = Outage {
+                from_ms,
+                to_ms,
+                stations: Vec::new(),
+                comps: Vec::new(),
+            };
+            let find = |name: &str| {
+                net.comp_index(name)
+                    .ok_or_else(|| SimError::UnknownComponent(name.to_string()))
+            };
+            match &f.target {
+                FailureTarget::Component(name) => {
+                    let c = find(name)?;
+                    if net.comps[c as usize].model == Model::Pool {
+                        for (s, st) in net.stations.iter().enumerate() {
+                            if st.comp == c {
+                                o.stations.push((s as u32, st.servers()));
+                            }
+                        }
+                    } else {
+                        o.comps.push(c);
+                    }
+                }
+                FailureTarget::Replica { component, replica } => {
+                    let c = find(component)?;
+                    let comp = &net.comps[c as usize];
+                    let replicas = net
+                        .stations
+                        .iter()
+                        .filter(|s| s.comp == c && s.pool == 0 && s.shard == 0)
+                        .map(|s| s.first_replica + s.replicas)
+                        .max()
+                        .unwrap_or(0);
+                    if comp.model != Model::Pool || *replica >= replicas {
+                        return Err(SimError::Option(format!(
+                            "{component} has no replica {replica} (it has {replicas})"
+                        )));
+                    }
+                    for (s, st) in net.stations.iter().enumerate() {
+                        if st.comp == c
+                            && st.pool == 0
+                            && (st.first_replica..st.first_replica + st.replicas).contains(replica)
+                        {
+                            o.stations.push((s as u32, st.concurrency));
+                        }
+                    }
+                }
+                FailureTarget::Zone(z) => {
+                    let zones = net.comps.iter().map(|c| c.zones).max().unwrap_or(1);
+                    if *z >= zones {
+                        return Err(SimError::Option(format!(
+                            "zone {z} does not exist: components span zones 0 to {}",
+                            zones - 1
+                        )));
+                    }
+                    for (s, st) in net.stations.iter().enumerate() {
+                        let comp = &net.comps[st.comp as usize];
+                        if !comp.kind.has_servers() {
+                            continue;
+                        }
+                        let lost = (st.first_replica..st.first_replica + st.replicas)
+                            .filter(|r| r % comp.zones == *z)
+                            .count() as u32;
+                        if lost > 0 {
+                            o.stations.push((s as u32, lost * st.concurrency));
+                        }
+                    }
+                }
+            }
+            Ok(o)
+        })
+        .collect()
+}

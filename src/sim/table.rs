@@ -1,0 +1,238 @@
+//! Simulation results and comparisons as plain-text tables, for the command line.
+
+use std::fmt::Write;
+
+use super::compare::{Comparison, Figure};
+use super::report::SimReport;
+
+fn num(v: Option<f64>, digits: usize) -> String {
+    v.map_or("∞".to_string(), |v| format!("{v:.digits$}"))
+}
+
+fn ci(v: Option<[f64; 2]>, digits: usize) -> String {
+    v.map_or("-".to_string(), |[lo, hi]| {
+        format!("[{lo:.digits$}, {hi:.digits$}]")
+    })
+}
+
+pub fn render(r: &SimReport) -> String {
+    let mut out = String::new();
+    let w = r
+        .components
+        .iter()
+        .map(|c| c.name.chars().count())
+        .chain(r.classes.iter().map(|c| c.name.chars().count()))
+        .max()
+        .unwrap_or(5)
+        .max(9);
+    let _ = writeln!(
+        out,
+        "{:<w$}  {:<13}  {:>10}  {:>7}  {:>6}  {:>17}  {:>9}  {:>9}  {:>8}  {:>10}",
+        "component",
+        "kind",
+        "arrival/s",
+        "servers",
+        "util",
+        "util 95% CI",
+        "mean ms",
+        "p99 ms",
+        "queue",
+        "lag ms"
+    );
+    for c in &r.components {
+        let pool = c.servers > 0;
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<13}  {:>10.1}  {:>7}  {:>6}  {:>17}  {:>9}  {:>9}  {:>8.2}  {:>10}{}",
+            c.name,
+            c.kind,
+            c.arrival_rps,
+            if pool {
+                c.servers.to_string()
+            } else {
+                "-".into()
+            },
+            if pool {
+                format!("{:.3}", c.utilization)
+            } else {
+                "-".into()
+            },
+            if pool {
+                ci(c.utilization_ci95, 3)
+            } else {
+                "-".into()
+            },
+            num(c.mean_response_ms, 1),
+            num(c.p99_response_ms, 1),
+            c.mean_queue_length,
+            c.async_lag_ms.map_or("-".into(), |v| format!("{v:.1}")),
+            if c.stable { "" } else { "  SATURATED" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<w$}  {:>9}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}",
+        "class",
+        "rate/s",
+        "mean ms",
+        "mean 95% CI",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "target ms",
+        "errors",
+        "timeouts"
+    );
+    for c in &r.classes {
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:>9.1}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9.1}  {:>9.1}",
+            c.name,
+            c.rate_rps,
+            num(c.mean_latency_ms, 1),
+            ci(c.mean_latency_ms_ci95, 1),
+            num(c.p50_latency_ms, 1),
+            num(c.p90_latency_ms, 1),
+            num(c.p99_latency_ms, 1),
+            num(c.p999_latency_ms, 1),
+            c.p99_target_ms.map_or("-".into(), |t| format!("{t}")),
+            c.errors,
+            c.timeouts,
+        );
+    }
+    if let Some(bp) = &r.breaking_point {
+        let _ = writeln!(out);
+        match (&bp.p99_exceeded_class, bp.p99_exceeded_rps) {
+            (Some(c), Some(rps)) => {
+                let _ = writeln!(
+                    out,
+                    "breaking point: p99 of {c} over its target from {rps:.1} req/s in all"
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "breaking point: every p99 within its target over the ramp"
+                );
+            }
+        }
+        match (&bp.saturated_component, bp.saturated_rps) {
+            (Some(c), Some(rps)) => {
+                let _ = writeln!(out, "saturation: {c} saturated from {rps:.1} req/s in all");
+            }
+            _ => {
+                let _ = writeln!(out, "saturation: no component saturated over the ramp");
+            }
+        }
+    }
+    if !r.windows.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:>8}  {:>8}  {:>6}  {:>10}  {:>9}  {:>9}  {:>9}",
+            "from s", "to s", "load", "done/s", "errors", "timeouts", "max p99"
+        );
+        for win in &r.windows {
+            let done: f64 = win.classes.iter().map(|c| c.throughput_rps).sum();
+            let errors: f64 = win.classes.iter().map(|c| c.errors).sum();
+            let timeouts: f64 = win.classes.iter().map(|c| c.timeouts).sum();
+            let p99 = win
+                .classes
+                .iter()
+                .filter_map(|c| c.p99_latency_ms)
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+            let _ = writeln!(
+                out,
+                "{:>8.2}  {:>8.2}  {:>6.3}  {:>10.1}  {:>9.1}  {:>9.1}  {:>9}",
+                win.start_s,
+                win.end_s,
+                win.load,
+                done,
+                errors,
+                timeouts,
+                num(p99, 1)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} scenario, {} replications of {} requests ({:.1} simulated s each, seed {}): {} events in {:.2} s, {:.1} M events/s",
+        r.scenario,
+        r.replications,
+        r.requests,
+        r.simulated_seconds,
+        r.seed,
+        r.events,
+        r.wall_seconds,
+        r.events_per_second / 1e6
+    );
+    out
+}
+
+fn fig(f: &Figure, digits: usize) -> [String; 3] {
+    [
+        num(f.analytic, digits),
+        num(f.simulated, digits),
+        format!(
+            "{}{}",
+            ci(f.simulated_ci95, digits),
+            if f.agrees { "" } else { "  ≠" }
+        ),
+    ]
+}
+
+pub fn render_comparison(c: &Comparison) -> String {
+    let mut out = String::new();
+    let w = c
+        .components
+        .iter()
+        .map(|x| x.name.chars().count())
+        .chain(c.classes.iter().map(|x| x.name.chars().count()))
+        .max()
+        .unwrap_or(5)
+        .max(9);
+    let _ = writeln!(
+        out,
+        "{:<w$}  {:<16}  {:>10}  {:>10}  {:<24}",
+        "component", "figure", "analysis", "simulated", "simulated 95% CI"
+    );
+    for x in &c.components {
+        for (name, f, d) in [
+            ("utilization", &x.utilization, 3),
+            ("mean_response_ms", &x.mean_response_ms, 2),
+        ] {
+            let [a, s, i] = fig(f, d);
+            let _ = writeln!(
+                out,
+                "{:<w$}  {:<16}  {:>10}  {:>10}  {:<24}",
+                x.name, name, a, s, i
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<w$}  {:<16}  {:>10}  {:>10}  {:<24}",
+        "class", "figure", "analysis", "simulated", "simulated 95% CI"
+    );
+    for x in &c.classes {
+        for (name, f) in [
+            ("mean_latency_ms", &x.mean_latency_ms),
+            ("p50_latency_ms", &x.p50_latency_ms),
+            ("p99_latency_ms", &x.p99_latency_ms),
+        ] {
+            let [a, s, i] = fig(f, 2);
+            let _ = writeln!(
+                out,
+                "{:<w$}  {:<16}  {:>10}  {:>10}  {:<24}",
+                x.name, name, a, s, i
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} figure{} outside the simulation's 95 % interval (marked ≠)",
+        c.disagreements,
+        if c.disagreements == 1 { "" } else { "s" }
+    );
+    out
+}

@@ -1,0 +1,188 @@
+//! `headroom simulate` and `headroom analyze --compare-sim` from the command line.
+
+use std::process::{Command, Output};
+
+const JACKSON: &str = "\
+version: 1
+name: jackson
+targets:
+  p99_ms: 300
+workload:
+  classes:
+    - { name: web, rate_rps: 100, entry: gateway }
+components:
+  - { name: gateway, kind: load_balancer, service_time_ms: 4 }
+  - { name: service, kind: service, concurrency: 2, service_time_ms: 12.5 }
+  - { name: db, kind: database, service_time_ms: 3.2 }
+dependencies:
+  - { from: gateway, to: service }
+  - { from: service, to: db, calls: 2.5 }
+";
+
+fn headroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn spec_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("jackson.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn simulate_json_has_the_design_shape_plus_intervals_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = spec_file(&dir, JACKSON);
+    let out = headroom(&[
+        "simulate",
+        "--json",
+        "--requests",
+        "5000",
+        "--replications",
+        "3",
+        &path,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for field in [
+        "name",
+        "arrival_rps",
+        "servers",
+        "utilization",
+        "utilization_ci95",
+        "mean_response_ms",
+        "p99_response_ms",
+        "stable",
+        "mean_queue_length",
+        "throughput_rps",
+    ] {
+        assert!(
+            json["components"][0].get(field).is_some(),
+            "components[].{field}: {json}"
+        );
+    }
+    for field in [
+        "name",
+        "rate_rps",
+        "mean_latency_ms",
+        "mean_latency_ms_ci95",
+        "p50_latency_ms",
+        "p90_latency_ms",
+        "p99_latency_ms",
+        "p999_latency_ms",
+        "p99_target_ms",
+        "errors",
+        "timeouts",
+        "availability_percent",
+    ] {
+        assert!(
+            json["classes"][0].get(field).is_some(),
+            "classes[].{field}: {json}"
+        );
+    }
+    assert_eq!(json["bottleneck"], "db");
+    assert!(json["events"].as_u64().unwrap() > 10_000);
+    assert!(json["events_per_second"].as_f64().unwrap() > 0.0);
+    let ci = json["classes"][0]["mean_latency_ms_ci95"]
+        .as_array()
+        .unwrap();
+    assert!(ci[0].as_f64().unwrap() < ci[1].as_f64().unwrap());
+}
+
+#[test]
+fn simulate_scenarios_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = spec_file(&dir, JACKSON);
+    let ramp = headroom(&[
+        "simulate",
+        "--scenario",
+        "ramp",
+        "--ramp-to",
+        "1.6",
+        "--requests",
+        "20000",
+        &path,
+    ]);
+    let text = String::from_utf8_lossy(&ramp.stdout);
+    assert_eq!(ramp.status.code(), Some(0), "{text}");
+    assert!(text.contains("saturation: db saturated from"), "{text}");
+
+    let failure = headroom(&[
+        "simulate",
+        "--scenario",
+        "failure",
+        "--fail",
+        "db",
+        "--fail-from",
+        "20",
+        "--fail-to",
+        "40",
+        "--requests",
+        "6000",
+        "--json",
+        &path,
+    ]);
+    assert_eq!(failure.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&failure.stdout).unwrap();
+    assert!(
+        json["classes"][0]["errors"].as_f64().unwrap() > 0.0,
+        "{json}"
+    );
+    assert_eq!(json["windows"].as_array().unwrap().len(), 50);
+
+    // Usage errors exit 2 with a message; an invalid spec exits 1 with its diagnostics.
+    let none = headroom(&["simulate", "--scenario", "failure", &path]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("--fail"));
+    let unknown = headroom(&["simulate", "--scenario", "failure", "--fail", "nope", &path]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no component is named \"nope\""));
+    let bad = spec_file(&dir, &JACKSON.replace("calls: 2.5", "calls: -1"));
+    let invalid = headroom(&["simulate", &bad]);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&invalid.stdout).contains("not simulated"));
+}
+
+#[test]
+fn analyze_compare_sim_puts_the_figures_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = spec_file(&dir, JACKSON);
+    let out = headroom(&[
+        "analyze",
+        "--compare-sim",
+        "--json",
+        "--requests",
+        "20000",
+        &path,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let db = &json["comparison"]["components"][2];
+    assert_eq!(db["name"], "db");
+    assert!((db["utilization"]["analytic"].as_f64().unwrap() - 0.8).abs() < 1e-12);
+    assert!((db["utilization"]["simulated"].as_f64().unwrap() - 0.8).abs() < 0.03);
+    assert!(json["comparison"]["disagreements"].is_u64());
+    assert!(json["analysis"]["components"].is_array() && json["simulation"]["events"].is_u64());
+
+    let table = headroom(&["analyze", "--compare-sim", "--requests", "20000", &path]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("bottleneck: db"), "{text}");
+    assert!(text.contains("simulated 95% CI"), "{text}");
+    assert!(
+        text.contains("outside the simulation's 95 % interval"),
+        "{text}"
+    );
+}
