@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod bindings;
 pub mod fsutil;
 pub mod graph;
+pub mod plan;
 pub mod spec;
 pub mod store;
 pub mod view;

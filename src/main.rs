@@ -48,6 +48,22 @@ enum Command {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
+    /// Plan the cheapest changes that meet every target: each step with its before and
+    /// after numbers and its cost; says which targets stay out of reach. Exit 0 when the
+    /// plan meets every target, 1 when some stay out of reach.
+    #[command(
+        after_help = "Examples:\n  headroom plan models/shop.yaml\n  headroom plan models/shop.yaml -o shop.planned.yaml && headroom check shop.planned.yaml\n  headroom plan --json models/feed.yaml | jq '.steps[].summary'"
+    )]
+    Plan {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Print the machine-readable plan.
+        #[arg(long)]
+        json: bool,
+        /// Write the planned spec here (canonical YAML, atomically).
+        #[arg(short = 'o', long = "output", value_name = "PLANNED.yaml")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -83,6 +99,7 @@ fn main() -> ExitCode {
         Command::Validate { specs } => specs.iter().map(validate).max().unwrap_or(Outcome::Ok),
         Command::Analyze { spec, json } => analyze(&spec, json),
         Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
+        Command::Plan { spec, json, output } => plan(&spec, json, output.as_deref()),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -252,4 +269,63 @@ fn analyze(path: &PathBuf, json: bool) -> Outcome {
         print!("{}", headroom::analysis::table::render(&analysis));
     }
     Outcome::Ok
+}
+
+fn plan(path: &PathBuf, json: bool, output: Option<&std::path::Path>) -> Outcome {
+    let (model, _) = match analysed(path) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let plan = match headroom::plan::plan(&model, &headroom::plan::PlanOptions::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&plan) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("headroom: {e}");
+                return Outcome::Failed;
+            }
+        }
+    } else {
+        print!("{}", headroom::plan::text::render(&plan));
+    }
+    if let Some(out) = output {
+        let source = std::fs::read_to_string(path).unwrap_or_default();
+        let mut header: Vec<String> = export::leading_comments(&source)
+            .into_iter()
+            .filter(|l| l.starts_with(export::SCHEMA_COMMENT_PREFIX))
+            .map(str::to_string)
+            .collect();
+        header.push(format!(
+            "# Planned by `headroom plan {}`: {} change{}, {:.0} -> {:.0} USD a month{}.",
+            path.display(),
+            plan.steps.len(),
+            if plan.steps.len() == 1 { "" } else { "s" },
+            plan.before.monthly_cost_usd,
+            plan.after.monthly_cost_usd,
+            if plan.meets_all_targets {
+                ", every target met"
+            } else {
+                "; some targets stay out of reach"
+            }
+        ));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        if let Err(e) = write_atomic(out, plan.to_yaml(&header).as_bytes()) {
+            eprintln!("headroom: cannot write {}: {e}", out.display());
+            return Outcome::Failed;
+        }
+        if !json {
+            println!("planned spec written to {}", out.display());
+        }
+    }
+    if plan.meets_all_targets {
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    }
 }
