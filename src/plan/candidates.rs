@@ -416,8 +416,8 @@ impl Gen<'_> {
     }
 
     /// Sync calls on class `k`'s path (into `only`, when given) whose result the class
-    /// does not need: a write whose callee is not a store (a side effect: a
-    /// notification, an email, a downstream job), or a write only eventual classes make.
+    /// does not need: a write to a worker or a function (a side effect: a notification,
+    /// an email, a job), or to a service when only eventual classes make it.
     fn offloads(&mut self, k: usize, only: Option<usize>, why: &str) {
         let spec = self.spec;
         let visits = &self.ev.sync_visits[k];
@@ -443,20 +443,33 @@ impl Gen<'_> {
             {
                 continue;
             }
+            // Only a worker, a service or a function can drain a queue.
             let callee = &spec.components[to];
-            let store = matches!(callee.kind, ComponentKind::Database | ComponentKind::Cache);
-            if store && !eventual(&d.classes) {
+            if !matches!(
+                callee.kind,
+                ComponentKind::Worker | ComponentKind::Service | ComponentKind::Function
+            ) || (callee.kind == ComponentKind::Service && !eventual(&d.classes))
+            {
                 continue;
             }
             let queue = self.unique_name(&format!("{}-queue", d.to));
+            // Priced like the spec's own queue when it has one.
+            let t = &self.opts.queue;
+            let own = spec
+                .components
+                .iter()
+                .find(|c| c.kind == ComponentKind::Queue);
             self.push(
                 Change::Offload {
                     edge: i,
                     from: d.from.clone(),
                     to: d.to.clone(),
                     queue,
-                    availability: self.opts.queue.availability,
-                    cost_per_million_requests_usd: self.opts.queue.cost_per_million_requests_usd,
+                    replicas: own.and_then(|q| q.replicas).unwrap_or(t.replicas),
+                    availability: own.and_then(|q| q.availability).unwrap_or(t.availability),
+                    cost_per_replica_hour: own
+                        .and_then(|q| q.cost_per_replica_hour)
+                        .unwrap_or(t.cost_per_replica_hour),
                 },
                 why,
             );

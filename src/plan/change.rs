@@ -77,8 +77,9 @@ pub enum Change {
         from: String,
         to: String,
         queue: String,
+        replicas: u32,
         availability: f64,
-        cost_per_million_requests_usd: f64,
+        cost_per_replica_hour: f64,
     },
     AsyncIo {
         component: String,
@@ -411,8 +412,9 @@ impl Change {
                 edge,
                 to,
                 queue,
+                replicas,
                 availability,
-                cost_per_million_requests_usd,
+                cost_per_replica_hour,
                 ..
             } => {
                 let d = spec
@@ -429,10 +431,9 @@ impl Change {
                 d.mode = Some(CallMode::Async);
                 d.op = Some(Op::Write);
                 let mut q = Component::new(queue.clone(), ComponentKind::Queue);
+                q.replicas = Some(*replicas);
                 q.availability = Some(*availability);
-                if *cost_per_million_requests_usd > 0.0 {
-                    q.cost_per_million_requests_usd = Some(*cost_per_million_requests_usd);
-                }
+                q.cost_per_replica_hour = Some(*cost_per_replica_hour);
                 spec.components.push(q);
                 spec.dependencies.push(consume);
             }

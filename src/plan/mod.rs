@@ -65,10 +65,12 @@ pub struct CacheTemplate {
     pub cost_per_replica_hour: f64,
 }
 
+/// Used when the spec has no queue of its own to copy (a small three-broker cluster).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueueTemplate {
+    pub replicas: u32,
     pub availability: f64,
-    pub cost_per_million_requests_usd: f64,
+    pub cost_per_replica_hour: f64,
 }
 
 impl Default for PlanOptions {
@@ -95,8 +97,9 @@ impl Default for PlanOptions {
                 cost_per_replica_hour: 0.1,
             },
             queue: QueueTemplate {
+                replicas: 3,
                 availability: 99.95,
-                cost_per_million_requests_usd: 0.4,
+                cost_per_replica_hour: 0.1,
             },
         }
     }
