@@ -9,6 +9,7 @@ pub mod bindings;
 pub mod fsutil;
 pub mod graph;
 pub mod plan;
+pub mod report;
 pub mod spec;
 pub mod store;
 pub mod view;

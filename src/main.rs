@@ -64,6 +64,25 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "PLANNED.yaml")]
         output: Option<PathBuf>,
     },
+    /// Write the gap-analysis report: scorecard, architecture, bottlenecks, latency,
+    /// availability, consistency, N-1 and zone loss, cost, the plan, readiness. HTML is
+    /// one self-contained file (inline CSS and SVG, nothing fetched); Markdown is text.
+    #[command(
+        after_help = "Examples:\n  headroom report models/shop.yaml -o shop.html\n  headroom report models/feed.yaml -o feed.md --format md"
+    )]
+    Report {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Where to write the report (atomically).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// html (the default, or from a .md extension: md).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Add simulated latencies beside the analytic ones.
+        #[arg(long)]
+        simulate: bool,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -85,6 +104,12 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Html,
+    Md,
+}
+
 /// The worst outcome over all files decides the exit code.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
@@ -100,6 +125,12 @@ fn main() -> ExitCode {
         Command::Analyze { spec, json } => analyze(&spec, json),
         Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
         Command::Plan { spec, json, output } => plan(&spec, json, output.as_deref()),
+        Command::Report {
+            spec,
+            output,
+            format,
+            simulate,
+        } => report(&spec, &output, format, simulate),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -327,5 +358,47 @@ fn plan(path: &PathBuf, json: bool, output: Option<&std::path::Path>) -> Outcome
         Outcome::Ok
     } else {
         Outcome::Invalid
+    }
+}
+
+fn report(
+    path: &PathBuf,
+    output: &std::path::Path,
+    format: Option<ReportFormat>,
+    simulate: bool,
+) -> Outcome {
+    use headroom::report::Format;
+    if simulate {
+        // The simulator lives on another branch; the report takes its figures as an
+        // optional input (`report::SimulatedClasses`) once it is here.
+        eprintln!("headroom: report --simulate is not available in this build (no simulator); run without it for the analytic report");
+        return Outcome::Failed;
+    }
+    let format = match format {
+        Some(ReportFormat::Md) => Format::Markdown,
+        Some(ReportFormat::Html) => Format::Html,
+        None if output.extension().is_some_and(|e| e == "md") => Format::Markdown,
+        None => Format::Html,
+    };
+    let (model, _) = match analysed(path) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let text = match headroom::report::report(&model, None, format) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    match write_atomic(output, text.as_bytes()) {
+        Ok(()) => {
+            println!("{}: report written to {}", path.display(), output.display());
+            Outcome::Ok
+        }
+        Err(e) => {
+            eprintln!("headroom: cannot write {}: {e}", output.display());
+            Outcome::Failed
+        }
     }
 }
