@@ -31,39 +31,40 @@ fn err<E: std::fmt::Display>(e: E) -> ReportError {
 /// ceiling as a line. A saturated component's bar runs off the right edge.
 pub fn utilization(rows: &[(String, f64)], ceiling: f64) -> Result<String, ReportError> {
     let mut svg = String::new();
-    let height = 70 + 26 * rows.len().max(1) as u32;
+    let height = 80 + 26 * rows.len().max(1) as u32;
     let x_max = rows.iter().map(|r| r.1).fold(1.0f64, f64::max).min(2.0);
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let n = rows.len().max(1) as f64;
+        let n = rows.len().max(1) as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption("Utilisation at peak", ("sans-serif", 16))
             .margin(12)
-            .x_label_area_size(32)
+            .x_label_area_size(36)
             .y_label_area_size(130)
-            .build_cartesian_2d(0.0..x_max, 0.0..n)
+            .build_cartesian_2d(0.0..x_max, (0..n).into_segmented())
             .map_err(err)?;
-        let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        // Row i from the top is segment n - 1 - i.
+        let label = |v: &SegmentValue<u32>| match v {
+            SegmentValue::CenterOf(y) if *y < n => rows
+                .get((n - 1 - y) as usize)
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(WHITE)
             .y_labels(rows.len().max(1))
-            .y_label_formatter(&|y| {
-                let i = (n - y - 0.5).round();
-                if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&label)
             .x_desc("utilisation (busy share of servers)")
             .x_label_formatter(&|x| format!("{x:.1}"))
             .draw()
             .map_err(err)?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, (_, u))| {
-                let top = n - i as f64 - 0.15;
+                let y = n - 1 - i as u32;
                 let colour = if *u >= 1.0 || *u > ceiling {
                     RED
                 } else if *u > 0.8 * ceiling {
@@ -71,12 +72,23 @@ pub fn utilization(rows: &[(String, f64)], ceiling: f64) -> Result<String, Repor
                 } else {
                     GREEN
                 };
-                Rectangle::new([(0.0, top - 0.7), (u.min(x_max), top)], colour.filled())
+                let mut bar = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(y)),
+                        (u.min(x_max), SegmentValue::Exact(y + 1)),
+                    ],
+                    colour.filled(),
+                );
+                bar.set_margin(4, 4, 0, 0);
+                bar
             }))
             .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                [(ceiling, 0.0), (ceiling, n)],
+                [
+                    (ceiling, SegmentValue::Exact(0)),
+                    (ceiling, SegmentValue::Exact(n)),
+                ],
                 ShapeStyle::from(&RED).stroke_width(2),
             ))
             .map_err(err)?
@@ -131,6 +143,7 @@ pub fn latency(sweep: &Sweep) -> Result<String, ReportError> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .light_line_style(RGBColor(245, 245, 245))
             .x_desc("total request rate (req/s)")
             .y_desc("p99 (ms)")
             .x_label_formatter(&|x| format!("{x:.0}"))
@@ -213,6 +226,7 @@ pub fn cost(hours: &[Hour], budget_per_hour: Option<f64>) -> Result<String, Repo
             .map_err(err)?;
         chart
             .configure_mesh()
+            .light_line_style(RGBColor(245, 245, 245))
             .x_desc("hour of the day")
             .y_desc("USD per hour")
             .x_labels(13)

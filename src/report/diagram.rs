@@ -77,11 +77,36 @@ fn fill(kind: ComponentKind, utilization: f64, ceiling: f64, pooled: bool) -> &'
 pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
     let depth = depths(spec);
     let columns = depth.iter().copied().max().unwrap_or(0) + 1;
+    let index = |name: &str| spec.components.iter().position(|c| c.name == name);
+    // Column by column, each component goes near the mean row of its callers (one
+    // barycentre pass), which uncrosses most edges of a layered drawing.
     let mut rows_in = vec![0usize; columns];
-    let mut pos = Vec::with_capacity(spec.components.len());
-    for &d in &depth {
-        pos.push((d, rows_in[d]));
-        rows_in[d] += 1;
+    let mut pos = vec![(0usize, 0usize); spec.components.len()];
+    for col in 0..columns {
+        let mut members: Vec<(f64, usize)> = (0..spec.components.len())
+            .filter(|&i| depth[i] == col)
+            .map(|i| {
+                let callers: Vec<f64> = spec
+                    .dependencies
+                    .iter()
+                    .filter(|d| d.to == spec.components[i].name)
+                    .filter_map(|d| index(&d.from))
+                    .filter(|&c| depth[c] < col)
+                    .map(|c| pos[c].1 as f64)
+                    .collect();
+                let key = if callers.is_empty() {
+                    i as f64
+                } else {
+                    callers.iter().sum::<f64>() / callers.len() as f64
+                };
+                (key, i)
+            })
+            .collect();
+        members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (_, i) in members {
+            pos[i] = (col, rows_in[col]);
+            rows_in[col] += 1;
+        }
     }
     let rows = rows_in.iter().copied().max().unwrap_or(1).max(1);
     let width = PAD * 2.0 + (columns as f64 - 1.0) * COL_W + BOX_W;
@@ -97,7 +122,6 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="architecture diagram" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="12"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>"##
     );
-    let index = |name: &str| spec.components.iter().position(|c| c.name == name);
     for d in &spec.dependencies {
         let (Some(a_i), Some(b_i)) = (index(&d.from), index(&d.to)) else {
             continue;
@@ -126,8 +150,8 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
             let _ = write!(
                 s,
                 r##"<text x="{:.1}" y="{:.1}" fill="#333" font-size="10">x{calls}</text>"##,
-                (x1 + x2) / 2.0,
-                (y1 + y2) / 2.0 - 3.0
+                x1 + (x2 - x1) * 0.75,
+                y1 + (y2 - y1) * 0.75 - 4.0
             );
         }
     }

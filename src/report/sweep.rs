@@ -1,6 +1,7 @@
 //! Latency against load: each class's p99 as the whole workload scales with its mix
-//! fixed, from light load to twice the peak, from the same queueing model as the
-//! analysis (retries held at their peak attempts).
+//! fixed, from light load to where the busiest path saturates (at least 1.25 times
+//! the peak, at most ten times), from the same queueing model as the analysis
+//! (retries held at their peak attempts).
 //!
 //! The knee of a curve is where queueing starts to dominate: the lowest load at which
 //! the p99 is half as large again as at light load (5 % of the peak). The curve of a
@@ -12,8 +13,10 @@ use crate::spec::Spec;
 
 /// Points per curve.
 pub const POINTS: usize = 40;
-/// The sweep runs to this multiple of the peak.
-pub const MAX_SCALE: f64 = 2.0;
+/// The sweep runs at least to this multiple of the peak...
+pub const MIN_SCALE: f64 = 1.25;
+/// ...and at most to this one.
+pub const MAX_SCALE: f64 = 10.0;
 /// The knee: p99 this many times its light-load value.
 pub const KNEE_FACTOR: f64 = 1.5;
 
@@ -27,10 +30,15 @@ pub struct Curve {
     pub knee: Option<(f64, f64)>,
     /// The highest total rate at which the p99 is within the target, if it ever is.
     pub within_target_up_to_rps: Option<f64>,
+    /// The last total rate before a component on the path saturates, when the sweep
+    /// got there.
+    pub saturates_after_rps: Option<f64>,
 }
 
 pub struct Sweep {
     pub peak_rps: f64,
+    /// The highest total rate swept.
+    pub max_rps: f64,
     pub curves: Vec<Curve>,
 }
 
@@ -40,9 +48,25 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
     let n = spec.workload.classes.len();
     let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
     let mut ended = vec![false; n];
+    // Where the busiest pool on any class's path saturates (utilisation grows with load).
+    let path_peak = solved
+        .flows
+        .iter()
+        .flat_map(|f| {
+            f.sync_visits
+                .iter()
+                .zip(&solved.eval.results)
+                .filter(|(v, _)| v.total() > 0.0)
+                .map(|(_, r)| r.utilization)
+        })
+        .fold(0.0f64, f64::max);
+    let top = if path_peak > 0.0 {
+        (1.0 / path_peak).clamp(MIN_SCALE, MAX_SCALE)
+    } else {
+        MIN_SCALE
+    };
     let light = 0.05;
-    let scales =
-        std::iter::once(light).chain((1..=POINTS).map(|i| MAX_SCALE * i as f64 / POINTS as f64));
+    let scales = std::iter::once(light).chain((1..=POINTS).map(|i| top * i as f64 / POINTS as f64));
     for scale in scales {
         let load = Load::new(spec, &solved.flows, scale);
         let eval = evaluate(spec, &solved.tree, &load);
@@ -63,7 +87,8 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
         .classes
         .iter()
         .zip(points)
-        .map(|(class, points)| {
+        .zip(ended)
+        .map(|((class, points), ended)| {
             let target_ms = class.p99_ms.or(spec.targets.p99_ms);
             let base = points.first().map_or(0.0, |p| p.1);
             let knee = points
@@ -88,6 +113,11 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
             });
             Curve {
                 class: class.name.clone(),
+                saturates_after_rps: if ended {
+                    points.last().map(|p| p.0)
+                } else {
+                    None
+                },
                 points,
                 target_ms,
                 knee,
@@ -97,6 +127,7 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
         .collect();
     Ok(Sweep {
         peak_rps: peak,
+        max_rps: top * peak,
         curves,
     })
 }

@@ -384,17 +384,25 @@ pub fn build(
         .iter()
         .map(|c| CurveRow {
             class: c.class.clone(),
-            knee: c.knee.map_or(
-                format!("none below {:.0} req/s", sweep::MAX_SCALE * sw.peak_rps),
-                |(x, p)| format!("{x:.0} req/s (p99 {p:.1} ms)"),
-            ),
-            within_target: match (c.target_ms, c.within_target_up_to_rps) {
-                (None, _) => "no target".to_string(),
-                (Some(_), None) => "never".to_string(),
-                (Some(_), Some(x)) if x >= sweep::MAX_SCALE * sw.peak_rps * 0.999 => {
-                    format!("beyond {:.0} req/s", sweep::MAX_SCALE * sw.peak_rps)
+            knee: c
+                .knee
+                .map_or(format!("none below {:.0} req/s", sw.max_rps), |(x, p)| {
+                    format!("{x:.0} req/s (p99 {p:.1} ms)")
+                }),
+            within_target: match (
+                c.target_ms,
+                c.within_target_up_to_rps,
+                c.saturates_after_rps,
+            ) {
+                (None, _, _) => "no target".to_string(),
+                (Some(_), None, _) => "never".to_string(),
+                (Some(_), Some(x), Some(s)) if x >= s => {
+                    format!("until its path saturates, past {s:.0} req/s")
                 }
-                (Some(_), Some(x)) => format!("up to {x:.0} req/s"),
+                (Some(_), Some(x), None) if x >= sw.max_rps * 0.999 => {
+                    format!("beyond {:.0} req/s", sw.max_rps)
+                }
+                (Some(_), Some(x), _) => format!("up to {x:.0} req/s"),
             },
         })
         .collect();
@@ -497,7 +505,11 @@ pub fn build(
         scenario: o.scenario.clone(),
         holds: o.holds,
         detail: if !o.down.is_empty() {
-            format!("{} go down", o.down.join(", "))
+            format!(
+                "{} {} down",
+                o.down.join(", "),
+                if o.down.len() == 1 { "goes" } else { "go" }
+            )
         } else {
             let mut d = format!("utilisation {:.3}", o.utilization);
             if !o.within_ceiling {
