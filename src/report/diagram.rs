@@ -82,7 +82,7 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
     // barycentre pass), which uncrosses most edges of a layered drawing.
     let mut rows_in = vec![0usize; columns];
     let mut pos = vec![(0usize, 0usize); spec.components.len()];
-    for col in 0..columns {
+    for (col, count) in rows_in.iter_mut().enumerate() {
         let mut members: Vec<(f64, usize)> = (0..spec.components.len())
             .filter(|&i| depth[i] == col)
             .map(|i| {
@@ -104,8 +104,8 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
             .collect();
         members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (_, i) in members {
-            pos[i] = (col, rows_in[col]);
-            rows_in[col] += 1;
+            pos[i] = (col, *count);
+            *count += 1;
         }
     }
     let rows = rows_in.iter().copied().max().unwrap_or(1).max(1);
