@@ -358,17 +358,9 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
     out
 }
 
-/// Whether a number moved by more than its printed precision: availability by its
-/// downtime (99.9998 and 99.9999 % differ by half), the rest by 0.05 %.
+/// Whether a number moved by as much as it is printed with.
 fn visibly_moved(target: &str, a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) if target == "availability" => {
-            let (da, db) = (100.0 - a, 100.0 - b);
-            (da - db).abs() > 1e-3 * da.abs().max(db.abs()) && (da - db).abs() > 5e-7
-        }
-        (Some(a), Some(b)) => (a - b).abs() > 5e-4 * a.abs().max(b.abs()),
-        (a, b) => a.is_some() != b.is_some(),
-    }
+    text::value(target, a) != text::value(target, b)
 }
 
 /// Why each target the plan still misses is out of reach.

@@ -37,13 +37,21 @@ pub fn effect_line(e: &Effect) -> String {
         (_, Some(false)) => " (still missed)",
         _ => "",
     };
+    let subject = e.subject.as_deref().unwrap_or_default();
+    let what = match e.metric.as_str() {
+        "throughput_rps" => "throughput within the ceiling".to_string(),
+        "p99_ms" => format!("p99 of {subject}"),
+        "availability" => format!("availability of {subject}"),
+        "consistency" => format!("consistency of {subject}"),
+        "utilization_ceiling" => format!("hottest component ({subject})"),
+        "monthly_budget_usd" => "cost a month".to_string(),
+        "n_minus_1" => "N-1".to_string(),
+        "zone_loss" => "zone loss, hottest survivor".to_string(),
+        "utilization" => format!("utilisation of {subject}"),
+        other => format!("{other} {subject}"),
+    };
     format!(
-        "{}{}: {} -> {}{verdict}",
-        e.metric,
-        e.subject
-            .as_deref()
-            .map(|s| format!(" {s}"))
-            .unwrap_or_default(),
+        "{what}: {} -> {}{verdict}",
         value(&e.metric, e.before),
         value(&e.metric, e.after)
     )

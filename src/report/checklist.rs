@@ -23,7 +23,14 @@ fn status(ok: bool) -> &'static str {
     }
 }
 
-pub fn checklist(spec: &Spec, a: &Analysis, knee: Option<(String, f64)>) -> Vec<Item> {
+/// `knee`: the class whose p99 turns up first, and where; `hops`: the class with the
+/// most sync calls on its path, and how many.
+pub fn checklist(
+    spec: &Spec,
+    a: &Analysis,
+    knee: Option<(String, f64)>,
+    hops: Option<(String, usize)>,
+) -> Vec<Item> {
     let p = &spec.practices;
     let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
     let mut out = Vec::new();
@@ -130,25 +137,14 @@ pub fn checklist(spec: &Spec, a: &Analysis, knee: Option<(String, f64)>) -> Vec<
         },
     });
 
-    let longest = a
-        .classes
-        .iter()
-        .map(|k| {
-            let hops = spec
-                .dependencies
-                .iter()
-                .filter(|d| d.applies_to(&k.name) && d.mode_or_default() == CallMode::Sync)
-                .count();
-            (k.name.clone(), hops)
-        })
-        .max_by_key(|x| x.1);
+    let longest = hops;
     out.push(Item {
         practice: "distributed tracing",
         status: status(p.tracing.is_some()),
         detail: p.tracing.clone().unwrap_or_else(|| "not declared".to_string()),
         why: match longest {
             Some((class, hops)) => format!(
-                "{class} makes up to {hops} sync calls per request; a trace shows which of them its p99 is spent in, where the model can only predict it"
+                "{class}'s path has {hops} sync calls between components; a trace shows which of them its p99 is spent in, where the model can only predict it"
             ),
             None => "a trace shows where a request's time is spent".to_string(),
         },
@@ -193,8 +189,9 @@ pub fn checklist(spec: &Spec, a: &Analysis, knee: Option<(String, f64)>) -> Vec<
             "every store's reads can be answered by a cache; the hit ratios are the model's most sensitive assumption, so measure them".to_string()
         } else {
             format!(
-                "{} take every read directly; a cache in front of a read-heavy store cuts its load by its hit ratio (the planner weighs one against more replicas)",
-                uncached.join(", ")
+                "{} {} every read directly; a cache in front of a read-heavy store cuts its load by its hit ratio (the planner weighs one against more replicas)",
+                uncached.join(", "),
+                if uncached.len() == 1 { "takes" } else { "take" }
             )
         },
     });

@@ -460,6 +460,32 @@ pub fn build(
             }
         })
         .collect();
+    // The class with the most sync calls on its path (edges out of what it visits).
+    let hops = spec
+        .workload
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(k, class)| {
+            let on_path = |name: &str| {
+                spec.components
+                    .iter()
+                    .position(|c| c.name == name)
+                    .is_some_and(|i| solved.flows[k].sync_visits[i].total() > 0.0)
+            };
+            let n = spec
+                .dependencies
+                .iter()
+                .filter(|d| {
+                    d.applies_to(&class.name)
+                        && d.mode_or_default() == crate::spec::CallMode::Sync
+                        && on_path(&d.from)
+                        && on_path(&d.to)
+                })
+                .count();
+            (class.name.clone(), n)
+        })
+        .max_by_key(|x| x.1);
     drop(solved);
 
     let stores = a
@@ -677,7 +703,7 @@ pub fn build(
                 .map(|b| b / crate::analysis::cost::HOURS_PER_MONTH),
         )?,
         plan: plan_view,
-        checklist: checklist::checklist(spec, a, first_knee),
+        checklist: checklist::checklist(spec, a, first_knee, hops),
         findings,
     })
 }
