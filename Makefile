@@ -47,4 +47,4 @@ schema:
 	UPDATE_SCHEMA=1 cargo test --test schema
 
 bench:
-	cargo bench --bench validate --bench analyze
+	cargo bench --bench validate --bench analyze --bench plan

@@ -255,7 +255,7 @@ pub fn cost(hours: &[Hour], budget_per_hour: Option<f64>) -> Result<String, Repo
             chart
                 .draw_series(LineSeries::new([(0.0, b), (last, b)], RED.stroke_width(2)))
                 .map_err(err)?
-                .label("budget")
+                .label("budget (hourly share)")
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED.stroke_width(2)));
         }
         chart
