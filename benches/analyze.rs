@@ -44,7 +44,11 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     large.dependencies.extend(extra);
-    assert!(spec::validate(&large).is_empty(), "{:?}", spec::validate(&large));
+    assert!(
+        spec::validate(&large).is_empty(),
+        "{:?}",
+        spec::validate(&large)
+    );
 
     let mut group = c.benchmark_group("analyze");
     group.bench_function("shop.yaml (9 components)", |b| {
