@@ -8,6 +8,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use headroom::plan::{plan, PlanOptions};
+use headroom::report::{self, Format};
 use headroom::spec;
 
 #[path = "../tests/common/generated_spec.rs"]
@@ -35,6 +36,9 @@ fn bench(c: &mut Criterion) {
         p.before.monthly_cost_usd,
         p.after.monthly_cost_usd
     );
+    for o in &p.out_of_reach {
+        eprintln!("  out of reach: {} {:?}: {}", o.target, o.subject, o.why);
+    }
 
     let mut group = c.benchmark_group("plan");
     group.sample_size(10);
@@ -43,6 +47,16 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("generated (100 components)", |b| {
         b.iter(|| plan(black_box(&large), &opts))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.bench_function("shop.yaml: analysis, plan, sweep, charts, HTML", |b| {
+        b.iter(|| report::report(black_box(&shop), None, Format::Html))
+    });
+    group.bench_function("shop.yaml: Markdown", |b| {
+        b.iter(|| report::report(black_box(&shop), None, Format::Markdown))
     });
     group.finish();
 }
