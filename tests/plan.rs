@@ -327,3 +327,36 @@ fn a_side_effect_moves_off_the_request_path() {
         ("api", "mailer-queue")
     );
 }
+
+/// A blocking pool in front of a store whose reads need more replicas than the bound
+/// allows (a strong class, so no cache; one shard at most): the blocking pool looks
+/// infinitely busy (its threads wait on a saturated store), sizing stops at its bounds
+/// without overflowing, and the plan names the bound that stops it.
+#[test]
+fn a_bound_that_stops_sizing_is_named() {
+    let s = model(
+        "version: 1\nname: bound\ntargets: { utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: read, rate_rps: 4000, entry: app, consistency: strong }\n\
+         components:\n\
+         \x20 - { name: app, kind: service, replicas: 2, concurrency: 50, service_time_ms: 1, io: blocking }\n\
+         \x20 - { name: db, kind: database, replicas: 2, concurrency: 4, service_time_ms: 5, replication: { mode: sync, read_replicas: 1, reads_from: replicas } }\n\
+         dependencies:\n  - { from: app, to: db, op: read }\n",
+    );
+    let opts = PlanOptions {
+        max_read_replicas: 3,
+        max_shards: 1,
+        max_replicas: 40,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &opts).unwrap();
+    assert!(!p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    assert!(
+        p.out_of_reach
+            .iter()
+            .any(|o| o.why.contains("db needs more than 3 read replicas")),
+        "{:#?}",
+        p.out_of_reach
+    );
+    // Within the default bounds the plan closes.
+    assert!(plan_of(&s).meets_all_targets);
+}

@@ -499,9 +499,7 @@ impl Gen<'_> {
             }
             let n = comp.replicas_or_default();
             // The fewest the targets allow (sizing puts back what a cut takes too far).
-            let mut floor_spec_pools = pools;
-            floor_spec_pools.loaded = true;
-            let (needed, _) = primaries_needed(spec, c, &floor_spec_pools, self.opts);
+            let (needed, _) = primaries_needed(spec, c, &pools, 1, self.opts);
             if needed < n {
                 self.push(
                     Change::Replicas {

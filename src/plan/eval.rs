@@ -7,7 +7,7 @@ use super::{PlanError, PlanOptions};
 use crate::analysis::load::Visits;
 use crate::analysis::scorecard::TargetCheck;
 use crate::analysis::{analyze, solve, Analysis};
-use crate::spec::Spec;
+use crate::spec::{Io, Spec};
 
 #[derive(Clone)]
 pub struct Evaluated {
@@ -58,11 +58,40 @@ pub fn evaluate(
         let visits = solved.flows.iter().map(|f| f.sync_visits.clone()).collect();
         (sizing::pool_use(&solved), visits)
     };
-    let sized = sizing::size(&spec, &pools, opts);
+    let mut sized = sizing::size(&spec, &spec, &pools, opts);
+    let mut sized_spec = spec.clone();
     for s in &sized {
-        s.change.apply(&mut spec)?;
+        s.change.apply(&mut sized_spec)?;
     }
-    let pools = rescaled(&spec, pools, &sized);
+    let mut pools = rescaled(&spec, &sized_spec, pools);
+    // A blocking pool holds its servers while its callees answer, so its load depends
+    // on theirs: sized again once they are (a saturated callee makes it look infinite).
+    for _ in 0..3 {
+        let blocking = sized_spec
+            .components
+            .iter()
+            .any(|c| c.io_or_default() == Io::Blocking);
+        if !blocking && pools.iter().all(|p| p.primary.is_finite()) {
+            break;
+        }
+        let again = {
+            let solved = solve(&sized_spec)?;
+            sizing::pool_use(&solved)
+        };
+        let next = sizing::size(&spec, &sized_spec, &again, opts);
+        if next == sized {
+            pools = again;
+            break;
+        }
+        let mut next_spec = spec.clone();
+        for s in &next {
+            s.change.apply(&mut next_spec)?;
+        }
+        pools = rescaled(&sized_spec, &next_spec, again);
+        sized = next;
+        sized_spec = next_spec;
+    }
+    let spec = sized_spec;
     let analysis = analyze(&spec)?;
     Ok(Evaluated {
         gap: gap(&analysis.scorecard),
@@ -75,26 +104,27 @@ pub fn evaluate(
     })
 }
 
-/// Pool utilisations after sizing: they scale with the inverse of the counts.
-fn rescaled(spec: &Spec, mut pools: Vec<PoolUse>, sized: &[Sized]) -> Vec<PoolUse> {
-    for s in sized {
-        let Some(c) = spec
-            .components
-            .iter()
-            .position(|c| c.name == s.change.component())
-        else {
+/// Pool utilisations measured on `from` carried over to `to`'s counts: they scale with
+/// the inverse of the replicas (or a function's instances).
+fn rescaled(from: &Spec, to: &Spec, mut pools: Vec<PoolUse>) -> Vec<PoolUse> {
+    for ((p, a), b) in pools.iter_mut().zip(&from.components).zip(&to.components) {
+        let ratio = |x: u32, y: u32| f64::from(x) / f64::from(y.max(1));
+        if a.kind == crate::spec::ComponentKind::Function {
+            let m = |c: &crate::spec::Component| {
+                c.max_concurrency
+                    .unwrap_or(crate::spec::defaults::MAX_CONCURRENCY)
+            };
+            p.primary *= ratio(m(a), m(b));
             continue;
+        }
+        p.primary *= ratio(a.replicas_or_default(), b.replicas_or_default());
+        let rr = |c: &crate::spec::Component| {
+            c.replication
+                .as_ref()
+                .map_or(0, |r| r.read_replicas.unwrap_or(0))
         };
-        match s.change {
-            Change::Replicas { from, to, .. } | Change::MaxConcurrency { from, to, .. } => {
-                pools[c].primary *= f64::from(from) / f64::from(to.max(1));
-            }
-            Change::ReadReplicas { from, to, .. } => {
-                if let Some(r) = pools[c].read.as_mut() {
-                    *r *= f64::from(from) / f64::from(to.max(1));
-                }
-            }
-            _ => {}
+        if let Some(r) = p.read.as_mut() {
+            *r *= ratio(rr(a), rr(b));
         }
     }
     pools

@@ -442,6 +442,30 @@ fn out_of_reach(
                         ),
                     }
                 }
+                ("throughput_rps" | "utilization_ceiling" | "n_minus_1" | "zone_loss", _) => {
+                    // Sizing stopped at a bound: name it.
+                    let capped: Vec<String> = ev
+                        .sized
+                        .iter()
+                        .filter_map(|s| match &s.change {
+                            Change::Replicas { component, to, .. } if *to >= opts.max_replicas => {
+                                Some(format!("{component} needs more than {} replicas", opts.max_replicas))
+                            }
+                            Change::ReadReplicas { component, to, .. } if *to >= opts.max_read_replicas => {
+                                Some(format!("{component} needs more than {} read replicas", opts.max_read_replicas))
+                            }
+                            Change::MaxConcurrency { component, to, .. } if *to >= opts.max_function_concurrency => {
+                                Some(format!("{component} needs more than {} instances", opts.max_function_concurrency))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    if capped.is_empty() {
+                        bounds
+                    } else {
+                        format!("{}, the planner's bound", capped.join("; "))
+                    }
+                }
                 _ => bounds,
             };
             OutOfReach {

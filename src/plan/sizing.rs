@@ -67,11 +67,14 @@ pub fn ceiling(spec: &Spec) -> f64 {
         .unwrap_or(defaults::UTILIZATION_CEILING)
 }
 
-/// The fewest primaries that meet the ceiling, N-1 and zone loss, with why.
+/// The fewest primaries of component `c` of `spec` (whose pools are loaded as `pools`
+/// at its current count) that meet the ceiling, N-1 and zone loss, with why; the
+/// reasons quote the utilisation at `floor` replicas.
 pub fn primaries_needed(
     spec: &Spec,
     c: usize,
     pools: &PoolUse,
+    floor: u32,
     opts: &PlanOptions,
 ) -> (u32, Vec<String>) {
     let comp = &spec.components[c];
@@ -79,28 +82,31 @@ pub fn primaries_needed(
     let ceiling = ceiling(spec);
     let f = throughput_factor(spec);
     let u = pools.primary;
+    let cap = opts.max_replicas.max(1);
+    // Utilisation at the floor, for the words.
+    let u_floor = u * f64::from(n) / f64::from(floor.max(1));
     let mut reasons = Vec::new();
-    let at_peak = replicas_needed(n, u, f, ceiling);
+    let at_peak = replicas_needed(n, u, f, ceiling).min(cap);
     let mut m = at_peak;
-    if at_peak > n {
+    if at_peak > floor {
         reasons.push(if f > 1.0 {
-            format!("utilisation {:.3} at {n} replicas and {f:.2}x the peak for the throughput target, over the ceiling {ceiling}", u * f)
+            format!("utilisation {:.3} at {floor} replicas and {f:.2}x the peak for the throughput target, over the ceiling {ceiling}", u_floor * f)
         } else {
-            format!("utilisation {u:.3} at {n} replicas, over the ceiling {ceiling}")
+            format!("utilisation {u_floor:.3} at {floor} replicas, over the ceiling {ceiling}")
         });
     }
     if has_replicas(comp.kind) {
-        let base = replicas_needed(n, u, 1.0, ceiling);
-        let n1 = (base + 1).max(2);
+        let base = replicas_needed(n, u, 1.0, ceiling).min(cap);
+        let n1 = base.saturating_add(1).max(2).min(cap);
         if n1 > m {
             m = n1;
-            if n1 > n {
-                reasons.push(if n <= 1 {
+            if n1 > floor {
+                reasons.push(if floor <= 1 {
                     "N-1: a single replica goes down with its host".to_string()
                 } else {
                     format!(
-                        "N-1: losing one of {n} replicas leaves utilisation {:.3}, over the ceiling",
-                        u * f64::from(n) / f64::from(n - 1)
+                        "N-1: losing one of {floor} replicas leaves utilisation {:.3}, over the ceiling",
+                        u_floor * f64::from(floor) / f64::from(floor - 1)
                     )
                 });
             }
@@ -108,10 +114,10 @@ pub fn primaries_needed(
         let zones = comp.zones_or_default();
         if zones >= 2 {
             let before = m;
-            while m < opts.max_replicas && m - m.div_ceil(zones) < base.max(1) {
+            while m < cap && m - m.div_ceil(zones) < base.max(1) {
                 m += 1;
             }
-            if m > before && m > n {
+            if m > before && m > floor {
                 reasons.push(format!(
                     "zone loss: one of {zones} zones takes {} of the replicas",
                     m.div_ceil(zones)
@@ -119,23 +125,27 @@ pub fn primaries_needed(
             }
         }
     }
-    (m.min(opts.max_replicas), reasons)
+    (m.min(cap), reasons)
 }
 
-/// The changes that size every loaded pool of `spec` (never below what it has).
-pub fn size(spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
+/// The changes that size every loaded pool of `spec` (whose pools are loaded as
+/// `pools`), never below what `floors` (the spec before sizing) has.
+pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
     let ceiling = ceiling(spec);
     let f = throughput_factor(spec);
     let mut out = Vec::new();
-    for (c, comp) in spec.components.iter().enumerate() {
+    for (c, (comp, floor_comp)) in spec.components.iter().zip(&floors.components).enumerate() {
         let Some(p) = pools.get(c).filter(|p| p.loaded) else {
             continue;
         };
         match comp.kind {
             ComponentKind::Function => {
-                let m0 = comp.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY);
+                let m0 = floor_comp
+                    .max_concurrency
+                    .unwrap_or(defaults::MAX_CONCURRENCY);
+                let cur = comp.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY);
                 let m =
-                    replicas_needed(m0, p.primary, f, ceiling).min(opts.max_function_concurrency);
+                    replicas_needed(cur, p.primary, f, ceiling).min(opts.max_function_concurrency);
                 if m > m0 {
                     out.push(Sized {
                         change: Change::MaxConcurrency {
@@ -145,14 +155,14 @@ pub fn size(spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
                         },
                         reason: format!(
                             "{:.3} of its {m0} instances busy, over the ceiling {ceiling}",
-                            p.primary * f
+                            p.primary * f * f64::from(cur) / f64::from(m0.max(1))
                         ),
                     });
                 }
             }
             kind if kind.has_servers() => {
-                let n = comp.replicas_or_default();
-                let (m, reasons) = primaries_needed(spec, c, p, opts);
+                let n = floor_comp.replicas_or_default();
+                let (m, reasons) = primaries_needed(spec, c, p, n, opts);
                 if m > n {
                     out.push(Sized {
                         change: Change::Replicas {
@@ -163,10 +173,15 @@ pub fn size(spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
                         reason: reasons.join("; "),
                     });
                 }
-                if let (Some(u), Some(rep)) = (p.read, comp.replication.as_ref()) {
-                    let r0 = rep.read_replicas.unwrap_or(0);
-                    if rep.reads_from == Some(ReadsFrom::Replicas) && r0 > 0 {
-                        let r = replicas_needed(r0, u, f, ceiling).min(opts.max_read_replicas);
+                if let (Some(u), Some(rep), Some(floor_rep)) = (
+                    p.read,
+                    comp.replication.as_ref(),
+                    floor_comp.replication.as_ref(),
+                ) {
+                    let r0 = floor_rep.read_replicas.unwrap_or(0);
+                    let cur = rep.read_replicas.unwrap_or(0);
+                    if rep.reads_from == Some(ReadsFrom::Replicas) && cur > 0 {
+                        let r = replicas_needed(cur, u, f, ceiling).min(opts.max_read_replicas);
                         if r > r0 {
                             out.push(Sized {
                                 change: Change::ReadReplicas {
@@ -176,7 +191,7 @@ pub fn size(spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
                                 },
                                 reason: format!(
                                     "its read replicas run at utilisation {:.3}, over the ceiling {ceiling}",
-                                    u * f
+                                    u * f * f64::from(cur) / f64::from(r0.max(1))
                                 ),
                             });
                         }
