@@ -8,6 +8,8 @@ pub mod analysis;
 pub mod bindings;
 pub mod fsutil;
 pub mod graph;
+pub mod plan;
+pub mod report;
 pub mod sim;
 pub mod spec;
 pub mod store;

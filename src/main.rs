@@ -98,6 +98,41 @@ enum Command {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
+    /// Plan the cheapest changes that meet every target: each step with its before and
+    /// after numbers and its cost; says which targets stay out of reach. Exit 0 when the
+    /// plan meets every target, 1 when some stay out of reach.
+    #[command(
+        after_help = "Examples:\n  headroom plan models/shop.yaml\n  headroom plan models/shop.yaml -o shop.planned.yaml && headroom check shop.planned.yaml\n  headroom plan --json models/feed.yaml | jq '.steps[].summary'"
+    )]
+    Plan {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Print the machine-readable plan.
+        #[arg(long)]
+        json: bool,
+        /// Write the planned spec here (canonical YAML, atomically).
+        #[arg(short = 'o', long = "output", value_name = "PLANNED.yaml")]
+        output: Option<PathBuf>,
+    },
+    /// Write the gap-analysis report: scorecard, architecture, bottlenecks, latency,
+    /// availability, consistency, N-1 and zone loss, cost, the plan, readiness. HTML is
+    /// one self-contained file (inline CSS and SVG, nothing fetched); Markdown is text.
+    #[command(
+        after_help = "Examples:\n  headroom report models/shop.yaml -o shop.html\n  headroom report models/feed.yaml -o feed.md --format md"
+    )]
+    Report {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Where to write the report (atomically).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// html (the default, or from a .md extension: md).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Add simulated latencies beside the analytic ones.
+        #[arg(long)]
+        simulate: bool,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -150,6 +185,12 @@ impl SimArgs {
             windows,
         }
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Html,
+    Md,
 }
 
 /// The worst outcome over all files decides the exit code.
@@ -215,6 +256,13 @@ fn main() -> ExitCode {
             simulate(&spec, json, &sim.options(scenario, windows))
         }
         Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
+        Command::Plan { spec, json, output } => plan(&spec, json, output.as_deref()),
+        Command::Report {
+            spec,
+            output,
+            format,
+            simulate,
+        } => report(&spec, &output, format, simulate),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -475,4 +523,105 @@ fn analyze(path: &PathBuf, json: bool, compare_sim: Option<&SimArgs>) -> Outcome
     }
     print!("{}", headroom::analysis::table::render(&analysis));
     Outcome::Ok
+}
+
+fn plan(path: &PathBuf, json: bool, output: Option<&std::path::Path>) -> Outcome {
+    let (model, _) = match analysed(path) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let plan = match headroom::plan::plan(&model, &headroom::plan::PlanOptions::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&plan) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("headroom: {e}");
+                return Outcome::Failed;
+            }
+        }
+    } else {
+        print!("{}", headroom::plan::text::render(&plan));
+    }
+    if let Some(out) = output {
+        let source = std::fs::read_to_string(path).unwrap_or_default();
+        let mut header: Vec<String> = export::leading_comments(&source)
+            .into_iter()
+            .filter(|l| l.starts_with(export::SCHEMA_COMMENT_PREFIX))
+            .map(str::to_string)
+            .collect();
+        header.push(format!(
+            "# Planned by `headroom plan {}`: {} change{}, {:.0} -> {:.0} USD a month{}.",
+            path.display(),
+            plan.steps.len(),
+            if plan.steps.len() == 1 { "" } else { "s" },
+            plan.before.monthly_cost_usd,
+            plan.after.monthly_cost_usd,
+            if plan.meets_all_targets {
+                ", every target met"
+            } else {
+                "; some targets stay out of reach"
+            }
+        ));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        if let Err(e) = write_atomic(out, plan.to_yaml(&header).as_bytes()) {
+            eprintln!("headroom: cannot write {}: {e}", out.display());
+            return Outcome::Failed;
+        }
+        if !json {
+            println!("planned spec written to {}", out.display());
+        }
+    }
+    if plan.meets_all_targets {
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    }
+}
+
+fn report(
+    path: &PathBuf,
+    output: &std::path::Path,
+    format: Option<ReportFormat>,
+    simulate: bool,
+) -> Outcome {
+    use headroom::report::Format;
+    if simulate {
+        // The simulator lives on another branch; the report takes its figures as an
+        // optional input (`report::SimulatedClasses`) once it is here.
+        eprintln!("headroom: report --simulate is not available in this build (no simulator); run without it for the analytic report");
+        return Outcome::Failed;
+    }
+    let format = match format {
+        Some(ReportFormat::Md) => Format::Markdown,
+        Some(ReportFormat::Html) => Format::Html,
+        None if output.extension().is_some_and(|e| e == "md") => Format::Markdown,
+        None => Format::Html,
+    };
+    let (model, _) = match analysed(path) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let text = match headroom::report::report(&model, None, format) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    match write_atomic(output, text.as_bytes()) {
+        Ok(()) => {
+            println!("{}: report written to {}", path.display(), output.display());
+            Outcome::Ok
+        }
+        Err(e) => {
+            eprintln!("headroom: cannot write {}: {e}", output.display());
+            Outcome::Failed
+        }
+    }
 }

@@ -376,18 +376,21 @@ fn check_exits_1_with_a_line_per_missed_target() {
         "{}",
         String::from_utf8_lossy(&ok.stdout)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("all 4 targets met"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("all 5 targets met"));
 
     let shop = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"));
     let out = run(&[&good, &shop]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let misses: Vec<&str> = text.lines().filter(|l| l.contains("shop.yaml")).collect();
-    assert_eq!(misses.len(), 4, "{text}");
+    assert_eq!(misses.len(), 5, "{text}");
     assert!(
         misses[0].contains("throughput within the utilisation ceiling 1050 req/s < target 3000")
     );
     assert!(misses[1].contains("checkout: availability 99.8499 % < target 99.95 %"));
     assert!(misses[2].contains("checkout: needs strong consistency"));
     assert!(misses[3].contains("fulfilment: utilisation 2.000 > ceiling 0.7"));
+    assert!(misses[4].contains(
+        "N-1: 3 of 5 components do not survive losing one replica: session-cache (a single replica); orders-db (a single replica); fulfilment (utilisation 4.000 > 0.7)"
+    ));
 }

@@ -4,13 +4,14 @@
 
 use serde::Serialize;
 
+use super::resilience::{Outage, Resilience};
 use super::Analysis;
 use crate::spec::{defaults, Consistency, Spec};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetCheck {
     /// `throughput_rps`, `p99_ms`, `availability`, `utilization_ceiling`,
-    /// `monthly_budget_usd` or `consistency`.
+    /// `monthly_budget_usd`, `consistency`, `n_minus_1` or `zone_loss`.
     pub target: &'static str,
     /// The class or component the target is held for, if any.
     pub subject: Option<String>,
@@ -139,7 +140,91 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
             ),
         });
     }
+    resilience_rows(&a.resilience, ceiling, &mut card);
     card
+}
+
+/// N-1 is a target whenever a component has replicas under load (losing one must leave
+/// it within the ceiling and every class within its p99); zone loss is one when the spec
+/// places replicas in zones. The planner closes these like any other target, so `check`
+/// and `plan` agree on what passing means.
+fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
+    if !r.n_minus_1.is_empty() {
+        let failing: Vec<&Outage> = r.n_minus_1.iter().filter(|o| !o.holds).collect();
+        let pass = failing.is_empty();
+        card.push(TargetCheck {
+            target: "n_minus_1",
+            subject: None,
+            required: Some(0.0),
+            predicted: Some(failing.len() as f64),
+            pass,
+            summary: if pass {
+                format!(
+                    "N-1: each of {} components survives losing one replica",
+                    r.n_minus_1.len()
+                )
+            } else {
+                format!(
+                    "N-1: {} of {} components do not survive losing one replica: {}",
+                    failing.len(),
+                    r.n_minus_1.len(),
+                    failing
+                        .iter()
+                        .map(|o| outage_reason(o, ceiling))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            },
+        });
+    }
+    if let Some(z) = &r.zone_loss {
+        let predicted = z.utilization.is_finite().then_some(z.utilization);
+        card.push(TargetCheck {
+            target: "zone_loss",
+            subject: None,
+            required: Some(ceiling),
+            predicted,
+            pass: z.holds,
+            summary: if z.holds {
+                format!(
+                    "zone loss: the system holds, utilisation at most {:.3} <= ceiling {ceiling}",
+                    z.utilization
+                )
+            } else {
+                let mut parts = Vec::new();
+                if !z.down.is_empty() {
+                    parts.push(format!("{} go down", z.down.join(", ")));
+                }
+                if !z.within_ceiling && z.down.is_empty() {
+                    parts.push(format!(
+                        "utilisation reaches {:.3} > ceiling {ceiling}",
+                        z.utilization
+                    ));
+                }
+                if !z.classes_missing_p99.is_empty() {
+                    parts.push(format!(
+                        "{} miss their p99",
+                        z.classes_missing_p99.join(", ")
+                    ));
+                }
+                format!("zone loss: {}", parts.join("; "))
+            },
+        });
+    }
+}
+
+fn outage_reason(o: &Outage, ceiling: f64) -> String {
+    let name = o.component.as_deref().unwrap_or_default();
+    if !o.down.is_empty() {
+        format!("{name} (a single replica)")
+    } else if !o.within_ceiling {
+        format!("{name} (utilisation {:.3} > {ceiling})", o.utilization)
+    } else {
+        format!(
+            "{name} ({} miss their p99)",
+            o.classes_missing_p99.join(", ")
+        )
+    }
 }
 
 pub fn consistency_name(c: Consistency) -> &'static str {

@@ -1,0 +1,155 @@
+//! A candidate plan evaluated: its changes applied to a copy of the spec, its pools
+//! sized, the result analysed, and its distance from meeting every target.
+
+use super::change::Change;
+use super::sizing::{self, PoolUse, Sized};
+use super::{PlanError, PlanOptions};
+use crate::analysis::load::Visits;
+use crate::analysis::scorecard::TargetCheck;
+use crate::analysis::{analyze, solve, Analysis};
+use crate::spec::{Io, Spec};
+
+#[derive(Clone)]
+pub struct Evaluated {
+    pub spec: Spec,
+    pub analysis: Analysis,
+    /// The sizing changes made after the design changes.
+    pub sized: Vec<Sized>,
+    /// Per component, its pools' utilisation in `spec` (after sizing).
+    pub pools: Vec<PoolUse>,
+    /// Per class, per component: visits on the request's sync path.
+    pub sync_visits: Vec<Vec<Visits>>,
+    pub gap: f64,
+    pub cost: f64,
+}
+
+impl Evaluated {
+    pub fn meets_all(&self) -> bool {
+        self.analysis.scorecard.iter().all(|t| t.pass)
+    }
+}
+
+/// Counts evaluations against the search's bound.
+pub struct Budget {
+    pub used: usize,
+    pub max: usize,
+}
+
+impl Budget {
+    pub fn spent(&self) -> bool {
+        self.used >= self.max
+    }
+}
+
+/// `changes` applied to `original` in order, then every pool sized, then analysed.
+pub fn evaluate(
+    original: &Spec,
+    changes: &[Change],
+    opts: &PlanOptions,
+    budget: &mut Budget,
+) -> Result<Evaluated, PlanError> {
+    budget.used += 1;
+    let mut spec = original.clone();
+    for c in changes {
+        c.apply(&mut spec)?;
+    }
+    let (pools, sync_visits) = {
+        let solved = solve(&spec)?;
+        let visits = solved.flows.iter().map(|f| f.sync_visits.clone()).collect();
+        (sizing::pool_use(&solved), visits)
+    };
+    let mut sized = sizing::size(&spec, &spec, &pools, opts);
+    let mut sized_spec = spec.clone();
+    for s in &sized {
+        s.change.apply(&mut sized_spec)?;
+    }
+    let mut pools = rescaled(&spec, &sized_spec, pools);
+    // A blocking pool holds its servers while its callees answer, so its load depends
+    // on theirs: sized again once they are (a saturated callee makes it look infinite).
+    for _ in 0..3 {
+        let blocking = sized_spec
+            .components
+            .iter()
+            .any(|c| c.io_or_default() == Io::Blocking);
+        if !blocking && pools.iter().all(|p| p.primary.is_finite()) {
+            break;
+        }
+        let again = {
+            let solved = solve(&sized_spec)?;
+            sizing::pool_use(&solved)
+        };
+        let next = sizing::size(&spec, &sized_spec, &again, opts);
+        if next == sized {
+            pools = again;
+            break;
+        }
+        let mut next_spec = spec.clone();
+        for s in &next {
+            s.change.apply(&mut next_spec)?;
+        }
+        pools = rescaled(&sized_spec, &next_spec, again);
+        sized = next;
+        sized_spec = next_spec;
+    }
+    let spec = sized_spec;
+    let analysis = analyze(&spec)?;
+    Ok(Evaluated {
+        gap: gap(&analysis.scorecard),
+        cost: analysis.monthly_cost_usd,
+        spec,
+        analysis,
+        sized,
+        pools,
+        sync_visits,
+    })
+}
+
+/// Pool utilisations measured on `from` carried over to `to`'s counts: they scale with
+/// the inverse of the replicas (or a function's instances).
+fn rescaled(from: &Spec, to: &Spec, mut pools: Vec<PoolUse>) -> Vec<PoolUse> {
+    for ((p, a), b) in pools.iter_mut().zip(&from.components).zip(&to.components) {
+        let ratio = |x: u32, y: u32| f64::from(x) / f64::from(y.max(1));
+        if a.kind == crate::spec::ComponentKind::Function {
+            let m = |c: &crate::spec::Component| {
+                c.max_concurrency
+                    .unwrap_or(crate::spec::defaults::MAX_CONCURRENCY)
+            };
+            p.primary *= ratio(m(a), m(b));
+            continue;
+        }
+        p.primary *= ratio(a.replicas_or_default(), b.replicas_or_default());
+        let rr = |c: &crate::spec::Component| {
+            c.replication
+                .as_ref()
+                .map_or(0, |r| r.read_replicas.unwrap_or(0))
+        };
+        if let Some(r) = p.read.as_mut() {
+            *r *= ratio(rr(a), rr(b));
+        }
+    }
+    pools
+}
+
+/// How far a scorecard is from passing: one per missed target plus its relative
+/// shortfall (capped, so an unbounded miss does not drown the rest); 0 when all pass.
+pub fn gap(card: &[TargetCheck]) -> f64 {
+    card.iter().map(shortfall).sum()
+}
+
+pub fn shortfall(t: &TargetCheck) -> f64 {
+    if t.pass {
+        return 0.0;
+    }
+    let relative = match (t.required, t.predicted) {
+        (_, None) => 5.0,
+        (Some(r), Some(p)) => match t.target {
+            "throughput_rps" => (r - p) / r.max(f64::MIN_POSITIVE),
+            // Downtime, in orders of magnitude over what is allowed.
+            "availability" => ((100.0 - p).max(1e-12) / (100.0 - r).max(1e-12)).ln(),
+            "n_minus_1" => p,
+            _ => (p - r) / r.abs().max(f64::MIN_POSITIVE),
+        },
+        (None, Some(_)) => 0.0,
+    };
+    1.0 + relative.clamp(0.0, 10.0)
+}

@@ -1,0 +1,205 @@
+//! Sizing: the fewest replicas that keep every pool within the utilisation ceiling at
+//! the target throughput, survive the loss of one replica (N-1) and of one zone.
+//!
+//! Utilisation is exact in the replica count: a pool of `n` replicas at utilisation
+//! `u` runs at `u·n/m` with `m` (round robin gives each replica `1/m` of the load; one
+//! shared queue has `m·c` servers). So the counts follow in closed form from one
+//! evaluation, with no search:
+//! - ceiling: `u·n/m · f <= ceiling`, `f` the target throughput over the peak;
+//! - N-1: `m >= 2` and `u·n/(m-1) <= ceiling` (at peak, as the analysis checks it);
+//! - zone loss, for a component over `z >= 2` zones: `m - ceil(m/z) >= 1` replicas
+//!   left, within the ceiling.
+//!
+//! Read replicas are sized for the ceiling alone (N-1 and zone loss count primaries),
+//! a function's instance limit likewise. Sizing only adds: the floor is what the spec
+//! already has (the search lowers a floor explicitly when it cuts cost).
+
+use super::change::Change;
+use super::PlanOptions;
+use crate::analysis::cost::replicas_needed;
+use crate::analysis::resilience::has_replicas;
+use crate::analysis::Solved;
+use crate::spec::{defaults, ComponentKind, ReadsFrom, Spec};
+
+/// How loaded each component's pools are, at the counts of the spec it came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PoolUse {
+    /// Whether any traffic arrives.
+    pub loaded: bool,
+    /// Utilisation of the primary pool (a function: of its instances).
+    pub primary: f64,
+    /// Utilisation of the read-replica pool, when reads go there.
+    pub read: Option<f64>,
+}
+
+pub fn pool_use(solved: &Solved) -> Vec<PoolUse> {
+    solved
+        .eval
+        .results
+        .iter()
+        .map(|r| PoolUse {
+            loaded: r.arrival_rps > 0.0,
+            primary: r.pools.first().map_or(0.0, |p| p.utilization),
+            read: r.pools.get(1).map(|p| p.utilization),
+        })
+        .collect()
+}
+
+/// A change sizing made, and the constraint that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sized {
+    pub change: Change,
+    pub reason: String,
+}
+
+/// The target throughput as a multiple of the peak the classes add up to (at least 1).
+pub fn throughput_factor(spec: &Spec) -> f64 {
+    let total: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    match spec.targets.throughput_rps {
+        Some(t) if total > 0.0 => (t / total).max(1.0),
+        _ => 1.0,
+    }
+}
+
+pub fn ceiling(spec: &Spec) -> f64 {
+    spec.targets
+        .utilization_ceiling
+        .unwrap_or(defaults::UTILIZATION_CEILING)
+}
+
+/// The fewest primaries of component `c` of `spec` (whose pools are loaded as `pools`
+/// at its current count) that meet the ceiling, N-1 and zone loss, with why; the
+/// reasons quote the utilisation at `floor` replicas.
+pub fn primaries_needed(
+    spec: &Spec,
+    c: usize,
+    pools: &PoolUse,
+    floor: u32,
+    opts: &PlanOptions,
+) -> (u32, Vec<String>) {
+    let comp = &spec.components[c];
+    let n = comp.replicas_or_default();
+    let ceiling = ceiling(spec);
+    let f = throughput_factor(spec);
+    let u = pools.primary;
+    let cap = opts.max_replicas.max(1);
+    // Utilisation at the floor, for the words.
+    let u_floor = u * f64::from(n) / f64::from(floor.max(1));
+    let mut reasons = Vec::new();
+    let at_peak = replicas_needed(n, u, f, ceiling).min(cap);
+    let mut m = at_peak;
+    if at_peak > floor {
+        reasons.push(if f > 1.0 {
+            format!("utilisation {:.3} at {floor} replicas and {f:.2}x the peak for the throughput target, over the ceiling {ceiling}", u_floor * f)
+        } else {
+            format!("utilisation {u_floor:.3} at {floor} replicas, over the ceiling {ceiling}")
+        });
+    }
+    if has_replicas(comp.kind) {
+        let base = replicas_needed(n, u, 1.0, ceiling).min(cap);
+        let n1 = base.saturating_add(1).max(2).min(cap);
+        if n1 > m {
+            m = n1;
+            if n1 > floor {
+                reasons.push(if floor <= 1 {
+                    "N-1: a single replica goes down with its host".to_string()
+                } else {
+                    format!(
+                        "N-1: losing one of {floor} replicas leaves utilisation {:.3}, over the ceiling",
+                        u_floor * f64::from(floor) / f64::from(floor - 1)
+                    )
+                });
+            }
+        }
+        let zones = comp.zones_or_default();
+        if zones >= 2 {
+            let before = m;
+            while m < cap && m - m.div_ceil(zones) < base.max(1) {
+                m += 1;
+            }
+            if m > before && m > floor {
+                reasons.push(format!(
+                    "zone loss: one of {zones} zones takes {} of the replicas",
+                    m.div_ceil(zones)
+                ));
+            }
+        }
+    }
+    (m.min(cap), reasons)
+}
+
+/// The changes that size every loaded pool of `spec` (whose pools are loaded as
+/// `pools`), never below what `floors` (the spec before sizing) has.
+pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -> Vec<Sized> {
+    let ceiling = ceiling(spec);
+    let f = throughput_factor(spec);
+    let mut out = Vec::new();
+    for (c, (comp, floor_comp)) in spec.components.iter().zip(&floors.components).enumerate() {
+        let Some(p) = pools.get(c).filter(|p| p.loaded) else {
+            continue;
+        };
+        match comp.kind {
+            ComponentKind::Function => {
+                let m0 = floor_comp
+                    .max_concurrency
+                    .unwrap_or(defaults::MAX_CONCURRENCY);
+                let cur = comp.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY);
+                let m =
+                    replicas_needed(cur, p.primary, f, ceiling).min(opts.max_function_concurrency);
+                if m > m0 {
+                    out.push(Sized {
+                        change: Change::MaxConcurrency {
+                            component: comp.name.clone(),
+                            from: m0,
+                            to: m,
+                        },
+                        reason: format!(
+                            "{:.3} of its {m0} instances busy, over the ceiling {ceiling}",
+                            p.primary * f * f64::from(cur) / f64::from(m0.max(1))
+                        ),
+                    });
+                }
+            }
+            kind if kind.has_servers() => {
+                let n = floor_comp.replicas_or_default();
+                let (m, reasons) = primaries_needed(spec, c, p, n, opts);
+                if m > n {
+                    out.push(Sized {
+                        change: Change::Replicas {
+                            component: comp.name.clone(),
+                            from: n,
+                            to: m,
+                        },
+                        reason: reasons.join("; "),
+                    });
+                }
+                if let (Some(u), Some(rep), Some(floor_rep)) = (
+                    p.read,
+                    comp.replication.as_ref(),
+                    floor_comp.replication.as_ref(),
+                ) {
+                    let r0 = floor_rep.read_replicas.unwrap_or(0);
+                    let cur = rep.read_replicas.unwrap_or(0);
+                    if rep.reads_from == Some(ReadsFrom::Replicas) && cur > 0 {
+                        let r = replicas_needed(cur, u, f, ceiling).min(opts.max_read_replicas);
+                        if r > r0 {
+                            out.push(Sized {
+                                change: Change::ReadReplicas {
+                                    component: comp.name.clone(),
+                                    from: r0,
+                                    to: r,
+                                },
+                                reason: format!(
+                                    "its read replicas run at utilisation {:.3}, over the ceiling {ceiling}",
+                                    u * f * f64::from(cur) / f64::from(r0.max(1))
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,115 @@
+//! The plan as text for a terminal: the steps with their numbers, then what stays out
+//! of reach.
+
+use std::fmt::Write;
+
+use super::{Effect, Plan};
+
+pub fn number(v: Option<f64>) -> String {
+    match v {
+        None => "unbounded".to_string(),
+        Some(x) if x.abs() >= 1000.0 => format!("{x:.0}"),
+        Some(x) if x.abs() >= 10.0 => format!("{x:.1}"),
+        Some(x) if x.abs() >= 1.0 => format!("{x:.3}"),
+        Some(0.0) => "0".to_string(),
+        Some(x) => format!("{x:.4}"),
+    }
+}
+
+/// `availability` values get four decimals (the digits that matter), others [`number`].
+pub fn value(metric: &str, v: Option<f64>) -> String {
+    match (metric, v) {
+        ("availability", Some(x)) => format!("{x:.4} %"),
+        ("p99_ms", Some(x)) => format!("{x:.1} ms"),
+        ("n_minus_1", Some(x)) => format!("{x:.0} failing"),
+        ("monthly_budget_usd", Some(x)) => format!("{x:.0} USD"),
+        ("throughput_rps", Some(x)) => format!("{x:.0} req/s"),
+        ("consistency", Some(x)) => format!("{x} ms stale"),
+        ("consistency", None) => "consistent".to_string(),
+        _ => number(v),
+    }
+}
+
+pub fn effect_line(e: &Effect) -> String {
+    let verdict = match (e.pass_before, e.pass_after) {
+        (Some(false), Some(true)) => " (now met)",
+        (Some(true), Some(false)) => " (now missed)",
+        (_, Some(false)) => " (still missed)",
+        _ => "",
+    };
+    let subject = e.subject.as_deref().unwrap_or_default();
+    let what = match e.metric.as_str() {
+        "throughput_rps" => "throughput within the ceiling".to_string(),
+        "p99_ms" => format!("p99 of {subject}"),
+        "availability" => format!("availability of {subject}"),
+        "consistency" => format!("consistency of {subject}"),
+        "utilization_ceiling" => format!("hottest component ({subject})"),
+        "monthly_budget_usd" => "cost a month".to_string(),
+        "n_minus_1" => "N-1".to_string(),
+        "zone_loss" => "zone loss, hottest survivor".to_string(),
+        "utilization" => format!("utilisation of {subject}"),
+        other => format!("{other} {subject}"),
+    };
+    format!(
+        "{what}: {} -> {}{verdict}",
+        value(&e.metric, e.before),
+        value(&e.metric, e.after)
+    )
+}
+
+pub fn render(plan: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "plan for {}: {} of {} targets met now, {:.0} USD a month",
+        plan.name, plan.before.targets_met, plan.before.targets, plan.before.monthly_cost_usd
+    );
+    if plan.steps.is_empty() {
+        let _ = writeln!(s, "no changes needed");
+    }
+    for step in &plan.steps {
+        let _ = writeln!(
+            s,
+            "\n{}. {}  ({:+.0} USD a month: {:.0} -> {:.0})",
+            step.number,
+            step.summary,
+            step.cost_delta_usd,
+            step.monthly_cost_before_usd,
+            step.monthly_cost_after_usd
+        );
+        let _ = writeln!(s, "   why: {}", step.why);
+        for e in &step.effects {
+            let _ = writeln!(s, "   {}", effect_line(e));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nafter the plan: {} of {} targets met, {:.0} USD a month ({:+.0}); scaling every pool x{} instead would cost {:.0}",
+        plan.after.targets_met,
+        plan.after.targets,
+        plan.after.monthly_cost_usd,
+        plan.after.monthly_cost_usd - plan.before.monthly_cost_usd,
+        plan.baseline.factor,
+        plan.baseline.monthly_cost_usd
+    );
+    if plan.meets_all_targets {
+        let _ = writeln!(s, "every target is met");
+    } else {
+        let _ = writeln!(s, "out of reach within the planner's bounds:");
+        for o in &plan.out_of_reach {
+            let _ = writeln!(
+                s,
+                "  {}{}: required {}, predicted {}: {}",
+                o.target,
+                o.subject
+                    .as_deref()
+                    .map(|x| format!(" {x}"))
+                    .unwrap_or_default(),
+                value(&o.target, o.required),
+                value(&o.target, o.predicted),
+                o.why
+            );
+        }
+    }
+    s
+}

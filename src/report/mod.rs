@@ -1,0 +1,98 @@
+//! The gap-analysis report: where a design misses its targets, why, and the cheapest
+//! changes that fix it, in numbers. One self-contained HTML file (inline CSS and SVG,
+//! nothing fetched: it opens from disk) and a Markdown version, both from askama
+//! templates in `templates/report/`, both from one view ([`Report`]) built here.
+//!
+//! Sections: scorecard; architecture diagram; bottlenecks (every component's
+//! utilisation at peak); latency per class (analytic, and simulated when given) with
+//! latency against load; availability and what eats the error budget; CAP/PACELC;
+//! N-1 and zone loss; cost (static, scheduled, autoscaled) against the budget; the
+//! plan, step by step; the readiness checklist; the findings.
+//!
+//! Simulated figures are an optional input ([`SimulatedClasses`]): the report shows
+//! them beside the analytic ones when a simulation was run.
+
+pub mod charts;
+pub mod checklist;
+pub mod diagram;
+pub mod hourly;
+pub mod sweep;
+pub mod view;
+
+use askama::Template;
+
+use crate::analysis::{analyze, AnalysisError};
+use crate::plan::{plan, PlanError, PlanOptions};
+use crate::spec::Spec;
+pub use view::Report;
+
+/// One class's simulated latency, as a simulation run reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulatedClass {
+    pub name: String,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// The p99's confidence interval, when the run gives one.
+    pub p99_ci_ms: Option<(f64, f64)>,
+}
+
+/// What a simulation run adds to the report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimulatedClasses {
+    pub classes: Vec<SimulatedClass>,
+    /// How the run was made (duration, seed, events), shown with the figures.
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
+    #[error("cannot render the report: {0}")]
+    Render(#[from] askama::Error),
+}
+
+#[derive(Template)]
+#[template(path = "report/report.html")]
+struct Html<'a> {
+    r: &'a Report,
+}
+
+#[derive(Template)]
+#[template(path = "report/report.md", escape = "none")]
+struct Markdown<'a> {
+    r: &'a Report,
+}
+
+/// Analyses, plans and lays out the report of `spec`.
+pub fn build(spec: &Spec, simulated: Option<&SimulatedClasses>) -> Result<Report, ReportError> {
+    let analysis = analyze(spec)?;
+    let plan = plan(spec, &PlanOptions::default())?;
+    view::build(spec, &analysis, &plan, simulated)
+}
+
+pub fn render(report: &Report, format: Format) -> Result<String, ReportError> {
+    Ok(match format {
+        Format::Html => Html { r: report }.render()?,
+        Format::Markdown => Markdown { r: report }.render()?,
+    })
+}
+
+/// The report of `spec` in `format`.
+pub fn report(
+    spec: &Spec,
+    simulated: Option<&SimulatedClasses>,
+    format: Format,
+) -> Result<String, ReportError> {
+    render(&build(spec, simulated)?, format)
+}

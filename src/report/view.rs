@@ -1,0 +1,709 @@
+//! What the templates show, laid out and formatted once here, so the HTML and the
+//! Markdown say the same thing in the same numbers.
+
+use super::checklist::{self, Item};
+use super::{charts, diagram, hourly, sweep, ReportError, SimulatedClasses};
+use crate::analysis::availability::unavailabilities;
+use crate::analysis::scorecard::{consistency_name, TargetCheck};
+use crate::analysis::{solve, Analysis, Severity};
+use crate::plan::text::{effect_line, value};
+use crate::plan::Plan;
+use crate::spec::{defaults, Spec};
+
+pub struct Report {
+    pub name: String,
+    pub description: String,
+    pub verdict: String,
+    pub scorecard: Vec<ScoreRow>,
+    pub diagram_svg: String,
+    /// Every call: from, to, calls, op, mode.
+    pub edges: Vec<(String, String, String, String, String)>,
+    pub bottleneck: Vec<String>,
+    pub components: Vec<ComponentRow>,
+    pub utilization_svg: String,
+    pub classes: Vec<ClassRow>,
+    pub simulated: bool,
+    pub simulation_note: String,
+    pub latency_svg: String,
+    pub curves: Vec<CurveRow>,
+    pub availability: Vec<AvailabilityRow>,
+    pub stores: Vec<StoreRow>,
+    pub conflicts: Vec<ConflictRow>,
+    pub n_minus_1: Vec<OutageRow>,
+    pub zone_loss: Option<OutageRow>,
+    pub zones_unknown: String,
+    pub cost: CostView,
+    pub cost_rows: Vec<CostRow>,
+    pub cost_svg: String,
+    pub plan: PlanView,
+    pub checklist: Vec<Item>,
+    pub findings: Vec<FindingRow>,
+}
+
+pub struct ScoreRow {
+    pub target: String,
+    pub subject: String,
+    pub required: String,
+    pub predicted: String,
+    pub gap: String,
+    pub pass: bool,
+}
+
+pub struct ComponentRow {
+    pub name: String,
+    pub kind: String,
+    pub arrival: String,
+    pub servers: String,
+    pub utilization: String,
+    pub mean: String,
+    pub p99: String,
+    pub status: &'static str,
+}
+
+pub struct ClassRow {
+    pub name: String,
+    pub rate: String,
+    pub mean: String,
+    pub p50: String,
+    pub p95: String,
+    pub p99: String,
+    pub target: String,
+    pub pass: bool,
+    pub sim_p50: String,
+    pub sim_p99: String,
+}
+
+pub struct CurveRow {
+    pub class: String,
+    pub knee: String,
+    pub within_target: String,
+}
+
+pub struct AvailabilityRow {
+    pub class: String,
+    pub availability: String,
+    pub target: String,
+    pub pass: bool,
+    pub downtime: String,
+    pub budget_eaten_by: String,
+}
+
+pub struct StoreRow {
+    pub component: String,
+    pub pacelc: String,
+    pub replication: String,
+    pub reads_from: String,
+    pub staleness: String,
+    pub why: String,
+}
+
+pub struct ConflictRow {
+    pub class: String,
+    pub store: String,
+    pub needs: String,
+    pub staleness: String,
+    pub ways_out: Vec<String>,
+}
+
+pub struct OutageRow {
+    pub scenario: String,
+    pub holds: bool,
+    pub detail: String,
+}
+
+pub struct CostView {
+    pub static_usd: String,
+    pub scheduled_usd: String,
+    pub autoscaled_usd: String,
+    pub budget: String,
+    pub verdict: String,
+}
+
+pub struct CostRow {
+    pub name: String,
+    pub static_usd: String,
+    pub scheduled_usd: String,
+    pub autoscaled_usd: String,
+}
+
+pub struct PlanView {
+    pub meets_all: bool,
+    pub summary: String,
+    pub steps: Vec<StepRow>,
+    pub out_of_reach: Vec<String>,
+    pub baseline: String,
+}
+
+pub struct StepRow {
+    pub number: usize,
+    pub summary: String,
+    pub why: String,
+    pub cost: String,
+    pub targets: String,
+    pub effects: Vec<String>,
+}
+
+pub struct FindingRow {
+    pub severity: &'static str,
+    pub message: String,
+}
+
+fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    v.map_or_else(|| "unbounded".to_string(), f)
+}
+
+fn ms(v: Option<f64>) -> String {
+    opt(v, |x| format!("{x:.1} ms"))
+}
+
+fn usd(x: f64) -> String {
+    format!("{x:.0} USD")
+}
+
+fn target_name(t: &str) -> &'static str {
+    match t {
+        "throughput_rps" => "throughput within the ceiling",
+        "p99_ms" => "p99 latency",
+        "availability" => "availability",
+        "consistency" => "consistency",
+        "utilization_ceiling" => "utilisation ceiling",
+        "monthly_budget_usd" => "monthly budget",
+        "n_minus_1" => "N-1 (one replica lost)",
+        "zone_loss" => "zone loss",
+        _ => "other",
+    }
+}
+
+fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
+    let subject = t.subject.clone().unwrap_or_default();
+    let (required, predicted, gap) = match t.target {
+        "consistency" => {
+            let needs = spec
+                .workload
+                .classes
+                .iter()
+                .find(|k| k.name == subject)
+                .map_or("?", |k| consistency_name(k.consistency_or_default()));
+            (
+                needs.to_string(),
+                value("consistency", t.predicted),
+                t.predicted
+                    .map_or(String::new(), |x| format!("{x} ms stale reads")),
+            )
+        }
+        "utilization_ceiling" => (
+            format!("<= {}", t.required.unwrap_or_default()),
+            format!("{} ({subject})", value(t.target, t.predicted)),
+            match (t.required, t.predicted) {
+                (Some(r), Some(p)) if p > r => format!("{:.3} over", p - r),
+                _ => String::new(),
+            },
+        ),
+        "n_minus_1" => (
+            "every component survives".to_string(),
+            format!("{} failing", t.predicted.unwrap_or_default()),
+            if t.pass {
+                String::new()
+            } else {
+                format!("{} components", t.predicted.unwrap_or_default())
+            },
+        ),
+        "zone_loss" => (
+            format!("within the ceiling {}", t.required.unwrap_or_default()),
+            t.predicted.map_or("components go down".to_string(), |p| {
+                format!("utilisation {p:.3}")
+            }),
+            if t.pass {
+                String::new()
+            } else {
+                t.summary.trim_start_matches("zone loss: ").to_string()
+            },
+        ),
+        _ => {
+            let gap = match (t.required, t.predicted) {
+                _ if t.pass => String::new(),
+                (Some(r), None) => format!("unbounded against {}", value(t.target, Some(r))),
+                (Some(r), Some(p)) => match t.target {
+                    "throughput_rps" => format!("{:.0} req/s short", r - p),
+                    "p99_ms" => format!("{:.1} ms over", p - r),
+                    "availability" => format!(
+                        "{:.1} min/month more downtime",
+                        (r - p) / 100.0 * crate::analysis::availability::MINUTES_PER_MONTH
+                    ),
+                    "monthly_budget_usd" => format!("{:.0} USD over", p - r),
+                    _ => format!("{:.3}", p - r),
+                },
+                _ => String::new(),
+            };
+            (
+                value(t.target, t.required),
+                value(t.target, t.predicted),
+                gap,
+            )
+        }
+    };
+    ScoreRow {
+        target: target_name(t.target).to_string(),
+        subject,
+        required,
+        predicted,
+        gap,
+        pass: t.pass,
+    }
+}
+
+pub fn build(
+    spec: &Spec,
+    a: &Analysis,
+    plan: &Plan,
+    simulated: Option<&SimulatedClasses>,
+) -> Result<Report, ReportError> {
+    let ceiling = spec
+        .targets
+        .utilization_ceiling
+        .unwrap_or(defaults::UTILIZATION_CEILING);
+    let met = a.scorecard.iter().filter(|t| t.pass).count();
+    let verdict = if met == a.scorecard.len() {
+        format!("meets all {} of its targets", a.scorecard.len())
+    } else if plan.meets_all_targets {
+        format!(
+            "misses {} of its {} targets; the plan below meets them all in {} steps, {} a month ({:+.0})",
+            a.scorecard.len() - met,
+            a.scorecard.len(),
+            plan.steps.len(),
+            usd(plan.after.monthly_cost_usd),
+            plan.after.monthly_cost_usd - plan.before.monthly_cost_usd
+        )
+    } else {
+        format!(
+            "misses {} of its {} targets; the best plan within the planner's bounds meets {} of them",
+            a.scorecard.len() - met,
+            a.scorecard.len(),
+            plan.after.targets_met
+        )
+    };
+
+    let mut components: Vec<(f64, ComponentRow)> = a
+        .components
+        .iter()
+        .map(|c| {
+            let pooled = c.servers > 0;
+            let status = if !pooled {
+                "delay or queue"
+            } else if !c.stable {
+                "saturated"
+            } else if c.utilization > ceiling {
+                "over the ceiling"
+            } else if c.utilization > 0.8 * ceiling {
+                "near the ceiling"
+            } else {
+                "ok"
+            };
+            (
+                if pooled { c.utilization } else { -1.0 },
+                ComponentRow {
+                    name: c.name.clone(),
+                    kind: c.kind.clone(),
+                    arrival: format!("{:.1}", c.arrival_rps),
+                    servers: if pooled {
+                        c.servers.to_string()
+                    } else {
+                        "-".into()
+                    },
+                    utilization: if pooled {
+                        format!("{:.3}", c.utilization)
+                    } else {
+                        "-".into()
+                    },
+                    mean: ms(c.mean_response_ms),
+                    p99: ms(c.p99_response_ms),
+                    status,
+                },
+            )
+        })
+        .collect();
+    components.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let bars: Vec<(String, f64)> = a
+        .components
+        .iter()
+        .filter(|c| c.servers > 0)
+        .map(|c| (c.name.clone(), c.utilization))
+        .collect();
+    let mut bars = bars;
+    bars.sort_by(|x, y| y.1.total_cmp(&x.1));
+
+    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let mut bottleneck = Vec::new();
+    match &a.bottleneck {
+        Some(b) => bottleneck.push(format!(
+            "{b} saturates first: at {} in all (peak {peak:.0} req/s); within the utilisation ceiling {ceiling} the system carries {}.",
+            opt(a.max_throughput_rps, |x| format!("{x:.0} req/s")),
+            opt(a.max_throughput_at_ceiling_rps, |x| format!("{x:.0} req/s"))
+        )),
+        None => bottleneck.push("No component has a pool of servers: nothing saturates.".into()),
+    }
+    if let Some(x) = a.max_throughput_p99_rps {
+        bottleneck.push(format!(
+            "Every class stays within its p99 target up to {x:.0} req/s."
+        ));
+    }
+
+    let sim = |name: &str| simulated.and_then(|s| s.classes.iter().find(|c| c.name == name));
+    let classes = a
+        .classes
+        .iter()
+        .map(|k| {
+            let s = sim(&k.name);
+            ClassRow {
+                name: k.name.clone(),
+                rate: format!("{:.0}", k.rate_rps),
+                mean: ms(k.mean_latency_ms),
+                p50: ms(k.p50_latency_ms),
+                p95: ms(k.p95_latency_ms),
+                p99: ms(k.p99_latency_ms),
+                target: k
+                    .p99_target_ms
+                    .map_or("-".to_string(), |t| format!("{t} ms")),
+                pass: match (k.p99_target_ms, k.p99_latency_ms) {
+                    (Some(t), Some(p)) => p <= t,
+                    (Some(_), None) => false,
+                    _ => true,
+                },
+                sim_p50: s.map_or("-".to_string(), |s| format!("{:.1} ms", s.p50_ms)),
+                sim_p99: s.map_or("-".to_string(), |s| match s.p99_ci_ms {
+                    Some((lo, hi)) => format!("{:.1} ms ({lo:.1}-{hi:.1})", s.p99_ms),
+                    None => format!("{:.1} ms", s.p99_ms),
+                }),
+            }
+        })
+        .collect();
+
+    let sw = sweep::sweep(spec)?;
+    let curves = sw
+        .curves
+        .iter()
+        .map(|c| CurveRow {
+            class: c.class.clone(),
+            knee: c
+                .knee
+                .map_or(format!("none below {:.0} req/s", sw.max_rps), |(x, p)| {
+                    format!("{x:.0} req/s (p99 {p:.1} ms)")
+                }),
+            within_target: match (
+                c.target_ms,
+                c.within_target_up_to_rps,
+                c.saturates_after_rps,
+            ) {
+                (None, _, _) => "no target".to_string(),
+                (Some(_), None, _) => "never".to_string(),
+                (Some(_), Some(x), Some(s)) if x >= s => {
+                    format!("until its path saturates, past {s:.0} req/s")
+                }
+                (Some(_), Some(x), None) if x >= sw.max_rps * 0.999 => {
+                    format!("beyond {:.0} req/s", sw.max_rps)
+                }
+                (Some(_), Some(x), _) => format!("up to {x:.0} req/s"),
+            },
+        })
+        .collect();
+    let first_knee = sw
+        .curves
+        .iter()
+        .filter_map(|c| c.knee.map(|k| (c.class.clone(), k.0)))
+        .min_by(|x, y| x.1.total_cmp(&y.1));
+
+    // Who eats each class's error budget: each component's share of the downtime
+    // (the budget is what the target allows).
+    let unavailable = unavailabilities(spec);
+    let solved = solve(spec)?;
+    let availability = a
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let mut lost: Vec<(usize, f64)> = solved.flows[k]
+                .sync_visits
+                .iter()
+                .zip(&unavailable)
+                .enumerate()
+                .map(|(i, (v, u))| (i, (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1])))
+                .filter(|(_, l)| *l > 0.0)
+                .collect();
+            lost.sort_by(|x, y| y.1.total_cmp(&x.1));
+            let budget = c
+                .availability_target_percent
+                .map(|t| 1.0 - t / 100.0)
+                .filter(|b| *b > 0.0);
+            let eaten: Vec<String> = lost
+                .iter()
+                .take(3)
+                .map(|&(i, l)| match budget {
+                    Some(b) => format!("{} {:.0} %", spec.components[i].name, 100.0 * l / b),
+                    None => format!("{} {:.4} %", spec.components[i].name, 100.0 * l),
+                })
+                .collect();
+            AvailabilityRow {
+                class: c.name.clone(),
+                availability: format!("{:.4} %", c.availability_percent),
+                target: c
+                    .availability_target_percent
+                    .map_or("-".to_string(), |t| format!("{t} %")),
+                pass: c
+                    .availability_target_percent
+                    .is_none_or(|t| c.availability_percent >= t),
+                downtime: format!("{:.1} min", c.downtime_minutes_per_month),
+                budget_eaten_by: if eaten.is_empty() {
+                    "-".to_string()
+                } else {
+                    eaten.join(", ")
+                },
+            }
+        })
+        .collect();
+    // The class with the most sync calls on its path (edges out of what it visits).
+    let hops = spec
+        .workload
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(k, class)| {
+            let on_path = |name: &str| {
+                spec.components
+                    .iter()
+                    .position(|c| c.name == name)
+                    .is_some_and(|i| solved.flows[k].sync_visits[i].total() > 0.0)
+            };
+            let n = spec
+                .dependencies
+                .iter()
+                .filter(|d| {
+                    d.applies_to(&class.name)
+                        && d.mode_or_default() == crate::spec::CallMode::Sync
+                        && on_path(&d.from)
+                        && on_path(&d.to)
+                })
+                .count();
+            (class.name.clone(), n)
+        })
+        .max_by_key(|x| x.1);
+    drop(solved);
+
+    let stores = a
+        .stores
+        .iter()
+        .map(|s| StoreRow {
+            component: s.component.clone(),
+            pacelc: s.pacelc.to_string(),
+            replication: s.replication.to_string(),
+            reads_from: s.reads_from.to_string(),
+            staleness: s
+                .staleness_ms
+                .map_or("-".to_string(), |x| format!("up to {x} ms")),
+            why: s.why.to_string(),
+        })
+        .collect();
+    let conflicts = a
+        .conflicts
+        .iter()
+        .map(|c| ConflictRow {
+            class: c.class.clone(),
+            store: c.component.clone(),
+            needs: consistency_name(c.needs).to_string(),
+            staleness: format!("{} ms", c.staleness_ms),
+            ways_out: c
+                .ways_out
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{}: p99 {}, availability {:.4} %, store utilisation {:.3}, {} a month",
+                        w.change,
+                        ms(w.p99_latency_ms),
+                        w.availability_percent,
+                        w.store_utilization,
+                        usd(w.monthly_cost_usd)
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+
+    let outage = |o: &crate::analysis::resilience::Outage| OutageRow {
+        scenario: o.scenario.clone(),
+        holds: o.holds,
+        detail: if !o.down.is_empty() {
+            format!(
+                "{} {} down",
+                o.down.join(", "),
+                if o.down.len() == 1 { "goes" } else { "go" }
+            )
+        } else {
+            let mut d = format!("utilisation {:.3}", o.utilization);
+            if !o.within_ceiling {
+                d.push_str(&format!(" (over the ceiling {ceiling})"));
+            }
+            if !o.classes_missing_p99.is_empty() {
+                d.push_str(&format!(
+                    "; {} miss their p99",
+                    o.classes_missing_p99.join(", ")
+                ));
+            }
+            d
+        },
+    };
+    let n_minus_1 = a.resilience.n_minus_1.iter().map(outage).collect();
+    let zone_loss = a.resilience.zone_loss.as_ref().map(outage);
+
+    let c = &a.cost;
+    let cost = CostView {
+        static_usd: usd(c.static_monthly_usd),
+        scheduled_usd: usd(c.scheduled_monthly_usd),
+        autoscaled_usd: usd(c.autoscaled_monthly_usd),
+        budget: c.monthly_budget_usd.map_or("none".to_string(), usd),
+        verdict: match c.monthly_budget_usd {
+            Some(b) if c.monthly_usd > b => format!(
+                "As written (autoscaled where it autoscales) the design costs {}, {} over the budget.",
+                usd(c.monthly_usd),
+                usd(c.monthly_usd - b)
+            ),
+            Some(b) => format!(
+                "As written the design costs {}, {} under the budget.",
+                usd(c.monthly_usd),
+                usd(b - c.monthly_usd)
+            ),
+            None => format!("As written the design costs {}; no budget is set.", usd(c.monthly_usd)),
+        },
+    };
+    let mut cost_rows: Vec<(f64, CostRow)> = c
+        .components
+        .iter()
+        .filter(|x| x.static_monthly_usd > 0.0)
+        .map(|x| {
+            (
+                x.autoscaled_monthly_usd,
+                CostRow {
+                    name: x.name.clone(),
+                    static_usd: usd(x.static_monthly_usd),
+                    scheduled_usd: usd(x.scheduled_monthly_usd),
+                    autoscaled_usd: usd(x.autoscaled_monthly_usd),
+                },
+            )
+        })
+        .collect();
+    cost_rows.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let hours = hourly::hourly(spec, a);
+
+    let plan_view = PlanView {
+        meets_all: plan.meets_all_targets,
+        summary: if plan.steps.is_empty() {
+            "No change is needed.".to_string()
+        } else {
+            format!(
+                "{} steps take the design from {} of {} targets to {} of {}, and its cost from {} to {} a month ({:+.0}).",
+                plan.steps.len(),
+                plan.before.targets_met,
+                plan.before.targets,
+                plan.after.targets_met,
+                plan.after.targets,
+                usd(plan.before.monthly_cost_usd),
+                usd(plan.after.monthly_cost_usd),
+                plan.after.monthly_cost_usd - plan.before.monthly_cost_usd
+            )
+        },
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| StepRow {
+                number: s.number,
+                summary: s.summary.clone(),
+                why: s.why.clone(),
+                cost: format!(
+                    "{:+.0} USD a month ({:.0} -> {:.0})",
+                    s.cost_delta_usd, s.monthly_cost_before_usd, s.monthly_cost_after_usd
+                ),
+                targets: format!(
+                    "{} -> {} targets met",
+                    s.targets_met_before, s.targets_met_after
+                ),
+                effects: s.effects.iter().map(effect_line).collect(),
+            })
+            .collect(),
+        out_of_reach: plan
+            .out_of_reach
+            .iter()
+            .map(|o| {
+                format!(
+                    "{}{}: required {}, predicted {}: {}",
+                    target_name(&o.target),
+                    o.subject.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
+                    value(&o.target, o.required),
+                    value(&o.target, o.predicted),
+                    o.why
+                )
+            })
+            .collect(),
+        baseline: format!(
+            "Scaling every pool up x{} instead (until throughput, the ceiling, N-1 and zone loss hold) would cost {} a month and meet {} of {} targets.",
+            plan.baseline.factor,
+            usd(plan.baseline.monthly_cost_usd),
+            plan.baseline.targets_met,
+            plan.after.targets
+        ),
+    };
+
+    let findings = a
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            severity: match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: f.message.clone(),
+        })
+        .collect();
+
+    Ok(Report {
+        name: spec.name.clone(),
+        description: spec.description.clone().unwrap_or_default(),
+        verdict,
+        scorecard: a.scorecard.iter().map(|t| score_row(spec, t)).collect(),
+        diagram_svg: diagram::diagram(spec, a, ceiling),
+        edges: spec
+            .dependencies
+            .iter()
+            .map(|d| {
+                (
+                    d.from.clone(),
+                    d.to.clone(),
+                    format!("{}", d.calls_or_default()),
+                    format!("{:?}", d.op_or_default()).to_lowercase(),
+                    format!("{:?}", d.mode_or_default()).to_lowercase(),
+                )
+            })
+            .collect(),
+        bottleneck,
+        components: components.into_iter().map(|x| x.1).collect(),
+        utilization_svg: charts::utilization(&bars, ceiling)?,
+        classes,
+        simulated: simulated.is_some(),
+        simulation_note: simulated.map(|s| s.note.clone()).unwrap_or_default(),
+        latency_svg: charts::latency(&sw)?,
+        curves,
+        availability,
+        stores,
+        conflicts,
+        n_minus_1,
+        zone_loss,
+        zones_unknown: a.resilience.zones_unknown.join(", "),
+        cost,
+        cost_rows: cost_rows.into_iter().map(|x| x.1).collect(),
+        cost_svg: charts::cost(
+            &hours,
+            c.monthly_budget_usd
+                .map(|b| b / crate::analysis::cost::HOURS_PER_MONTH),
+        )?,
+        plan: plan_view,
+        checklist: checklist::checklist(spec, a, first_knee, hops),
+        findings,
+    })
+}

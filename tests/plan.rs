@@ -1,0 +1,362 @@
+//! The planner: hand-sized models whose cheapest fix is known, every example closed and
+//! its planned spec passing `headroom check`, a model it cannot fix, and the plan never
+//! dearer than scaling everything up.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use headroom::analysis::analyze;
+use headroom::plan::{plan, Change, Plan, PlanOptions, ReplicationWay};
+use headroom::spec::{self, Spec};
+
+fn model(yaml: &str) -> Spec {
+    spec::check("test.yaml", yaml.as_bytes())
+        .into_result()
+        .unwrap_or_else(|d| panic!("invalid test spec: {d:?}"))
+}
+
+fn example(name: &str) -> (PathBuf, Spec) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap();
+    let s = spec::check(name, &bytes).into_result().unwrap();
+    (path, s)
+}
+
+fn close(a: f64, b: f64, tol: f64) {
+    assert!((a - b).abs() <= tol, "{a} != {b} (within {tol})");
+}
+
+fn plan_of(s: &Spec) -> Plan {
+    plan(s, &PlanOptions::default()).unwrap()
+}
+
+/// 270 req/s over 3 replicas of one server at 10 ms: utilisation 0.9 each. Ceiling 0.7
+/// needs 3 x 0.9 / 0.7 = 3.86 -> 4 replicas, and N-1 one more (4 left at 0.675): 5
+/// replicas at 0.10 USD an hour, 5 x 0.1 x 730 = 365 USD a month, up from 219.
+#[test]
+fn a_hot_service_gets_exactly_the_replicas_the_ceiling_and_n_minus_1_need() {
+    let s = model(
+        "version: 1\nname: hot\ntargets: { utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 270, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, replicas: 3, service_time_ms: 10, cost_per_replica_hour: 0.1 }\n",
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets);
+    assert_eq!(p.steps.len(), 1, "{:#?}", p.steps);
+    let step = &p.steps[0];
+    assert_eq!(
+        step.change,
+        Change::Replicas {
+            component: "svc".into(),
+            from: 3,
+            to: 5
+        }
+    );
+    close(step.monthly_cost_before_usd, 219.0, 1e-9);
+    close(step.monthly_cost_after_usd, 365.0, 1e-9);
+    close(step.cost_delta_usd, 146.0, 1e-9);
+    let util = step
+        .effects
+        .iter()
+        .find(|e| e.metric == "utilization")
+        .unwrap();
+    close(util.before.unwrap(), 0.9, 1e-12);
+    close(util.after.unwrap(), 0.54, 1e-12);
+    assert!(step
+        .effects
+        .iter()
+        .any(|e| e.metric == "n_minus_1" && e.pass_after == Some(true)));
+    assert_eq!(p.spec.components[0].replicas, Some(5));
+}
+
+/// A read-heavy store: 1,000 eventual reads/s at 10 ms over 2 x 4 servers is
+/// utilisation 1.25; by replicas alone it needs 5 (4 for the ceiling, one for N-1): 3
+/// more at 2 USD an hour, 4,380 USD a month. A cache answering 80 % leaves it 200
+/// reads/s (0.25 at 2 replicas, 0.5 after losing one) for 2 cache replicas at 0.1 USD
+/// an hour, 146 USD: the planner takes the cache.
+#[test]
+fn a_cache_beats_scaling_a_dear_store() {
+    let s = model(
+        "version: 1\nname: reads\ntargets: { utilization_ceiling: 0.7, p99_ms: 500 }\n\
+         workload:\n  classes:\n    - { name: read, rate_rps: 1000, entry: api, consistency: eventual }\n\
+         components:\n\
+         \x20 - { name: api, kind: service, replicas: 4, concurrency: 16, service_time_ms: 1 }\n\
+         \x20 - { name: db, kind: database, replicas: 2, concurrency: 4, service_time_ms: 10, cost_per_replica_hour: 2 }\n\
+         dependencies:\n  - { from: api, to: db, op: read }\n",
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    let cache = p
+        .steps
+        .iter()
+        .find_map(|st| match &st.change {
+            Change::AddCache {
+                store,
+                replicas,
+                hit_ratio,
+                ..
+            } => Some((store.clone(), *replicas, *hit_ratio)),
+            _ => None,
+        })
+        .expect("a cache step");
+    assert_eq!(cache, ("db".to_string(), 2, 0.8));
+    assert_eq!(p.spec.components[1].replicas, Some(2), "the store keeps 2");
+    close(p.before.monthly_cost_usd, 2920.0, 1e-6);
+    close(p.after.monthly_cost_usd, 2920.0 + 146.0, 1e-6);
+    // Scaling the store alone would have cost 3 more replicas.
+    assert!(p.after.monthly_cost_usd < 2920.0 + 4380.0);
+}
+
+/// An external dependency at 99 % with no retry on every request caps availability at
+/// 99 %, under the 99.9 % target: no change in the planner's set reaches it, and the
+/// plan says which target and why.
+#[test]
+fn an_unreachable_target_is_named_with_its_reason() {
+    let s = model(
+        "version: 1\nname: capped\ntargets: { availability: 99.9 }\n\
+         workload:\n  classes:\n    - { name: pay, rate_rps: 10, entry: api }\n\
+         components:\n\
+         \x20 - { name: api, kind: service, replicas: 2, service_time_ms: 5, availability: 99.99 }\n\
+         \x20 - { name: psp, kind: external, latency_ms: 100, availability: 99 }\n\
+         dependencies:\n  - { from: api, to: psp, op: write }\n",
+    );
+    let p = plan_of(&s);
+    assert!(!p.meets_all_targets);
+    assert_eq!(p.out_of_reach.len(), 1, "{:#?}", p.out_of_reach);
+    let o = &p.out_of_reach[0];
+    assert_eq!(
+        (o.target.as_str(), o.subject.as_deref()),
+        ("availability", Some("pay"))
+    );
+    assert!(o.why.contains("psp 99 %"), "{}", o.why);
+    assert!(o.why.contains("caps it at 99.0000 %"), "{}", o.why);
+
+    // On the command line: exit 1, and the target named.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capped.yaml");
+    std::fs::write(&path, spec::to_yaml(&s, &[])).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .args(["plan"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("out of reach"), "{text}");
+    assert!(
+        text.contains("availability pay: required 99.9000 %"),
+        "{text}"
+    );
+}
+
+/// The contract example: fulfilment saturated, checkout's strong reads from async
+/// replicas, single replicas under N-1 and checkout's availability. The plan fixes the
+/// conflict by a replication change, sizes fulfilment (free in the model: it has no
+/// price) and gives the cache and the store a second replica each: 51 + 328.5 USD.
+#[test]
+fn shop_plan_fixes_the_conflict_and_the_capacity() {
+    let (_, s) = example("shop.yaml");
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    assert!(p.steps.iter().any(|st| matches!(
+        &st.change,
+        Change::Replication { component, way: ReplicationWay::ReadFromPrimary | ReplicationWay::Sync | ReplicationWay::Quorum } if component == "orders-db"
+    )));
+    assert!(p.steps.iter().any(|st| st.change
+        == Change::Replicas {
+            component: "fulfilment".into(),
+            from: 2,
+            to: 7
+        }));
+    close(p.before.monthly_cost_usd, 1486.134, 0.001);
+    close(
+        p.after.monthly_cost_usd - p.before.monthly_cost_usd,
+        0.07 * 730.0 + 0.45 * 730.0,
+        0.01,
+    );
+    // The steps add up: each starts where the last ended.
+    for w in p.steps.windows(2) {
+        close(
+            w[0].monthly_cost_after_usd,
+            w[1].monthly_cost_before_usd,
+            1e-9,
+        );
+    }
+    close(
+        p.steps.iter().map(|s| s.cost_delta_usd).sum::<f64>(),
+        p.after.monthly_cost_usd - p.before.monthly_cost_usd,
+        1e-6,
+    );
+}
+
+/// Every example that misses a target is closed; its planned spec, written by the
+/// command line, passes `headroom check`; and the plan costs no more than scaling every
+/// pool up by one factor until the capacity targets hold.
+#[test]
+fn every_example_is_closed_and_its_plan_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["shop.yaml", "feed.yaml", "pos.yaml", "monolith.yaml"] {
+        let (path, s) = example(name);
+        let before = analyze(&s).unwrap();
+        assert!(
+            before.scorecard.iter().any(|t| !t.pass),
+            "{name} already meets its targets: the test would prove nothing"
+        );
+        let planned = dir.path().join(name);
+        let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .args(["plan", "--json", "-o"])
+            .arg(&planned)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["meets_all_targets"], true, "{name}");
+        let after = json["after"]["monthly_cost_usd"].as_f64().unwrap();
+        let baseline = json["baseline"]["monthly_cost_usd"].as_f64().unwrap();
+        assert!(
+            after <= baseline,
+            "{name}: the plan costs {after}, scaling everything up {baseline}"
+        );
+        assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
+        for step in json["steps"].as_array().unwrap() {
+            assert!(step["cost_delta_usd"].is_number(), "{name}: {step}");
+            assert!(
+                !step["effects"].as_array().unwrap().is_empty(),
+                "{name}: {step}"
+            );
+        }
+
+        let check = Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .arg("check")
+            .arg(&planned)
+            .output()
+            .unwrap();
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{name}: the planned spec fails check:\n{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let text = std::fs::read_to_string(&planned).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema="),
+            "{name}"
+        );
+        assert!(text.contains("# Planned by `headroom plan"), "{name}");
+    }
+}
+
+#[test]
+fn a_spec_that_meets_its_targets_needs_no_step() {
+    let s = model(
+        "version: 1\nname: fine\ntargets: { utilization_ceiling: 0.7, p99_ms: 300 }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 50, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, replicas: 3, service_time_ms: 10 }\n",
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets);
+    assert!(p.steps.is_empty(), "{:#?}", p.steps);
+    assert_eq!(p.spec, s);
+}
+
+/// A blocking pool whose threads wait on a slow call: async I/O frees them at no
+/// running cost, where replicas would cost money.
+#[test]
+fn async_io_frees_a_blocking_pool() {
+    let s = model(
+        "version: 1\nname: blocking\ntargets: { utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 100, entry: app }\n\
+         components:\n\
+         \x20 - { name: app, kind: service, replicas: 2, concurrency: 8, service_time_ms: 5, io: blocking, cost_per_replica_hour: 1 }\n\
+         \x20 - { name: slow, kind: external, latency_ms: 150 }\n\
+         dependencies:\n  - { from: app, to: slow }\n",
+    );
+    // Held 155 ms a request: 100 x 0.155 / 16 = 0.97 busy.
+    let a = analyze(&s).unwrap();
+    close(a.components[0].utilization, 100.0 * 0.155 / 16.0, 1e-9);
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets);
+    assert_eq!(
+        p.steps.iter().map(|s| s.change.clone()).collect::<Vec<_>>(),
+        vec![Change::AsyncIo {
+            component: "app".into()
+        }]
+    );
+    close(p.after.monthly_cost_usd, p.before.monthly_cost_usd, 1e-9);
+}
+
+/// A side effect on the request path (a 250 ms email function the request only writes
+/// to) makes the p99 miss its 200 ms target: the plan moves the call onto a queue,
+/// priced as the template's three brokers at 0.1 USD an hour (219 USD a month).
+#[test]
+fn a_side_effect_moves_off_the_request_path() {
+    let s = model(
+        "version: 1\nname: mail\ntargets: { p99_ms: 200 }\n\
+         workload:\n  classes:\n    - { name: signup, rate_rps: 20, entry: api }\n\
+         components:\n\
+         \x20 - { name: api, kind: service, replicas: 2, concurrency: 8, service_time_ms: 5 }\n\
+         \x20 - { name: mailer, kind: function, service_time_ms: 250, max_concurrency: 100 }\n\
+         dependencies:\n  - { from: api, to: mailer, op: write }\n",
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    let step = p
+        .steps
+        .iter()
+        .find(|st| matches!(st.change, Change::Offload { .. }))
+        .expect("an offload step");
+    close(step.cost_delta_usd, 219.0, 1e-9);
+    let p99 = step.effects.iter().find(|e| e.metric == "p99_ms").unwrap();
+    assert!(
+        p99.before.unwrap() > 200.0 && p99.after.unwrap() < 50.0,
+        "{p99:?}"
+    );
+    assert!(spec::validate(&p.spec).is_empty());
+    let edge = &p.spec.dependencies[0];
+    assert_eq!(
+        (edge.from.as_str(), edge.to.as_str()),
+        ("api", "mailer-queue")
+    );
+}
+
+/// A blocking pool in front of a store whose reads need more replicas than the bound
+/// allows (a strong class, so no cache; one shard at most): the blocking pool looks
+/// infinitely busy (its threads wait on a saturated store), sizing stops at its bounds
+/// without overflowing, and the plan names the bound that stops it.
+#[test]
+fn a_bound_that_stops_sizing_is_named() {
+    let s = model(
+        "version: 1\nname: bound\ntargets: { utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: read, rate_rps: 4000, entry: app, consistency: strong }\n\
+         components:\n\
+         \x20 - { name: app, kind: service, replicas: 2, concurrency: 50, service_time_ms: 1, io: blocking }\n\
+         \x20 - { name: db, kind: database, replicas: 2, concurrency: 4, service_time_ms: 5, replication: { mode: sync, read_replicas: 1, reads_from: replicas } }\n\
+         dependencies:\n  - { from: app, to: db, op: read }\n",
+    );
+    let opts = PlanOptions {
+        max_read_replicas: 3,
+        max_shards: 1,
+        max_replicas: 40,
+        ..PlanOptions::default()
+    };
+    let p = plan(&s, &opts).unwrap();
+    assert!(!p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    assert!(
+        p.out_of_reach
+            .iter()
+            .any(|o| o.why.contains("db needs more than 3 read replicas")),
+        "{:#?}",
+        p.out_of_reach
+    );
+    // Within the default bounds the plan closes.
+    assert!(plan_of(&s).meets_all_targets);
+}

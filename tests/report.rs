@@ -1,0 +1,180 @@
+//! The report: golden Markdown of every example (regenerate with `HEADROOM_BLESS=1
+//! cargo test --test report` and review the diff), the HTML's sections and charts and
+//! that it names nothing on the network, simulated figures shown when given, and the
+//! command line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use headroom::report::{self, Format, SimulatedClass, SimulatedClasses};
+use headroom::spec::{self, Spec};
+
+const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
+
+fn example(name: &str) -> Spec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(format!("{name}.yaml"));
+    let bytes = std::fs::read(&path).unwrap();
+    spec::check(name, &bytes).into_result().unwrap()
+}
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report")
+}
+
+#[test]
+fn markdown_reports_match_their_golden_files() {
+    let bless = std::env::var_os("HEADROOM_BLESS").is_some();
+    let mut stale = Vec::new();
+    for name in EXAMPLES {
+        let text = report::report(&example(name), None, Format::Markdown).unwrap();
+        let path = golden_dir().join(format!("{name}.md"));
+        if bless {
+            std::fs::create_dir_all(golden_dir()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != text {
+            let line = want
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .map_or("the end".to_string(), |i| format!("line {}", i + 1));
+            stale.push(format!("{} differs from {line}", path.display()));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\n(if the change is intended: HEADROOM_BLESS=1 cargo test --test report, then review the diff)",
+        stale.join("\n")
+    );
+}
+
+/// Every section the issue lists, in the order it lists them, with its chart.
+#[test]
+fn html_has_every_section_and_chart_and_names_nothing_on_the_network() {
+    for name in EXAMPLES {
+        let html = report::report(&example(name), None, Format::Html).unwrap();
+        let mut at = 0;
+        for id in [
+            "scorecard",
+            "architecture",
+            "bottlenecks",
+            "latency",
+            "availability",
+            "consistency",
+            "resilience",
+            "cost",
+            "plan",
+            "readiness",
+            "findings",
+        ] {
+            let found = html[at..]
+                .find(&format!("<section id=\"{id}\">"))
+                .unwrap_or_else(|| panic!("{name}: section {id} missing or out of order"));
+            at += found;
+        }
+        // The diagram and three plotters charts, inline.
+        assert_eq!(html.matches("<svg").count(), 4, "{name}");
+        assert!(html.contains("Utilisation at peak"), "{name}");
+        assert!(html.contains("p99 latency against load"), "{name}");
+        assert!(html.contains("Cost per hour over the day"), "{name}");
+        // Self-contained: no stylesheet, script or image is fetched, and no link leaves
+        // the page.
+        for attr in ["src=", "href=", "url("] {
+            for (i, _) in html.match_indices(attr) {
+                let value: String = html[i + attr.len()..]
+                    .chars()
+                    .skip_while(|c| *c == '"' || *c == '\'')
+                    .take(8)
+                    .collect();
+                assert!(
+                    !value.starts_with("http") && !value.starts_with("//"),
+                    "{name}: {attr}{value}... points off the page"
+                );
+            }
+        }
+        assert!(!html.contains("<script"), "{name}");
+        assert!(!html.contains("<link"), "{name}");
+        assert!(!html.contains("@import"), "{name}");
+    }
+}
+
+#[test]
+fn simulated_figures_are_shown_beside_the_analytic_ones() {
+    let shop = example("shop");
+    let sim = SimulatedClasses {
+        classes: vec![
+            SimulatedClass {
+                name: "browse".into(),
+                p50_ms: 13.1,
+                p99_ms: 36.4,
+                p99_ci_ms: Some((35.2, 37.9)),
+            },
+            SimulatedClass {
+                name: "checkout".into(),
+                p50_ms: 134.0,
+                p99_ms: 170.2,
+                p99_ci_ms: None,
+            },
+        ],
+        note: "60 s simulated, seed 7".into(),
+    };
+    let md = report::report(&shop, Some(&sim), Format::Markdown).unwrap();
+    assert!(
+        md.contains("Analytic, and simulated (60 s simulated, seed 7)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 34.0 ms | 300 ms | pass | 13.1 ms | 36.4 ms (35.2-37.9) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 500 ms | pass | 134.0 ms | 170.2 ms |"),
+        "{md}"
+    );
+    let html = report::report(&shop, Some(&sim), Format::Html).unwrap();
+    assert!(html.contains("<th>simulated p99</th>"));
+    let plain = report::report(&shop, None, Format::Markdown).unwrap();
+    assert!(plain.contains("no simulation was run"));
+    assert!(!plain.contains("simulated p99"));
+}
+
+#[test]
+fn report_command_writes_html_or_markdown_and_refuses_simulate_for_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let run = |args: &[&str], out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .arg("report")
+            .arg(&shop)
+            .arg("-o")
+            .arg(out)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let html = dir.path().join("shop.html");
+    assert_eq!(run(&[], &html).status.code(), Some(0));
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    let md = dir.path().join("shop.md");
+    assert_eq!(run(&[], &md).status.code(), Some(0));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .starts_with("# Gap analysis: shop"));
+    let forced = dir.path().join("report.txt");
+    assert_eq!(run(&["--format", "md"], &forced).status.code(), Some(0));
+    assert!(std::fs::read_to_string(&forced)
+        .unwrap()
+        .starts_with("# Gap analysis"));
+
+    let sim = dir.path().join("sim.html");
+    let out = run(&["--simulate"], &sim);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not available in this build"));
+    assert!(!sim.exists());
+}
