@@ -591,12 +591,6 @@ fn report(
     simulate: bool,
 ) -> Outcome {
     use headroom::report::Format;
-    if simulate {
-        // The simulator lives on another branch; the report takes its figures as an
-        // optional input (`report::SimulatedClasses`) once it is here.
-        eprintln!("headroom: report --simulate is not available in this build (no simulator); run without it for the analytic report");
-        return Outcome::Failed;
-    }
     let format = match format {
         Some(ReportFormat::Md) => Format::Markdown,
         Some(ReportFormat::Html) => Format::Html,
@@ -607,7 +601,15 @@ fn report(
         Ok(x) => x,
         Err(o) => return o,
     };
-    let text = match headroom::report::report(&model, None, format) {
+    let simulated = if simulate {
+        match run_simulation(path, &model, &SimOptions::default()) {
+            Ok(run) => Some(headroom::report::SimulatedClasses::from(&run)),
+            Err(o) => return o,
+        }
+    } else {
+        None
+    };
+    let text = match headroom::report::report(&model, simulated.as_ref(), format) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("headroom: {}: {e}", path.display());

@@ -143,7 +143,7 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
 }
 
 #[test]
-fn report_command_writes_html_or_markdown_and_refuses_simulate_for_now() {
+fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
     let run = |args: &[&str], out: &Path| {
@@ -174,7 +174,13 @@ fn report_command_writes_html_or_markdown_and_refuses_simulate_for_now() {
 
     let sim = dir.path().join("sim.html");
     let out = run(&["--simulate"], &sim);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not available in this build"));
-    assert!(!sim.exists());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&sim).unwrap();
+    assert!(html.contains("<th>simulated p99</th>"));
+    assert!(html.contains("5 replications of 200000 requests"));
 }

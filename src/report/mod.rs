@@ -44,6 +44,31 @@ pub struct SimulatedClasses {
     pub note: String,
 }
 
+impl From<&crate::sim::SimReport> for SimulatedClasses {
+    /// The classes of a simulation run that has latencies (a class that completed no
+    /// request has none to show).
+    fn from(run: &crate::sim::SimReport) -> Self {
+        SimulatedClasses {
+            classes: run
+                .classes
+                .iter()
+                .filter_map(|c| {
+                    Some(SimulatedClass {
+                        name: c.name.clone(),
+                        p50_ms: c.p50_latency_ms?,
+                        p99_ms: c.p99_latency_ms?,
+                        p99_ci_ms: c.p99_latency_ms_ci95.map(|[lo, hi]| (lo, hi)),
+                    })
+                })
+                .collect(),
+            note: format!(
+                "{} replications of {} requests ({:.0} simulated s each, seed {}), {} events",
+                run.replications, run.requests, run.simulated_seconds, run.seed, run.events
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Html,
