@@ -182,5 +182,5 @@ fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
     );
     let html = std::fs::read_to_string(&sim).unwrap();
     assert!(html.contains("<th>simulated p99</th>"));
-    assert!(html.contains("5 replications of 200000 requests"));
+    assert!(html.contains("5 replications of 200000 requests, "));
 }

@@ -62,7 +62,7 @@ impl From<&crate::sim::SimReport> for SimulatedClasses {
                 })
                 .collect(),
             note: format!(
-                "{} replications of {} requests ({:.0} simulated s each, seed {}), {} events",
+                "{} replications of {} requests, {:.0} simulated s each, seed {}, {} events",
                 run.replications, run.requests, run.simulated_seconds, run.seed, run.events
             ),
         }
