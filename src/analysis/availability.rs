@@ -28,14 +28,7 @@ pub const MINUTES_PER_MONTH: f64 = MINUTES_PER_YEAR / 12.0;
 /// Unavailability (a fraction) of one component for a read and for a write.
 pub fn unavailability(c: &Component) -> [f64; 2] {
     let down = 1.0 - c.availability_or_default() / 100.0;
-    let pooled = matches!(
-        c.kind,
-        ComponentKind::Service
-            | ComponentKind::Worker
-            | ComponentKind::LoadBalancer
-            | ComponentKind::Cache
-            | ComponentKind::Database
-    );
+    let pooled = c.kind.has_servers();
     if !pooled {
         return [down, down];
     }

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::component::ComponentResult;
 use super::load::Visits;
-use crate::spec::{defaults, Component, ComponentKind, Rollout, Spec};
+use crate::spec::{defaults, Component, Rollout, Spec};
 
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
@@ -45,17 +45,6 @@ pub struct ComponentCost {
     /// Primary replicas per hour of the day, scheduled to the ceiling (empty for a
     /// component without replicas to schedule).
     pub scheduled_replicas: Vec<u32>,
-}
-
-fn pooled(kind: ComponentKind) -> bool {
-    matches!(
-        kind,
-        ComponentKind::Service
-            | ComponentKind::Worker
-            | ComponentKind::LoadBalancer
-            | ComponentKind::Cache
-            | ComponentKind::Database
-    )
 }
 
 /// The primary replicas that keep `utilization` (at `replicas`) under `ceiling` when
@@ -123,7 +112,7 @@ pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostR
         .then(|| {
             spec.components
                 .iter()
-                .filter(|c| pooled(c.kind))
+                .filter(|c| c.kind.has_servers())
                 .map(|c| nodes(c, c.replicas_or_default()) * price(c))
                 .sum()
         });
@@ -167,7 +156,7 @@ fn component_cost(c: &Component, r: &ComponentResult, rate: Visits, p: &Profile)
         0.0
     };
     let price = price(c);
-    if !pooled(c.kind) {
+    if !c.kind.has_servers() {
         let replica_hours = if price > 0.0 {
             f64::from(c.replicas_or_default()) * price * HOURS_PER_MONTH
         } else {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::latency::{evaluate_into, CallTree, Evaluation, Load};
 use super::whatif::WhatIf;
-use crate::spec::{Component, ComponentKind, Spec};
+use crate::spec::{Component, Spec};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outage {
@@ -42,17 +42,6 @@ pub struct Resilience {
     pub zone_loss: Option<Outage>,
     /// Components with replicas that do not declare `zones`.
     pub zones_unknown: Vec<String>,
-}
-
-pub fn has_replicas(kind: ComponentKind) -> bool {
-    matches!(
-        kind,
-        ComponentKind::Service
-            | ComponentKind::Worker
-            | ComponentKind::LoadBalancer
-            | ComponentKind::Cache
-            | ComponentKind::Database
-    )
 }
 
 /// What the resilience checks need from the rest of the analysis.
@@ -92,7 +81,7 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
     let spec = cx.spec;
     let mut n_minus_1 = Vec::new();
     for (c, comp) in spec.components.iter().enumerate() {
-        if !has_replicas(comp.kind) || cx.load.rates[c].total() <= 0.0 {
+        if !comp.kind.has_servers() || cx.load.rates[c].total() <= 0.0 {
             continue;
         }
         let replicas = comp.replicas_or_default();
@@ -140,7 +129,7 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
         .components
         .iter()
         .enumerate()
-        .filter(|(_, c)| has_replicas(c.kind) && c.zones_or_default() >= 2)
+        .filter(|(_, c)| c.kind.has_servers() && c.zones_or_default() >= 2)
         .map(|(i, c)| {
             let replicas = c.replicas_or_default();
             let lost = replicas.div_ceil(c.zones_or_default());
@@ -152,7 +141,7 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
     let zones_unknown = spec
         .components
         .iter()
-        .filter(|c| has_replicas(c.kind) && c.zones.is_none())
+        .filter(|c| c.kind.has_servers() && c.zones.is_none())
         .map(|c| c.name.clone())
         .collect();
     let zone_loss = (!zoned.is_empty()).then(|| {

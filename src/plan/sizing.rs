@@ -17,7 +17,6 @@
 use super::change::Change;
 use super::PlanOptions;
 use crate::analysis::cost::replicas_needed;
-use crate::analysis::resilience::has_replicas;
 use crate::analysis::Solved;
 use crate::spec::{defaults, ComponentKind, ReadsFrom, Spec};
 
@@ -95,7 +94,7 @@ pub fn primaries_needed(
             format!("utilisation {u_floor:.3} at {floor} replicas, over the ceiling {ceiling}")
         });
     }
-    if has_replicas(comp.kind) {
+    if comp.kind.has_servers() {
         let base = replicas_needed(n, u, 1.0, ceiling).min(cap);
         let n1 = base.saturating_add(1).max(2).min(cap);
         if n1 > m {
