@@ -1,30 +1,12 @@
 //! The analysis held to known results: textbook queueing values, the issue's Jackson
 //! network, a χ² table for a sum of exponentials, and flow conservation in the shop.
 
-use headroom::analysis::{analyze, Analysis};
+use headroom::analysis::analyze;
 use headroom::spec;
 
-fn analysis_of(yaml: &str) -> Analysis {
-    let model = spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"));
-    analyze(&model).unwrap()
-}
-
-fn close(got: f64, want: f64, rel: f64) {
-    assert!(
-        ((got - want) / want).abs() <= rel,
-        "got {got}, want {want} (rel {rel})"
-    );
-}
-
-/// One class at `rate` entering one service with the given shape.
-fn single(rate: f64, service: &str) -> String {
-    format!(
-        "version: 1\nname: t\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: svc }}\n\
-         components:\n  - {{ name: svc, kind: service, {service} }}\n"
-    )
-}
+#[path = "common/textbook.rs"]
+mod textbook;
+use textbook::{analysis_of, close, single, JACKSON};
 
 #[test]
 fn mm1_through_the_whole_pipeline() {
@@ -72,21 +54,6 @@ fn mg1_is_pollaczek_khinchine() {
     ));
     close(half.components[0].mean_response_ms.unwrap(), 40.0, 1e-6);
 }
-
-const JACKSON: &str = "\
-version: 1
-name: jackson
-workload:
-  classes:
-    - { name: web, rate_rps: 100, entry: gateway }
-components:
-  - { name: gateway, kind: load_balancer, service_time_ms: 4 }
-  - { name: service, kind: service, concurrency: 2, service_time_ms: 12.5 }
-  - { name: db, kind: database, service_time_ms: 3.2 }
-dependencies:
-  - { from: gateway, to: service }
-  - { from: service, to: db, calls: 2.5 }
-";
 
 #[test]
 fn jackson_network_of_the_issue() {

@@ -7,19 +7,9 @@ use headroom::analysis::component::Moments;
 use headroom::analysis::{analyze, latency, Analysis};
 use headroom::spec;
 
-fn analysis_of(yaml: &str) -> Analysis {
-    let model = spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"));
-    analyze(&model).unwrap()
-}
-
-fn close(got: f64, want: f64, rel: f64) {
-    assert!(
-        ((got - want) / want).abs() <= rel,
-        "got {got}, want {want} (rel {rel})"
-    );
-}
+#[path = "common/textbook.rs"]
+mod textbook;
+use textbook::{analysis_of, close};
 
 fn component<'a>(a: &'a Analysis, name: &str) -> &'a headroom::analysis::ComponentReport {
     a.components.iter().find(|c| c.name == name).unwrap()

@@ -6,8 +6,11 @@ use std::sync::atomic::AtomicBool;
 
 use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
 use headroom::spec::{self, Spec};
+#[path = "common/textbook.rs"]
+mod textbook;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use textbook::{single, JACKSON};
 
 fn model(yaml: &str) -> Spec {
     spec::check("test.yaml", yaml.as_bytes())
@@ -35,14 +38,6 @@ fn within(what: &str, ci: Option<[f64; 2]>, want: f64) {
         lo <= want && want <= hi,
         "{what}: {want} outside the 95 % interval [{lo}, {hi}]"
     );
-}
-
-/// One class at `rate` entering one service with the given shape.
-fn single(rate: f64, service: &str) -> String {
-    format!(
-        "version: 1\nname: t\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: svc }}\n\
-         components:\n  - {{ name: svc, kind: service, {service} }}\n"
-    )
 }
 
 #[test]
@@ -82,21 +77,6 @@ fn md1_mean() {
     );
     within("M/D/1 mean", r.classes[0].mean_latency_ms_ci95, 30.0);
 }
-
-const JACKSON: &str = "\
-version: 1
-name: jackson
-workload:
-  classes:
-    - { name: web, rate_rps: 100, entry: gateway }
-components:
-  - { name: gateway, kind: load_balancer, service_time_ms: 4 }
-  - { name: service, kind: service, concurrency: 2, service_time_ms: 12.5 }
-  - { name: db, kind: database, service_time_ms: 3.2 }
-dependencies:
-  - { from: gateway, to: service }
-  - { from: service, to: db, calls: 2.5 }
-";
 
 #[test]
 fn jackson_network() {

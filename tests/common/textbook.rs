@@ -1,0 +1,47 @@
+//! Textbook models and helpers shared by the analysis and simulation tests, so both are
+//! held to the very same specs.
+#![allow(dead_code)] // each test crate uses its own subset
+
+use headroom::analysis::{analyze, Analysis};
+use headroom::spec;
+
+/// The issue's Jackson network at 100 req/s: gateway (1 server, 4 ms) -> service
+/// (2 servers, 12.5 ms) -> db (1 server, 3.2 ms, 2.5 calls per request).
+pub const JACKSON: &str = "\
+version: 1
+name: jackson
+workload:
+  classes:
+    - { name: web, rate_rps: 100, entry: gateway }
+components:
+  - { name: gateway, kind: load_balancer, service_time_ms: 4 }
+  - { name: service, kind: service, concurrency: 2, service_time_ms: 12.5 }
+  - { name: db, kind: database, service_time_ms: 3.2 }
+dependencies:
+  - { from: gateway, to: service }
+  - { from: service, to: db, calls: 2.5 }
+";
+
+/// One class at `rate` entering one service with the given shape.
+pub fn single(rate: f64, service: &str) -> String {
+    format!(
+        "version: 1\nname: t\nworkload:\n  classes:\n    - {{ name: web, rate_rps: {rate}, entry: svc }}\n\
+         components:\n  - {{ name: svc, kind: service, {service} }}\n"
+    )
+}
+
+/// The analysis of a spec that must be valid.
+pub fn analysis_of(yaml: &str) -> Analysis {
+    let model = spec::check("test.yaml", yaml.as_bytes())
+        .into_result()
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    analyze(&model).unwrap()
+}
+
+/// `got` within `rel` of `want`, relatively.
+pub fn close(got: f64, want: f64, rel: f64) {
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "got {got}, want {want} (rel {rel})"
+    );
+}
