@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 
 use super::component::{self, ComponentResult, Moments};
-use super::load::{edge_traffic, firing, ClassFlow, Firing, Visits};
+use super::load::{arrival_rates, edge_traffic, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
 use crate::graph::SystemGraph;
 use crate::spec::{Component, ComponentKind, Io, Op, Spec};
@@ -165,15 +165,7 @@ pub struct LockWait {
 
 impl<'a> Load<'a> {
     pub fn new(spec: &Spec, flows: &'a [ClassFlow], scale: f64) -> Self {
-        let n = spec.components.len();
-        let mut rates = vec![Visits::default(); n];
-        for (class, flow) in spec.workload.classes.iter().zip(flows) {
-            let rate = class.rate_rps * scale;
-            for (r, v) in rates.iter_mut().zip(&flow.all_visits) {
-                r.read += rate * v.read;
-                r.write += rate * v.write;
-            }
-        }
+        let rates = arrival_rates(spec, flows, scale);
         let index: HashMap<&str, usize> = spec
             .components
             .iter()
@@ -185,8 +177,8 @@ impl<'a> Load<'a> {
             .iter()
             .map(|d| {
                 let lock = d.lock.as_ref()?;
-                let caller = &spec.components[*index.get(d.from.as_str())?];
                 let from = *index.get(d.from.as_str())?;
+                let caller = &spec.components[from];
                 let edge_rate: f64 = spec
                     .workload
                     .classes

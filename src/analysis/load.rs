@@ -285,13 +285,15 @@ pub fn class_flows_with(
         .collect()
 }
 
-/// Arrival rate at every component at peak (requests per second, all classes), by op.
-pub fn arrival_rates(spec: &Spec, flows: &[ClassFlow]) -> Vec<Visits> {
+/// Arrival rate at every component (requests per second, all classes), by op, with
+/// every class at `scale` times its peak rate.
+pub fn arrival_rates(spec: &Spec, flows: &[ClassFlow], scale: f64) -> Vec<Visits> {
     let mut rates = vec![Visits::default(); spec.components.len()];
     for (class, flow) in spec.workload.classes.iter().zip(flows) {
+        let class_rate = class.rate_rps * scale;
         for (rate, visits) in rates.iter_mut().zip(&flow.all_visits) {
-            rate.read += class.rate_rps * visits.read;
-            rate.write += class.rate_rps * visits.write;
+            rate.read += class_rate * visits.read;
+            rate.write += class_rate * visits.write;
         }
     }
     rates
