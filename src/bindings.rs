@@ -7,6 +7,7 @@ use ts_rs::{Config, ExportError, TS};
 use crate::spec::{self, Diagnostic};
 use crate::store;
 use crate::view::{CommandError, ModelView};
+use crate::{analysis, editor};
 
 /// Where the front end keeps the generated files, relative to the repository root.
 pub const BINDINGS_DIR: &str = "ui/src/bindings";
@@ -23,6 +24,17 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render!(
         ModelView,
         CommandError,
+        editor::LiveModel,
+        editor::LiveAnalysis,
+        editor::Document,
+        editor::Recovered,
+        editor::Saved,
+        analysis::ComponentReport,
+        analysis::DependencyReport,
+        analysis::ClassReport,
+        analysis::Finding,
+        analysis::Severity,
+        analysis::scorecard::TargetCheck,
         Diagnostic,
         spec::Spec,
         spec::Targets,

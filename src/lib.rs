@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod bindings;
+pub mod editor;
 pub mod fsutil;
 pub mod graph;
 pub mod plan;

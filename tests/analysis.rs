@@ -124,6 +124,27 @@ fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
     // payments fails 0.1 % of its calls (availability 99.9) and answers in 120 ms, well
     // inside its 2 s timeout, so with one retry each call is tried 1 + 0.001 times.
     close(rate("payments"), 400.0 * 1.001, 1e-12);
+    // Every dependency's own traffic, in spec order: what reaches each callee is the sum
+    // over its incoming edges.
+    let carried: Vec<f64> = a.dependencies.iter().map(|d| d.rate_rps).collect();
+    let expected = [
+        2600.0 * 0.2,  // cdn -> gateway: misses only
+        920.0,         // gateway -> api
+        920.0,         // api -> session-cache
+        920.0 * 0.1,   // session-cache -> orders-db: misses only
+        2.0 * 920.0,   // api -> orders-db reads
+        400.0,         // api -> orders-db write, checkout only
+        400.0 * 1.001, // api -> payments, with its retry
+        400.0,         // api -> order-events
+        400.0,         // order-events -> fulfilment
+        400.0,         // fulfilment -> notify
+    ];
+    assert_eq!(carried.len(), expected.len());
+    for (i, (got, want)) in carried.iter().zip(expected).enumerate() {
+        close(*got, want, 1e-9);
+        assert_eq!(a.dependencies[i].from, model.dependencies[i].from);
+        assert_eq!(a.dependencies[i].to, model.dependencies[i].to);
+    }
     // The worker behind the queue gets 400 req/s x 40 ms = 16 erlangs on 2 x 4 servers:
     // saturated, and said so. The async hop carries load but no latency, so checkout's
     // own latency stays finite.

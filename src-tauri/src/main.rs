@@ -1,30 +1,39 @@
-//! Headroom's desktop shell. Commands here parse their arguments, call the engine and map
-//! its errors to `{kind, message}`; no domain logic lives in this crate.
+//! Headroom's desktop shell. Commands here parse their arguments, call the engine
+//! (`headroom::editor`, which holds the logic and its tests) and map its errors to
+//! `{kind, message}`; no domain logic lives in this crate.
+
+mod commands;
+mod workspace;
 
 use std::path::PathBuf;
 
-use headroom::view::{CommandError, ModelView};
+use tauri::Manager;
 
 /// The spec named on the command line (`headroom-desktop models/shop.yaml`), if any.
-struct LaunchSpec(Option<PathBuf>);
-
-/// The model the app opens with: the spec given on the command line.
-#[tauri::command]
-fn initial_model(launch: tauri::State<'_, LaunchSpec>) -> Result<Option<ModelView>, CommandError> {
-    launch.0.as_deref().map(ModelView::from_file).transpose()
-}
-
-/// Opens a spec file.
-#[tauri::command]
-fn open_model(path: String) -> Result<ModelView, CommandError> {
-    ModelView::from_file(&PathBuf::from(path))
-}
+pub struct LaunchSpec(pub Option<PathBuf>);
 
 fn main() {
     let launch = LaunchSpec(std::env::args_os().nth(1).map(PathBuf::from));
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(launch)
-        .invoke_handler(tauri::generate_handler![initial_model, open_model])
+        .setup(|app| {
+            let dir = app.path().app_data_dir()?;
+            app.manage(workspace::Shared::open(&dir));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::initial_document,
+            commands::workspace_notice,
+            commands::open_file,
+            commands::open_project,
+            commands::new_document,
+            commands::recent_projects,
+            commands::analyze_model,
+            commands::save_document,
+            commands::autosave,
+            commands::discard_recovered,
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("headroom-desktop: {e}");

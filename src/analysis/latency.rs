@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 
 use super::component::{self, ComponentResult, Moments};
-use super::load::{arrival_rates, edge_traffic, firing, ClassFlow, Firing, Visits};
+use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
 use crate::graph::SystemGraph;
 use crate::spec::{Component, ComponentKind, Io, Op, Spec};
@@ -175,28 +175,12 @@ impl<'a> Load<'a> {
         let lock_waits = spec
             .dependencies
             .iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(dep, d)| {
                 let lock = d.lock.as_ref()?;
                 let from = *index.get(d.from.as_str())?;
-                let caller = &spec.components[from];
-                let edge_rate: f64 = spec
-                    .workload
-                    .classes
-                    .iter()
-                    .zip(flows)
-                    .filter(|(k, _)| d.applies_to(&k.name))
-                    .map(|(k, f)| {
-                        k.rate_rps
-                            * scale
-                            * edge_traffic(
-                                caller.kind,
-                                caller.hit_ratio.unwrap_or(0.0),
-                                d.calls_or_default(),
-                                d.op_or_default(),
-                                f.all_visits[from],
-                            )
-                    })
-                    .sum();
+                // The lock is taken once per call; retries are not counted here.
+                let edge_rate = dependency_rate(spec, flows, &[], dep, from, scale);
                 Some(lock_wait(edge_rate, lock.keys, lock.hold_ms))
             })
             .collect();

@@ -100,6 +100,45 @@ pub fn edge_traffic(
     (at_caller.read * share(Op::Read) + at_caller.write * share(Op::Write)) * calls
 }
 
+/// Requests per second dependency `dep` (called from component `from`) carries at the
+/// workload scaled by `scale`: every class it applies to, with its retry `attempts`
+/// (per class, per dependency; 1 where absent).
+pub fn dependency_rate(
+    spec: &Spec,
+    flows: &[ClassFlow],
+    attempts: &[Vec<f64>],
+    dep: usize,
+    from: usize,
+    scale: f64,
+) -> f64 {
+    let (Some(d), Some(caller)) = (spec.dependencies.get(dep), spec.components.get(from)) else {
+        return 0.0;
+    };
+    spec.workload
+        .classes
+        .iter()
+        .zip(flows)
+        .enumerate()
+        .filter(|(_, (k, _))| d.applies_to(&k.name))
+        .map(|(k, (class, flow))| {
+            let tries = attempts
+                .get(k)
+                .and_then(|a| a.get(dep))
+                .copied()
+                .unwrap_or(1.0);
+            class.rate_rps
+                * scale
+                * edge_traffic(
+                    caller.kind,
+                    caller.hit_ratio.unwrap_or(0.0),
+                    d.calls_or_default() * tries,
+                    d.op_or_default(),
+                    flow.all_visits.get(from).copied().unwrap_or_default(),
+                )
+        })
+        .sum()
+}
+
 /// Propagates one request of `class` from `entry` over the edges `follow` admits.
 fn propagate(
     spec: &Spec,

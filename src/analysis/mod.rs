@@ -33,6 +33,7 @@ pub mod table;
 pub mod whatif;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::graph::SystemGraph;
 use crate::spec::{defaults, Consistency, Spec};
@@ -50,6 +51,8 @@ use whatif::WhatIf;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     pub components: Vec<ComponentReport>,
+    /// Per dependency, in spec order: the requests it carries at peak.
+    pub dependencies: Vec<DependencyReport>,
     pub classes: Vec<ClassReport>,
     /// The component that saturates first as the workload scales with its mix fixed.
     pub bottleneck: Option<String>,
@@ -71,7 +74,7 @@ pub struct Analysis {
     pub scorecard: Vec<scorecard::TargetCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ComponentReport {
     pub name: String,
     pub kind: String,
@@ -86,7 +89,15 @@ pub struct ComponentReport {
     pub monthly_cost_usd: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The traffic over one dependency at peak, retries included.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DependencyReport {
+    pub from: String,
+    pub to: String,
+    pub rate_rps: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ClassReport {
     pub name: String,
     pub rate_rps: f64,
@@ -125,7 +136,7 @@ pub struct WayOut {
     pub monthly_cost_usd: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -133,7 +144,7 @@ pub enum Severity {
 }
 
 /// One thing the analysis found, with the numbers behind it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Finding {
     /// A stable machine-readable kind: `saturated`, `above_ceiling`, `p99_missed`,
     /// `availability_missed`, `throughput_short`, `over_budget`, `pool_exhausted`,
@@ -515,8 +526,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     );
     resilience_findings(&resilience, ceiling, &mut findings);
 
+    let dependencies = dependency_reports(&solved);
     let mut analysis = Analysis {
         components,
+        dependencies,
         classes,
         bottleneck,
         max_throughput_rps,
@@ -532,6 +545,28 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     };
     analysis.scorecard = scorecard::scorecard(spec, &analysis);
     Ok(analysis)
+}
+
+fn dependency_reports(solved: &Solved) -> Vec<DependencyReport> {
+    let spec = solved.spec;
+    spec.dependencies
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let rate_rps = solved
+                .graph
+                .node(&d.from)
+                .map(|n| solved.graph.component_index(n))
+                .map_or(0.0, |from| {
+                    load::dependency_rate(spec, &solved.flows, &solved.eval.attempts, i, from, 1.0)
+                });
+            DependencyReport {
+                from: d.from.clone(),
+                to: d.to.clone(),
+                rate_rps,
+            }
+        })
+        .collect()
 }
 
 /// Locks, timeouts and retries: findings per edge.

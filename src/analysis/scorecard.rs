@@ -3,12 +3,13 @@
 //! the app show the whole card.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::resilience::{Outage, Resilience};
 use super::Analysis;
 use crate::spec::{defaults, Consistency, Spec};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TargetCheck {
     /// `throughput_rps`, `p99_ms`, `availability`, `utilization_ceiling`,
     /// `monthly_budget_usd`, `consistency`, `n_minus_1` or `zone_loss`.

@@ -133,6 +133,37 @@ impl Workspace {
     }
 
     /// Deletes the project with its revisions, runs and working copy.
+    /// Keeps the project in `file` from now on (after a "Save As"); the file becomes recent.
+    pub fn set_project_file(&mut self, id: ProjectId, file: &Path) -> Result<ProjectSummary> {
+        let path = path_text(file)?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE projects SET yaml_path = ?2 WHERE id = ?1",
+                params![id, path],
+            )?;
+            if n == 0 {
+                return Err(Fault::Missing("project", id));
+            }
+            touch_recent(tx, &path)?;
+            project_summary(tx, id)
+        })
+    }
+
+    /// The project kept in `file` (an absolute path), if there is one.
+    pub fn project_for_file(&self, file: &Path) -> Result<Option<ProjectSummary>> {
+        let path = path_text(file)?;
+        self.read(|tx| {
+            let id: Option<ProjectId> = tx
+                .query_row(
+                    "SELECT id FROM projects WHERE yaml_path = ?1 ORDER BY opened_ms DESC LIMIT 1",
+                    [&path],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            id.map(|id| project_summary(tx, id)).transpose()
+        })
+    }
+
     pub fn delete_project(&mut self, id: ProjectId) -> Result<()> {
         self.write(
             |tx| match tx.execute("DELETE FROM projects WHERE id = ?1", [id])? {

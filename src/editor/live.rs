@@ -1,0 +1,78 @@
+//! The live analysis the desktop runs after every edit: the edited model in canonical
+//! YAML, its problems, and — when it is valid — the numbers the canvas and the scorecard
+//! bar show.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::analysis::{
+    self, scorecard::TargetCheck, ClassReport, ComponentReport, DependencyReport, Finding,
+};
+use crate::spec::{self, export, Diagnostic, Spec};
+
+/// An edited model as the app shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LiveModel {
+    /// The model as `headroom fmt` writes it (with the file's header comments): what Save
+    /// writes, and what the diagnostics' lines refer to.
+    pub yaml: String,
+    /// Every problem, in file order; empty when the model is valid.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The analysis at peak; `null` while the model has problems.
+    pub analysis: Option<LiveAnalysis>,
+    /// Why a valid model could not be analysed (a loop that amplifies its own traffic,
+    /// a cycle of synchronous calls).
+    pub analysis_error: Option<String>,
+}
+
+/// The part of the analysis the editor shows (the report has the rest).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LiveAnalysis {
+    pub components: Vec<ComponentReport>,
+    pub dependencies: Vec<DependencyReport>,
+    pub classes: Vec<ClassReport>,
+    pub bottleneck: Option<String>,
+    pub max_throughput_rps: Option<f64>,
+    pub max_throughput_at_ceiling_rps: Option<f64>,
+    pub monthly_cost_usd: f64,
+    pub findings: Vec<Finding>,
+    pub scorecard: Vec<TargetCheck>,
+}
+
+impl From<analysis::Analysis> for LiveAnalysis {
+    fn from(a: analysis::Analysis) -> Self {
+        LiveAnalysis {
+            components: a.components,
+            dependencies: a.dependencies,
+            classes: a.classes,
+            bottleneck: a.bottleneck,
+            max_throughput_rps: a.max_throughput_rps,
+            max_throughput_at_ceiling_rps: a.max_throughput_at_ceiling_rps,
+            monthly_cost_usd: a.monthly_cost_usd,
+            findings: a.findings,
+            scorecard: a.scorecard,
+        }
+    }
+}
+
+/// Checks and analyses an edited model. The model is written out in canonical form and
+/// read back through the same checks as a file, so the app's diagnostics are exactly
+/// the ones `headroom validate` gives for the saved file.
+pub fn live(spec: &Spec, file: &str, header: &[String]) -> LiveModel {
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let yaml = export::to_yaml(spec, &header);
+    let checked = spec::check(file, yaml.as_bytes());
+    let (analysis, analysis_error) = match checked.spec {
+        Some(model) if checked.diagnostics.is_empty() => match analysis::analyze(&model) {
+            Ok(a) => (Some(a.into()), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        _ => (None, None),
+    };
+    LiveModel {
+        yaml,
+        diagnostics: checked.diagnostics,
+        analysis,
+        analysis_error,
+    }
+}

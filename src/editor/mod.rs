@@ -1,0 +1,63 @@
+//! What the desktop editor does, without Tauri: open and save documents through the
+//! workspace, autosave and recover edits, and analyse the model after each edit. The
+//! Tauri commands in `src-tauri` only call these, so all of it is tested here.
+
+pub mod document;
+pub mod live;
+
+use std::path::{Path, PathBuf};
+
+pub use document::{
+    autosave, new_document, open_file, open_project, save, Document, Recovered, Saved,
+};
+pub use live::{live, LiveAnalysis, LiveModel};
+
+use crate::store::StoreError;
+use crate::view::CommandError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file changed outside the app since it was opened or saved.
+    #[error(
+        "{} was changed outside Headroom since it was opened; use Save As to keep both, \
+         or reopen it to see the other change",
+        path.display()
+    )]
+    ChangedOnDisk { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl EditorError {
+    fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        EditorError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The stable machine-readable kind the front end switches on.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EditorError::Io { .. } => "io",
+            EditorError::ChangedOnDisk { .. } => "changed_on_disk",
+            EditorError::Store(e) => e.kind(),
+        }
+    }
+}
+
+impl From<EditorError> for CommandError {
+    fn from(e: EditorError) -> Self {
+        CommandError {
+            kind: e.kind().to_string(),
+            message: e.to_string(),
+        }
+    }
+}

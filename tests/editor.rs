@@ -1,0 +1,214 @@
+//! The desktop editor without Tauri: live analysis of an edited model, and documents
+//! opened, autosaved, recovered and saved through the workspace without losing a byte.
+
+use std::path::Path;
+
+use headroom::editor::{self, EditorError};
+use headroom::spec::{self, export, Spec};
+use headroom::store::{content_hash, Workspace};
+
+const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
+
+fn shop() -> Spec {
+    spec::check_file(Path::new(SHOP))
+        .unwrap()
+        .into_result()
+        .unwrap()
+}
+
+/// The shop with `n` replicas of its api.
+fn api_replicas(n: u32) -> Spec {
+    let mut model = shop();
+    let api = model
+        .components
+        .iter_mut()
+        .find(|c| c.name == "api")
+        .unwrap();
+    api.replicas = Some(n);
+    model
+}
+
+fn workspace(dir: &tempfile::TempDir) -> Workspace {
+    Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
+}
+
+#[test]
+fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
+    let model = shop();
+    let header = vec!["# the shop".to_string()];
+    let live = editor::live(&model, "shop.yaml", &header);
+    assert_eq!(live.yaml, export::to_yaml(&model, &["# the shop"]));
+    assert!(live.diagnostics.is_empty(), "{:?}", live.diagnostics);
+    let a = live.analysis.expect("a valid model is analysed");
+    // The figures of the shop worked out by hand in tests/analysis.rs.
+    let api = a.components.iter().find(|c| c.name == "api").unwrap();
+    assert!((api.arrival_rps - 920.0).abs() < 1e-9);
+    assert_eq!(a.dependencies.len(), model.dependencies.len());
+    assert!((a.dependencies[0].rate_rps - 520.0).abs() < 1e-9);
+    assert_eq!(a.bottleneck.as_deref(), Some("fulfilment"));
+    assert!(a.scorecard.iter().any(|t| !t.pass));
+}
+
+#[test]
+fn live_reports_a_bad_field_at_its_path_and_line_and_withholds_numbers() {
+    let mut model = shop();
+    let i = model
+        .components
+        .iter()
+        .position(|c| c.name == "api")
+        .unwrap();
+    model.components[i].replicas = Some(0);
+    let live = editor::live(&model, "shop.yaml", &[]);
+    assert!(live.analysis.is_none());
+    let d = live
+        .diagnostics
+        .iter()
+        .find(|d| d.path == format!("components[{i}].replicas"))
+        .unwrap_or_else(|| panic!("{:?}", live.diagnostics));
+    let line = live.yaml.lines().nth(d.line as usize - 1).unwrap();
+    assert!(line.contains("replicas: 0"), "line {}: {line}", d.line);
+}
+
+#[test]
+fn a_file_is_one_project_however_often_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let file = dir.path().join("shop.yaml");
+    std::fs::copy(SHOP, &file).unwrap();
+
+    let first = editor::open_file(&mut ws, &file).unwrap();
+    assert_eq!(first.project.name, "shop");
+    assert_eq!(first.project.revision_count, 1);
+    assert_eq!(first.view.spec.as_ref(), Some(&shop()));
+    assert_eq!(
+        first.file_hash.as_deref(),
+        Some(content_hash(&std::fs::read_to_string(SHOP).unwrap()).as_str())
+    );
+    assert!(first.header[0].starts_with('#'));
+    assert!(first.recovered.is_none());
+
+    let again = editor::open_file(&mut ws, &file).unwrap();
+    assert_eq!(again.project.id, first.project.id);
+    assert_eq!(
+        again.project.revision_count, 1,
+        "the same text is no new revision"
+    );
+    assert_eq!(ws.list_projects().unwrap().len(), 1);
+    assert_eq!(
+        ws.recent_files().unwrap()[0].path,
+        file.display().to_string()
+    );
+
+    // Changed outside the app: the new text becomes a revision of the same project.
+    let edited = std::fs::read_to_string(SHOP)
+        .unwrap()
+        .replace("name: shop", "name: shop2");
+    std::fs::write(&file, &edited).unwrap();
+    let third = editor::open_file(&mut ws, &file).unwrap();
+    assert_eq!(third.project.id, first.project.id);
+    assert_eq!(third.project.revision_count, 2);
+    assert_eq!(third.view.spec.unwrap().name, "shop2");
+}
+
+#[test]
+fn autosaved_edits_come_back_after_a_crash_and_go_when_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shop.yaml");
+    std::fs::copy(SHOP, &file).unwrap();
+    let doc = {
+        let mut ws = workspace(&dir);
+        let doc = editor::open_file(&mut ws, &file).unwrap();
+        let edited = api_replicas(7);
+        editor::autosave(&mut ws, doc.project.id, &edited, &doc.header).unwrap();
+        doc
+        // The app "crashes" here: the workspace is dropped without a save.
+    };
+    let mut ws = workspace(&dir);
+    let back = editor::open_file(&mut ws, &file).unwrap();
+    let recovered = back.recovered.expect("the autosaved edit is offered back");
+    assert_eq!(recovered.view.spec.unwrap(), api_replicas(7));
+    // The file itself was never touched by the autosave.
+    assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(SHOP).unwrap());
+
+    let edited = api_replicas(7);
+    let saved = editor::save(
+        &mut ws,
+        doc.project.id,
+        &file,
+        &edited,
+        &doc.header,
+        doc.file_hash.as_deref(),
+    )
+    .unwrap();
+    assert!(saved.warning.is_none());
+    let header: Vec<&str> = doc.header.iter().map(String::as_str).collect();
+    let canonical = export::to_yaml(&edited, &header);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical);
+    assert_eq!(saved.yaml, canonical);
+    assert_eq!(saved.file_hash, content_hash(&canonical));
+    // What the app saves, the CLI reads as the same model.
+    assert_eq!(
+        spec::check_file(&file).unwrap().into_result().unwrap(),
+        edited
+    );
+    assert!(editor::open_file(&mut ws, &file)
+        .unwrap()
+        .recovered
+        .is_none());
+}
+
+#[test]
+fn a_file_changed_outside_the_app_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let file = dir.path().join("shop.yaml");
+    std::fs::copy(SHOP, &file).unwrap();
+    let doc = editor::open_file(&mut ws, &file).unwrap();
+    std::fs::write(&file, "# someone else's edit\n").unwrap();
+    let err = editor::save(
+        &mut ws,
+        doc.project.id,
+        &file,
+        &shop(),
+        &doc.header,
+        doc.file_hash.as_deref(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, EditorError::ChangedOnDisk { .. }), "{err}");
+    assert_eq!(err.kind(), "changed_on_disk");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "# someone else's edit\n"
+    );
+}
+
+#[test]
+fn a_new_model_lives_in_the_workspace_until_saved_as_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let doc = editor::new_document(&mut ws).unwrap();
+    assert!(doc.file.is_none());
+    let model = doc.view.spec.clone().unwrap();
+    assert!(model.components.is_empty());
+
+    let target = dir.path().join("new.yaml");
+    let saved = editor::save(&mut ws, doc.project.id, &target, &shop(), &[], None).unwrap();
+    assert_eq!(saved.file, target.display().to_string());
+    assert_eq!(
+        ws.project(doc.project.id).unwrap().yaml_path.as_deref(),
+        Some(target.to_str().unwrap())
+    );
+    let reopened = editor::open_project(&mut ws, doc.project.id).unwrap();
+    assert_eq!(reopened.file.as_deref(), Some(target.to_str().unwrap()));
+    assert_eq!(reopened.view.spec.unwrap(), shop());
+}
+
+#[test]
+fn an_unreadable_file_is_an_io_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let missing = dir.path().join("nope.yaml");
+    let err = editor::open_file(&mut ws, &missing).unwrap_err();
+    assert_eq!(err.kind(), "io");
+    assert!(err.to_string().contains("nope.yaml"), "{err}");
+}
