@@ -79,6 +79,7 @@ pub struct ComponentReport {
     pub name: String,
     pub kind: String,
     pub arrival_rps: f64,
+    #[ts(type = "number")]
     pub servers: u64,
     pub utilization: f64,
     pub mean_response_ms: Option<f64>,

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::analysis::{
     self, scorecard::TargetCheck, ClassReport, ComponentReport, DependencyReport, Finding,
 };
-use crate::spec::{self, export, Diagnostic, Spec};
+use crate::spec::{self, defaults, export, Diagnostic, Spec};
 
 /// An edited model as the app shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -35,13 +35,19 @@ pub struct LiveAnalysis {
     pub max_throughput_rps: Option<f64>,
     pub max_throughput_at_ceiling_rps: Option<f64>,
     pub monthly_cost_usd: f64,
+    /// The utilisation no component should exceed at peak (the target, or the default).
+    pub utilization_ceiling: f64,
     pub findings: Vec<Finding>,
     pub scorecard: Vec<TargetCheck>,
 }
 
-impl From<analysis::Analysis> for LiveAnalysis {
-    fn from(a: analysis::Analysis) -> Self {
+impl LiveAnalysis {
+    fn new(spec: &Spec, a: analysis::Analysis) -> Self {
         LiveAnalysis {
+            utilization_ceiling: spec
+                .targets
+                .utilization_ceiling
+                .unwrap_or(defaults::UTILIZATION_CEILING),
             components: a.components,
             dependencies: a.dependencies,
             classes: a.classes,
@@ -64,7 +70,7 @@ pub fn live(spec: &Spec, file: &str, header: &[String]) -> LiveModel {
     let checked = spec::check(file, yaml.as_bytes());
     let (analysis, analysis_error) = match checked.spec {
         Some(model) if checked.diagnostics.is_empty() => match analysis::analyze(&model) {
-            Ok(a) => (Some(a.into()), None),
+            Ok(a) => (Some(LiveAnalysis::new(&model, a)), None),
             Err(e) => (None, Some(e.to_string())),
         },
         _ => (None, None),

@@ -1,86 +1,512 @@
-import { useCallback, useEffect, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { getCurrentWindow } from '@tauri-apps/api/window';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import type { CommandError } from './bindings/CommandError';
-import type { ModelView } from './bindings/ModelView';
+import type { ComponentKind } from './bindings/ComponentKind';
+import type { Document } from './bindings/Document';
+import type { ProjectSummary } from './bindings/ProjectSummary';
+import type { Spec } from './bindings/Spec';
 import { setBodyState, type BodyState } from './bodyState';
+import { ConfirmDialog, type ConfirmRequest } from './components/ConfirmDialog';
 import { DiagnosticsPanel } from './components/DiagnosticsPanel';
-import { Header } from './components/Header';
-import { ModelCanvas } from './components/ModelCanvas';
+import { EditorCanvas, type CanvasSelection } from './components/EditorCanvas';
+import { HelpOverlay } from './components/HelpOverlay';
+import { Palette } from './components/Palette';
+import { ScorecardBar } from './components/ScorecardBar';
+import { StartScreen } from './components/StartScreen';
 import { StatusScreen } from './components/StatusScreen';
-import { toCommandError, type Backend } from './ipc';
+import { Toolbar, type ToolbarAction } from './components/Toolbar';
+import * as G from './editor/graphEdits';
+import * as H from './editor/history';
+import { carryPositions, layoutModel, placeNew } from './editor/layoutModel';
+import { sessionOf, useAutosave, useLiveAnalysis, type Session } from './editor/useEditor';
+import type { EdgeRoute, XY } from './graph/toFlow';
+import { Inspector, type InspectorSelection } from './inspector/Inspector';
+import { insideTauri, toCommandError, type Backend } from './ipc';
 
-type Canvas = 'pending' | 'ready' | 'failed';
-
-type AppState =
+type Phase =
   | { phase: 'loading' }
   | { phase: 'unavailable' }
-  | { phase: 'empty' }
-  | { phase: 'failed'; error: CommandError }
-  | { phase: 'loaded'; view: ModelView; canvas: Canvas };
+  | { phase: 'start' }
+  /** The file could not be read as a spec at all: its problems, and no editor. */
+  | { phase: 'unreadable'; document: Document }
+  | { phase: 'editing' };
 
-function bodyStateOf(state: AppState): BodyState {
-  switch (state.phase) {
-    case 'loading':
-      return 'loading';
-    case 'empty':
-      return 'empty';
-    case 'unavailable':
-    case 'failed':
-      return 'error';
-    case 'loaded':
-      if (!state.view.spec) return 'error';
-      return state.canvas === 'ready' ? 'ready' : state.canvas === 'failed' ? 'error' : 'loading';
+const NO_SELECTION: CanvasSelection = { components: [], dependencies: [] };
+
+function inspectorSelection(s: CanvasSelection): InspectorSelection {
+  if (s.components.length === 1) return { kind: 'component', name: s.components[0] };
+  if (s.components.length === 0 && s.dependencies.length === 1) {
+    return { kind: 'dependency', index: s.dependencies[0] };
   }
+  return { kind: 'none' };
 }
 
+const isTyping = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+
 export function App({ backend }: { backend: Backend }) {
-  const [state, setState] = useState<AppState>(() =>
+  const [phase, setPhase] = useState<Phase>(() =>
     backend.available ? { phase: 'loading' } : { phase: 'unavailable' },
+  );
+  const [session, setSession] = useState<Session | null>(null);
+  const [opened, setOpened] = useState<Document | null>(null);
+  const [routes, setRoutes] = useState<ReadonlyMap<string, EdgeRoute>>(new Map());
+  const [laidOut, setLaidOut] = useState(false);
+  const [fitSignal, setFitSignal] = useState(0);
+  const [selection, setSelection] = useState<CanvasSelection>(NO_SELECTION);
+  const [inspectorFocus, setInspectorFocus] = useState<InspectorSelection | null>(null);
+  const [recent, setRecent] = useState<ProjectSummary[]>([]);
+  const [toast, setToast] = useState<CommandError | null>(null);
+  const [confirm, setConfirm] = useState<(ConfirmRequest & { resolve: (c: string) => void }) | null>(null);
+  const [help, setHelp] = useState(false);
+  const [recoveryPending, setRecoveryPending] = useState(false);
+  const clipboard = useRef<G.Clipboard | null>(null);
+  const centerRef = useRef<(() => XY) | null>(null);
+
+  const present = session?.history.present ?? null;
+  const spec = present?.spec ?? null;
+  const dirty = session !== null && session.history.present.spec !== session.savedSpec;
+  const fileLabel = session?.doc.file ?? 'untitled';
+  const { live } = useLiveAnalysis(backend, spec, fileLabel, session?.doc.header ?? []);
+
+  const report = useCallback((e: unknown) => setToast(toCommandError(e)), []);
+  const reportMessage = useCallback((message: string) => setToast({ kind: 'autosave', message }), []);
+  useAutosave(backend, recoveryPending ? null : session, reportMessage);
+
+  const ask = useCallback(
+    (request: ConfirmRequest) =>
+      new Promise<string>((resolve) => setConfirm({ ...request, resolve })),
+    [],
+  );
+
+  // ---- opening documents ----
+
+  const refreshRecent = useCallback(() => {
+    backend.recentProjects().then(setRecent, () => setRecent([]));
+  }, [backend]);
+
+  const load = useCallback(
+    async (document: Document | null) => {
+      setSelection(NO_SELECTION);
+      setInspectorFocus(null);
+      setRoutes(new Map());
+      if (!document) {
+        setSession(null);
+        setOpened(null);
+        setPhase({ phase: 'start' });
+        refreshRecent();
+        return;
+      }
+      const model = document.view.spec;
+      if (!model) {
+        setSession(null);
+        setOpened(document);
+        setPhase({ phase: 'unreadable', document });
+        return;
+      }
+      setLaidOut(false);
+      setOpened(document);
+      setRecoveryPending(document.recovered?.view.spec != null);
+      const s = sessionOf(document, model);
+      setSession(s);
+      setPhase({ phase: 'editing' });
+      try {
+        const laid = await layoutModel(model);
+        setSession((cur) =>
+          cur && cur.history.present.spec === model
+            ? { ...cur, history: H.replace(cur.history, { spec: model, positions: laid.positions }) }
+            : cur,
+        );
+        setRoutes(laid.routes);
+      } catch (e) {
+        report({ kind: 'layout', message: `The graph could not be laid out: ${String(e)}` });
+      }
+      setLaidOut(true);
+      setFitSignal((n) => n + 1);
+    },
+    [refreshRecent, report],
   );
 
   useEffect(() => {
     if (!backend.available) return;
     let live = true;
-    backend.initialModel().then(
-      (view) => {
-        if (!live) return;
-        setState(view ? { phase: 'loaded', view, canvas: 'pending' } : { phase: 'empty' });
+    backend.workspaceNotice().then((n) => live && n && setToast({ kind: 'workspace', message: n }), () => {});
+    backend.initialDocument().then(
+      (doc) => {
+        if (live) void load(doc);
       },
       (reason: unknown) => {
-        if (live) setState({ phase: 'failed', error: toCommandError(reason) });
+        if (!live) return;
+        report(reason);
+        void load(null);
       },
     );
     return () => {
       live = false;
     };
-  }, [backend]);
+  }, [backend, load, report]);
 
-  const bodyState = bodyStateOf(state);
-  useEffect(() => {
-    setBodyState(bodyState);
-  }, [bodyState]);
+  // ---- edits ----
 
-  const setCanvas = useCallback((canvas: Canvas) => {
-    setState((s) => (s.phase === 'loaded' && s.canvas !== canvas ? { ...s, canvas } : s));
+  const edit = useCallback((next: Spec, label: string, positions?: H.Positions) => {
+    setSession((s) => {
+      if (!s) return s;
+      const before = s.history.present;
+      const carried = positions ?? carryPositions(before.spec, next, before.positions);
+      return { ...s, history: H.commit(s.history, { spec: next, positions: carried }, label) };
+    });
   }, []);
-  const onReady = useCallback(() => setCanvas('ready'), [setCanvas]);
-  const onLayoutError = useCallback(() => setCanvas('failed'), [setCanvas]);
+
+  const addComponent = useCallback(
+    (kind: ComponentKind, at: XY | null) => {
+      if (!session) return;
+      const { spec: next, name } = G.addComponent(session.history.present.spec, kind);
+      const where = at ?? placeNew(session.history.present.positions, centerRef.current?.() ?? null, 0);
+      edit(next, `Add ${name}`, { ...session.history.present.positions, [name]: where });
+      setInspectorFocus({ kind: 'component', name });
+    },
+    [session, edit],
+  );
+
+  const connect = useCallback(
+    (from: string, to: string) => {
+      if (!spec) return;
+      const next = G.connect(spec, from, to);
+      if (next) edit(next, `Connect ${from} to ${to}`);
+    },
+    [spec, edit],
+  );
+
+  const move = useCallback(
+    (moved: Record<string, XY>) => {
+      if (!session) return;
+      const names = Object.keys(moved);
+      const label = names.length === 1 ? `Move ${names[0]}` : `Move ${names.length} components`;
+      edit(session.history.present.spec, label, { ...session.history.present.positions, ...moved });
+    },
+    [session, edit],
+  );
+
+  const remove = useCallback(
+    (sel: CanvasSelection) => {
+      if (!spec || (sel.components.length === 0 && sel.dependencies.length === 0)) return;
+      const what =
+        sel.components.length === 1 && sel.dependencies.length === 0
+          ? sel.components[0]
+          : `${sel.components.length + sel.dependencies.length} items`;
+      edit(G.deleteItems(spec, sel.components, sel.dependencies), `Delete ${what}`);
+      setSelection(NO_SELECTION);
+      setInspectorFocus(null);
+    },
+    [spec, edit],
+  );
+
+  const undo = useCallback(() => setSession((s) => (s ? { ...s, history: H.undo(s.history) } : s)), []);
+  const redo = useCallback(() => setSession((s) => (s ? { ...s, history: H.redo(s.history) } : s)), []);
+
+  const autoLayout = useCallback(async () => {
+    if (!session) return;
+    const model = session.history.present.spec;
+    try {
+      const laid = await layoutModel(model);
+      edit(model, 'Auto-layout', laid.positions);
+      setRoutes(laid.routes);
+      setFitSignal((n) => n + 1);
+    } catch (e) {
+      report({ kind: 'layout', message: `The graph could not be laid out: ${String(e)}` });
+    }
+  }, [session, edit, report]);
+
+  const copySelection = useCallback(() => {
+    if (spec) clipboard.current = G.copy(spec, selection.components) ?? clipboard.current;
+  }, [spec, selection]);
+
+  const pasteClipboard = useCallback(() => {
+    const clip = clipboard.current;
+    if (!session || !clip) return;
+    const { spec: next, renamed } = G.paste(session.history.present.spec, clip);
+    const positions: Record<string, XY> = { ...session.history.present.positions };
+    let i = 0;
+    for (const [from, to] of renamed) {
+      const p = positions[from] ?? placeNew(positions, null, i);
+      positions[to] = { x: p.x + 40, y: p.y + 40 };
+      i++;
+    }
+    edit(next, `Paste ${renamed.size === 1 ? [...renamed.values()][0] : `${renamed.size} components`}`, positions);
+  }, [session, edit]);
+
+  // ---- files ----
+
+  /** Resolves true when it is fine to leave the present model (saved, or the user agreed). */
+  const leaveOk = useCallback(async (): Promise<boolean> => {
+    if (!session || !dirty) return true;
+    const answer = await ask({
+      title: 'Save your changes?',
+      message: `${session.history.present.spec.name} has changes that are not saved to ${
+        session.doc.file ?? 'a file'
+      }.`,
+      choices: [
+        { id: 'save', label: 'Save', tone: 'primary' },
+        { id: 'discard', label: "Don't save", tone: 'danger' },
+        { id: 'cancel', label: 'Cancel' },
+      ],
+    });
+    if (answer === 'cancel') return false;
+    if (answer === 'save') return saveRef.current(false);
+    await backend.discardRecovered(session.doc.project).catch(() => {});
+    return true;
+  }, [session, dirty, ask, backend]);
+
+  const save = useCallback(
+    async (as: boolean): Promise<boolean> => {
+      if (!session) return false;
+      const model = session.history.present.spec;
+      let path = as ? null : session.doc.file;
+      if (!as && path && session.doc.droppedComments > 0) {
+        const n = session.doc.droppedComments;
+        const answer = await ask({
+          title: 'Drop the comments inside the file?',
+          message: `${path} has ${n} comment${n === 1 ? '' : 's'} below its header. Headroom saves the model as \`headroom fmt\` writes it, which keeps the header comments and drops the others.`,
+          choices: [
+            { id: 'save', label: 'Save anyway', tone: 'danger' },
+            { id: 'save-as', label: 'Save as a new file…', tone: 'primary' },
+            { id: 'cancel', label: 'Cancel' },
+          ],
+        });
+        if (answer === 'cancel') return false;
+        if (answer === 'save-as') path = null;
+      }
+      const expected = path ? session.doc.fileHash : null;
+      if (!path) {
+        path = await backend.pickSavePath(`${model.name}.yaml`).catch((e: unknown) => {
+          report(e);
+          return null;
+        });
+        if (!path) return false;
+      }
+      try {
+        const saved = await backend.saveDocument({
+          project: session.doc.project,
+          path,
+          spec: model,
+          header: session.doc.header,
+          expectedHash: expected,
+        });
+        setSession((s) =>
+          s && s.doc.project === session.doc.project
+            ? {
+                ...s,
+                savedSpec: model,
+                doc: { ...s.doc, file: saved.file, fileHash: saved.file_hash, droppedComments: 0 },
+              }
+            : s,
+        );
+        if (saved.warning) setToast({ kind: 'workspace', message: saved.warning });
+        return true;
+      } catch (e) {
+        report(e);
+        return false;
+      }
+    },
+    [session, ask, backend, report],
+  );
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
+  const newModel = useCallback(async () => {
+    if (!(await leaveOk())) return;
+    try {
+      await load(await backend.newDocument());
+    } catch (e) {
+      report(e);
+    }
+  }, [leaveOk, backend, load, report]);
+
+  const openModel = useCallback(async () => {
+    if (!(await leaveOk())) return;
+    try {
+      const path = await backend.pickOpenPath();
+      if (path) await load(await backend.openFile(path));
+    } catch (e) {
+      report(e);
+    }
+  }, [leaveOk, backend, load, report]);
+
+  const openProject = useCallback(
+    async (id: number) => {
+      if (!(await leaveOk())) return;
+      try {
+        await load(await backend.openProject(id));
+      } catch (e) {
+        report(e);
+      }
+    },
+    [leaveOk, backend, load, report],
+  );
+
+  const restoreRecovered = useCallback(async () => {
+    const recovered = opened?.recovered?.view.spec;
+    setRecoveryPending(false);
+    if (!recovered) return;
+    try {
+      const laid = await layoutModel(recovered);
+      edit(recovered, 'Restore unsaved edits', laid.positions);
+      setRoutes(laid.routes);
+      setFitSignal((n) => n + 1);
+    } catch (e) {
+      report(e);
+    }
+  }, [opened, edit, report]);
+
+  const discardRecovered = useCallback(() => {
+    setRecoveryPending(false);
+    if (session) backend.discardRecovered(session.doc.project).catch(report);
+  }, [session, backend, report]);
+
+  // Closing the window with unsaved changes asks first.
+  const leaveRef = useRef(leaveOk);
+  leaveRef.current = leaveOk;
+  useEffect(() => {
+    if (!insideTauri()) return;
+    const win = getCurrentWindow();
+    const unlisten = win.onCloseRequested(async (event) => {
+      event.preventDefault();
+      if (await leaveRef.current()) await win.destroy();
+    });
+    return () => {
+      void unlisten.then((f) => f());
+    };
+  }, []);
+
+  // ---- keyboard ----
+
+  const keys = useRef<(e: KeyboardEvent) => void>(() => {});
+  keys.current = (e: KeyboardEvent) => {
+    const ctrl = e.ctrlKey || e.metaKey;
+    const k = e.key.toLowerCase();
+    if (e.key === 'Escape' && help) {
+      setHelp(false);
+      return;
+    }
+    if (confirm) return;
+    if (ctrl && k === 's') {
+      e.preventDefault();
+      // Let a field being typed in commit first (it commits on blur).
+      (document.activeElement as HTMLElement | null)?.blur();
+      setTimeout(() => void saveRef.current(e.shiftKey), 0);
+      return;
+    }
+    if (ctrl && k === 'o') {
+      e.preventDefault();
+      void openModel();
+      return;
+    }
+    if (ctrl && k === 'n') {
+      e.preventDefault();
+      void newModel();
+      return;
+    }
+    if (isTyping(e.target)) return;
+    if (ctrl && k === 'z') {
+      e.preventDefault();
+      if (e.shiftKey) redo();
+      else undo();
+    } else if (ctrl && k === 'y') {
+      e.preventDefault();
+      redo();
+    } else if (ctrl && k === 'c') {
+      copySelection();
+    } else if (ctrl && k === 'v') {
+      e.preventDefault();
+      pasteClipboard();
+    } else if (ctrl && k === 'l') {
+      e.preventDefault();
+      void autoLayout();
+    } else if (ctrl && k === '0') {
+      e.preventDefault();
+      setFitSignal((n) => n + 1);
+    } else if (e.key === '?' || e.key === 'F1') {
+      e.preventDefault();
+      setHelp((h) => !h);
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => keys.current(e);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // ---- what the page says about itself ----
+
+  const bodyState: BodyState = (() => {
+    switch (phase.phase) {
+      case 'loading':
+        return 'loading';
+      case 'start':
+        return 'empty';
+      case 'unavailable':
+      case 'unreadable':
+        return 'error';
+      case 'editing':
+        return laidOut ? 'ready' : 'loading';
+    }
+  })();
+  useEffect(() => setBodyState(bodyState), [bodyState]);
+
+  useEffect(() => {
+    if (!insideTauri() || !spec) return;
+    const title = `${dirty ? '• ' : ''}${spec.name} — Headroom`;
+    void getCurrentWindow().setTitle(title).catch(() => {});
+  }, [spec, dirty]);
+
+  // ---- layout ----
+
+  const history = session?.history;
+  const edited = session !== null && opened !== null && session.history.present.spec !== opened.view.spec;
+  const diagnostics = edited ? (live.model?.diagnostics ?? []) : (opened?.view.diagnostics ?? []);
+  const stale = live.model !== null && live.model.analysis === null && live.analysis !== null;
+  const analysis = live.analysis;
+  const selected = inspectorFocus ?? inspectorSelection(selection);
+
+  const actions: ToolbarAction[] = useMemo(
+    () => [
+      { id: 'new', label: 'New', shortcut: 'Ctrl+N', onClick: () => void newModel() },
+      { id: 'open', label: 'Open…', shortcut: 'Ctrl+O', onClick: () => void openModel() },
+      { id: 'save', label: 'Save', shortcut: 'Ctrl+S', disabled: !session, onClick: () => void save(false) },
+      { id: 'save-as', label: 'Save as…', shortcut: 'Ctrl+Shift+S', disabled: !session, onClick: () => void save(true) },
+      {
+        id: 'undo',
+        label: 'Undo',
+        shortcut: `Ctrl+Z${history && H.undoLabel(history) ? `: ${H.undoLabel(history)}` : ''}`,
+        disabled: !history || history.past.length === 0,
+        onClick: undo,
+      },
+      {
+        id: 'redo',
+        label: 'Redo',
+        shortcut: `Ctrl+Shift+Z${history && H.redoLabel(history) ? `: ${H.redoLabel(history)}` : ''}`,
+        disabled: !history || history.future.length === 0,
+        onClick: redo,
+      },
+      { id: 'layout', label: 'Auto-layout', shortcut: 'Ctrl+L', disabled: !session, onClick: () => void autoLayout() },
+      { id: 'help', label: '?', shortcut: '?', onClick: () => setHelp(true) },
+    ],
+    [session, history, newModel, openModel, save, undo, redo, autoLayout],
+  );
 
   let main;
-  switch (state.phase) {
+  switch (phase.phase) {
     case 'loading':
       main = <StatusScreen testId="loading" tone="info" title="Loading model…" />;
       break;
     case 'unavailable':
       main = (
-        <StatusScreen
-          testId="not-tauri"
-          tone="error"
-          title="Not running inside the Headroom desktop app"
-        >
+        <StatusScreen testId="not-tauri" tone="error" title="Not running inside the Headroom desktop app">
           <p>
-            This is Headroom's desktop front end. It reads architecture specs through the
-            desktop shell, which this browser does not provide.
+            This is Headroom's desktop front end. It reads architecture specs through the desktop shell,
+            which this browser does not provide.
           </p>
           <p>
             Start the app instead: <code>headroom-desktop path/to/spec.yaml</code>
@@ -88,54 +514,133 @@ export function App({ backend }: { backend: Backend }) {
         </StatusScreen>
       );
       break;
-    case 'empty':
+    case 'start':
       main = (
-        <StatusScreen
-          testId="empty-state"
-          tone="info"
-          title="No model open — run headroom-desktop path/to/spec.yaml"
-        >
-          <p>
-            Start Headroom with the path of an architecture spec, for example{' '}
-            <code>headroom-desktop models/shop.yaml</code>.
-          </p>
-        </StatusScreen>
+        <StartScreen
+          recent={recent}
+          onNew={() => void newModel()}
+          onOpen={() => void openModel()}
+          onOpenProject={(id) => void openProject(id)}
+        />
       );
       break;
-    case 'failed':
-      main = (
-        <StatusScreen testId="command-error" tone="error" title="The model could not be opened">
-          <p className="hr-status__message" data-kind={state.error.kind}>
-            {state.error.message}
-          </p>
-        </StatusScreen>
-      );
-      break;
-    case 'loaded': {
-      const { view } = state;
+    case 'unreadable':
       main = (
         <div className="hr-workspace">
-          {view.spec ? (
-            <ModelCanvas spec={view.spec} onReady={onReady} onError={onLayoutError} />
-          ) : null}
-          {view.diagnostics.length > 0 ? (
-            <DiagnosticsPanel diagnostics={view.diagnostics} hasModel={view.spec !== null} />
-          ) : null}
-          {!view.spec && view.diagnostics.length === 0 ? (
-            <StatusScreen testId="command-error" tone="error" title="The model could not be opened">
-              <p>The file holds no model, and the engine reported no problem with it.</p>
-            </StatusScreen>
-          ) : null}
+          <DiagnosticsPanel diagnostics={phase.document.view.diagnostics} hasModel={false} />
         </div>
       );
       break;
-    }
+    case 'editing':
+      main =
+        session && spec && present ? (
+          <div className="hr-editor">
+            <Palette onAdd={(kind) => addComponent(kind, null)} />
+            <div className="hr-editor__center">
+              {recoveryPending && opened?.recovered ? (
+                <div className="hr-banner" role="alert" data-testid="recovery">
+                  <span>
+                    Unsaved edits to this model from{' '}
+                    {new Date(opened.recovered.saved_ms).toLocaleString()} were kept when Headroom
+                    closed.
+                  </span>
+                  <button type="button" className="hr-button hr-button--primary" data-testid="recovery-restore" onClick={() => void restoreRecovered()}>
+                    Restore them
+                  </button>
+                  <button type="button" className="hr-button" data-testid="recovery-discard" onClick={discardRecovered}>
+                    Discard
+                  </button>
+                </div>
+              ) : null}
+              <ScorecardBar spec={spec} analysis={analysis} stale={stale} />
+              <div className="hr-workspace" data-analysis-seq={live.seq}>
+                <ReactFlowProvider>
+                  <EditorCanvas
+                    spec={spec}
+                    positions={present.positions}
+                    routes={routes}
+                    analysis={analysis}
+                    stale={stale}
+                    fitSignal={fitSignal}
+                    onSelectionChange={(s) => {
+                      setSelection(s);
+                      setInspectorFocus(null);
+                    }}
+                    onConnect={connect}
+                    onMove={move}
+                    onDelete={remove}
+                    onDropKind={(kind, at) => addComponent(kind, at)}
+                    centerRef={centerRef}
+                  />
+                </ReactFlowProvider>
+                {diagnostics.length > 0 ? (
+                  <DiagnosticsPanel
+                    diagnostics={diagnostics}
+                    hasModel
+                    note={
+                      analysis
+                        ? 'The numbers shown (greyed) are from the last valid model; fix these to update them.'
+                        : undefined
+                    }
+                  />
+                ) : null}
+              </div>
+              {live.error ? (
+                <div className="hr-banner hr-banner--error" role="alert" data-testid="analysis-error">
+                  {live.error}
+                </div>
+              ) : null}
+            </div>
+            <Inspector
+              spec={spec}
+              selection={selected}
+              diagnostics={diagnostics}
+              onEdit={edit}
+              onSelect={(s) => setInspectorFocus(s)}
+            />
+          </div>
+        ) : null;
+      break;
   }
 
   return (
     <div className="hr-app">
-      <Header view={state.phase === 'loaded' ? state.view : null} />
+      <Toolbar
+        actions={phase.phase === 'unavailable' ? [] : actions}
+        title={spec?.name ?? (phase.phase === 'unreadable' ? phase.document.view.file : null)}
+        file={session?.doc.file ?? (phase.phase === 'unreadable' ? phase.document.file : null)}
+        dirty={dirty}
+        status={
+          phase.phase === 'editing' ? (
+            diagnostics.length > 0 ? (
+              <span className="hr-badge hr-badge--error">
+                {diagnostics.length} {diagnostics.length === 1 ? 'problem' : 'problems'}
+              </span>
+            ) : (
+              <span className="hr-badge hr-badge--ok">valid</span>
+            )
+          ) : null
+        }
+      />
       <main className="hr-main">{main}</main>
+      {toast ? (
+        <div className="hr-toast" role="alert" data-testid="toast" data-kind={toast.kind}>
+          <span>{toast.message}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => setToast(null)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+      {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}
+      {confirm ? (
+        <ConfirmDialog
+          request={confirm}
+          onAnswer={(c) => {
+            confirm.resolve(c);
+            setConfirm(null);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

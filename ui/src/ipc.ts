@@ -1,10 +1,15 @@
-// The desktop shell's commands, behind a small interface so the UI can be tested (and
-// previewed) without Tauri.
+// The desktop shell's commands and native dialogs, behind one interface so the UI can be
+// tested (and previewed) without Tauri.
 
 import { invoke } from '@tauri-apps/api/core';
+import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { CommandError } from './bindings/CommandError';
-import type { ModelView } from './bindings/ModelView';
+import type { Document } from './bindings/Document';
+import type { LiveModel } from './bindings/LiveModel';
+import type { ProjectSummary } from './bindings/ProjectSummary';
+import type { Saved } from './bindings/Saved';
+import type { Spec } from './bindings/Spec';
 
 declare global {
   interface Window {
@@ -13,12 +18,34 @@ declare global {
   }
 }
 
+export interface SaveRequest {
+  project: number;
+  path: string;
+  spec: Spec;
+  header: string[];
+  /** The file's hash when last seen; null for Save As (the dialog asked about replacing). */
+  expectedHash: string | null;
+}
+
 export interface Backend {
   /** False when the page runs outside the desktop shell (e.g. in a plain browser). */
   readonly available: boolean;
-  /** The spec named on the command line, or null when none was. */
-  initialModel(): Promise<ModelView | null>;
-  openModel(path: string): Promise<ModelView>;
+  /** The spec named on the command line, opened as a document, or null when none was. */
+  initialDocument(): Promise<Document | null>;
+  /** Something about the workspace the user should hear once (a damaged file moved aside). */
+  workspaceNotice(): Promise<string | null>;
+  openFile(path: string): Promise<Document>;
+  openProject(id: number): Promise<Document>;
+  newDocument(): Promise<Document>;
+  recentProjects(): Promise<ProjectSummary[]>;
+  analyzeModel(spec: Spec, file: string, header: string[]): Promise<LiveModel>;
+  saveDocument(request: SaveRequest): Promise<Saved>;
+  autosave(project: number, spec: Spec, header: string[]): Promise<void>;
+  discardRecovered(project: number): Promise<void>;
+  /** The native Open dialog: a YAML file's path, or null when cancelled. */
+  pickOpenPath(): Promise<string | null>;
+  /** The native Save dialog (it asks before replacing a file): a path, or null. */
+  pickSavePath(suggestedName: string): Promise<string | null>;
 }
 
 /** Whether this page runs inside Tauri's webview. */
@@ -26,13 +53,35 @@ export function insideTauri(): boolean {
   return typeof window !== 'undefined' && window.__TAURI_INTERNALS__ !== undefined;
 }
 
-/** The backend of the desktop app: Tauri commands. */
+const YAML_FILTER = [{ name: 'Architecture spec (YAML)', extensions: ['yaml', 'yml'] }];
+
+/** The backend of the desktop app: Tauri commands and the dialog plugin. */
 export const tauriBackend: Backend = {
   get available() {
     return insideTauri();
   },
-  initialModel: () => invoke<ModelView | null>('initial_model'),
-  openModel: (path: string) => invoke<ModelView>('open_model', { path }),
+  initialDocument: () => invoke<Document | null>('initial_document'),
+  workspaceNotice: () => invoke<string | null>('workspace_notice'),
+  openFile: (path) => invoke<Document>('open_file', { path }),
+  openProject: (id) => invoke<Document>('open_project', { id }),
+  newDocument: () => invoke<Document>('new_document'),
+  recentProjects: () => invoke<ProjectSummary[]>('recent_projects'),
+  analyzeModel: (spec, file, header) => invoke<LiveModel>('analyze_model', { spec, file, header }),
+  saveDocument: (r) =>
+    invoke<Saved>('save_document', {
+      project: r.project,
+      path: r.path,
+      spec: r.spec,
+      header: r.header,
+      expectedHash: r.expectedHash,
+    }),
+  autosave: (project, spec, header) => invoke<void>('autosave', { project, spec, header }),
+  discardRecovered: (project) => invoke<void>('discard_recovered', { project }),
+  pickOpenPath: async () => {
+    const picked = await open({ multiple: false, directory: false, filters: YAML_FILTER });
+    return typeof picked === 'string' ? picked : null;
+  },
+  pickSavePath: (suggestedName) => save({ defaultPath: suggestedName, filters: YAML_FILTER }),
 };
 
 /**

@@ -8,4 +8,8 @@ import type { TargetCheck } from "./TargetCheck";
 /**
  * The part of the analysis the editor shows (the report has the rest).
  */
-export type LiveAnalysis = { components: Array<ComponentReport>, dependencies: Array<DependencyReport>, classes: Array<ClassReport>, bottleneck: string | null, max_throughput_rps: number | null, max_throughput_at_ceiling_rps: number | null, monthly_cost_usd: number, findings: Array<Finding>, scorecard: Array<TargetCheck>, };
+export type LiveAnalysis = { components: Array<ComponentReport>, dependencies: Array<DependencyReport>, classes: Array<ClassReport>, bottleneck: string | null, max_throughput_rps: number | null, max_throughput_at_ceiling_rps: number | null, monthly_cost_usd: number, 
+/**
+ * The utilisation no component should exceed at peak (the target, or the default).
+ */
+utilization_ceiling: number, findings: Array<Finding>, scorecard: Array<TargetCheck>, };

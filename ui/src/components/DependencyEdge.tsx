@@ -2,6 +2,7 @@ import { BaseEdge, EdgeLabelRenderer, useInternalNode, type EdgeProps } from '@x
 import { memo } from 'react';
 
 import { dependencyPath, routedPath } from '../graph/edgePath';
+import { formatRate } from '../graph/heat';
 import type { DependencyEdge, XY } from '../graph/toFlow';
 
 const same = (a: XY | undefined, b: XY) =>
@@ -12,7 +13,8 @@ const same = (a: XY | undefined, b: XY) =>
  * layout put them, a plain curve once one is dragged away. Async edges are dashed (CSS).
  */
 function DependencyEdgeView(props: EdgeProps<DependencyEdge>) {
-  const { id, source, target, sourceX, sourceY, targetX, targetY, data, markerEnd, style } = props;
+  const { id, source, target, sourceX, sourceY, targetX, targetY, data, markerEnd, style, selected } =
+    props;
   const from = useInternalNode(source)?.internals.positionAbsolute;
   const to = useInternalNode(target)?.internals.positionAbsolute;
   const route = data?.route;
@@ -20,19 +22,21 @@ function DependencyEdgeView(props: EdgeProps<DependencyEdge>) {
     route && same(from, route.sourceAt) && same(to, route.targetAt)
       ? routedPath(route.points, route.label)
       : dependencyPath(sourceX, sourceY, targetX, targetY, data?.lane, data?.lanes);
+  const rate = data?.rateRps === undefined ? '' : formatRate(data.rateRps);
+  const label = [data?.label, rate].filter(Boolean).join(' · ');
   return (
     <>
       <BaseEdge id={id} path={geometry.path} markerEnd={markerEnd} style={style} />
-      {data?.label ? (
+      {label ? (
         <EdgeLabelRenderer>
           <div
-            className={`hr-edge-label hr-edge-label--${data.mode}`}
+            className={`hr-edge-label hr-edge-label--${data?.mode ?? 'sync'}${selected ? ' hr-edge-label--selected' : ''}${data?.stale ? ' hr-edge-label--stale' : ''}`}
             data-testid={`edge-label-${id}`}
             style={{
               transform: `translate(-50%, -50%) translate(${geometry.labelX}px, ${geometry.labelY}px)`,
             }}
           >
-            {data.label}
+            {label}
           </div>
         </EdgeLabelRenderer>
       ) : null}

@@ -5,10 +5,13 @@ import { formatDiagnostic } from '../diagnostics';
 export function DiagnosticsPanel({
   diagnostics,
   hasModel,
+  note,
 }: {
   diagnostics: readonly Diagnostic[];
   /** Whether the graph is drawn beside the panel. */
   hasModel: boolean;
+  /** Replaces the default note under the title. */
+  note?: string;
 }) {
   const n = diagnostics.length;
   return (
@@ -21,9 +24,10 @@ export function DiagnosticsPanel({
         {n === 1 ? '1 problem' : `${n} problems`}
       </h2>
       <p className="hr-diagnostics__note">
-        {hasModel
+        {note ??
+          (hasModel
           ? 'The model is drawn as written; fix these before trusting any numbers.'
-          : 'The file could not be read as an architecture spec, so there is no graph to draw.'}
+          : 'The file could not be read as an architecture spec, so there is no graph to draw.')}
       </p>
       <ul>
         {diagnostics.map((d, i) => (

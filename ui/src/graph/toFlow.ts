@@ -18,6 +18,22 @@ export type ComponentNodeData = {
   kind: ComponentKind;
   /** A short second line: engine, replicas, partitions... (empty when nothing to say). */
   detail: string;
+  /** The live analysis of this component, once there is one. */
+  load?: NodeLoad;
+};
+
+/** How hot a component runs: below half the ceiling, below it, above it, saturated. */
+export type Heat = 'cool' | 'warm' | 'hot' | 'saturated';
+
+export type NodeLoad = {
+  arrivalRps: number;
+  utilization: number;
+  p99Ms: number | null;
+  servers: number;
+  heat: Heat;
+  bottleneck: boolean;
+  /** The numbers are from the last valid model, not the present one. */
+  stale: boolean;
 };
 
 export type XY = { x: number; y: number };
@@ -42,6 +58,9 @@ export type DependencyEdgeData = {
   /** ...and how many such edges there are, so parallel edges can be drawn apart. */
   lanes: number;
   label: string;
+  /** Requests per second the live analysis puts on this dependency. */
+  rateRps?: number;
+  stale?: boolean;
   /** Set by the layout; the edge falls back to a plain curve once a node has moved. */
   route?: EdgeRoute;
 };

@@ -1,0 +1,263 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeTypes,
+  type NodeChange,
+  type NodeTypes,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+
+import type { ComponentKind } from '../bindings/ComponentKind';
+import type { LiveAnalysis } from '../bindings/LiveAnalysis';
+import type { Spec } from '../bindings/Spec';
+import type { Positions } from '../editor/history';
+import { heatOf } from '../graph/heat';
+import {
+  specToFlow,
+  type ComponentNode,
+  type DependencyEdge,
+  type EdgeRoute,
+  type XY,
+} from '../graph/toFlow';
+import { kindStyle } from '../kinds';
+import { ComponentNodeComponent } from './ComponentNode';
+import { DependencyEdgeComponent } from './DependencyEdge';
+import { Legend } from './Legend';
+import { KIND_DRAG_TYPE } from './Palette';
+
+const nodeTypes: NodeTypes = { component: ComponentNodeComponent };
+const edgeTypes: EdgeTypes = { dependency: DependencyEdgeComponent };
+
+const EDGE_COLOR = '#64748b';
+const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: EDGE_COLOR };
+export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.25 };
+
+export interface CanvasSelection {
+  components: string[];
+  /** Indices into spec.dependencies. */
+  dependencies: number[];
+}
+
+export interface EditorCanvasProps {
+  spec: Spec;
+  positions: Positions;
+  /** Edge routes from the last auto-layout, by edge id. */
+  routes: ReadonlyMap<string, EdgeRoute>;
+  analysis: LiveAnalysis | null;
+  stale: boolean;
+  /** Bumped by the app to fit the view (after opening, after auto-layout). */
+  fitSignal: number;
+  onSelectionChange: (selection: CanvasSelection) => void;
+  onConnect: (from: string, to: string) => void;
+  onMove: (moved: Record<string, XY>) => void;
+  onDelete: (selection: CanvasSelection) => void;
+  onDropKind: (kind: ComponentKind, at: XY) => void;
+  /** Where the centre of the visible canvas is, in model coordinates (for click-to-add). */
+  centerRef: React.RefObject<(() => XY) | null>;
+}
+
+function edgeIndex(id: string): number {
+  return Number(/^e(\d+)-/.exec(id)?.[1] ?? -1);
+}
+
+/** The model as an editable graph. The spec and positions are the truth; React Flow's own
+ *  node state only carries what is in flight (a drag, the selection, measured sizes). */
+export function EditorCanvas(props: EditorCanvasProps) {
+  const { spec, positions, routes, analysis, stale, fitSignal } = props;
+  const flow = useReactFlow<ComponentNode, DependencyEdge>();
+
+  const loads = useMemo(() => {
+    const byName = new Map<string, NonNullable<ComponentNode['data']['load']>>();
+    if (!analysis) return byName;
+    for (const c of analysis.components) {
+      byName.set(c.name, {
+        arrivalRps: c.arrival_rps,
+        utilization: c.utilization,
+        p99Ms: c.p99_response_ms,
+        servers: c.servers,
+        heat: heatOf(c.utilization, c.stable, analysis.utilization_ceiling),
+        bottleneck: analysis.bottleneck === c.name,
+        stale,
+      });
+    }
+    return byName;
+  }, [analysis, stale]);
+
+  const base = useMemo(() => specToFlow(spec), [spec]);
+
+  const [nodes, setNodes] = useState<ComponentNode[]>([]);
+  const selectedRef = useRef<Set<string>>(new Set());
+  useEffect(() => {
+    setNodes(
+      base.nodes.map((n) => ({
+        ...n,
+        position: positions[n.data.name] ?? { x: 0, y: 0 },
+        selected: selectedRef.current.has(n.id),
+        data: { ...n.data, load: loads.get(n.data.name) },
+      })),
+    );
+  }, [base, positions, loads]);
+
+  const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
+  const edges = useMemo(
+    () =>
+      base.edges.map((e) => {
+        const i = edgeIndex(e.id);
+        const rate = analysis?.dependencies[i];
+        const route = routes.get(e.id);
+        return {
+          ...e,
+          selected: selectedEdges.has(e.id),
+          markerEnd: MARKER,
+          data: e.data
+            ? {
+                ...e.data,
+                rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
+                stale,
+                route,
+              }
+            : e.data,
+        };
+      }),
+    [base, analysis, routes, stale, selectedEdges],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<ComponentNode>[]) => {
+    setNodes((ns) => applyNodeChanges(changes, ns));
+  }, []);
+
+  const { onMove, onConnect, onDelete, onSelectionChange, onDropKind, centerRef } = props;
+  const onNodeDragStop = useCallback(
+    (_: unknown, _node: ComponentNode, dragged: ComponentNode[]) => {
+      const moved: Record<string, XY> = {};
+      for (const n of dragged) moved[n.data.name] = { x: n.position.x, y: n.position.y };
+      onMove(moved);
+    },
+    [onMove],
+  );
+
+  const connect = useCallback(
+    (c: Connection) => {
+      if (c.source && c.target) onConnect(c.source, c.target);
+    },
+    [onConnect],
+  );
+
+  const selectionChanged = useCallback(
+    ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
+      selectedRef.current = new Set(ns.map((n) => n.id));
+      setSelectedEdges(new Set(es.map((e) => e.id)));
+      onSelectionChange({
+        components: ns.map((n) => n.data.name),
+        dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
+      });
+    },
+    [onSelectionChange],
+  );
+
+  const onBeforeDelete = useCallback(
+    async ({ nodes: ns, edges: es }: { nodes: ComponentNode[]; edges: DependencyEdge[] }) => {
+      onDelete({
+        components: ns.map((n) => n.data.name),
+        dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
+      });
+      // The app makes the deletion (one undoable edit); React Flow must not.
+      return false;
+    },
+    [onDelete],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(KIND_DRAG_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(KIND_DRAG_TYPE) as ComponentKind;
+      if (!kind) return;
+      e.preventDefault();
+      onDropKind(kind, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+    },
+    [flow, onDropKind],
+  );
+
+  useEffect(() => {
+    centerRef.current = () => {
+      const el = document.querySelector('.hr-canvas__flow');
+      const r = el?.getBoundingClientRect();
+      if (!r) return { x: 0, y: 0 };
+      return flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+    };
+  }, [flow, centerRef]);
+
+  useEffect(() => {
+    if (fitSignal === 0) return;
+    // After React Flow has measured the nodes it was just given.
+    const timer = setTimeout(() => void flow.fitView(FIT_VIEW_OPTIONS), 30);
+    return () => clearTimeout(timer);
+  }, [fitSignal, flow]);
+
+  const kinds = useMemo(() => new Set<ComponentKind>(spec.components.map((c) => c.kind)), [spec]);
+
+  return (
+    <section
+      className={stale ? 'hr-canvas hr-canvas--stale' : 'hr-canvas'}
+      data-testid="canvas"
+      aria-label="Architecture graph"
+    >
+      <div className="hr-canvas__flow" onDragOver={onDragOver} onDrop={onDrop}>
+        <ReactFlow<ComponentNode, DependencyEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onNodeDragStop={onNodeDragStop}
+          onConnect={connect}
+          onSelectionChange={selectionChanged}
+          onBeforeDelete={onBeforeDelete}
+          deleteKeyCode={['Delete', 'Backspace']}
+          multiSelectionKeyCode={['Shift', 'Control', 'Meta']}
+          selectionKeyCode="Shift"
+          minZoom={0.1}
+          maxZoom={2.5}
+          fitView
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          attributionPosition="top-right"
+          onlyRenderVisibleElements={nodes.length > 150}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+          <Controls showInteractive={false} position="bottom-left" />
+          <MiniMap
+            position="bottom-right"
+            pannable
+            zoomable
+            nodeColor={(n) => kindStyle((n as ComponentNode).data.kind).color}
+            nodeStrokeWidth={0}
+            maskColor="rgba(241, 245, 249, 0.7)"
+            style={{ width: 168, height: 112 }}
+          />
+          {nodes.length === 0 ? (
+            <Panel position="top-center">
+              <div className="hr-canvas__note" data-testid="canvas-empty">
+                Drag a component from the palette, or click one to add it.
+              </div>
+            </Panel>
+          ) : null}
+        </ReactFlow>
+      </div>
+      <Legend kinds={kinds} />
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Spec } from '../bindings/Spec';
+import { carryPositions, placeNew } from './layoutModel';
+
+const spec = (...names: string[]): Spec => ({
+  version: 1,
+  name: 'm',
+  workload: { classes: [] },
+  components: names.map((name) => ({ name, kind: 'service', service_time_ms: 1 })),
+  dependencies: [],
+});
+
+describe('positions across edits', () => {
+  it('keep a renamed component in place and drop a removed one', () => {
+    const before = spec('a', 'b', 'c');
+    const positions = { a: { x: 1, y: 1 }, b: { x: 2, y: 2 }, c: { x: 3, y: 3 } };
+    expect(carryPositions(before, spec('a', 'bee', 'c'), positions)).toEqual({
+      a: { x: 1, y: 1 },
+      bee: { x: 2, y: 2 },
+      c: { x: 3, y: 3 },
+    });
+    expect(carryPositions(before, spec('a', 'c'), positions)).toEqual({
+      a: { x: 1, y: 1 },
+      c: { x: 3, y: 3 },
+    });
+    expect(carryPositions(before, before, positions)).toBe(positions);
+  });
+
+  it('place a new component at the drop point, or right of the rest', () => {
+    expect(placeNew({}, null, 0)).toEqual({ x: 40, y: 40 });
+    expect(placeNew({ a: { x: 100, y: 50 } }, null, 1)).toEqual({ x: 360, y: 140 });
+    expect(placeNew({}, { x: 5, y: 6 }, 0)).toEqual({ x: 5, y: 6 });
+  });
+});
