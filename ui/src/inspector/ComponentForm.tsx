@@ -1,0 +1,336 @@
+// The form of one component: exactly the fields that apply to its kind (from the
+// engine's generated kindFields), each with its unit, default and help.
+
+import type { Component } from '../bindings/Component';
+import type { ComponentKind } from '../bindings/ComponentKind';
+import type { Diagnostic } from '../bindings/Diagnostic';
+import { REPLICATION_DEFAULTS, type ComponentField } from '../bindings/kindFields';
+import type { Replication } from '../bindings/Replication';
+import type { Spec } from '../bindings/Spec';
+import { KIND_STYLES, KINDS, kindStyle } from '../kinds';
+import {
+  ItemProblems,
+  NumberField,
+  Section,
+  SelectField,
+  SubGroup,
+  TextField,
+  type Problem,
+} from './controls';
+import { applier, type Apply } from './apply';
+import {
+  STARTER_REPLICATION_MODE,
+  changeKind,
+  renameComponent,
+  setAutoscaleField,
+  setComponentField,
+  setReplicationField,
+  strayFields,
+} from './edits';
+import {
+  COMPONENT_FIELDS,
+  READS_FROM_OPTIONS,
+  REPLICATION_MODE_OPTIONS,
+  componentDefault,
+  emptyOption,
+  fieldHelp,
+  placeholderFor,
+  integerRange,
+  isRequired,
+  optionLabel,
+  sectionsFor,
+  type Option,
+} from './fields';
+import { ItemDiagnostics } from './itemDiagnostics';
+import { setLabel } from './labels';
+import type { InspectorSelection } from './selection';
+
+const KIND_OPTIONS: readonly Option[] = KINDS.map((k) => ({ value: k, label: KIND_STYLES[k].label }));
+
+/** "a service", "an external". */
+function aKind(kind: ComponentKind): string {
+  const label = kindStyle(kind).label.toLowerCase();
+  return /^[aeiou]/.test(label) ? `an ${label}` : `a ${label}`;
+}
+
+export function ComponentForm({
+  spec,
+  index,
+  diagnostics,
+  onEdit,
+  onSelect,
+}: {
+  spec: Spec;
+  index: number;
+  diagnostics: readonly Diagnostic[];
+  onEdit: (next: Spec, label: string) => void;
+  onSelect?: ((selection: InspectorSelection) => void) | undefined;
+}) {
+  const comp = spec.components[index]!;
+  const { name, kind } = comp;
+  const diag = new ItemDiagnostics(`components[${index}]`, diagnostics);
+  const sections = sectionsFor(kind);
+  const shown = new Set<string>(['name', 'kind']);
+  for (const s of sections) for (const f of s.fields) shown.add(f);
+
+  const apply = applier(spec, onEdit);
+
+  const setField = <F extends ComponentField>(field: F, value: Component[F] | undefined) =>
+    apply(() => setComponentField(spec, name, field, value), setLabel(name, field, value));
+
+  const isShown = (rel: string) => {
+    const top = rel.split(/[.[]/)[0] ?? '';
+    return shown.has(rel) || (shown.has(top) && top !== rel && (top === 'replication' || top === 'autoscale'));
+  };
+  const problems: Problem[] = diag.rest(isShown);
+  const strays = strayFields(comp);
+  for (const f of strays) {
+    if (!problems.some((p) => p.field === f)) problems.push({ field: f, message: `does not apply to ${aKind(kind)}` });
+  }
+
+  const renderField = (field: ComponentField) => {
+    const meta = COMPONENT_FIELDS[field];
+    const required = isRequired(kind, field);
+    const def = componentDefault(kind, field);
+    const help = fieldHelp('Component', field, meta.help);
+    const common = {
+      field,
+      label: meta.label,
+      unit: meta.unit,
+      help,
+      required,
+      errors: diag.at(field),
+    };
+    switch (meta.input.type) {
+      case 'number':
+        return (
+          <NumberField
+            key={field}
+            {...common}
+            value={comp[field] as number | undefined}
+            placeholder={placeholderFor(def, required)}
+            integer={integerRange('Component', field)}
+            onCommit={(v) => setField(field, v as Component[typeof field])}
+          />
+        );
+      case 'text':
+        return (
+          <TextField
+            key={field}
+            {...common}
+            value={comp[field] as string | undefined}
+            placeholder={placeholderFor(def, required)}
+            onCommit={(v) => setField(field, v as Component[typeof field])}
+          />
+        );
+      case 'select': {
+        const opts = meta.input.options;
+        return (
+          <SelectField
+            key={field}
+            {...common}
+            value={comp[field] as string | undefined}
+            options={opts}
+            emptyLabel={required ? undefined : emptyOption(def, opts)}
+            onCommit={(v) => setField(field, v as Component[typeof field])}
+          />
+        );
+      }
+      case 'group':
+        return field === 'replication' ? (
+          <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />
+        ) : (
+          <AutoscaleGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />
+        );
+    }
+  };
+
+  const style = kindStyle(kind);
+  return (
+    <form
+      className="hri-form"
+      data-testid="component-form"
+      data-name={name}
+      data-kind={kind}
+      aria-label={`Component ${name}`}
+      onSubmit={(e) => e.preventDefault()}
+    >
+      <header className="hri-form__head" style={{ ['--kind-color' as string]: style.color, ['--kind-tint' as string]: style.tint }}>
+        <span className="hri-form__icon" aria-hidden="true">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke={style.color} strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
+            <path d={style.icon} />
+          </svg>
+        </span>
+        <div className="hri-form__titles">
+          <h2 className="hri-form__title">{name}</h2>
+          <span className="hri-form__subtitle">{style.label}</span>
+        </div>
+      </header>
+
+      <ItemProblems
+        problems={problems}
+        action={(p) =>
+          strays.includes(p.field as ComponentField) ? (
+            <button
+              type="button"
+              className="hri-link"
+              data-testid="remove-stray"
+              data-field={p.field}
+              onClick={() => setField(p.field as ComponentField, undefined)}
+            >
+              Remove
+            </button>
+          ) : null
+        }
+      />
+
+      <Section title="Component">
+        <TextField
+          field="name"
+          label="Name"
+          required
+          mono
+          value={name}
+          help={fieldHelp('Component', 'name')}
+          errors={diag.at('name')}
+          onCommit={(to) => {
+            if (to === undefined) return 'Required';
+            const result = apply(() => renameComponent(spec, name, to), `Rename ${name} to ${to}`);
+            if (!result && to !== name) onSelect?.({ kind: 'component', name: to });
+            return result;
+          }}
+        />
+        <SelectField
+          field="kind"
+          label="Kind"
+          value={kind}
+          options={KIND_OPTIONS}
+          errors={diag.at('kind')}
+          help="Changing the kind drops the fields the new kind does not have."
+          onCommit={(k) => {
+            if (k === undefined) return 'Required';
+            return apply(
+              () => changeKind(spec, name, k as ComponentKind),
+              `Change ${name} to ${aKind(k as ComponentKind)}`,
+            );
+          }}
+        />
+      </Section>
+
+      {sections.map((s) => (
+        <Section key={s.title} title={s.title}>
+          {s.fields.map(renderField)}
+        </Section>
+      ))}
+    </form>
+  );
+}
+
+interface GroupProps {
+  spec: Spec;
+  comp: Component;
+  diag: ItemDiagnostics;
+  apply: Apply;
+}
+
+function ReplicationGroup({ spec, comp, diag, apply }: GroupProps) {
+  const rep = comp.replication;
+  const name = comp.name;
+  const set = <F extends keyof Replication>(field: F, value: Replication[F] | undefined) =>
+    apply(
+      () => setReplicationField(spec, name, field, value),
+      field === 'mode' && value === undefined
+        ? `Remove ${name} replication`
+        : setLabel(name, `replication.${field}`, value),
+    );
+  const def = (f: keyof Replication) => (REPLICATION_DEFAULTS as Record<string, unknown>)[f];
+  return (
+    <SubGroup
+      field="replication"
+      legend="Replication"
+      help={COMPONENT_FIELDS.replication.help}
+      errors={diag.at('replication')}
+    >
+      <SelectField
+        field="replication.mode"
+        label="Mode"
+        value={rep?.mode}
+        options={REPLICATION_MODE_OPTIONS}
+        emptyLabel="None"
+        help="async: the primary acknowledges before replicas have the write; sync: every replica acknowledges first; quorum: a majority acknowledges."
+        errors={diag.at('replication.mode')}
+        onCommit={(v) => set('mode', v as Replication['mode'] | undefined)}
+      />
+      <NumberField
+        field="replication.read_replicas"
+        label="Read replicas"
+        unit="count"
+        value={rep?.read_replicas}
+        placeholder={placeholderFor(def('read_replicas'), false)}
+        integer={integerRange('Replication', 'read_replicas')}
+        help={rep ? undefined : `Setting this adds ${optionLabel(REPLICATION_MODE_OPTIONS, STARTER_REPLICATION_MODE).toLowerCase()} replication.`}
+        errors={diag.at('replication.read_replicas')}
+        onCommit={(v) => set('read_replicas', v)}
+      />
+      <SelectField
+        field="replication.reads_from"
+        label="Reads from"
+        value={rep?.reads_from}
+        options={READS_FROM_OPTIONS}
+        emptyLabel={emptyOption(def('reads_from'), READS_FROM_OPTIONS)}
+        errors={diag.at('replication.reads_from')}
+        onCommit={(v) => set('reads_from', v as Replication['reads_from'])}
+      />
+      <NumberField
+        field="replication.lag_ms"
+        label="Lag"
+        unit="ms"
+        value={rep?.lag_ms}
+        placeholder={placeholderFor(def('lag_ms'), false)}
+        help={fieldHelp('Replication', 'lag_ms')}
+        errors={diag.at('replication.lag_ms')}
+        onCommit={(v) => set('lag_ms', v)}
+      />
+    </SubGroup>
+  );
+}
+
+function AutoscaleGroup({ spec, comp, diag, apply }: GroupProps) {
+  const name = comp.name;
+  const set = (field: 'min' | 'max', value: number | undefined) =>
+    apply(
+      () => setAutoscaleField(spec, name, field, value),
+      value === undefined ? `Turn off ${name} autoscaling` : setLabel(name, `autoscale.${field}`, value),
+    );
+  return (
+    <SubGroup
+      field="autoscale"
+      legend="Autoscale"
+      help={COMPONENT_FIELDS.autoscale.help}
+      errors={diag.at('autoscale')}
+    >
+      <div className="hri-pair">
+        <NumberField
+          field="autoscale.min"
+          label="Min"
+          unit="count"
+          value={comp.autoscale?.min}
+          placeholder="off"
+          integer={integerRange('Autoscale', 'min')}
+          errors={diag.at('autoscale.min')}
+          onCommit={(v) => set('min', v)}
+        />
+        <NumberField
+          field="autoscale.max"
+          label="Max"
+          unit="count"
+          value={comp.autoscale?.max}
+          placeholder="off"
+          integer={integerRange('Autoscale', 'max')}
+          errors={diag.at('autoscale.max')}
+          onCommit={(v) => set('max', v)}
+        />
+      </div>
+    </SubGroup>
+  );
+}

@@ -1,0 +1,193 @@
+// The workload: the request classes (rate, entry, latency target, consistency) and the
+// daily profile.
+
+import { useId } from 'react';
+
+import type { Diagnostic } from '../bindings/Diagnostic';
+import { CLASS_DEFAULTS } from '../bindings/kindFields';
+import type { RequestClass } from '../bindings/RequestClass';
+import type { Spec } from '../bindings/Spec';
+import { applier, type Apply } from './apply';
+import { ItemProblems, NumberField, SelectField, TextField } from './controls';
+import { addClass, freshClassName, removeClass, renameClass, setClassField } from './edits';
+import { CONSISTENCY_OPTIONS, emptyOption, fieldHelp, type Option } from './fields';
+import { ItemDiagnostics } from './itemDiagnostics';
+import { setLabel } from './labels';
+import { ProfileChart } from './ProfileChart';
+import type { InspectorSelection } from './selection';
+
+const CLASS_FIELDS = new Set(['name', 'rate_rps', 'entry', 'p99_ms', 'consistency']);
+
+export function WorkloadPanel({
+  spec,
+  diagnostics,
+  onEdit,
+  onSelect,
+}: {
+  spec: Spec;
+  diagnostics: readonly Diagnostic[];
+  onEdit: (next: Spec, label: string) => void;
+  onSelect?: ((selection: InspectorSelection) => void) | undefined;
+}) {
+  const id = useId();
+  const apply = applier(spec, onEdit);
+  const classes = spec.workload.classes;
+  const total = classes.reduce((sum, c) => sum + (Number.isFinite(c.rate_rps) ? c.rate_rps : 0), 0);
+  const workload = new ItemDiagnostics('workload', diagnostics);
+  const own = workload.rest((rel) => rel.startsWith('classes[') || rel.startsWith('daily_profile'));
+  const components: Option[] = spec.components.map((c) => ({ value: c.name, label: c.name }));
+
+  return (
+    <div className="hri-panel" data-testid="workload-panel">
+      <ItemProblems problems={own} />
+      <section className="hri-section" aria-labelledby={`${id}-classes`}>
+        <div className="hri-section__bar">
+          <h3 className="hri-section__title" id={`${id}-classes`}>
+            Request classes
+          </h3>
+          <span className="hri-muted hri-num" data-testid="classes-total">
+            {classes.length === 0 ? '' : `${formatTotal(total)} req/s at peak`}
+          </span>
+        </div>
+        {classes.length === 0 && <p className="hri-hint">No request classes: nothing arrives, so nothing is analysed.</p>}
+        {classes.map((cls, i) => (
+          <ClassRow
+            key={i}
+            spec={spec}
+            index={i}
+            cls={cls}
+            components={components}
+            diag={new ItemDiagnostics(`workload.classes[${i}]`, diagnostics)}
+            apply={apply}
+            onSelect={onSelect}
+          />
+        ))}
+        <button
+          type="button"
+          className="hri-button hri-button--add"
+          data-testid="add-class"
+          onClick={() => {
+            const name = freshClassName(spec);
+            apply(() => addClass(spec, name), `Add class ${name}`);
+          }}
+        >
+          + Add class
+        </button>
+      </section>
+      <section className="hri-section" aria-label="Daily profile">
+        <ProfileChart spec={spec} diagnostics={diagnostics} onEdit={onEdit} />
+      </section>
+    </div>
+  );
+}
+
+function formatTotal(v: number): string {
+  return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function ClassRow({
+  spec,
+  index,
+  cls,
+  components,
+  diag,
+  apply,
+  onSelect,
+}: {
+  spec: Spec;
+  index: number;
+  cls: RequestClass;
+  components: readonly Option[];
+  diag: ItemDiagnostics;
+  apply: Apply;
+  onSelect?: ((selection: InspectorSelection) => void) | undefined;
+}) {
+  const subject = `class ${cls.name}`;
+  const set = <F extends Exclude<keyof RequestClass, 'name'>>(field: F, value: RequestClass[F] | undefined) =>
+    apply(() => setClassField(spec, index, field, value), setLabel(subject, field, value));
+  const entryExists = spec.components.some((c) => c.name === cls.entry);
+  const target = spec.targets?.p99_ms;
+  return (
+    <div className="hri-card" data-testid="class-row" data-index={index} data-name={cls.name}>
+      <div className="hri-card__head">
+        <span className="hri-card__title">{cls.name || `Class ${index + 1}`}</span>
+        {onSelect && entryExists && (
+          <button
+            type="button"
+            className="hri-link"
+            data-testid="select-entry"
+            title={`Select ${cls.entry}, where ${cls.name} enters`}
+            onClick={() => onSelect({ kind: 'component', name: cls.entry })}
+          >
+            Show entry
+          </button>
+        )}
+        <button
+          type="button"
+          className="hri-icon-button"
+          data-testid="remove-class"
+          aria-label={`Remove class ${cls.name}`}
+          title="Remove class"
+          onClick={() => apply(() => removeClass(spec, index), `Remove class ${cls.name}`)}
+        >
+          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
+            <path d="M6 6l12 12 M18 6L6 18" />
+          </svg>
+        </button>
+      </div>
+      <ItemProblems problems={diag.rest((rel) => CLASS_FIELDS.has(rel))} />
+      <TextField
+        field="name"
+        label="Name"
+        mono
+        required
+        value={cls.name}
+        errors={diag.at('name')}
+        onCommit={(to) => {
+          if (to === undefined) return 'Required';
+          return apply(() => renameClass(spec, index, to), `Rename class ${cls.name} to ${to}`);
+        }}
+      />
+      <NumberField
+        field="rate_rps"
+        label="Rate"
+        unit="req/s"
+        required
+        value={cls.rate_rps}
+        help={fieldHelp('RequestClass', 'rate_rps')}
+        errors={diag.at('rate_rps')}
+        onCommit={(v) => (v === undefined ? 'Required' : set('rate_rps', v))}
+      />
+      <SelectField
+        field="entry"
+        label="Entry"
+        required
+        value={cls.entry}
+        options={components}
+        help={fieldHelp('RequestClass', 'entry')}
+        errors={diag.at('entry')}
+        onCommit={(v) => (v === undefined ? 'Required' : set('entry', v))}
+      />
+      <NumberField
+        field="p99_ms"
+        label="p99 target"
+        unit="ms"
+        value={cls.p99_ms}
+        placeholder={target !== undefined ? `${target} (targets)` : 'none'}
+        help={fieldHelp('RequestClass', 'p99_ms')}
+        errors={diag.at('p99_ms')}
+        onCommit={(v) => set('p99_ms', v)}
+      />
+      <SelectField
+        field="consistency"
+        label="Consistency"
+        value={cls.consistency}
+        options={CONSISTENCY_OPTIONS}
+        emptyLabel={emptyOption((CLASS_DEFAULTS as Record<string, unknown>).consistency, CONSISTENCY_OPTIONS)}
+        help="The consistency this class needs from the stores it reads."
+        errors={diag.at('consistency')}
+        onCommit={(v) => set('consistency', v as RequestClass['consistency'])}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,464 @@
+// Pure edits of a spec: each takes a Spec and returns a new one, sharing every part it
+// did not change and never mutating its input. An edit that changes nothing returns its
+// input unchanged (the same object), so a caller can skip a no-op with `next === spec`.
+//
+// Absent optional fields mean "the engine's default": setting a field to `undefined`
+// removes its key rather than writing `undefined` into the spec.
+
+import type { Autoscale } from '../bindings/Autoscale';
+import type { Component } from '../bindings/Component';
+import type { ComponentKind } from '../bindings/ComponentKind';
+import type { Dependency } from '../bindings/Dependency';
+import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
+import type { Lock } from '../bindings/Lock';
+import type { Practices } from '../bindings/Practices';
+import type { Replication } from '../bindings/Replication';
+import type { RequestClass } from '../bindings/RequestClass';
+import type { Spec } from '../bindings/Spec';
+import type { Targets } from '../bindings/Targets';
+
+/** An edit the spec cannot take (a duplicate or malformed name, an unknown item). */
+export class EditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EditError';
+  }
+}
+
+/** The hours of `workload.daily_profile`. */
+export const PROFILE_HOURS = 24;
+
+/**
+ * Starting values for the fields a kind cannot do without (the engine has no default
+ * for them): what a new component or a change of kind fills in when the field is unset.
+ */
+export const REQUIRED_STARTERS: Required<Pick<Component, 'service_time_ms' | 'hit_ratio' | 'latency_ms'>> = {
+  service_time_ms: 10,
+  hit_ratio: 0.8,
+  latency_ms: 20,
+};
+
+/** Replication mode written when a replication sub-field is set on a store without one. */
+export const STARTER_REPLICATION_MODE: Replication['mode'] = 'async';
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+/** `obj` with `key` set to `value`, or without `key` when `value` is undefined. */
+function withKey<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): T {
+  if (value === undefined) {
+    if (!(key in obj)) return obj;
+    const copy = { ...obj };
+    delete copy[key];
+    return copy;
+  }
+  if (obj[key] === value) return obj;
+  return { ...obj, [key]: value };
+}
+
+function sameArray(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * A DNS-1123 label, as `is_dns_label` in src/spec/validate.rs: lower-case letters,
+ * digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ */
+export function isDnsLabel(s: string): boolean {
+  return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(s);
+}
+
+function componentIndex(spec: Spec, name: string): number {
+  const i = spec.components.findIndex((c) => c.name === name);
+  if (i < 0) throw new EditError(`no component is named "${name}"`);
+  return i;
+}
+
+function replaceComponent(spec: Spec, i: number, next: Component): Spec {
+  if (spec.components[i] === next) return spec;
+  const components = spec.components.slice();
+  components[i] = next;
+  return { ...spec, components };
+}
+
+function dependencyAt(spec: Spec, index: number): Dependency {
+  const dep = spec.dependencies[index];
+  if (dep === undefined) throw new EditError(`there is no dependencies[${index}]`);
+  return dep;
+}
+
+function replaceDependency(spec: Spec, index: number, next: Dependency): Spec {
+  if (spec.dependencies[index] === next) return spec;
+  const dependencies = spec.dependencies.slice();
+  dependencies[index] = next;
+  return { ...spec, dependencies };
+}
+
+function classAt(spec: Spec, index: number): RequestClass {
+  const cls = spec.workload.classes[index];
+  if (cls === undefined) throw new EditError(`there is no workload.classes[${index}]`);
+  return cls;
+}
+
+function replaceClasses(spec: Spec, classes: RequestClass[]): Spec {
+  return { ...spec, workload: { ...spec.workload, classes } };
+}
+
+// ---------------------------------------------------------------------------------------
+// Names
+
+/**
+ * Why `name` cannot name a component (or a request class, with `what`), or null when it
+ * can. `current` is the item's present name: keeping it is fine.
+ */
+export function nameProblem(
+  taken: readonly string[],
+  name: string,
+  current?: string,
+  what = 'component',
+): string | null {
+  if (name === current) return null;
+  if (name === '') return 'A name is required';
+  if (!isDnsLabel(name)) {
+    return "Use lower-case letters, digits and '-' (starting and ending with a letter or digit, at most 63 characters)";
+  }
+  if (taken.includes(name)) return `Another ${what} is already named "${name}"`;
+  return null;
+}
+
+/** The component names of `spec`. */
+export function componentNames(spec: Spec): string[] {
+  return spec.components.map((c) => c.name);
+}
+
+// ---------------------------------------------------------------------------------------
+// Components
+
+/** Sets (or, with `undefined`, removes) one field of the component named `name`. */
+export function setComponentField<F extends ComponentField>(
+  spec: Spec,
+  name: string,
+  field: F,
+  value: Component[F] | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  return replaceComponent(spec, i, withKey(comp, field, value));
+}
+
+/**
+ * Renames a component, and every reference to it: dependencies' `from` and `to` and
+ * classes' `entry`. Throws an {@link EditError} for a duplicate or non-DNS-1123 name.
+ */
+export function renameComponent(spec: Spec, from: string, to: string): Spec {
+  const i = componentIndex(spec, from);
+  const problem = nameProblem(componentNames(spec), to, from);
+  if (problem !== null) throw new EditError(problem);
+  if (from === to) return spec;
+  const next = replaceComponent(spec, i, { ...spec.components[i]!, name: to });
+  const dependencies = spec.dependencies.map((d) =>
+    d.from === from || d.to === from
+      ? { ...d, from: d.from === from ? to : d.from, to: d.to === from ? to : d.to }
+      : d,
+  );
+  const classes = spec.workload.classes.map((c) => (c.entry === from ? { ...c, entry: to } : c));
+  return { ...next, dependencies, workload: { ...spec.workload, classes } };
+}
+
+/**
+ * Changes a component's kind: drops the fields that do not apply to the new kind and
+ * fills in the fields it requires ({@link REQUIRED_STARTERS}) when they are unset.
+ */
+export function changeKind(spec: Spec, name: string, kind: ComponentKind): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  if (comp.kind === kind) return spec;
+  const applies = new Set<string>(KIND_FIELDS[kind]);
+  const next: Record<string, unknown> = { name: comp.name, kind };
+  for (const [key, value] of Object.entries(comp)) {
+    if (key !== 'name' && key !== 'kind' && applies.has(key)) next[key] = value;
+  }
+  for (const field of REQUIRED_FIELDS[kind]) {
+    if (next[field] === undefined) next[field] = starterValue(field);
+  }
+  return replaceComponent(spec, i, next as Component);
+}
+
+/** The starting value of a required field. */
+export function starterValue(field: ComponentField): unknown {
+  return (REQUIRED_STARTERS as Partial<Record<ComponentField, unknown>>)[field];
+}
+
+/** The fields set on a component that do not apply to its kind. */
+export function strayFields(comp: Component): ComponentField[] {
+  const applies = new Set<string>(KIND_FIELDS[comp.kind]);
+  return (Object.keys(comp) as (keyof Component)[]).filter(
+    (k): k is ComponentField => k !== 'name' && k !== 'kind' && !applies.has(k),
+  );
+}
+
+/**
+ * Sets a member of a component's `replication`. Setting any member of an absent
+ * replication creates it with {@link STARTER_REPLICATION_MODE}; removing `mode` (which the
+ * object cannot do without) removes the whole object.
+ */
+export function setReplicationField<F extends keyof Replication>(
+  spec: Spec,
+  name: string,
+  field: F,
+  value: Replication[F] | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  const current = comp.replication;
+  if (field === 'mode' && value === undefined) {
+    return replaceComponent(spec, i, withKey(comp, 'replication', undefined));
+  }
+  if (current === undefined) {
+    if (value === undefined) return spec;
+    const created: Replication = { mode: STARTER_REPLICATION_MODE };
+    return replaceComponent(spec, i, { ...comp, replication: { ...created, [field]: value } });
+  }
+  return replaceComponent(spec, i, withKey(comp, 'replication', withKey(current, field, value)));
+}
+
+/**
+ * Sets `autoscale.min` or `autoscale.max`. Both are required, so creating the object
+ * fills in the other bound from the component's replicas (default 1), keeping
+ * min <= max; removing either bound removes autoscaling.
+ */
+export function setAutoscaleField(
+  spec: Spec,
+  name: string,
+  field: keyof Autoscale,
+  value: number | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  if (value === undefined) return replaceComponent(spec, i, withKey(comp, 'autoscale', undefined));
+  const current = comp.autoscale;
+  if (current === undefined) {
+    const replicas = comp.replicas ?? 1;
+    const created: Autoscale =
+      field === 'min'
+        ? { min: value, max: Math.max(value, replicas) }
+        : { min: Math.max(1, Math.min(value, replicas)), max: value };
+    return replaceComponent(spec, i, { ...comp, autoscale: created });
+  }
+  return replaceComponent(spec, i, withKey(comp, 'autoscale', withKey(current, field, value)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Dependencies
+
+type DependencyField = Exclude<keyof Dependency, 'lock'>;
+
+/**
+ * Sets (or removes) a field of `spec.dependencies[index]`. `from` and `to` cannot be
+ * removed. A `classes` list that names every class, in any order, is removed (it means
+ * "all classes"), and an empty one is refused (the engine rejects it).
+ */
+export function setDependencyField<F extends DependencyField>(
+  spec: Spec,
+  index: number,
+  field: F,
+  value: Dependency[F] | undefined,
+): Spec {
+  const dep = dependencyAt(spec, index);
+  if ((field === 'from' || field === 'to') && (value === undefined || value === '')) {
+    throw new EditError(`a dependency cannot do without "${field}"`);
+  }
+  if (field === 'classes' && value !== undefined) {
+    const list = value as string[];
+    if (list.length === 0) throw new EditError('a dependency must apply to at least one class');
+    const all = spec.workload.classes.map((c) => c.name);
+    if (all.length > 0 && all.every((c) => list.includes(c))) {
+      return replaceDependency(spec, index, withKey(dep, 'classes', undefined));
+    }
+    if (dep.classes !== undefined && sameArray(dep.classes, list)) return spec;
+  }
+  return replaceDependency(spec, index, withKey(dep, field, value));
+}
+
+/**
+ * Turns class `name` on or off for a dependency, keeping the spec's class order. Turning
+ * the last class off is refused (a dependency applies to at least one class).
+ */
+export function toggleDependencyClass(spec: Spec, index: number, name: string, on: boolean): Spec {
+  const dep = dependencyAt(spec, index);
+  const all = spec.workload.classes.map((c) => c.name);
+  const current = new Set(dep.classes ?? all);
+  if (on) current.add(name);
+  else current.delete(name);
+  const known = all.filter((c) => current.has(c));
+  // Keep names the list has but no class has (the engine reports them): dropping them
+  // silently would hide a typo.
+  const unknown = (dep.classes ?? []).filter((c) => !all.includes(c) && current.has(c));
+  return setDependencyField(spec, index, 'classes', [...known, ...unknown]);
+}
+
+/**
+ * Sets `lock.keys` or `lock.hold_ms`. Both are required, so creating the lock fills in
+ * the other member (one key, or a hold of 0 ms); removing either removes the lock.
+ */
+export function setLockField(spec: Spec, index: number, field: keyof Lock, value: number | undefined): Spec {
+  const dep = dependencyAt(spec, index);
+  if (value === undefined) return replaceDependency(spec, index, withKey(dep, 'lock', undefined));
+  const current: Lock = dep.lock ?? { keys: 1, hold_ms: 0 };
+  return replaceDependency(spec, index, withKey(dep, 'lock', withKey(current, field, value)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Targets and practices
+
+/** Sets (or removes) a target; a spec left with no targets has no `targets` key. */
+export function setTargetsField<F extends keyof Targets>(spec: Spec, field: F, value: Targets[F] | undefined): Spec {
+  const current = spec.targets ?? {};
+  const next = withKey(current, field, value);
+  if (next === current) return spec;
+  return withKey(spec, 'targets', Object.keys(next).length === 0 ? undefined : next);
+}
+
+/** Sets (or removes) a practice; a spec left with none has no `practices` key. */
+export function setPracticesField<F extends keyof Practices>(
+  spec: Spec,
+  field: F,
+  value: Practices[F] | undefined,
+): Spec {
+  const current = spec.practices ?? {};
+  const next = withKey(current, field, value);
+  if (next === current) return spec;
+  return withKey(spec, 'practices', Object.keys(next).length === 0 ? undefined : next);
+}
+
+// ---------------------------------------------------------------------------------------
+// Request classes
+
+/** The first class name of `class`, `class-2`, `class-3`... that `spec` does not use. */
+export function freshClassName(spec: Spec, base = 'class'): string {
+  const taken = new Set(spec.workload.classes.map((c) => c.name));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const name = `${base}-${n}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+/**
+ * Where a new class enters: the entry of the first class whose entry exists, else the
+ * first component nothing calls (where outside traffic arrives), else the first
+ * component; '' when there are no components.
+ */
+export function defaultEntry(spec: Spec): string {
+  const names = new Set(componentNames(spec));
+  const used = spec.workload.classes.find((c) => names.has(c.entry));
+  if (used) return used.entry;
+  const called = new Set(spec.dependencies.map((d) => d.to));
+  const root = spec.components.find((c) => !called.has(c.name));
+  return root?.name ?? spec.components[0]?.name ?? '';
+}
+
+/**
+ * Appends a request class with a unique name (`name` if given and free), a rate of 0
+ * (so it changes no result until given one) and the {@link defaultEntry}.
+ */
+export function addClass(spec: Spec, name?: string): Spec {
+  const taken = spec.workload.classes.map((c) => c.name);
+  const chosen = name !== undefined && !taken.includes(name) ? name : freshClassName(spec, name);
+  const cls: RequestClass = { name: chosen, rate_rps: 0, entry: defaultEntry(spec) };
+  return replaceClasses(spec, [...spec.workload.classes, cls]);
+}
+
+/**
+ * Removes `workload.classes[index]`, and its name from dependencies' `classes` lists
+ * (unless another class has the same name); a list left empty is removed, so that
+ * dependency applies to every class again.
+ */
+export function removeClass(spec: Spec, index: number): Spec {
+  const cls = classAt(spec, index);
+  const classes = spec.workload.classes.filter((_, i) => i !== index);
+  const next = replaceClasses(spec, classes);
+  if (classes.some((c) => c.name === cls.name)) return next;
+  const dependencies = spec.dependencies.map((d) => {
+    if (d.classes === undefined || !d.classes.includes(cls.name)) return d;
+    const list = d.classes.filter((c) => c !== cls.name);
+    return withKey(d, 'classes', list.length === 0 ? undefined : list);
+  });
+  return { ...next, dependencies };
+}
+
+/**
+ * Renames `workload.classes[index]` and rewrites dependencies' `classes` lists. Throws an
+ * {@link EditError} for a duplicate or non-DNS-1123 name.
+ */
+export function renameClass(spec: Spec, index: number, to: string): Spec {
+  const cls = classAt(spec, index);
+  const problem = nameProblem(
+    spec.workload.classes.map((c) => c.name),
+    to,
+    cls.name,
+    'class',
+  );
+  if (problem !== null) throw new EditError(problem);
+  if (cls.name === to) return spec;
+  const from = cls.name;
+  const classes = spec.workload.classes.slice();
+  classes[index] = { ...cls, name: to };
+  const next = replaceClasses(spec, classes);
+  const dependencies = spec.dependencies.map((d) =>
+    d.classes?.includes(from) ? { ...d, classes: d.classes.map((c) => (c === from ? to : c)) } : d,
+  );
+  return { ...next, dependencies };
+}
+
+type ClassField = Exclude<keyof RequestClass, 'name'>;
+
+/** Sets (or removes) a field of `workload.classes[index]`; `rate_rps` and `entry` cannot be removed. */
+export function setClassField<F extends ClassField>(
+  spec: Spec,
+  index: number,
+  field: F,
+  value: RequestClass[F] | undefined,
+): Spec {
+  const cls = classAt(spec, index);
+  if ((field === 'rate_rps' || field === 'entry') && value === undefined) {
+    throw new EditError(`a request class cannot do without "${field}"`);
+  }
+  const next = withKey(cls, field, value);
+  if (next === cls) return spec;
+  const classes = spec.workload.classes.slice();
+  classes[index] = next;
+  return replaceClasses(spec, classes);
+}
+
+// ---------------------------------------------------------------------------------------
+// Daily profile
+
+/** Clamps to [0, 1]; NaN becomes 0. */
+export function clampUnit(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  return Math.min(1, Math.max(0, v));
+}
+
+/**
+ * Sets the multiplier of hour `hour` (0..23), clamped to [0, 1]. An absent profile is
+ * created flat (24 values of 1.0); a short one is padded with 1.0.
+ */
+export function setDailyProfileHour(spec: Spec, hour: number, value: number): Spec {
+  if (!Number.isInteger(hour) || hour < 0 || hour >= PROFILE_HOURS) {
+    throw new EditError(`hour must be a whole number from 0 to 23, got ${hour}`);
+  }
+  const current = spec.workload.daily_profile;
+  const profile = current ? current.slice() : [];
+  while (profile.length < PROFILE_HOURS) profile.push(1);
+  const v = clampUnit(value);
+  if (current !== undefined && current[hour] === v && current.length >= PROFILE_HOURS) return spec;
+  profile[hour] = v;
+  return { ...spec, workload: { ...spec.workload, daily_profile: profile } };
+}
+
+/** Removes the daily profile: traffic at peak all day. */
+export function clearDailyProfile(spec: Spec): Spec {
+  if (spec.workload.daily_profile === undefined) return spec;
+  return { ...spec, workload: withKey(spec.workload, 'daily_profile', undefined) };
+}
