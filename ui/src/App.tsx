@@ -36,9 +36,11 @@ type Phase =
 const NO_SELECTION: CanvasSelection = { components: [], dependencies: [] };
 
 function inspectorSelection(s: CanvasSelection): InspectorSelection {
-  if (s.components.length === 1) return { kind: 'component', name: s.components[0] };
-  if (s.components.length === 0 && s.dependencies.length === 1) {
-    return { kind: 'dependency', index: s.dependencies[0] };
+  const [component, ...moreComponents] = s.components;
+  const [dependency, ...moreDependencies] = s.dependencies;
+  if (component !== undefined && moreComponents.length === 0) return { kind: 'component', name: component };
+  if (component === undefined && dependency !== undefined && moreDependencies.length === 0) {
+    return { kind: 'dependency', index: dependency };
   }
   return { kind: 'none' };
 }
@@ -63,6 +65,8 @@ export function App({ backend }: { backend: Backend }) {
   const [help, setHelp] = useState(false);
   const [recoveryPending, setRecoveryPending] = useState(false);
   const clipboard = useRef<G.Clipboard | null>(null);
+  /** The latest `save`, for what must call it before it is declared (the leave check). */
+  const saveRef = useRef<(as: boolean) => Promise<boolean>>(() => Promise.resolve(false));
   const centerRef = useRef<(() => XY) | null>(null);
 
   const present = session?.history.present ?? null;
@@ -203,6 +207,16 @@ export function App({ backend }: { backend: Backend }) {
     [spec, edit],
   );
 
+  const selectionChanged = useCallback((next: CanvasSelection) => {
+    const same = (a: readonly (string | number)[], b: readonly (string | number)[]) =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    setSelection((cur) => {
+      if (same(cur.components, next.components) && same(cur.dependencies, next.dependencies)) return cur;
+      setInspectorFocus(null);
+      return next;
+    });
+  }, []);
+
   const undo = useCallback(() => setSession((s) => (s ? { ...s, history: H.undo(s.history) } : s)), []);
   const redo = useCallback(() => setSession((s) => (s ? { ...s, history: H.redo(s.history) } : s)), []);
 
@@ -312,8 +326,9 @@ export function App({ backend }: { backend: Backend }) {
     },
     [session, ask, backend, report],
   );
-  const saveRef = useRef(save);
-  saveRef.current = save;
+  useEffect(() => {
+    saveRef.current = save;
+  });
 
   const newModel = useCallback(async () => {
     if (!(await leaveOk())) return;
@@ -367,7 +382,9 @@ export function App({ backend }: { backend: Backend }) {
 
   // Closing the window with unsaved changes asks first.
   const leaveRef = useRef(leaveOk);
-  leaveRef.current = leaveOk;
+  useEffect(() => {
+    leaveRef.current = leaveOk;
+  });
   useEffect(() => {
     if (!insideTauri()) return;
     const win = getCurrentWindow();
@@ -383,7 +400,7 @@ export function App({ backend }: { backend: Backend }) {
   // ---- keyboard ----
 
   const keys = useRef<(e: KeyboardEvent) => void>(() => {});
-  keys.current = (e: KeyboardEvent) => {
+  const onKey = (e: KeyboardEvent) => {
     const ctrl = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
     if (e.key === 'Escape' && help) {
@@ -432,6 +449,9 @@ export function App({ backend }: { backend: Backend }) {
       setHelp((h) => !h);
     }
   };
+  useEffect(() => {
+    keys.current = onKey;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => keys.current(e);
     window.addEventListener('keydown', onKey);
@@ -562,10 +582,7 @@ export function App({ backend }: { backend: Backend }) {
                     analysis={analysis}
                     stale={stale}
                     fitSignal={fitSignal}
-                    onSelectionChange={(s) => {
-                      setSelection(s);
-                      setInspectorFocus(null);
-                    }}
+                    onSelectionChange={selectionChanged}
                     onConnect={connect}
                     onMove={move}
                     onDelete={remove}

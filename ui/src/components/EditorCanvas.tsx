@@ -6,9 +6,11 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
+  applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
   type Connection,
+  type EdgeChange,
   type EdgeTypes,
   type NodeChange,
   type NodeTypes,
@@ -107,29 +109,33 @@ export function EditorCanvas(props: EditorCanvasProps) {
     );
   }, [base, positions, loads]);
 
-  const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
-  const edges = useMemo(
-    () =>
+  const [edges, setEdges] = useState<DependencyEdge[]>([]);
+  const selectedEdgesRef = useRef<Set<string>>(new Set());
+  useEffect(() => {
+    setEdges(
       base.edges.map((e) => {
         const i = edgeIndex(e.id);
         const rate = analysis?.dependencies[i];
-        const route = routes.get(e.id);
         return {
           ...e,
-          selected: selectedEdges.has(e.id),
+          selected: selectedEdgesRef.current.has(e.id),
           markerEnd: MARKER,
           data: e.data
             ? {
                 ...e.data,
                 rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
                 stale,
-                route,
+                route: routes.get(e.id),
               }
             : e.data,
         };
       }),
-    [base, analysis, routes, stale, selectedEdges],
-  );
+    );
+  }, [base, analysis, routes, stale]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<DependencyEdge>[]) => {
+    setEdges((es) => applyEdgeChanges(changes, es));
+  }, []);
 
   const onNodesChange = useCallback((changes: NodeChange<ComponentNode>[]) => {
     setNodes((ns) => applyNodeChanges(changes, ns));
@@ -155,7 +161,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const selectionChanged = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
       selectedRef.current = new Set(ns.map((n) => n.id));
-      setSelectedEdges(new Set(es.map((e) => e.id)));
+      selectedEdgesRef.current = new Set(es.map((e) => e.id));
       onSelectionChange({
         components: ns.map((n) => n.data.name),
         dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
@@ -165,13 +171,13 @@ export function EditorCanvas(props: EditorCanvasProps) {
   );
 
   const onBeforeDelete = useCallback(
-    async ({ nodes: ns, edges: es }: { nodes: ComponentNode[]; edges: DependencyEdge[] }) => {
+    ({ nodes: ns, edges: es }: { nodes: ComponentNode[]; edges: DependencyEdge[] }) => {
       onDelete({
         components: ns.map((n) => n.data.name),
         dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
       });
       // The app makes the deletion (one undoable edit); React Flow must not.
-      return false;
+      return Promise.resolve(false);
     },
     [onDelete],
   );
@@ -223,6 +229,7 @@ export function EditorCanvas(props: EditorCanvasProps) {
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
           onNodeDragStop={onNodeDragStop}
           onConnect={connect}
           onSelectionChange={selectionChanged}

@@ -67,30 +67,30 @@ export function useLiveAnalysis(backend: Backend, spec: Spec | null, file: strin
   const inFlight = useRef(false);
   const pending = useRef<Spec | null>(null);
   const latest = useRef({ file, header });
-  latest.current = { file, header };
+  useEffect(() => {
+    latest.current = { file, header };
+  });
 
   const run = useCallback(
-    (model: Spec) => {
+    async (first: Spec) => {
       inFlight.current = true;
-      backend
-        .analyzeModel(model, latest.current.file, latest.current.header)
-        .then(
-          (answer) =>
-            setLive((l) => ({
-              model: answer,
-              analysis: answer.analysis ?? (answer.diagnostics.length > 0 ? l.analysis : null),
-              seq: l.seq + 1,
-              error: answer.analysis_error,
-            })),
-          (reason: unknown) =>
-            setLive((l) => ({ ...l, seq: l.seq + 1, error: toCommandError(reason).message })),
-        )
-        .finally(() => {
-          inFlight.current = false;
-          const next = pending.current;
-          pending.current = null;
-          if (next) run(next);
-        });
+      let model: Spec | null = first;
+      while (model) {
+        try {
+          const answer = await backend.analyzeModel(model, latest.current.file, latest.current.header);
+          setLive((l) => ({
+            model: answer,
+            analysis: answer.analysis ?? (answer.diagnostics.length > 0 ? l.analysis : null),
+            seq: l.seq + 1,
+            error: answer.analysis_error,
+          }));
+        } catch (reason) {
+          setLive((l) => ({ ...l, seq: l.seq + 1, error: toCommandError(reason).message }));
+        }
+        model = pending.current;
+        pending.current = null;
+      }
+      inFlight.current = false;
     },
     [backend],
   );
@@ -98,7 +98,7 @@ export function useLiveAnalysis(backend: Backend, spec: Spec | null, file: strin
   useEffect(() => {
     if (!spec) return;
     if (inFlight.current) pending.current = spec;
-    else run(spec);
+    else void run(spec);
   }, [spec, run]);
 
   const reset = useCallback(() => setLive((l) => ({ ...NO_LIVE, seq: l.seq })), []);
