@@ -260,7 +260,7 @@ describe('Inspector', () => {
     const { onEdit } = renderInspector({ kind: 'component', name: 'fulfilment' });
     const io = input(screen.getByTestId('component-form'), 'io');
     expect(io.value).toBe('');
-    expect((io as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Default (Async)');
+    expect((io as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Async (default)');
     fireEvent.change(io, { target: { value: 'blocking' } });
     expect(onEdit.mock.calls[0]![0].components[6]!.io).toBe('blocking');
     expect(onEdit.mock.calls[0]![1]).toBe('Set fulfilment io to blocking');

@@ -75,6 +75,6 @@ describe('TargetsPanel', () => {
     ]);
     expect(field('availability')).toHaveAttribute('aria-invalid', 'true');
     const errors = screen.getAllByTestId('field-error').map((e) => e.textContent);
-    expect(errors).toEqual(['must be a percentage in (0, 100], got 120', 'applies only with `rollout: canary`']);
+    expect(errors).toEqual(['must be a percentage in (0, 100], got 120', 'applies only with rollout: canary']);
   });
 });
