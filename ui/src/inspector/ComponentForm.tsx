@@ -246,6 +246,7 @@ function ReplicationGroup({ spec, comp, diag, apply }: GroupProps) {
   const def = (f: keyof Replication) => (REPLICATION_DEFAULTS as Record<string, unknown>)[f];
   return (
     <SubGroup
+      bare
       field="replication"
       legend="Replication"
       help={COMPONENT_FIELDS.replication.help}

@@ -77,7 +77,7 @@ export function ProfileChart({
   const onPointerDown = (hour: number) => (e: PointerEvent<SVGRectElement>) => {
     if (e.button !== 0) return;
     e.preventDefault();
-    e.currentTarget.focus();
+    e.currentTarget.focus({ preventScroll: true });
     try {
       e.currentTarget.setPointerCapture(e.pointerId);
     } catch {
@@ -155,7 +155,7 @@ export function ProfileChart({
             {peak > 0 && <span className="hri-num hri-muted">≈ {formatRps(value(active) * peak)} req/s</span>}
           </>
         ) : flat ? (
-          <span className="hri-muted">No profile: peak traffic every hour. Drag a bar to shape the day.</span>
+          <span className="hri-muted">Flat: peak traffic every hour. Drag a bar to shape it.</span>
         ) : (
           <span className="hri-muted">Share of peak traffic by hour of the day.</span>
         )}

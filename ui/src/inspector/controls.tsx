@@ -6,6 +6,7 @@
 import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 import type { Option } from './fields';
+import './inspector.css';
 import { formatNumber, parseNumber } from './parse';
 
 /** What a commit handler returns: a message to refuse the value (shown inline), or nothing. */
@@ -76,7 +77,7 @@ export function FieldShell({ id, label, help, unit, required, errors = [], input
       <label className="hri-field__label" htmlFor={id} title={help}>
         {label}
         {required && (
-          <span className="hri-field__req" aria-label="required" title="Required">
+          <span className="hri-field__req" aria-hidden="true" title="Required">
             *
           </span>
         )}
@@ -113,11 +114,17 @@ export function FieldMessages({
       )}
       {errors.map((m, i) => (
         <p key={i} className="hri-msg" role="alert" data-testid="field-error" data-source="engine">
-          {m}
+          <MessageText text={m} />
         </p>
       ))}
     </div>
   );
+}
+
+/** An engine message, its `code` spans as code. */
+export function MessageText({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/);
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <code key={i}>{p}</code> : p))}</>;
 }
 
 interface BaseProps {
@@ -164,6 +171,7 @@ export function NumberField(
         placeholder={placeholder}
         title={props.help}
         disabled={props.disabled}
+        aria-required={props.required || undefined}
         aria-invalid={invalid || undefined}
         aria-describedby={invalid ? `${id}-msg` : undefined}
         onChange={(e) => draft.onChange(e.target.value)}
@@ -209,6 +217,7 @@ export function TextField(
         placeholder={placeholder}
         title={props.help}
         disabled={props.disabled}
+        aria-required={props.required || undefined}
         aria-invalid={invalid || undefined}
         aria-describedby={invalid ? `${id}-msg` : undefined}
         onChange={(e) => draft.onChange(e.target.value)}
@@ -247,6 +256,7 @@ export function SelectField(
         value={value ?? ''}
         title={props.help}
         disabled={props.disabled}
+        aria-required={props.required || undefined}
         aria-invalid={invalid || undefined}
         aria-describedby={invalid ? `${id}-msg` : undefined}
         onChange={(e) => {
@@ -331,14 +341,25 @@ export function SubGroup({
   errors = [],
   children,
   field,
+  bare = false,
 }: {
   legend: string;
   help?: string | undefined;
   errors?: readonly string[];
   children: ReactNode;
   field: string;
+  /** Without a frame and legend: the group is a section of its own already. */
+  bare?: boolean;
 }) {
   const id = useId();
+  if (bare) {
+    return (
+      <div className="hri-group--bare" data-group={field} title={help}>
+        <FieldMessages id={id} errors={errors} />
+        {children}
+      </div>
+    );
+  }
   return (
     <fieldset className="hri-group" data-group={field}>
       <legend title={help}>{legend}</legend>
@@ -369,7 +390,7 @@ export function ItemProblems({
       {problems.map((p, i) => (
         <li key={i} role="alert" data-path={p.field}>
           <span>
-            {p.field !== '' && <code>{p.field}</code>} {p.message}
+            {p.field !== '' && <code>{p.field}</code>} <MessageText text={p.message} />
           </span>
           {action?.(p)}
         </li>

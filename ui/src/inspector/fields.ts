@@ -93,15 +93,15 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
   availability: { label: 'Availability', unit: '%', input: num },
   replication: { label: 'Replication', input: group, help: 'How the store copies its writes, and where it serves reads from.' },
   shards: { label: 'Shards', unit: 'count', input: num, help: 'Partitions of the data set, each with its own primaries.' },
-  hot_shard_skew: { label: 'Hot shard skew', unit: '×', input: num },
+  hot_shard_skew: { label: 'Hot shard skew', unit: '× mean', input: num },
   partitions: { label: 'Partitions', unit: 'count', input: num },
   max_concurrency: { label: 'Max concurrency', unit: 'count', input: num },
   cold_start_ms: { label: 'Cold start', unit: 'ms', input: num, help: 'Extra latency of an invocation that starts a new instance.' },
   cold_start_ratio: { label: 'Cold start ratio', unit: '0–1', input: num },
   cost_per_replica_hour: { label: 'Cost per replica', unit: 'USD/h', input: num, help: 'What one replica costs per hour.' },
   cost_per_million_requests_usd: {
-    label: 'Cost per 1M requests',
-    unit: 'USD per 1M req',
+    label: 'Cost per 1M req',
+    unit: 'USD/1M',
     input: num,
     help: 'What one million requests cost.',
   },
@@ -169,5 +169,5 @@ export function placeholderFor(def: unknown, required: boolean, opts?: readonly 
 
 /** The first option of a select: what leaving the field out means. */
 export function emptyOption(def: unknown, opts: readonly Option[]): string {
-  return def === undefined ? 'Not set' : `Default (${formatDefault(def, opts)})`;
+  return def === undefined ? 'Not set' : `${formatDefault(def, opts)} (default)`;
 }

@@ -1,0 +1,370 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { useState } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+
+import type { Diagnostic } from '../bindings/Diagnostic';
+import { KIND_FIELDS } from '../bindings/kindFields';
+import type { Spec } from '../bindings/Spec';
+import { shopSpec } from '../fixtures/shop';
+import { renameComponent, setComponentField, toggleDependencyClass } from './edits';
+import { Inspector, type InspectorSelection } from './Inspector';
+
+type OnEdit = (next: Spec, label: string) => void;
+
+function diag(path: string, message: string): Diagnostic {
+  return { file: 'models/shop.yaml', line: 1, column: 1, path, message };
+}
+
+function renderInspector(
+  selection: InspectorSelection,
+  options: { spec?: Spec; diagnostics?: Diagnostic[]; onEdit?: OnEdit; onSelect?: (s: InspectorSelection) => void } = {},
+) {
+  const spec = options.spec ?? shopSpec();
+  const onEdit = vi.fn<OnEdit>(options.onEdit);
+  const onSelect = vi.fn(options.onSelect);
+  const utils = render(
+    <Inspector spec={spec} selection={selection} diagnostics={options.diagnostics ?? []} onEdit={onEdit} onSelect={onSelect} />,
+  );
+  return { ...utils, spec, onEdit, onSelect };
+}
+
+/** An inspector over its own state, as the app holds it: every edit is applied. */
+function Live({ initial, selection: first }: { initial: Spec; selection: InspectorSelection }) {
+  const [spec, setSpec] = useState(initial);
+  const [selection, setSelection] = useState(first);
+  return (
+    <Inspector
+      spec={spec}
+      selection={selection}
+      diagnostics={[]}
+      onEdit={(next) => setSpec(next)}
+      onSelect={setSelection}
+    />
+  );
+}
+
+function fields(form: HTMLElement): string[] {
+  return Array.from(form.querySelectorAll('[data-field]')).map((el) => el.getAttribute('data-field')!);
+}
+
+function input(form: HTMLElement, field: string): HTMLInputElement {
+  const el = form.querySelector(`[data-field="${field}"]`);
+  if (!el) throw new Error(`no input for ${field}`);
+  return el as HTMLInputElement;
+}
+
+/** Types `text` into `el` (replacing its value) and presses `key`. */
+function type(el: HTMLElement, text: string, key?: string) {
+  fireEvent.change(el, { target: { value: text } });
+  if (key) fireEvent.keyDown(el, { key });
+}
+
+describe('Inspector', () => {
+  it('shows a hint when nothing is selected, and switches tabs on click', () => {
+    renderInspector({ kind: 'none' });
+    const root = screen.getByTestId('inspector');
+    expect(within(root).getByTestId('inspector-hint')).toHaveTextContent('Nothing selected');
+    expect(screen.getByTestId('inspector-tab-selection')).toHaveAttribute('aria-selected', 'true');
+
+    fireEvent.click(screen.getByTestId('inspector-tab-workload'));
+    expect(screen.getByTestId('inspector-tab-workload')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('workload-panel')).toBeInTheDocument();
+    expect(screen.queryByTestId('inspector-hint')).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('inspector-tab-targets'));
+    expect(screen.getByTestId('targets-panel')).toBeInTheDocument();
+    expect(screen.queryByTestId('workload-panel')).not.toBeInTheDocument();
+  });
+
+  it('brings the Selection tab forward when the selection changes', () => {
+    const { rerender, onEdit } = renderInspector({ kind: 'none' });
+    fireEvent.click(screen.getByTestId('inspector-tab-targets'));
+    rerender(<Inspector spec={shopSpec()} selection={{ kind: 'component', name: 'api' }} diagnostics={[]} onEdit={onEdit} />);
+    expect(screen.getByTestId('component-form')).toHaveAttribute('data-name', 'api');
+  });
+
+  it('shows exactly the fields that apply to a service', () => {
+    renderInspector({ kind: 'component', name: 'api' });
+    const form = screen.getByTestId('component-form');
+    expect(form).toHaveAttribute('data-name', 'api');
+    const expected = KIND_FIELDS.service.flatMap((f) => (f === 'autoscale' ? ['autoscale.min', 'autoscale.max'] : [f]));
+    expect(fields(form).sort()).toEqual(['name', 'kind', ...expected].sort());
+    expect(fields(form)).not.toContain('hit_ratio');
+  });
+
+  it('shows exactly the fields that apply to a CDN, with units and defaults', () => {
+    renderInspector({ kind: 'component', name: 'cdn' });
+    const form = screen.getByTestId('component-form');
+    expect(fields(form).sort()).toEqual(
+      ['name', 'kind', 'hit_ratio', 'latency_ms', 'availability', 'cost_per_million_requests_usd'].sort(),
+    );
+    expect(input(form, 'latency_ms').value).toBe('12');
+    expect(input(form, 'cost_per_million_requests_usd').value).toBe('');
+    expect(input(form, 'cost_per_million_requests_usd').placeholder).toBe('0 (default)');
+    expect(screen.getByLabelText('Latency').closest('.hri-field')).toHaveTextContent('ms');
+    expect(screen.getByLabelText(/Hit ratio/)).toHaveAttribute('title', expect.stringContaining('Fraction of requests'));
+  });
+
+  it('shows a database replication group and edits a member of it', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'orders-db' });
+    const form = screen.getByTestId('component-form');
+    expect(input(form, 'replication.mode').value).toBe('async');
+    type(input(form, 'replication.read_replicas'), '3', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(next.components[4]!.replication).toEqual({ ...spec.components[4]!.replication, read_replicas: 3 });
+    expect(label).toBe('Set orders-db replication.read_replicas to 3');
+  });
+
+  it('commits a number on Enter with a label', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'api' });
+    const replicas = input(screen.getByTestId('component-form'), 'replicas');
+    expect(replicas.value).toBe('4');
+    type(replicas, '6');
+    expect(onEdit).not.toHaveBeenCalled();
+    fireEvent.keyDown(replicas, { key: 'Enter' });
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    expect(onEdit).toHaveBeenCalledWith(setComponentField(spec, 'api', 'replicas', 6), 'Set api replicas to 6');
+  });
+
+  it('commits on blur, once', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    const st = input(screen.getByTestId('component-form'), 'service_time_ms');
+    type(st, '7.5');
+    fireEvent.blur(st);
+    fireEvent.blur(st);
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    expect(onEdit.mock.calls[0]![0].components[2]!.service_time_ms).toBe(7.5);
+  });
+
+  it('reverts on Escape', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    const replicas = input(screen.getByTestId('component-form'), 'replicas');
+    type(replicas, '12', 'Escape');
+    expect(replicas.value).toBe('4');
+    fireEvent.blur(replicas);
+    expect(onEdit).not.toHaveBeenCalled();
+  });
+
+  it('removes a field that is cleared', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    type(input(screen.getByTestId('component-form'), 'zones'), '', 'Enter');
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(next.components[2]).not.toHaveProperty('zones');
+    expect(label).toBe('Clear api zones');
+  });
+
+  it('refuses what is not a number, inline', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    const replicas = input(screen.getByTestId('component-form'), 'replicas');
+    type(replicas, 'four', 'Enter');
+    expect(onEdit).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error')).toHaveTextContent('"four" is not a number');
+    expect(replicas).toHaveAttribute('aria-invalid', 'true');
+    expect(replicas.value).toBe('four');
+
+    type(replicas, '2.5', 'Enter');
+    expect(screen.getByTestId('field-error')).toHaveTextContent('whole number');
+    expect(onEdit).not.toHaveBeenCalled();
+
+    type(replicas, '5', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('field-error')).not.toBeInTheDocument();
+  });
+
+  it('refuses to clear a required field', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    const st = input(screen.getByTestId('component-form'), 'service_time_ms');
+    expect(st.closest('.hri-field')).toHaveTextContent('*');
+    type(st, '', 'Enter');
+    expect(onEdit).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error')).toHaveTextContent(/Required/);
+  });
+
+  it('shows a diagnostic under its field, and the rest at the top', () => {
+    const diagnostics = [
+      diag('components[2].replicas', 'components[2] "api": replicas must be within autoscale bounds [2, 24], got 40'),
+      diag('components[2].hit_ratio', 'components[2] "api": hit_ratio does not apply to a service'),
+      diag('components[3].replicas', 'components[3] "session-cache": replicas must be in [1, 100000], got 0'),
+      diag('', 'whole file'),
+    ];
+    renderInspector({ kind: 'component', name: 'api' }, { diagnostics });
+    const form = screen.getByTestId('component-form');
+    const replicas = input(form, 'replicas');
+    expect(replicas).toHaveAttribute('aria-invalid', 'true');
+    const field = replicas.closest('.hri-field') as HTMLElement;
+    expect(within(field).getByTestId('field-error')).toHaveTextContent(/^must be within autoscale bounds \[2, 24\], got 40$/);
+    expect(input(form, 'concurrency')).not.toHaveAttribute('aria-invalid');
+    const top = within(form).getByTestId('item-problems');
+    expect(top).toHaveTextContent('hit_ratio does not apply to a service');
+    expect(form).not.toHaveTextContent('whole file');
+    expect(form).not.toHaveTextContent('100000');
+    expect(screen.getByTestId('inspector-tab-selection')).toHaveTextContent('2');
+  });
+
+  it('offers to remove a field that does not apply to the kind', () => {
+    const spec = setComponentField(shopSpec(), 'api', 'hit_ratio', 0.5);
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' }, { spec });
+    fireEvent.click(screen.getByTestId('remove-stray'));
+    expect(onEdit.mock.calls[0]![0].components[2]).not.toHaveProperty('hit_ratio');
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear api hit_ratio');
+  });
+
+  it('re-syncs an input when the spec changes from outside', () => {
+    const { rerender, onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    const form = () => screen.getByTestId('component-form');
+    const show = (spec: Spec) =>
+      rerender(<Inspector spec={spec} selection={{ kind: 'component', name: 'api' }} diagnostics={[]} onEdit={onEdit} />);
+
+    show(setComponentField(shopSpec(), 'api', 'replicas', 9));
+    expect(input(form(), 'replicas').value).toBe('9');
+
+    // A draft in progress gives way to an undo.
+    type(input(form(), 'replicas'), '11');
+    show(shopSpec());
+    expect(input(form(), 'replicas').value).toBe('4');
+    fireEvent.blur(input(form(), 'replicas'));
+    expect(onEdit).not.toHaveBeenCalled();
+  });
+
+  it('renames a component, and selects it under its new name', () => {
+    const { onEdit, onSelect, spec } = renderInspector({ kind: 'component', name: 'api' });
+    type(input(screen.getByTestId('component-form'), 'name'), 'backend', 'Enter');
+    expect(onEdit).toHaveBeenCalledWith(renameComponent(spec, 'api', 'backend'), 'Rename api to backend');
+    expect(onSelect).toHaveBeenCalledWith({ kind: 'component', name: 'backend' });
+  });
+
+  it('refuses a duplicate name inline', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' });
+    type(input(screen.getByTestId('component-form'), 'name'), 'gateway', 'Enter');
+    expect(onEdit).not.toHaveBeenCalled();
+    expect(screen.getByTestId('field-error')).toHaveTextContent('Another component is already named "gateway"');
+  });
+
+  it('changes the kind, and the form follows', () => {
+    render(<Live initial={shopSpec()} selection={{ kind: 'component', name: 'api' }} />);
+    fireEvent.change(input(screen.getByTestId('component-form'), 'kind'), { target: { value: 'external' } });
+    const form = screen.getByTestId('component-form');
+    expect(form).toHaveAttribute('data-kind', 'external');
+    expect(fields(form).sort()).toEqual(['name', 'kind', 'latency_ms', 'availability', 'cost_per_million_requests_usd'].sort());
+    expect(input(form, 'latency_ms').value).toBe('20');
+  });
+
+  it('follows a rename when it holds the selection itself', () => {
+    render(<Live initial={shopSpec()} selection={{ kind: 'component', name: 'api' }} />);
+    type(input(screen.getByTestId('component-form'), 'name'), 'backend', 'Enter');
+    expect(screen.getByTestId('component-form')).toHaveAttribute('data-name', 'backend');
+  });
+
+  it('edits an enum with a select, the default first', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'fulfilment' });
+    const io = input(screen.getByTestId('component-form'), 'io');
+    expect(io.value).toBe('');
+    expect((io as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Async (default)');
+    fireEvent.change(io, { target: { value: 'blocking' } });
+    expect(onEdit.mock.calls[0]![0].components[6]!.io).toBe('blocking');
+    expect(onEdit.mock.calls[0]![1]).toBe('Set fulfilment io to blocking');
+  });
+
+  it('sets autoscale bounds', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'fulfilment' });
+    type(input(screen.getByTestId('component-form'), 'autoscale.max'), '8', 'Enter');
+    expect(onEdit.mock.calls[0]![0].components[6]!.autoscale).toEqual({ min: 2, max: 8 });
+  });
+});
+
+describe('Inspector: dependency form', () => {
+  it('shows the dependency fields and edits them', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 6 });
+    const form = screen.getByTestId('dependency-form');
+    expect(new Set(fields(form))).toEqual(
+      new Set(['from', 'to', 'calls', 'op', 'mode', 'parallel', 'classes', 'timeout_ms', 'retries', 'lock.keys', 'lock.hold_ms']),
+    );
+    expect(input(form, 'from').value).toBe('api');
+    expect(input(form, 'to').value).toBe('payments');
+    expect(input(form, 'timeout_ms').value).toBe('2000');
+    expect(input(form, 'calls').placeholder).toBe('1 (default)');
+
+    type(input(form, 'timeout_ms'), '1500', 'Enter');
+    expect(onEdit).toHaveBeenLastCalledWith(
+      { ...spec, dependencies: spec.dependencies.map((d, i) => (i === 6 ? { ...d, timeout_ms: 1500 } : d)) },
+      'Set api → payments timeout_ms to 1500',
+    );
+  });
+
+  it('changes an endpoint with a select', () => {
+    const { onEdit } = renderInspector({ kind: 'dependency', index: 2 });
+    fireEvent.change(input(screen.getByTestId('dependency-form'), 'to'), { target: { value: 'orders-db' } });
+    expect(onEdit.mock.calls[0]![0].dependencies[2]!.to).toBe('orders-db');
+    expect(onEdit.mock.calls[0]![1]).toBe('Change api → session-cache to api → orders-db');
+  });
+
+  it('ticks classes: all ticked is "every class"', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 6 });
+    const form = screen.getByTestId('dependency-form');
+    const box = (name: string) => form.querySelector(`[data-field="classes"][data-class="${name}"]`) as HTMLInputElement;
+    expect(box('checkout').checked).toBe(true);
+    expect(box('browse').checked).toBe(false);
+    // The last class cannot be unticked.
+    expect(box('checkout').disabled).toBe(true);
+    fireEvent.click(box('browse'));
+    expect(onEdit).toHaveBeenCalledWith(toggleDependencyClass(spec, 6, 'browse', true), 'Apply api → payments to class browse');
+    expect(onEdit.mock.calls[0]![0].dependencies[6]).not.toHaveProperty('classes');
+  });
+
+  it('shows a diagnostic of the edge under its field', () => {
+    renderInspector(
+      { kind: 'dependency', index: 7 },
+      {
+        diagnostics: [
+          diag('dependencies[7].mode', 'dependencies[7] api -> order-events: mode is async, but "x" is a service'),
+          diag('dependencies[7].classes[0]', 'dependencies[7] api -> order-events: classes[0] must name a request class, got "chekout"'),
+        ],
+      },
+    );
+    const form = screen.getByTestId('dependency-form');
+    expect(input(form, 'mode')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(input(form, 'mode').closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(
+      /^is async, but "x" is a service$/,
+    );
+    expect(form).toHaveTextContent('must name a request class, got "chekout"');
+  });
+
+  it('selects an endpoint from the heading', () => {
+    const { onSelect } = renderInspector({ kind: 'dependency', index: 0 });
+    fireEvent.click(screen.getByRole('button', { name: 'gateway' }));
+    expect(onSelect).toHaveBeenCalledWith({ kind: 'component', name: 'gateway' });
+  });
+
+  it('says when the selected dependency is gone', () => {
+    renderInspector({ kind: 'dependency', index: 42 });
+    expect(screen.getByTestId('inspector-hint')).toHaveTextContent('no longer exists');
+  });
+});
+
+describe('Inspector: a round of edits on live state', () => {
+  it('commits one edit after another', () => {
+    const edits: string[] = [];
+    function Harness() {
+      const [spec, setSpec] = useState(shopSpec());
+      return (
+        <Inspector
+          spec={spec}
+          selection={{ kind: 'component', name: 'api' }}
+          diagnostics={[]}
+          onEdit={(next, label) => {
+            edits.push(label);
+            setSpec(next);
+          }}
+        />
+      );
+    }
+    render(<Harness />);
+    const form = () => screen.getByTestId('component-form');
+    act(() => type(input(form(), 'replicas'), '5', 'Enter'));
+    act(() => type(input(form(), 'concurrency'), '16', 'Enter'));
+    expect(input(form(), 'replicas').value).toBe('5');
+    expect(input(form(), 'concurrency').value).toBe('16');
+    expect(edits).toEqual(['Set api replicas to 5', 'Set api concurrency to 16']);
+  });
+});

@@ -1,0 +1,80 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+
+import type { Diagnostic } from '../bindings/Diagnostic';
+import type { Spec } from '../bindings/Spec';
+import { shopSpec } from '../fixtures/shop';
+import { TargetsPanel } from './Inspector';
+
+type OnEdit = (next: Spec, label: string) => void;
+
+function renderPanel(spec: Spec = shopSpec(), diagnostics: Diagnostic[] = []) {
+  const onEdit = vi.fn<OnEdit>();
+  render(<TargetsPanel spec={spec} diagnostics={diagnostics} onEdit={onEdit} />);
+  return { onEdit, spec };
+}
+
+function field(name: string): HTMLInputElement {
+  const el = screen.getByTestId('targets-panel').querySelector(`[data-field="${name}"]`);
+  if (!el) throw new Error(`no field ${name}`);
+  return el as HTMLInputElement;
+}
+
+describe('TargetsPanel', () => {
+  it('shows the targets and practices', () => {
+    renderPanel();
+    expect(field('throughput_rps').value).toBe('3000');
+    expect(field('p99_ms').value).toBe('300');
+    expect(field('availability').value).toBe('99.95');
+    expect(field('utilization_ceiling').value).toBe('0.7');
+    expect(field('monthly_budget_usd').value).toBe('15000');
+    expect(field('rollout').value).toBe('canary');
+    expect(field('canary_percent').value).toBe('5');
+    expect(field('monitoring').value).toBe('prometheus');
+    expect(field('tracing').value).toBe('opentelemetry');
+    expect(field('load_testing').checked).toBe(true);
+    expect(field('chaos_testing').checked).toBe(false);
+    expect(screen.getByLabelText('Availability').closest('.hri-field')).toHaveTextContent('%');
+  });
+
+  it('shows the default of an absent target', () => {
+    const spec: Spec = { ...shopSpec(), targets: { p99_ms: 200 } };
+    renderPanel(spec);
+    expect(field('utilization_ceiling').placeholder).toBe('0.8 (default)');
+    expect(field('throughput_rps').placeholder).toBe('none');
+  });
+
+  it('edits a target and clears one', () => {
+    const { onEdit } = renderPanel();
+    fireEvent.change(field('p99_ms'), { target: { value: '250' } });
+    fireEvent.keyDown(field('p99_ms'), { key: 'Enter' });
+    expect(onEdit.mock.calls[0]![0].targets?.p99_ms).toBe(250);
+    expect(onEdit.mock.calls[0]![1]).toBe('Set targets.p99_ms to 250');
+    fireEvent.change(field('monthly_budget_usd'), { target: { value: ' ' } });
+    fireEvent.blur(field('monthly_budget_usd'));
+    expect(onEdit.mock.calls[1]![0].targets).not.toHaveProperty('monthly_budget_usd');
+    expect(onEdit.mock.calls[1]![1]).toBe('Clear targets.monthly_budget_usd');
+  });
+
+  it('edits practices: a select, text and a checkbox', () => {
+    const { onEdit } = renderPanel();
+    fireEvent.change(field('rollout'), { target: { value: 'blue_green' } });
+    expect(onEdit.mock.calls[0]![0].practices?.rollout).toBe('blue_green');
+    fireEvent.change(field('monitoring'), { target: { value: 'datadog' } });
+    fireEvent.keyDown(field('monitoring'), { key: 'Enter' });
+    expect(onEdit.mock.calls[1]![0].practices?.monitoring).toBe('datadog');
+    fireEvent.click(field('chaos_testing'));
+    expect(onEdit.mock.calls[2]![0].practices?.chaos_testing).toBe(true);
+    expect(onEdit.mock.calls[2]![1]).toBe('Set practices.chaos_testing to true');
+  });
+
+  it('shows the engine diagnostics of targets and practices under their fields', () => {
+    renderPanel(shopSpec(), [
+      { file: 'f', line: 1, column: 1, path: 'targets.availability', message: 'targets.availability must be a percentage in (0, 100], got 120' },
+      { file: 'f', line: 1, column: 1, path: 'practices.canary_percent', message: 'practices.canary_percent applies only with `rollout: canary`' },
+    ]);
+    expect(field('availability')).toHaveAttribute('aria-invalid', 'true');
+    const errors = screen.getAllByTestId('field-error').map((e) => e.textContent);
+    expect(errors).toEqual(['must be a percentage in (0, 100], got 120', 'applies only with rollout: canary']);
+  });
+});

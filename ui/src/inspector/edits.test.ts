@@ -1,0 +1,401 @@
+import { describe, expect, it } from 'vitest';
+
+import type { ComponentKind } from '../bindings/ComponentKind';
+import { KIND_FIELDS, REQUIRED_FIELDS } from '../bindings/kindFields';
+import type { Spec } from '../bindings/Spec';
+import { shopSpec } from '../fixtures/shop';
+import { KINDS } from '../kinds';
+import {
+  EditError,
+  addClass,
+  changeKind,
+  clampUnit,
+  clearDailyProfile,
+  defaultEntry,
+  freshClassName,
+  isDnsLabel,
+  nameProblem,
+  removeClass,
+  renameClass,
+  renameComponent,
+  setAutoscaleField,
+  setClassField,
+  setComponentField,
+  setDailyProfileHour,
+  setDependencyField,
+  setLockField,
+  setPracticesField,
+  setReplicationField,
+  setTargetsField,
+  starterValue,
+  strayFields,
+  toggleDependencyClass,
+} from './edits';
+
+/** Runs `edit` on the shop and checks it left its input untouched. */
+function pure(edit: (spec: Spec) => Spec): { before: Spec; after: Spec } {
+  const before = shopSpec();
+  const snapshot = structuredClone(before);
+  const after = edit(before);
+  expect(before).toEqual(snapshot);
+  return { before, after };
+}
+
+function comp(spec: Spec, name: string) {
+  const c = spec.components.find((x) => x.name === name);
+  if (!c) throw new Error(`no ${name}`);
+  return c;
+}
+
+describe('setComponentField', () => {
+  it('sets a field without touching the input or the other components', () => {
+    const { before, after } = pure((s) => setComponentField(s, 'api', 'replicas', 6));
+    expect(comp(after, 'api').replicas).toBe(6);
+    expect(after.components[0]).toBe(before.components[0]);
+    expect(after.dependencies).toBe(before.dependencies);
+  });
+
+  it('removes the key when given undefined', () => {
+    const { after } = pure((s) => setComponentField(s, 'api', 'zones', undefined));
+    expect('zones' in comp(after, 'api')).toBe(false);
+  });
+
+  it('returns the same spec when nothing changes', () => {
+    const spec = shopSpec();
+    expect(setComponentField(spec, 'api', 'replicas', 4)).toBe(spec);
+    expect(setComponentField(spec, 'api', 'engine', undefined)).toBe(spec);
+  });
+
+  it('refuses an unknown component', () => {
+    expect(() => setComponentField(shopSpec(), 'nope', 'replicas', 1)).toThrow(EditError);
+  });
+});
+
+describe('renameComponent', () => {
+  it('renames and rewrites dependencies and class entries', () => {
+    const { after } = pure((s) => renameComponent(s, 'gateway', 'edge-lb'));
+    expect(after.components.map((c) => c.name)).toContain('edge-lb');
+    expect(after.components.map((c) => c.name)).not.toContain('gateway');
+    expect(after.dependencies[0]).toEqual({ from: 'cdn', to: 'edge-lb' });
+    expect(after.dependencies[1]).toEqual({ from: 'edge-lb', to: 'api' });
+    expect(after.workload.classes[1]!.entry).toBe('edge-lb');
+    expect(after.workload.classes[0]!.entry).toBe('cdn');
+  });
+
+  it('rewrites both ends of every edge that names it', () => {
+    const { after } = pure((s) => renameComponent(s, 'api', 'backend'));
+    expect(after.dependencies.filter((d) => d.from === 'backend')).toHaveLength(5);
+    expect(after.dependencies.some((d) => d.from === 'api' || d.to === 'api')).toBe(false);
+    expect(after.dependencies[1]!.to).toBe('backend');
+  });
+
+  it('refuses a duplicate or malformed name', () => {
+    const spec = shopSpec();
+    expect(() => renameComponent(spec, 'api', 'gateway')).toThrow(/already named "gateway"/);
+    expect(() => renameComponent(spec, 'api', 'Api')).toThrow(EditError);
+    expect(() => renameComponent(spec, 'api', '-api')).toThrow(EditError);
+    expect(() => renameComponent(spec, 'api', '')).toThrow(EditError);
+    expect(() => renameComponent(spec, 'api', 'a'.repeat(64))).toThrow(EditError);
+  });
+
+  it('keeping the name is a no-op', () => {
+    const spec = shopSpec();
+    expect(renameComponent(spec, 'api', 'api')).toBe(spec);
+  });
+});
+
+describe('isDnsLabel and nameProblem', () => {
+  it('follows DNS-1123', () => {
+    expect(isDnsLabel('orders-db')).toBe(true);
+    expect(isDnsLabel('a')).toBe(true);
+    expect(isDnsLabel('a1-b2')).toBe(true);
+    expect(isDnsLabel('a'.repeat(63))).toBe(true);
+    for (const bad of ['', 'A', 'a_b', 'a-', '-a', 'a.b', 'a b', 'a'.repeat(64)]) {
+      expect(isDnsLabel(bad)).toBe(false);
+    }
+  });
+
+  it('says why a name is refused', () => {
+    expect(nameProblem(['api'], 'api', 'api')).toBeNull();
+    expect(nameProblem(['api'], 'web')).toBeNull();
+    expect(nameProblem(['api'], 'api')).toMatch(/already named/);
+    expect(nameProblem([], '')).toMatch(/required/);
+    expect(nameProblem([], 'Web')).toMatch(/lower-case/);
+  });
+});
+
+describe('changeKind', () => {
+  it('drops the fields that do not apply to the new kind', () => {
+    const { after } = pure((s) => changeKind(s, 'api', 'queue'));
+    const q = comp(after, 'api');
+    expect(q.kind).toBe('queue');
+    // A queue has replicas, availability, cost, zones and port, but no concurrency,
+    // service time, autoscale, io or runtime.
+    expect(q).toEqual({
+      name: 'api',
+      kind: 'queue',
+      replicas: 4,
+      availability: 99.9,
+      cost_per_replica_hour: 0.17,
+      zones: 2,
+      port: 8080,
+    });
+    expect(strayFields(q)).toEqual([]);
+  });
+
+  it('fills in the fields the new kind requires', () => {
+    const { after } = pure((s) => changeKind(s, 'order-events', 'cache'));
+    const c = comp(after, 'order-events');
+    expect(c.hit_ratio).toBe(0.8);
+    expect(c.service_time_ms).toBe(10);
+    expect(c.engine).toBe('kafka');
+    expect(c.partitions).toBeUndefined();
+  });
+
+  it('keeps a required field that is already set', () => {
+    const { after } = pure((s) => changeKind(s, 'session-cache', 'cdn'));
+    expect(comp(after, 'session-cache')).toEqual({
+      name: 'session-cache',
+      kind: 'cdn',
+      hit_ratio: 0.9,
+      availability: 99.9,
+    });
+  });
+
+  it('leaves every kind with its required fields and only its fields', () => {
+    for (const from of KINDS) {
+      for (const to of KINDS) {
+        const spec: Spec = {
+          version: 1,
+          name: 's',
+          workload: { classes: [] },
+          dependencies: [],
+          components: [changeKind(shopSpec(), 'api', from).components.find((c) => c.name === 'api')!],
+        };
+        const c = changeKind(spec, 'api', to).components[0]!;
+        for (const f of REQUIRED_FIELDS[to]) expect(c[f], `${from} -> ${to}: ${f}`).toBeDefined();
+        expect(strayFields(c), `${from} -> ${to}`).toEqual([]);
+      }
+    }
+  });
+
+  it('has a starting value for every required field of every kind', () => {
+    for (const kind of Object.keys(REQUIRED_FIELDS) as ComponentKind[]) {
+      for (const f of REQUIRED_FIELDS[kind]) {
+        expect(starterValue(f), f).toBeDefined();
+        expect(KIND_FIELDS[kind]).toContain(f);
+      }
+    }
+  });
+
+  it('the same kind is a no-op', () => {
+    const spec = shopSpec();
+    expect(changeKind(spec, 'api', 'service')).toBe(spec);
+  });
+});
+
+describe('replication', () => {
+  it('sets a sub-field of an existing replication', () => {
+    const { after } = pure((s) => setReplicationField(s, 'orders-db', 'read_replicas', 3));
+    expect(comp(after, 'orders-db').replication).toEqual({
+      mode: 'async',
+      read_replicas: 3,
+      reads_from: 'replicas',
+      lag_ms: 50,
+    });
+  });
+
+  it('creates the object with its mode when absent', () => {
+    const { after } = pure((s) => setReplicationField(s, 'session-cache', 'read_replicas', 1));
+    expect(comp(after, 'session-cache').replication).toEqual({ mode: 'async', read_replicas: 1 });
+  });
+
+  it('removes a sub-field, and the whole object with its mode', () => {
+    const spec = shopSpec();
+    const a = setReplicationField(spec, 'orders-db', 'lag_ms', undefined);
+    expect(comp(a, 'orders-db').replication).toEqual({ mode: 'async', read_replicas: 2, reads_from: 'replicas' });
+    const b = setReplicationField(a, 'orders-db', 'mode', undefined);
+    expect('replication' in comp(b, 'orders-db')).toBe(false);
+  });
+
+  it('clearing a member of an absent replication changes nothing', () => {
+    const spec = shopSpec();
+    expect(setReplicationField(spec, 'session-cache', 'lag_ms', undefined)).toBe(spec);
+  });
+});
+
+describe('autoscale', () => {
+  it('creates both bounds from one, around the replicas', () => {
+    const spec = shopSpec();
+    expect(comp(setAutoscaleField(spec, 'fulfilment', 'max', 10), 'fulfilment').autoscale).toEqual({ min: 2, max: 10 });
+    expect(comp(setAutoscaleField(spec, 'fulfilment', 'min', 1), 'fulfilment').autoscale).toEqual({ min: 1, max: 2 });
+    expect(comp(setAutoscaleField(spec, 'fulfilment', 'min', 5), 'fulfilment').autoscale).toEqual({ min: 5, max: 5 });
+  });
+
+  it('sets one bound and removes the object when a bound is cleared', () => {
+    const { after } = pure((s) => setAutoscaleField(s, 'api', 'max', 30));
+    expect(comp(after, 'api').autoscale).toEqual({ min: 2, max: 30 });
+    const cleared = setAutoscaleField(after, 'api', 'min', undefined);
+    expect('autoscale' in comp(cleared, 'api')).toBe(false);
+  });
+});
+
+describe('setDependencyField', () => {
+  it('sets and removes a field', () => {
+    const { before, after } = pure((s) => setDependencyField(s, 6, 'timeout_ms', 500));
+    expect(after.dependencies[6]!.timeout_ms).toBe(500);
+    expect(after.dependencies[5]).toBe(before.dependencies[5]);
+    const cleared = setDependencyField(after, 6, 'retries', undefined);
+    expect('retries' in cleared.dependencies[6]!).toBe(false);
+  });
+
+  it('refuses to remove an endpoint or an unknown index', () => {
+    expect(() => setDependencyField(shopSpec(), 0, 'from', undefined)).toThrow(EditError);
+    expect(() => setDependencyField(shopSpec(), 99, 'calls', 1)).toThrow(EditError);
+  });
+
+  it('treats a classes list naming every class as "all classes"', () => {
+    const { after } = pure((s) => setDependencyField(s, 6, 'classes', ['checkout', 'browse']));
+    expect('classes' in after.dependencies[6]!).toBe(false);
+    expect(() => setDependencyField(shopSpec(), 6, 'classes', [])).toThrow(EditError);
+  });
+});
+
+describe('toggleDependencyClass', () => {
+  it('turning a class on that completes the list removes the key', () => {
+    const { after } = pure((s) => toggleDependencyClass(s, 6, 'browse', true));
+    expect('classes' in after.dependencies[6]!).toBe(false);
+  });
+
+  it('turning a class off an "all classes" edge lists the others', () => {
+    const { after } = pure((s) => toggleDependencyClass(s, 0, 'checkout', false));
+    expect(after.dependencies[0]!.classes).toEqual(['browse']);
+  });
+
+  it('refuses to turn off the last class', () => {
+    expect(() => toggleDependencyClass(shopSpec(), 6, 'checkout', false)).toThrow(EditError);
+  });
+});
+
+describe('lock', () => {
+  it('creates a lock with its other member, sets and removes it', () => {
+    const { after } = pure((s) => setLockField(s, 4, 'hold_ms', 5));
+    expect(after.dependencies[4]!.lock).toEqual({ keys: 1, hold_ms: 5 });
+    expect(setLockField(shopSpec(), 5, 'keys', 10).dependencies[5]!.lock).toEqual({ keys: 10, hold_ms: 4 });
+    expect('lock' in setLockField(shopSpec(), 5, 'keys', undefined).dependencies[5]!).toBe(false);
+  });
+});
+
+describe('targets and practices', () => {
+  it('sets and removes a target', () => {
+    const { after } = pure((s) => setTargetsField(s, 'p99_ms', 250));
+    expect(after.targets?.p99_ms).toBe(250);
+    expect(setTargetsField(after, 'p99_ms', undefined).targets).not.toHaveProperty('p99_ms');
+  });
+
+  it('removes `targets` when the last one goes, and creates it when absent', () => {
+    let spec: Spec = { ...shopSpec(), targets: { p99_ms: 100 } };
+    spec = setTargetsField(spec, 'p99_ms', undefined);
+    expect('targets' in spec).toBe(false);
+    spec = setTargetsField(spec, 'availability', 99.9);
+    expect(spec.targets).toEqual({ availability: 99.9 });
+  });
+
+  it('sets and removes practices, dropping an empty object', () => {
+    const { after } = pure((s) => setPracticesField(s, 'rollout', 'rolling'));
+    expect(after.practices?.rollout).toBe('rolling');
+    let spec: Spec = { ...shopSpec(), practices: { tracing: 'otel' } };
+    spec = setPracticesField(spec, 'tracing', undefined);
+    expect('practices' in spec).toBe(false);
+    expect(setPracticesField(spec, 'chaos_testing', false).practices).toEqual({ chaos_testing: false });
+  });
+});
+
+describe('request classes', () => {
+  it('adds a class with a unique name and the entry of the existing classes', () => {
+    const { after } = pure((s) => addClass(s));
+    expect(after.workload.classes[2]).toEqual({ name: 'class', rate_rps: 0, entry: 'cdn' });
+    const again = addClass(after);
+    expect(again.workload.classes[3]!.name).toBe('class-2');
+    expect(addClass(shopSpec(), 'browse').workload.classes[2]!.name).toBe('browse-2');
+    expect(freshClassName(again)).toBe('class-3');
+  });
+
+  it('enters at a component nothing calls, else the first, when no class says', () => {
+    const spec: Spec = { ...shopSpec(), workload: { classes: [] } };
+    expect(defaultEntry(spec)).toBe('cdn');
+    const calledFirst: Spec = { ...spec, components: spec.components.slice(1) };
+    expect(defaultEntry(calledFirst)).toBe('gateway');
+    expect(defaultEntry({ ...spec, components: [] })).toBe('');
+  });
+
+  it('removes a class and cleans the dependencies that listed it', () => {
+    const { after } = pure((s) => removeClass(s, 1));
+    expect(after.workload.classes.map((c) => c.name)).toEqual(['browse']);
+    for (const d of after.dependencies) expect(d.classes).toBeUndefined();
+    expect(after.dependencies[5]!.lock).toEqual({ keys: 2000, hold_ms: 4 });
+  });
+
+  it('keeps the lists that still name other classes', () => {
+    const spec = shopSpec();
+    spec.dependencies[6] = { ...spec.dependencies[6]!, classes: ['checkout', 'browse'] };
+    const after = removeClass(spec, 1);
+    expect(after.dependencies[6]!.classes).toEqual(['browse']);
+  });
+
+  it('renames a class and its mentions', () => {
+    const { after } = pure((s) => renameClass(s, 1, 'purchase'));
+    expect(after.workload.classes[1]!.name).toBe('purchase');
+    expect(after.dependencies[6]!.classes).toEqual(['purchase']);
+    expect(after.dependencies.some((d) => d.classes?.includes('checkout'))).toBe(false);
+    expect(() => renameClass(shopSpec(), 1, 'browse')).toThrow(EditError);
+    expect(() => renameClass(shopSpec(), 1, 'Check Out')).toThrow(EditError);
+  });
+
+  it('sets and removes class fields', () => {
+    const { after } = pure((s) => setClassField(s, 0, 'rate_rps', 3000));
+    expect(after.workload.classes[0]!.rate_rps).toBe(3000);
+    const cleared = setClassField(after, 1, 'p99_ms', undefined);
+    expect(cleared.workload.classes[1]).not.toHaveProperty('p99_ms');
+    expect(() => setClassField(shopSpec(), 0, 'rate_rps', undefined)).toThrow(EditError);
+  });
+});
+
+describe('daily profile', () => {
+  it('creates a flat profile when absent and sets the hour', () => {
+    const { after } = pure((s) => setDailyProfileHour(s, 3, 0.25));
+    const p = after.workload.daily_profile!;
+    expect(p).toHaveLength(24);
+    expect(p[3]).toBe(0.25);
+    expect(p.filter((v) => v === 1)).toHaveLength(23);
+  });
+
+  it('clamps to [0, 1]', () => {
+    expect(setDailyProfileHour(shopSpec(), 0, 1.7).workload.daily_profile![0]).toBe(1);
+    expect(setDailyProfileHour(shopSpec(), 0, -0.2).workload.daily_profile![0]).toBe(0);
+    expect(clampUnit(Number.NaN)).toBe(0);
+  });
+
+  it('edits an existing profile without mutating it', () => {
+    const spec = setDailyProfileHour(shopSpec(), 5, 0.5);
+    const snapshot = structuredClone(spec);
+    const next = setDailyProfileHour(spec, 6, 0.75);
+    expect(spec).toEqual(snapshot);
+    expect(next.workload.daily_profile![5]).toBe(0.5);
+    expect(next.workload.daily_profile![6]).toBe(0.75);
+    expect(setDailyProfileHour(next, 6, 0.75)).toBe(next);
+  });
+
+  it('refuses an hour outside 0..23', () => {
+    expect(() => setDailyProfileHour(shopSpec(), 24, 1)).toThrow(EditError);
+    expect(() => setDailyProfileHour(shopSpec(), 1.5, 1)).toThrow(EditError);
+  });
+
+  it('clears the profile', () => {
+    const spec = setDailyProfileHour(shopSpec(), 5, 0.5);
+    const { workload } = clearDailyProfile(spec);
+    expect('daily_profile' in workload).toBe(false);
+    const shop = shopSpec();
+    expect(clearDailyProfile(shop)).toBe(shop);
+  });
+});
