@@ -572,8 +572,9 @@ export function App({ backend }: { backend: Backend }) {
                   </button>
                 </div>
               ) : null}
-              <ScorecardBar spec={spec} analysis={analysis} stale={stale} />
+              <ScorecardBar analysis={analysis} stale={stale} />
               <div className="hr-workspace" data-analysis-seq={live.seq}>
+                {laidOut ? (
                 <ReactFlowProvider>
                   <EditorCanvas
                     spec={spec}
@@ -590,6 +591,9 @@ export function App({ backend }: { backend: Backend }) {
                     centerRef={centerRef}
                   />
                 </ReactFlowProvider>
+                ) : (
+                  <StatusScreen testId="loading" tone="info" title="Laying out the model…" />
+                )}
                 {diagnostics.length > 0 ? (
                   <DiagnosticsPanel
                     diagnostics={diagnostics}

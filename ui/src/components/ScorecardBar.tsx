@@ -1,5 +1,4 @@
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
-import type { Spec } from '../bindings/Spec';
 import type { TargetCheck } from '../bindings/TargetCheck';
 import { formatMs, formatRate } from '../graph/heat';
 
@@ -19,8 +18,12 @@ const usd = (v: number) =>
 const pct = (v: number) => `${v.toFixed(v >= 99.99 ? 3 : 2)} %`;
 
 function formatted(check: TargetCheck, value: number | null): string {
-  if (value === null) return check.target === 'consistency' ? 'conflict' : '∞';
+  if (value === null) return check.target === 'consistency' ? (check.pass ? 'met' : 'conflict') : '∞';
   switch (check.target) {
+    case 'consistency':
+      return `${formatMs(value)} stale`;
+    case 'n_minus_1':
+      return value === 0 ? 'all survive' : `${value} short`;
     case 'throughput_rps':
       return formatRate(value);
     case 'p99_ms':
@@ -30,6 +33,7 @@ function formatted(check: TargetCheck, value: number | null): string {
     case 'monthly_budget_usd':
       return usd(value);
     case 'utilization_ceiling':
+    case 'zone_loss':
       return `${Math.round(value * 100)} %`;
     default:
       return String(Math.round(value * 1000) / 1000);
@@ -51,7 +55,7 @@ const LABELS: Record<string, string> = {
  * The cells: throughput capacity, p99 and availability per class, and the monthly cost
  * always (against their targets when the spec sets them), then every other target.
  */
-export function scoreCells(spec: Spec, analysis: LiveAnalysis): ScoreCell[] {
+export function scoreCells(analysis: LiveAnalysis): ScoreCell[] {
   const cells: ScoreCell[] = [];
   const rows = analysis.scorecard;
   const take = (target: string, subject: string | null) => {
@@ -66,7 +70,10 @@ export function scoreCells(spec: Spec, analysis: LiveAnalysis): ScoreCell[] {
       id: `${check.target}${check.subject ? `-${check.subject}` : ''}`,
       label: `${LABELS[check.target] ?? check.target}${subject}`,
       value: formatted(check, check.predicted),
-      target: check.required === null ? null : formatted(check, check.required),
+      target:
+        check.required === null || check.target === 'n_minus_1'
+          ? null
+          : formatted(check, check.required),
       pass: check.pass,
       summary: check.summary,
     };
@@ -118,17 +125,14 @@ export function scoreCells(spec: Spec, analysis: LiveAnalysis): ScoreCell[] {
         },
   );
   for (const r of rows) if (!used.has(r)) cells.push(fromCheck(r));
-  void spec;
   return cells;
 }
 
 /** The bar above the canvas: every target, green or red; grey when the numbers are stale. */
 export function ScorecardBar({
-  spec,
   analysis,
   stale,
 }: {
-  spec: Spec;
   analysis: LiveAnalysis | null;
   stale: boolean;
 }) {
@@ -139,7 +143,7 @@ export function ScorecardBar({
       </div>
     );
   }
-  const cells = scoreCells(spec, analysis);
+  const cells = scoreCells(analysis);
   const failing = cells.filter((c) => c.pass === false).length;
   return (
     <div
