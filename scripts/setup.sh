@@ -9,12 +9,13 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: Tauri's build dependencies (WebKitGTK 4.1 and friends), a virtual
-# display for the end-to-end tests, the WebKit WebDriver that tauri-driver drives, and
-# Chromium, which opens the HTML report headless in the engine's tests.
+# display for the end-to-end tests, the WebKit WebDriver that tauri-driver drives,
+# xdotool (it types into the app's native save dialog, as a person would), and Chromium,
+# which opens the HTML report headless in the engine's tests.
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver xdotool
   chromium
 )
 command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)

@@ -210,11 +210,12 @@ export async function startDriver() {
     app,
     logPath,
     /** Launches the app on `specPath` (absolute paths are safest) and returns its session. */
+    /** Launches the app, on `specPath` when given (else on its start screen). */
     async openApp(specPath) {
       const caps = {
         alwaysMatch: {
           browserName: "wry",
-          "tauri:options": { application: app, args: [specPath] },
+          "tauri:options": { application: app, args: specPath ? [specPath] : [] },
         },
       };
       try {
@@ -257,6 +258,18 @@ export async function saveScreenshot(session, name) {
   const path = join(OUTPUT, `${name}.png`);
   writeFileSync(path, await session.screenshot());
   return path;
+}
+
+/** Runs the CLI with `args`; returns { status, stdout }. */
+export function cli(args) {
+  const bin = cliBinary();
+  if (!bin) throw new Error("the headroom CLI is not built: run `cargo build --bin headroom` (make test-e2e does)");
+  try {
+    return { status: 0, stdout: execFileSync(bin, args, { encoding: "utf8", timeout: WAIT_MS }) };
+  } catch (e) {
+    if (typeof e.stdout === "string") return { status: e.status, stdout: e.stdout };
+    throw e;
+  }
 }
 
 /** Runs the CLI's `validate` on `file`; returns its stdout lines (problems plus summary). */

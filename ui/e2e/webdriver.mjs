@@ -56,6 +56,13 @@ export class Element {
   attribute(name) {
     return this.session.cmd("GET", this.#path(`/attribute/${encodeURIComponent(name)}`));
   }
+  click() {
+    return this.session.cmd("POST", this.#path("/click"), {});
+  }
+  /** Types `text` into the element (WebDriver key codes such as "\uE007" for Enter work). */
+  sendKeys(text) {
+    return this.session.cmd("POST", this.#path("/value"), { text });
+  }
   async find(css) {
     const v = await this.session.cmd("POST", this.#path("/element"), { using: "css selector", value: css });
     return new Element(this.session, v[ELEMENT_KEY]);
@@ -100,6 +107,17 @@ export class Session {
   /** Runs `script` (a function body; `arguments` holds `args`) in the page and returns its result. */
   execute(script, args = []) {
     return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  /** Runs `script` asynchronously: it calls `arguments[arguments.length - 1](result)` when done. */
+  executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
+  /** Performs WebDriver input actions (pointer drags, key chords). */
+  async actions(sources) {
+    await this.cmd("POST", "/actions", { actions: sources });
+    await this.cmd("DELETE", "/actions");
   }
 
   title() {

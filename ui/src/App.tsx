@@ -154,57 +154,77 @@ export function App({ backend }: { backend: Backend }) {
 
   // ---- edits ----
 
-  const edit = useCallback((next: Spec, label: string, positions?: H.Positions) => {
-    setSession((s) => {
-      if (!s) return s;
-      const before = s.history.present;
-      const carried = positions ?? carryPositions(before.spec, next, before.positions);
-      return { ...s, history: H.commit(s.history, { spec: next, positions: carried }, label) };
-    });
-  }, []);
+  /**
+   * Applies an edit computed from the present snapshot (read inside the state update, so
+   * edits in quick succession each see the one before). `null` makes no edit.
+   */
+  const apply = useCallback(
+    (change: (present: H.Snapshot) => { spec: Spec; label: string; positions?: H.Positions } | null) => {
+      setSession((s) => {
+        if (!s) return s;
+        const before = s.history.present;
+        const next = change(before);
+        if (!next) return s;
+        const positions = next.positions ?? carryPositions(before.spec, next.spec, before.positions);
+        return { ...s, history: H.commit(s.history, { spec: next.spec, positions }, next.label) };
+      });
+    },
+    [],
+  );
+
+  const edit = useCallback(
+    (next: Spec, label: string, positions?: H.Positions) => apply(() => ({ spec: next, label, positions })),
+    [apply],
+  );
 
   const addComponent = useCallback(
     (kind: ComponentKind, at: XY | null) => {
-      if (!session) return;
-      const { spec: next, name } = G.addComponent(session.history.present.spec, kind);
-      const where = at ?? placeNew(session.history.present.positions, centerRef.current?.() ?? null, 0);
-      edit(next, `Add ${name}`, { ...session.history.present.positions, [name]: where });
-      setInspectorFocus({ kind: 'component', name });
+      const near = at ?? centerRef.current?.() ?? null;
+      apply((present) => {
+        const { spec: next, name } = G.addComponent(present.spec, kind);
+        const where = placeNew(present.positions, near, 0);
+        return { spec: next, label: `Add ${name}`, positions: { ...present.positions, [name]: where } };
+      });
+      // The inspector shows the new component (named from the model as rendered; the edit
+      // itself names it from the newest model, which is the same unless clicks outran a render).
+      if (spec) setInspectorFocus({ kind: 'component', name: G.addComponent(spec, kind).name });
     },
-    [session, edit],
+    [apply, spec],
   );
 
   const connect = useCallback(
-    (from: string, to: string) => {
-      if (!spec) return;
-      const next = G.connect(spec, from, to);
-      if (next) edit(next, `Connect ${from} to ${to}`);
-    },
-    [spec, edit],
+    (from: string, to: string) =>
+      apply((present) => {
+        const next = G.connect(present.spec, from, to);
+        return next ? { spec: next, label: `Connect ${from} to ${to}` } : null;
+      }),
+    [apply],
   );
 
   const move = useCallback(
     (moved: Record<string, XY>) => {
-      if (!session) return;
       const names = Object.keys(moved);
       const label = names.length === 1 ? `Move ${names[0]}` : `Move ${names.length} components`;
-      edit(session.history.present.spec, label, { ...session.history.present.positions, ...moved });
+      apply((present) => ({ spec: present.spec, label, positions: { ...present.positions, ...moved } }));
     },
-    [session, edit],
+    [apply],
   );
 
   const remove = useCallback(
     (sel: CanvasSelection) => {
-      if (!spec || (sel.components.length === 0 && sel.dependencies.length === 0)) return;
+      if (sel.components.length === 0 && sel.dependencies.length === 0) return;
       const what =
         sel.components.length === 1 && sel.dependencies.length === 0
           ? sel.components[0]
           : `${sel.components.length + sel.dependencies.length} items`;
-      edit(G.deleteItems(spec, sel.components, sel.dependencies), `Delete ${what}`);
+      apply((present) => ({
+        spec: G.deleteItems(present.spec, sel.components, sel.dependencies),
+        label: `Delete ${what}`,
+      }));
       setSelection(NO_SELECTION);
       setInspectorFocus(null);
     },
-    [spec, edit],
+    [apply],
   );
 
   const selectionChanged = useCallback((next: CanvasSelection) => {
@@ -239,17 +259,20 @@ export function App({ backend }: { backend: Backend }) {
 
   const pasteClipboard = useCallback(() => {
     const clip = clipboard.current;
-    if (!session || !clip) return;
-    const { spec: next, renamed } = G.paste(session.history.present.spec, clip);
-    const positions: Record<string, XY> = { ...session.history.present.positions };
-    let i = 0;
-    for (const [from, to] of renamed) {
-      const p = positions[from] ?? placeNew(positions, null, i);
-      positions[to] = { x: p.x + 40, y: p.y + 40 };
-      i++;
-    }
-    edit(next, `Paste ${renamed.size === 1 ? [...renamed.values()][0] : `${renamed.size} components`}`, positions);
-  }, [session, edit]);
+    if (!clip) return;
+    apply((present) => {
+      const { spec: next, renamed } = G.paste(present.spec, clip);
+      const positions: Record<string, XY> = { ...present.positions };
+      let i = 0;
+      for (const [from, to] of renamed) {
+        const p = positions[from] ?? placeNew(positions, null, i);
+        positions[to] = { x: p.x + 40, y: p.y + 40 };
+        i++;
+      }
+      const label = `Paste ${renamed.size === 1 ? [...renamed.values()].join('') : `${renamed.size} components`}`;
+      return { spec: next, label, positions };
+    });
+  }, [apply]);
 
   // ---- files ----
 

@@ -24,6 +24,8 @@ import type { Spec } from '../bindings/Spec';
 import type { Positions } from '../editor/history';
 import { heatOf } from '../graph/heat';
 import {
+  NODE_HEIGHT,
+  NODE_WIDTH,
   specToFlow,
   type ComponentNode,
   type DependencyEdge,
@@ -65,6 +67,20 @@ export interface EditorCanvasProps {
   onDropKind: (kind: ComponentKind, at: XY) => void;
   /** Where the centre of the visible canvas is, in model coordinates (for click-to-add). */
   centerRef: React.RefObject<(() => XY) | null>;
+}
+
+/** The viewport that shows every node at `positions` inside a `width` x `height` pane. */
+export function fitViewport(positions: readonly XY[], width: number, height: number) {
+  const pad = FIT_VIEW_OPTIONS.padding;
+  const minX = Math.min(...positions.map((p) => p.x));
+  const minY = Math.min(...positions.map((p) => p.y));
+  const w = Math.max(...positions.map((p) => p.x)) + NODE_WIDTH - minX;
+  const h = Math.max(...positions.map((p) => p.y)) + NODE_HEIGHT - minY;
+  const zoom = Math.max(
+    0.1,
+    Math.min(FIT_VIEW_OPTIONS.maxZoom, (width * (1 - 2 * pad)) / w, (height * (1 - 2 * pad)) / h),
+  );
+  return { x: (width - w * zoom) / 2 - minX * zoom, y: (height - h * zoom) / 2 - minY * zoom, zoom };
 }
 
 function edgeIndex(id: string): number {
@@ -207,11 +223,19 @@ export function EditorCanvas(props: EditorCanvasProps) {
     };
   }, [flow, centerRef]);
 
+  // Fit the view on request (open, auto-layout, Ctrl+0) to the positions the app holds,
+  // computed here rather than from React Flow's copy, which may not have caught up yet.
+  const positionsRef = useRef(positions);
+  useEffect(() => {
+    positionsRef.current = positions;
+  });
   useEffect(() => {
     if (fitSignal === 0) return;
-    // After React Flow has measured the nodes it was just given.
-    const timer = setTimeout(() => void flow.fitView(FIT_VIEW_OPTIONS), 30);
-    return () => clearTimeout(timer);
+    const el = document.querySelector('.hr-canvas__flow');
+    const all = Object.values(positionsRef.current);
+    if (!el || all.length === 0) return;
+    const { width, height } = el.getBoundingClientRect();
+    void flow.setViewport(fitViewport(all, width, height));
   }, [fitSignal, flow]);
 
   const kinds = useMemo(() => new Set<ComponentKind>(spec.components.map((c) => c.kind)), [spec]);

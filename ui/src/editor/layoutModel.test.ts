@@ -30,6 +30,8 @@ describe('positions across edits', () => {
   it('place a new component at the drop point, or right of the rest', () => {
     expect(placeNew({}, null, 0)).toEqual({ x: 40, y: 40 });
     expect(placeNew({ a: { x: 100, y: 50 } }, null, 1)).toEqual({ x: 360, y: 140 });
-    expect(placeNew({}, { x: 5, y: 6 }, 0)).toEqual({ x: 5, y: 6 });
+    // Centred on the drop point, or below whatever already sits there.
+    expect(placeNew({}, { x: 200, y: 100 }, 0)).toEqual({ x: 102, y: 70 });
+    expect(placeNew({ a: { x: 102, y: 70 } }, { x: 200, y: 100 }, 0)).toEqual({ x: 102, y: 160 });
   });
 });

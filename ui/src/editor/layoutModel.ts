@@ -3,8 +3,11 @@
 
 import type { Spec } from '../bindings/Spec';
 import { layoutFlow } from '../graph/layout';
-import { specToFlow, type EdgeRoute, type XY } from '../graph/toFlow';
+import { NODE_HEIGHT, NODE_WIDTH, specToFlow, type EdgeRoute, type XY } from '../graph/toFlow';
 import type { Positions } from './history';
+
+/** As wide as the widest rate label ("1.2k req/s"). */
+const RATE_ROOM = '9999 req/s';
 
 export interface ModelLayout {
   positions: Positions;
@@ -13,7 +16,11 @@ export interface ModelLayout {
 
 export async function layoutModel(spec: Spec): Promise<ModelLayout> {
   const flow = specToFlow(spec);
-  const laid = await layoutFlow(flow.nodes, flow.edges);
+  // Leave room on every edge for the request rate the live analysis adds to its label.
+  const edges = flow.edges.map((e) =>
+    e.data ? { ...e, data: { ...e.data, label: [e.data.label, RATE_ROOM].filter(Boolean).join(' · ') } } : e,
+  );
+  const laid = await layoutFlow(flow.nodes, edges);
   const positions: Record<string, XY> = {};
   for (const n of laid.nodes) positions[n.data.name] ??= n.position;
   const routes = new Map<string, EdgeRoute>();
@@ -40,12 +47,22 @@ export function carryPositions(before: Spec, after: Spec, positions: Positions):
   return next;
 }
 
-/** A free spot for a component added without a drop point: right of everything, or `near`. */
+/**
+ * A free spot for a new component: at `near` (the drop point, or the middle of the view)
+ * unless a node is there, then the first free place below it; without `near`, right of
+ * everything.
+ */
 export function placeNew(positions: Positions, near: XY | null, count: number): XY {
-  if (near) return { x: near.x + count * 24, y: near.y + count * 24 };
   const all = Object.values(positions);
-  if (all.length === 0) return { x: 40, y: 40 };
-  const maxX = Math.max(...all.map((p) => p.x));
-  const minY = Math.min(...all.map((p) => p.y));
-  return { x: maxX + 260, y: minY + count * 90 };
+  if (!near) {
+    if (all.length === 0) return { x: 40, y: 40 };
+    const maxX = Math.max(...all.map((p) => p.x));
+    const minY = Math.min(...all.map((p) => p.y));
+    return { x: maxX + 260, y: minY + count * 90 };
+  }
+  const taken = (p: XY) =>
+    all.some((q) => Math.abs(q.x - p.x) < NODE_WIDTH && Math.abs(q.y - p.y) < NODE_HEIGHT + 10);
+  let spot = { x: near.x - NODE_WIDTH / 2, y: near.y - NODE_HEIGHT / 2 };
+  for (let i = 0; i < 200 && taken(spot); i++) spot = { x: spot.x, y: spot.y + NODE_HEIGHT + 30 };
+  return spot;
 }

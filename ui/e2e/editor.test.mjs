@@ -1,0 +1,268 @@
+// End to end: a model built from nothing in the real app, as a user would — palette,
+// connections, inspector, targets — checked against the CLI on the saved file.
+// Run: xvfb-run -a node --test ui/e2e/
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WAIT_MS, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+
+const ENTER = "\uE007";
+
+let driver;
+let scratch;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "headroom-editor-e2e-"));
+  // A workspace of this test's own (the app keeps it in $XDG_DATA_HOME).
+  process.env.XDG_DATA_HOME = join(scratch, "data");
+  driver = await startDriver();
+});
+
+after(async () => {
+  await driver?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const bodyState = (app) => app.execute("return document.body.getAttribute('data-state');");
+
+async function settledAs(app, state, name) {
+  try {
+    await waitFor(`body[data-state=${state}]`, async () => (await bodyState(app)) === state);
+  } catch (e) {
+    await saveScreenshot(app, `${name}-timeout`).catch(() => {});
+    throw e;
+  }
+}
+
+const attr = (app, css, name) =>
+  app.execute(`const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;`, [
+    css,
+    name,
+  ]);
+
+/** Types `value` into the inspector field `field` inside `scope`, replacing what is there, and commits. */
+async function setField(app, scope, field, value) {
+  const input = await app.find(`${scope} [data-field="${field}"]`);
+  await input.click();
+  // Select what is there, so typing replaces it (WebDriver's Clear would blur, committing
+  // an empty field first; its Ctrl+A chord does not reach WebKitGTK's input).
+  await app.execute("arguments[0].select();", [input]);
+  await input.sendKeys(`${value}${ENTER}`);
+}
+
+/** Picks `value` in the select `field` inside `scope` (by clicking its option). */
+async function choose(app, scope, field, value) {
+  const option = await app.find(`${scope} select[data-field="${field}"] option[value="${value}"]`);
+  await option.click();
+}
+
+/** The centre of the element `css`, in viewport pixels. */
+async function centre(app, css) {
+  const c = await app.execute(
+    `const r = document.querySelector(arguments[0]).getBoundingClientRect();
+     return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) };`,
+    [css],
+  );
+  return c;
+}
+
+/** Drags a new call from `from`'s right handle to `to`'s left handle, as a mouse would. */
+async function drag(app, from, to) {
+  const a = await centre(app, `.react-flow__node[data-id="${from}"] .react-flow__handle.source`);
+  const b = await centre(app, `.react-flow__node[data-id="${to}"] .react-flow__handle.target`);
+  await app.actions([
+    {
+      type: "pointer",
+      id: "mouse",
+      parameters: { pointerType: "mouse" },
+      actions: [
+        { type: "pointerMove", origin: "viewport", x: a.x, y: a.y },
+        { type: "pause", duration: 150 },
+        { type: "pointerDown", button: 0 },
+        { type: "pause", duration: 150 },
+        // In steps, as a hand moves: React Flow tracks the connection line move by move.
+        ...[0.1, 0.3, 0.5, 0.7, 0.9, 1].map((f) => ({
+          type: "pointerMove",
+          origin: "viewport",
+          x: Math.round(a.x + (b.x - a.x) * f),
+          y: Math.round(a.y + (b.y - a.y) * f),
+          duration: 60,
+        })),
+        { type: "pause", duration: 150 },
+        { type: "pointerUp", button: 0 },
+      ],
+    },
+  ]);
+}
+
+const edgeCount = async (app) => (await app.findAll(".react-flow__edge")).length;
+
+/** Waits until the canvas stops moving (a layout or a fit of the view may be under way). */
+async function still(app) {
+  const where = () =>
+    app.execute(
+      "return [...document.querySelectorAll('.react-flow__node')].map((n) => { const r = n.getBoundingClientRect(); return `${r.left},${r.top}`; }).join(' ');",
+    );
+  let last = await where();
+  await waitFor("the canvas to stand still", async () => {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await where();
+    const same = now === last;
+    last = now;
+    return same;
+  });
+}
+
+/** Auto-layout, done: the layout is the last edit and the view has stopped moving. */
+async function autoLayout(app) {
+  await (await app.find('[data-testid="action-layout"]')).click();
+  await waitFor("the layout to be applied", async () =>
+    (await attr(app, '[data-testid="action-undo"]', "title"))?.includes(": Auto-layout"),
+  );
+  await still(app);
+}
+
+/** Connects two components; a drag WebKit dropped is tried again. */
+async function connect(app, from, to) {
+  const before = await edgeCount(app);
+  for (let attempt = 0; attempt < 4 && (await edgeCount(app)) === before; attempt++) {
+    await still(app);
+    await drag(app, from, to);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+/**
+ * A screenshot once WebKit has repainted: under Xvfb it may skip repainting the canvas's
+ * edge layer until the pointer moves, so park the pointer and wait a moment first.
+ */
+async function picture(app, name) {
+  await app.actions([{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: [{ type: "pointerMove", origin: "viewport", x: 600, y: 740 }] }]);
+  await new Promise((r) => setTimeout(r, 500));
+  await saveScreenshot(app, name);
+}
+
+const analysisSeq = async (app) => Number(await attr(app, "[data-analysis-seq]", "data-analysis-seq"));
+
+/** Waits for the live analysis to answer an edit made after `seq` was read. */
+async function analysedAfter(app, seq) {
+  await waitFor(`an analysis after #${seq}`, async () => (await analysisSeq(app)) > seq);
+}
+
+/** The GTK save dialog is a native window: answer it with xdotool, as a person types. */
+function answerSaveDialog(path) {
+  const env = { ...process.env };
+  const id = execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "Save"], {
+    env,
+    encoding: "utf8",
+    timeout: WAIT_MS,
+  })
+    .trim()
+    .split("\n")
+    .pop();
+  execFileSync("xdotool", ["windowfocus", "--sync", id], { env, timeout: WAIT_MS });
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"], { env, timeout: WAIT_MS });
+  execFileSync("xdotool", ["type", "--delay", "15", path], { env, timeout: WAIT_MS });
+  execFileSync("xdotool", ["key", "Return"], { env, timeout: WAIT_MS });
+}
+
+test("build a three-tier model from nothing, watch its numbers, save it, and the CLI agrees", { timeout: 6 * WAIT_MS }, async () => {
+  const app = await driver.openApp(null);
+  try {
+    await settledAs(app, "empty", "editor-start");
+    await (await app.find('[data-testid="start-new"]')).click();
+    await settledAs(app, "ready", "editor-new");
+
+    // Three components from the palette.
+    for (const kind of ["load_balancer", "service", "database"]) {
+      await (await app.find(`[data-testid="palette-${kind}"]`)).click();
+    }
+    for (const name of ["lb", "service", "db"]) {
+      await waitFor(`node ${name}`, async () => (await app.findAll(`[data-testid="node-${name}"]`)).length === 1);
+    }
+    // lb -> service -> db, drawn by dragging from handle to handle; then laid out.
+    await autoLayout(app);
+    await connect(app, "lb", "service");
+    await connect(app, "service", "db");
+    await waitFor("two edges", async () => (await app.findAll(".react-flow__edge")).length === 2);
+    await autoLayout(app);
+
+    // A request class entering at the load balancer, 100 req/s.
+    await (await app.find('[data-testid="inspector-tab-workload"]')).click();
+    await (await app.find('[data-testid="add-class"]')).click();
+    const row = '[data-testid="class-row"][data-index="0"]';
+    await waitFor("a class row", async () => (await app.findAll(row)).length === 1);
+    await setField(app, row, "rate_rps", "100");
+    await choose(app, row, "entry", "lb");
+    await setField(app, row, "p99_ms", "250");
+
+    // Targets: 150 req/s capacity.
+    await (await app.find('[data-testid="inspector-tab-targets"]')).click();
+    let seq = await analysisSeq(app);
+    await setField(app, '[data-testid="targets-panel"]', "throughput_rps", "150");
+    await analysedAfter(app, seq);
+
+    // One 10 ms server at 100 req/s: the service saturates, it is the bottleneck, and the
+    // capacity (80 req/s at the 0.8 ceiling) misses the target.
+    await waitFor("service is the bottleneck", async () => (await attr(app, '[data-testid="node-service"]', "data-bottleneck")) === "true");
+    assert.equal(await attr(app, '[data-testid="node-service"]', "data-heat"), "saturated");
+    assert.equal(await attr(app, '[data-testid="score-throughput_rps"]', "data-pass"), "false");
+    await picture(app, "editor-before");
+
+    // Four replicas: the service cools to 0.25 and the 5 ms database (0.5) is the bottleneck;
+    // capacity 160 req/s meets the target.
+    await (await app.find('[data-testid="node-service"]')).click();
+    await waitFor("the service's form", async () => (await attr(app, '[data-testid="component-form"]', "data-name")) === "service");
+    seq = await analysisSeq(app);
+    await setField(app, '[data-testid="component-form"]', "replicas", "4");
+    await analysedAfter(app, seq);
+    await waitFor("db is the bottleneck", async () => (await attr(app, '[data-testid="node-db"]', "data-bottleneck")) === "true");
+    assert.equal(await attr(app, '[data-testid="node-service"]', "data-bottleneck"), null);
+    assert.equal(await attr(app, '[data-testid="score-throughput_rps"]', "data-pass"), "true");
+    const shown = {
+      service: Number(await attr(app, '[data-testid="node-service"]', "data-utilization")),
+      db: Number(await attr(app, '[data-testid="node-db"]', "data-utilization")),
+      lb: Number(await attr(app, '[data-testid="node-lb"]', "data-utilization")),
+    };
+    await picture(app, "editor-after");
+
+    // Undo brings the saturated service back; redo the fix.
+    seq = await analysisSeq(app);
+    await (await app.find('[data-testid="action-undo"]')).click();
+    await analysedAfter(app, seq);
+    await waitFor("service saturated again", async () => (await attr(app, '[data-testid="node-service"]', "data-heat")) === "saturated");
+    seq = await analysisSeq(app);
+    await (await app.find('[data-testid="action-redo"]')).click();
+    await analysedAfter(app, seq);
+    await waitFor("db bottleneck again", async () => (await attr(app, '[data-testid="node-db"]', "data-bottleneck")) === "true");
+
+    // Save: a new model asks where, in the native dialog.
+    const file = join(scratch, "three-tier.yaml");
+    await (await app.find('[data-testid="action-save"]')).click();
+    answerSaveDialog(file);
+    await waitFor("the file on disk", async () => existsSync(file));
+    await waitFor("saved (not dirty)", async () => (await app.findAll('[data-testid="dirty"]')).length === 0);
+
+    const validated = cli(["validate", file]);
+    assert.equal(validated.status, 0, `headroom validate ${file}:\n${validated.stdout}`);
+    const analysed = JSON.parse(cli(["analyze", "--json", file]).stdout);
+    const byName = Object.fromEntries(analysed.components.map((c) => [c.name, c]));
+    for (const [name, value] of Object.entries(shown)) {
+      assert.ok(Math.abs(byName[name].utilization - value) < 1e-4, `${name}: app ${value}, CLI ${byName[name].utilization}`);
+    }
+    assert.equal(analysed.bottleneck, "db");
+    // The hand-worked figures: 100 req/s on 4 x 10 ms servers and on one 5 ms server.
+    assert.ok(Math.abs(shown.service - 0.25) < 1e-4, `service utilisation ${shown.service}`);
+    assert.ok(Math.abs(shown.db - 0.5) < 1e-4, `db utilisation ${shown.db}`);
+    await picture(app, "editor-saved");
+  } catch (e) {
+    await saveScreenshot(app, "editor-failure").catch(() => {});
+    throw e;
+  } finally {
+    await app.delete();
+  }
+});
