@@ -141,10 +141,14 @@ fn render_one<T: Template>(
     t: &T,
     executable: bool,
 ) -> Result<(), ScaffoldError> {
-    let contents = t.render().map_err(|source| ScaffoldError::Render {
+    let mut contents = t.render().map_err(|source| ScaffoldError::Render {
         file: path.clone(),
         source,
     })?;
+    // askama drops a template's last line break; text files end with one.
+    if !contents.ends_with('\n') {
+        contents.push('\n');
+    }
     files.push(ScaffoldFile {
         path,
         contents,

@@ -438,9 +438,10 @@ fn app_view(spec: &Spec, unit: &Unit, runtime: Runtime) -> AppView {
             .filter(|(_, c)| c.uses == Use::Consume)
             .map(|(i, _)| i)
             .collect(),
+        // `{:?}` keeps the `.0` of whole numbers: a float literal in Rust, a number in JS.
         buckets: buckets
             .iter()
-            .map(|b| number(*b))
+            .map(|b| format!("{b:?}"))
             .collect::<Vec<_>>()
             .join(", "),
         buckets_note: if notes.is_empty() {
