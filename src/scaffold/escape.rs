@@ -90,6 +90,20 @@ pub fn markdown_text(s: &str) -> String {
     out
 }
 
+/// Text for a comment in any language here: every control character (a line break
+/// would end the comment and start code) becomes a space.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// An environment variable name for a component: upper case, `-` to `_`, and a leading
 /// `_` if it would start with a digit (DNS labels may).
 pub fn env_name(component: &str) -> String {
@@ -173,6 +187,7 @@ mod tests {
         assert_eq!(json_str("a\"b</script>"), r#""a\"b</script>""#);
         assert_eq!(rust_str("a\"b\\c\n"), r#""a\"b\\c\n""#);
         assert_eq!(markdown_text("a|b<c>\nd"), "a\\|b&lt;c&gt; d");
+        assert_eq!(one_line("a\nb: c\r\u{2028}d"), "a b: c  d");
     }
 
     #[test]

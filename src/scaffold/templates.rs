@@ -1,7 +1,7 @@
 //! The askama templates under `templates/scaffold/` and the filters they escape values
 //! with. No template escapes by default (`escape = "none"`): each value is written
 //! through the filter for its context (`yaml`, `compose`, `dockerfile`, `jstr` (JSON and JavaScript), `rust`,
-//! `toml`, `md`; shell words are quoted in `view` with `escape::shell_word`), so a free-text value cannot break out of the place it is put.
+//! `toml`, `md`, `line` for comments; shell words are quoted in `view` with `escape::shell_word`), so a free-text value cannot break out of the place it is put.
 
 use askama::Template;
 
@@ -37,6 +37,11 @@ mod filters {
     #[askama::filter_fn]
     pub fn rust<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(escape::rust_str(&s.to_string()))
+    }
+    /// Text on one line, for comments: a line break would end the comment.
+    #[askama::filter_fn]
+    pub fn line<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::one_line(&s.to_string()))
     }
     /// A number as people write it (`view::number`).
     #[askama::filter_fn]

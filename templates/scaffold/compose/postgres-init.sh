@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs once, when a PostgreSQL primary of {{ v.name }} initialises its data directory:
+# Runs once, when a PostgreSQL primary of {{ v.name|line }} initialises its data directory:
 # a role its read replicas stream from (docker-compose.yml starts them with
 # pg_basebackup), and the pg_hba.conf line that lets them in.
 set -eu

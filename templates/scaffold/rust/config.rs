@@ -1,5 +1,5 @@
 //! Configuration from environment variables. The defaults are the scaffold's: the
-//! addresses of this {{ v.kind }}'s dependencies as docker-compose and Kubernetes name
+//! addresses of this {{ v.kind|line }}'s dependencies as docker-compose and Kubernetes name
 //! them (from the spec's edges), and each edge's timeout and retries.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -25,7 +25,7 @@ pub struct Config {
     /// The most time requests in flight get to finish after that.
     pub shutdown_grace: Duration,
 {%- for c in v.connections %}
-    /// {{ c.target }}: {{ c.uses }}.
+    /// {{ c.target|line }}: {{ c.uses|line }}.
     pub {{ c.field }}: Dependency,
 {%- endfor %}
 }

@@ -3,7 +3,7 @@
 //! counts the class too) with the trace context; stores, caches and queues get a TCP
 //! connect to their address: replace it with the real driver call, and keep the policy.
 {%- for c in v.connections %}
-//! - {{ c.target }} ({{ c.uses }}): {{ c.var }}, timeout {{ c.timeout_ms }} ms ({{ c.timeout_from }}), {{ c.retries }} retries ({{ c.retries_from }}).
+//! - {{ c.target|line }} ({{ c.uses|line }}): {{ c.var|line }}, timeout {{ c.timeout_ms|line }} ms ({{ c.timeout_from|line }}), {{ c.retries|line }} retries ({{ c.retries_from|line }}).
 {%- endfor %}
 
 use std::time::{Duration, Instant};
@@ -137,7 +137,7 @@ impl Deps {
     }
 }
 {% if !v.consumes.is_empty() %}
-/// Consumes from {% for c in v.consumes %}{% if !loop.first %}, {% endif %}{{ v.connections[*c].target }}{% endfor %} until shutdown begins.
+/// Consumes from {% for c in v.consumes %}{% if !loop.first %}, {% endif %}{{ v.connections[*c].target|line }}{% endfor %} until shutdown begins.
 pub async fn consume(
     app: std::sync::Arc<crate::App>,
     mut stopping: tokio::sync::watch::Receiver<bool>,

@@ -1,7 +1,7 @@
 //! Prometheus metrics in the text exposition format, by hand (no metrics stack to
 //! compile): requests by method, route and status, a latency histogram per route, and
 //! calls to each dependency by outcome. The histogram's buckets include each class's
-//! p99 target ({{ v.buckets_note }}), so the alert rules' quantiles are exact there.
+//! p99 target ({{ v.buckets_note|line }}), so the alert rules' quantiles are exact there.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
