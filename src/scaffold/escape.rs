@@ -74,14 +74,13 @@ pub fn rust_str(s: &str) -> String {
 }
 
 /// Text for one Markdown table cell or line: no line breaks, no cell separators, and
-/// nothing read as HTML.
+/// no tag (`<` is the only way into HTML; a `>` inside a line is plain text).
 pub fn markdown_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '`' => out.push('\''),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
@@ -186,7 +185,7 @@ mod tests {
     fn code_literals_and_markdown() {
         assert_eq!(json_str("a\"b</script>"), r#""a\"b</script>""#);
         assert_eq!(rust_str("a\"b\\c\n"), r#""a\"b\\c\n""#);
-        assert_eq!(markdown_text("a|b<c>\nd"), "a\\|b&lt;c&gt; d");
+        assert_eq!(markdown_text("a|b<c> -> \nd"), "a\\|b&lt;c> ->  d");
         assert_eq!(one_line("a\nb: c\r\u{2028}d"), "a b: c  d");
     }
 

@@ -1128,7 +1128,15 @@ pub fn project(
         if s.second_track_replicas > 0 {
             row(
                 format!("{base}/deployment-*.yaml"),
-                format!("{} pods for a release", s.second_track_replicas),
+                format!(
+                    "{} pod{} for a release",
+                    s.second_track_replicas,
+                    if s.second_track_replicas == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                ),
                 s.second_track_from.clone(),
             );
         }
