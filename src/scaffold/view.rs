@@ -509,12 +509,22 @@ fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
         if let Some(&k) = r.calls.first() {
             let c = upstream(k);
             if c.protocol == Protocol::Http && c.local {
+                // Without a timeout on the edge, this class's own p99 target bounds it
+                // (the connection's is the strictest of all the classes it carries).
+                let explicit = c
+                    .edges
+                    .iter()
+                    .any(|&e| spec.dependencies[e].timeout_ms.is_some());
+                let timeout_ms = match class_p99(spec, &r.class) {
+                    Some((ms, _)) if !explicit => ms.ceil().max(1.0) as u64,
+                    _ => c.timeout_ms,
+                };
                 out.push(Location {
                     matcher: format!("= /{}", r.class),
                     upstream: c.target.clone(),
                     port: c.port,
                     why: format!("class {} goes to {}", r.class, c.target),
-                    timeout_ms: c.timeout_ms,
+                    timeout_ms,
                     tries: c.retries + 1,
                 });
             }
@@ -534,7 +544,6 @@ fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
             tries: c.retries + 1,
         });
     }
-    let _ = spec;
     out
 }
 
@@ -666,7 +675,7 @@ fn cmd(words: &[&str]) -> Healthcheck {
     Healthcheck {
         test: std::iter::once("CMD")
             .chain(words.iter().copied())
-            .map(|w| escape::json_str(w))
+            .map(escape::json_str)
             .collect(),
     }
 }
@@ -1161,7 +1170,7 @@ pub fn project(
                     "location {} -> {}: timeout {} ms, {} tries",
                     l.matcher, l.upstream, l.timeout_ms, l.tries
                 ),
-                format!("{}; the edge's timeout and retries", l.why),
+                format!("{}; the edge's timeout (or the class's p99 target without one) and retries", l.why),
             );
         }
     }
@@ -1222,6 +1231,13 @@ pub fn project(
                 u.name,
                 c.max_concurrency.unwrap_or(crate::spec::defaults::MAX_CONCURRENCY),
                 u.env
+            ));
+        }
+        if c.replicas_or_default() > 1 && matches!(u.deploy, Deploy::Infra { .. }) {
+            notes.push(format!(
+                "{} has {} replicas (primaries) in the planned spec: docker-compose runs one; run it as a cluster of that size in production.",
+                u.name,
+                c.replicas_or_default()
             ));
         }
         if c.shards_or_default() > 1 && matches!(u.deploy, Deploy::Infra { .. }) {
