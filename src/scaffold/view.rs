@@ -1170,7 +1170,10 @@ pub fn project(
                     "location {} -> {}: timeout {} ms, {} tries",
                     l.matcher, l.upstream, l.timeout_ms, l.tries
                 ),
-                format!("{}; the edge's timeout (or the class's p99 target without one) and retries", l.why),
+                format!(
+                    "{}; the edge's timeout (or the class's p99 target without one) and retries",
+                    l.why
+                ),
             );
         }
     }
