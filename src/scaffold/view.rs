@@ -1238,7 +1238,7 @@ pub fn project(
         }
         if c.replicas_or_default() > 1 && matches!(u.deploy, Deploy::Infra { .. }) {
             notes.push(format!(
-                "{} has {} replicas (primaries) in the planned spec: docker-compose runs one; run it as a cluster of that size in production.",
+                "{} has {} primaries per shard in the planned spec: docker-compose runs one; run it as a cluster of that size in production.",
                 u.name,
                 c.replicas_or_default()
             ));
