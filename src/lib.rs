@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod graph;
 pub mod plan;
 pub mod report;
+pub mod scaffold;
 pub mod sim;
 pub mod spec;
 pub mod store;

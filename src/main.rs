@@ -133,6 +133,24 @@ enum Command {
         #[arg(long)]
         simulate: bool,
     },
+    /// Generate a deployable starting point whose numbers come from the plan: a service
+    /// skeleton per service and worker (Rust or Node), Dockerfiles, docker-compose.yml,
+    /// Kubernetes manifests (replicas, autoscaler bounds, resources, disruption budgets),
+    /// Prometheus SLO alerts, a k6 load test, and a README saying where each number came
+    /// from. DIR must be empty or missing unless --force; nothing is left half-written.
+    #[command(
+        after_help = "Examples:\n  headroom scaffold models/shop.yaml -o shop-scaffold\n  headroom scaffold models/feed.yaml -o feed --force"
+    )]
+    Scaffold {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// The directory to write the project to.
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+        /// Replace DIR even when it is not empty (only once the new tree is complete).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the JSON Schema of the spec format (for editors' YAML language servers).
     #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
     Schema,
@@ -263,6 +281,11 @@ fn main() -> ExitCode {
             format,
             simulate,
         } => report(&spec, &output, format, simulate),
+        Command::Scaffold {
+            spec,
+            output,
+            force,
+        } => scaffold(&spec, &output, force),
         Command::Schema => {
             print!("{}", spec::schema::json_schema());
             Outcome::Ok
@@ -626,4 +649,61 @@ fn report(
             Outcome::Failed
         }
     }
+}
+
+fn scaffold(path: &PathBuf, output: &std::path::Path, force: bool) -> Outcome {
+    let model = match load_valid(path, "scaffolded") {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    let rendered = match headroom::scaffold::render(&model) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    let written = match headroom::scaffold::write(&rendered, output, force) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("headroom: {e}");
+            return Outcome::Failed;
+        }
+    };
+    println!(
+        "{}: scaffold written to {} ({} files{})",
+        path.display(),
+        written.dir.display(),
+        written.files,
+        if written.replaced {
+            ", replacing what was there"
+        } else {
+            ""
+        }
+    );
+    for d in &rendered.deployments {
+        let hpa = match (d.hpa_min, d.hpa_max) {
+            (Some(lo), Some(hi)) => format!("autoscaler {lo}-{hi}"),
+            _ => "no autoscaler".to_string(),
+        };
+        println!(
+            "  {:<24} {:>4} replicas, {hpa}, cpu {}, memory {}",
+            d.deployment, d.replicas, d.cpu_request, d.memory_request
+        );
+    }
+    if rendered.meets_all_targets {
+        println!(
+            "the plan behind it meets every target ({} of {}), {:.0} USD a month",
+            rendered.targets_met, rendered.targets, rendered.monthly_cost_usd
+        );
+    } else {
+        println!(
+            "warning: the plan behind it does not meet every target ({} of {} met); generated from the best plan found. Out of reach:",
+            rendered.targets_met, rendered.targets
+        );
+        for o in &rendered.out_of_reach {
+            println!("  - {o}");
+        }
+    }
+    Outcome::Ok
 }

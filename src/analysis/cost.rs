@@ -45,6 +45,10 @@ pub struct ComponentCost {
     /// Primary replicas per hour of the day, scheduled to the ceiling (empty for a
     /// component without replicas to schedule).
     pub scheduled_replicas: Vec<u32>,
+    /// Primary replicas per hour as the spec runs them: the scheduled count held within
+    /// `autoscale {min, max}` where it autoscales, the static count otherwise (what
+    /// `autoscaled_monthly_usd` pays for; the scaffold's autoscaler bounds).
+    pub autoscaled_replicas: Vec<u32>,
 }
 
 /// The primary replicas that keep `utilization` (at `replicas`) under `ceiling` when
@@ -169,6 +173,7 @@ fn component_cost(c: &Component, r: &ComponentResult, rate: Visits, p: &Profile)
             scheduled_monthly_usd: total,
             autoscaled_monthly_usd: total,
             scheduled_replicas: Vec::new(),
+            autoscaled_replicas: Vec::new(),
         };
     }
     let replicas = c.replicas_or_default();
@@ -194,5 +199,6 @@ fn component_cost(c: &Component, r: &ComponentResult, rate: Visits, p: &Profile)
         scheduled_monthly_usd: month(&scheduled),
         autoscaled_monthly_usd: month(&autoscaled),
         scheduled_replicas: scheduled,
+        autoscaled_replicas: autoscaled,
     }
 }

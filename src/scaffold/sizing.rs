@@ -1,0 +1,234 @@
+//! The numbers of each Kubernetes workload, from the plan: replicas, autoscaler bounds,
+//! CPU and memory, the disruption budget and the rollout's second track. Every number
+//! carries where it came from, for the scaffold's README.
+//!
+//! - Replicas: the planned spec's `replicas` (what the plan sized for peak, N-1 and
+//!   zone loss).
+//! - Autoscaler: only for components the planned spec autoscales. Its bounds are the
+//!   fewest and the most replicas the cost model runs over the daily profile
+//!   (`analysis::cost`, `autoscaled_replicas`: each hour's count for the utilisation
+//!   ceiling, held within `autoscale {min, max}`), widened to include the planned
+//!   replicas. The CPU target is the ceiling: at the plan's peak each pod uses exactly
+//!   `ceiling` of its CPU request (below), so the autoscaler holds the plan's count there.
+//! - CPU request: the cores a replica's own work takes at the plan's peak (arrivals per
+//!   replica x `service_time_ms`) over the ceiling. Limit: the cores its servers could
+//!   use at once (`concurrency`; with blocking I/O only the own-work share of a held
+//!   server counts, so `busy cores / utilisation`), at most twice the request so one
+//!   pod cannot starve a node, and never under the request.
+//! - Memory is not in the model: a starting figure per runtime plus 2 MiB a server, the
+//!   limit twice the request.
+//! - Disruption budget: with an availability target, one pod at a time (the plan's N-1
+//!   check sized for losing one); without, as many as can go at peak while the rest
+//!   stay under the ceiling, at least one.
+
+use super::layout::{Deploy, Unit};
+use crate::analysis::cost::replicas_needed;
+use crate::plan::Plan;
+use crate::spec::{defaults, Rollout, Runtime, Spec};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hpa {
+    pub min: u32,
+    pub max: u32,
+    pub cpu_target_percent: u32,
+    /// Replicas per hour of the daily profile, as the cost model runs them.
+    pub hourly: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sizing {
+    pub replicas: u32,
+    pub replicas_from: String,
+    pub hpa: Option<Hpa>,
+    pub hpa_from: String,
+    pub cpu_request_milli: u32,
+    pub cpu_limit_milli: u32,
+    pub cpu_from: String,
+    pub memory_request_mib: u32,
+    pub memory_limit_mib: u32,
+    pub memory_from: String,
+    pub pdb_max_unavailable: u32,
+    pub pdb_from: String,
+    /// Replicas of the second track (canary or green) while a release runs.
+    pub second_track_replicas: u32,
+    pub second_track_from: String,
+}
+
+/// Rounds cores up to 10 millicores, with a floor of 50m.
+fn millicores(cores: f64) -> u32 {
+    if !cores.is_finite() {
+        return 50;
+    }
+    let m = (cores * 1000.0 / 10.0).ceil() * 10.0;
+    m.clamp(50.0, 1_000_000.0) as u32
+}
+
+pub fn ceiling(spec: &Spec) -> f64 {
+    spec.targets
+        .utilization_ceiling
+        .unwrap_or(defaults::UTILIZATION_CEILING)
+}
+
+/// The sizing of unit `i` (a Kubernetes workload) of the planned spec.
+pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
+    let spec = &plan.spec;
+    let c = &spec.components[i];
+    let ceiling = ceiling(spec);
+    let replicas = c.replicas_or_default();
+    let before = original
+        .components
+        .iter()
+        .find(|o| o.name == c.name)
+        .map(|o| o.replicas_or_default());
+    let replicas_from = match before {
+        Some(b) if b != replicas => {
+            format!("the plan: {b} -> {replicas} (components[{i}].replicas of the planned spec)")
+        }
+        Some(_) if c.replicas.is_none() => {
+            format!(
+                "the spec's default ({}), kept by the plan",
+                defaults::REPLICAS
+            )
+        }
+        _ => format!("components[{i}].replicas, kept by the plan"),
+    };
+
+    let report = plan.analysis.components.iter().find(|r| r.name == c.name);
+    let cost = plan
+        .analysis
+        .cost
+        .components
+        .iter()
+        .find(|r| r.name == c.name);
+    let (arrival, utilization) = report.map_or((0.0, 0.0), |r| (r.arrival_rps, r.utilization));
+
+    let (hpa, hpa_from) = match (c.autoscale, cost) {
+        (Some(a), Some(cost)) if !cost.autoscaled_replicas.is_empty() => {
+            let hourly = cost.autoscaled_replicas.clone();
+            let lo = hourly.iter().copied().min().unwrap_or(a.min).min(replicas);
+            let hi = hourly.iter().copied().max().unwrap_or(a.max).max(replicas);
+            (
+                Some(Hpa {
+                    min: lo,
+                    max: hi,
+                    cpu_target_percent: ((ceiling * 100.0).round() as u32).clamp(1, 100),
+                    hourly,
+                }),
+                format!(
+                    "the fewest and most replicas over the daily profile at the utilisation ceiling {ceiling}, within autoscale [{}, {}] (components[{i}].autoscale), and the planned {replicas}",
+                    a.min, a.max
+                ),
+            )
+        }
+        _ => (
+            None,
+            "the spec does not autoscale it: set autoscale {min, max} to get an autoscaler"
+                .to_string(),
+        ),
+    };
+
+    let service_time_ms = c.service_time_ms.unwrap_or(0.0);
+    let per_replica = arrival / f64::from(replicas.max(1));
+    let busy = per_replica * service_time_ms / 1000.0;
+    let request = millicores(busy / ceiling);
+    let servers = if utilization > 0.0 && busy > 0.0 {
+        busy / utilization
+    } else {
+        f64::from(c.concurrency_or_default())
+    };
+    let limit = millicores(servers)
+        .min(request.saturating_mul(2))
+        .max(request);
+    let cpu_from = format!(
+        "{arrival:.0} req/s at peak over {replicas} replicas x {service_time_ms} ms (service_time_ms) = {busy:.2} cores busy, over the ceiling {ceiling}; limit: the cores its {} servers can use ({servers:.2}), at most twice the request",
+        c.concurrency_or_default()
+    );
+
+    // A gateway holds a connection, not a worker, per server: a few KiB each.
+    let (base, per_server_kib) = match &unit.deploy {
+        Deploy::Code {
+            runtime: Runtime::Rust,
+            ..
+        } => (64, 2048),
+        Deploy::Code {
+            runtime: Runtime::Node,
+            ..
+        } => (128, 2048),
+        Deploy::Gateway => (32, 64),
+        _ => (256, 2048),
+    };
+    let servers_kib = u64::from(c.concurrency_or_default()) * per_server_kib;
+    let memory_request_mib = base
+        + u32::try_from(servers_kib.div_ceil(1024))
+            .unwrap_or(u32::MAX / 4)
+            .min(1 << 20);
+    let memory_from = format!(
+        "not in the model: {base} MiB for the runtime plus {per_server_kib} KiB for each of its {} servers (concurrency); limit twice that",
+        c.concurrency_or_default()
+    );
+
+    let (pdb_max_unavailable, pdb_from) = match spec.targets.availability {
+        Some(a) => (
+            1,
+            format!("targets.availability {a} %: one pod at a time, the loss the plan's N-1 check sized for"),
+        ),
+        None => {
+            let keep = replicas_needed(replicas, utilization, 1.0, ceiling).min(replicas);
+            let spare = (replicas - keep).max(1);
+            (
+                spare,
+                format!("no availability target: the {spare} of {replicas} replicas that can go at peak with the rest under the ceiling {ceiling}"),
+            )
+        }
+    };
+
+    let (second_track_replicas, second_track_from) = match spec.practices.rollout {
+        Some(Rollout::Canary) => {
+            let pct = spec.practices.canary_percent.unwrap_or(10.0).clamp(0.1, 99.0);
+            let k = (f64::from(replicas) * pct / (100.0 - pct)).round().max(1.0) as u32;
+            (
+                k,
+                format!(
+                    "practices.canary_percent {pct} %: {k} canary pod{} beside {replicas} stable ({:.1} % of pods)",
+                    if k == 1 { "" } else { "s" },
+                    100.0 * f64::from(k) / f64::from(k + replicas)
+                ),
+            )
+        }
+        Some(Rollout::BlueGreen) => (
+            replicas,
+            format!("practices.rollout blue_green: the idle colour scales to the live one's {replicas} replicas for a release"),
+        ),
+        _ => (0, "practices.rollout rolling: no second track".to_string()),
+    };
+
+    Sizing {
+        replicas,
+        replicas_from,
+        hpa,
+        hpa_from,
+        cpu_request_milli: request,
+        cpu_limit_milli: limit,
+        cpu_from,
+        memory_request_mib,
+        memory_limit_mib: 2 * memory_request_mib,
+        memory_from,
+        pdb_max_unavailable,
+        pdb_from,
+        second_track_replicas,
+        second_track_from,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::millicores;
+
+    #[test]
+    fn cores_round_up_to_ten_millicores_with_a_floor() {
+        assert_eq!(millicores(1.5714), 1580);
+        assert_eq!(millicores(0.0), 50);
+        assert_eq!(millicores(f64::NAN), 50);
+        assert_eq!(millicores(0.051), 60);
+    }
+}
