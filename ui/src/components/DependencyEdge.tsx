@@ -1,9 +1,12 @@
-import { BaseEdge, EdgeLabelRenderer, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 
 import { dependencyPath, routedPath } from '../graph/edgePath';
 import { formatRate } from '../graph/heat';
 import type { DependencyEdge, XY } from '../graph/toFlow';
+
+/** Below this zoom the 11 px labels are under 5 px tall: not drawn. */
+const LABEL_MIN_ZOOM = 0.45;
 
 const same = (a: XY | undefined, b: XY) =>
   a !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
@@ -22,12 +25,14 @@ function DependencyEdgeView(props: EdgeProps<DependencyEdge>) {
     route && same(from, route.sourceAt) && same(to, route.targetAt)
       ? routedPath(route.points, route.label)
       : dependencyPath(sourceX, sourceY, targetX, targetY, data?.lane, data?.lanes);
+  // Zoomed out past reading, labels only cost paint time (hundreds of them in a big model).
+  const readable = useStore((s) => s.transform[2] >= LABEL_MIN_ZOOM);
   const rate = data?.rateRps === undefined ? '' : formatRate(data.rateRps);
   const label = [data?.label, rate].filter(Boolean).join(' · ');
   return (
     <>
       <BaseEdge id={id} path={geometry.path} markerEnd={markerEnd} style={style} />
-      {label ? (
+      {label && readable ? (
         <EdgeLabelRenderer>
           <div
             className={`hr-edge-label hr-edge-label--${data?.mode ?? 'sync'}${selected ? ' hr-edge-label--selected' : ''}${data?.stale ? ' hr-edge-label--stale' : ''}`}
