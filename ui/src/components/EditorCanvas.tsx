@@ -115,14 +115,18 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const [nodes, setNodes] = useState<ComponentNode[]>([]);
   const selectedRef = useRef<Set<string>>(new Set());
   useEffect(() => {
-    setNodes(
-      base.nodes.map((n) => ({
+    // Keep what React Flow measured of a node that stays: a node handed over without it
+    // counts as unmeasured, and its edges are not drawn until a resize that never comes.
+    setNodes((prev) => {
+      const before = new Map(prev.map((n) => [n.id, n]));
+      return base.nodes.map((n) => ({
         ...n,
+        measured: before.get(n.id)?.measured,
         position: positions[n.data.name] ?? { x: 0, y: 0 },
         selected: selectedRef.current.has(n.id),
         data: { ...n.data, load: loads.get(n.data.name) },
-      })),
-    );
+      }));
+    });
   }, [base, positions, loads]);
 
   const [edges, setEdges] = useState<DependencyEdge[]>([]);

@@ -4,6 +4,7 @@
 import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Diagnostic } from '../bindings/Diagnostic';
+import { CallsSection } from './CallsSection';
 import { REPLICATION_DEFAULTS, type ComponentField } from '../bindings/kindFields';
 import type { Replication } from '../bindings/Replication';
 import type { Spec } from '../bindings/Spec';
@@ -222,6 +223,8 @@ export function ComponentForm({
           {s.fields.map(renderField)}
         </Section>
       ))}
+
+      <CallsSection spec={spec} name={name} onEdit={onEdit} onSelect={onSelect} />
     </form>
   );
 }
