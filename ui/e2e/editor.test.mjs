@@ -81,7 +81,7 @@ async function addCall(app, from, to) {
   await still(app);
   await (await app.find(`[data-testid="node-${from}"] [data-testid="node-label"]`)).click();
   await waitFor(`${from}'s form`, async () => (await attr(app, '[data-testid="component-form"]', "data-name")) === from);
-  await choose(app, '[data-testid="calls"]', "add-call", to);
+  await (await app.find(`[data-testid="add-call-target"] option[value="${to}"]`)).click();
   await (await app.find('[data-testid="calls"] [data-testid="add-call"]')).click();
   await waitFor(`${from} calls ${to}`, () =>
     app.execute(

@@ -44,7 +44,7 @@ export function CallsSection({
       </ul>
       <div className="hri-calls__add">
         <label htmlFor={id}>Add a call to</label>
-        <select id={id} data-field="add-call" value={target} onChange={(e) => setTarget(e.target.value)}>
+        <select id={id} data-testid="add-call-target" value={target} onChange={(e) => setTarget(e.target.value)}>
           <option value="">choose…</option>
           {others.map((n) => (
             <option key={n} value={n}>
