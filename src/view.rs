@@ -37,20 +37,3 @@ pub struct CommandError {
     /// A sentence for the user.
     pub message: String,
 }
-
-impl CommandError {
-    pub fn io(path: &std::path::Path, err: &std::io::Error) -> Self {
-        CommandError {
-            kind: "io".into(),
-            message: format!("cannot read {}: {err}", path.display()),
-        }
-    }
-}
-
-impl ModelView {
-    /// Reads the spec file at `path`.
-    pub fn from_file(path: &std::path::Path) -> Result<Self, CommandError> {
-        let bytes = std::fs::read(path).map_err(|e| CommandError::io(path, &e))?;
-        Ok(Self::from_bytes(&path.display().to_string(), &bytes))
-    }
-}

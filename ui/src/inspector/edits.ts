@@ -9,6 +9,7 @@ import type { Autoscale } from '../bindings/Autoscale';
 import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Dependency } from '../bindings/Dependency';
+import { uniqueName } from '../editor/graphEdits';
 import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
 import type { Lock } from '../bindings/Lock';
 import type { Practices } from '../bindings/Practices';
@@ -336,12 +337,7 @@ export function setPracticesField<F extends keyof Practices>(
 
 /** The first class name of `class`, `class-2`, `class-3`... that `spec` does not use. */
 export function freshClassName(spec: Spec, base = 'class'): string {
-  const taken = new Set(spec.workload.classes.map((c) => c.name));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const name = `${base}-${n}`;
-    if (!taken.has(name)) return name;
-  }
+  return uniqueName(base, new Set(spec.workload.classes.map((c) => c.name)));
 }
 
 /**
