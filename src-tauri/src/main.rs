@@ -23,16 +23,16 @@ fn main() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::initial_document,
-            commands::workspace_notice,
-            commands::open_file,
-            commands::open_project,
-            commands::new_document,
-            commands::recent_projects,
-            commands::analyze_model,
-            commands::save_document,
-            commands::autosave,
-            commands::discard_recovered,
+            commands::document::initial_document,
+            commands::document::workspace_notice,
+            commands::document::open_file,
+            commands::document::open_project,
+            commands::document::new_document,
+            commands::document::recent_projects,
+            commands::document::analyze_model,
+            commands::document::save_document,
+            commands::document::autosave,
+            commands::document::discard_recovered,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

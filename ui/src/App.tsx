@@ -24,6 +24,13 @@ import { sessionOf, useAutosave, useLiveAnalysis, type Session } from './editor/
 import type { EdgeRoute, XY } from './graph/toFlow';
 import { Inspector, type InspectorSelection } from './inspector/Inspector';
 import { insideTauri, toCommandError, type Backend } from './ipc';
+import { Dock, type DockTab } from './panels/Dock';
+import { FindingsPanel } from './panels/findings/FindingsPanel';
+import { HistoryPanel } from './panels/history/HistoryPanel';
+import { ReportPanel } from './panels/report/ReportPanel';
+import { ScaffoldPanel } from './panels/scaffold/ScaffoldPanel';
+import { SimulationPanel } from './panels/simulation/SimulationPanel';
+import type { PanelProps } from './panels/types';
 
 type Phase =
   | { phase: 'loading' }
@@ -59,6 +66,7 @@ export function App({ backend }: { backend: Backend }) {
   const [fitSignal, setFitSignal] = useState(0);
   const [selection, setSelection] = useState<CanvasSelection>(NO_SELECTION);
   const [inspectorFocus, setInspectorFocus] = useState<InspectorSelection | null>(null);
+  const [dockTab, setDockTab] = useState<DockTab>('inspect');
   const [recent, setRecent] = useState<ProjectSummary[]>([]);
   const [toast, setToast] = useState<CommandError | null>(null);
   const [confirm, setConfirm] = useState<(ConfirmRequest & { resolve: (c: string) => void }) | null>(null);
@@ -539,6 +547,25 @@ export function App({ backend }: { backend: Backend }) {
     [session, history, newModel, openModel, save, undo, redo, autoLayout],
   );
 
+  /** What the dock's panels get: the model as it stands and the ways they may act on it. */
+  const panelProps = (s: Session, model: Spec): PanelProps => ({
+    backend,
+    project: s.doc.project,
+    file: s.doc.file,
+    spec: model,
+    header: s.doc.header,
+    analysis,
+    stale,
+    dirty,
+    onApply: edit,
+    onSelect: (target) => {
+      setInspectorFocus(target);
+      setDockTab('inspect');
+    },
+    onError: report,
+    ask,
+  });
+
   let main;
   switch (phase.phase) {
     case 'loading':
@@ -635,13 +662,22 @@ export function App({ backend }: { backend: Backend }) {
                 </div>
               ) : null}
             </div>
-            <Inspector
-              spec={spec}
-              selection={selected}
-              diagnostics={diagnostics}
-              onEdit={edit}
-              onSelect={(s) => setInspectorFocus(s)}
-            />
+            <Dock tab={dockTab} onTab={setDockTab} badges={{ findings: analysis?.findings.length ?? 0 }}>
+              {dockTab === 'inspect' ? (
+                <Inspector
+                  spec={spec}
+                  selection={selected}
+                  diagnostics={diagnostics}
+                  onEdit={edit}
+                  onSelect={(s) => setInspectorFocus(s)}
+                />
+              ) : null}
+              {dockTab === 'findings' ? <FindingsPanel {...panelProps(session, spec)} /> : null}
+              {dockTab === 'simulate' ? <SimulationPanel {...panelProps(session, spec)} /> : null}
+              {dockTab === 'history' ? <HistoryPanel {...panelProps(session, spec)} /> : null}
+              {dockTab === 'report' ? <ReportPanel {...panelProps(session, spec)} /> : null}
+              {dockTab === 'scaffold' ? <ScaffoldPanel {...panelProps(session, spec)} /> : null}
+            </Dock>
           </div>
         ) : null;
       break;

@@ -1,5 +1,4 @@
-//! The commands the front end invokes (typed in ui/src/ipc.ts with the ts-rs bindings).
-//! Each one parses, calls `headroom::editor` and maps the error to `{kind, message}`.
+//! Opening, analysing and saving documents.
 
 use std::path::PathBuf;
 
