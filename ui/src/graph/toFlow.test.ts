@@ -41,6 +41,18 @@ describe('specToFlow on the shop', () => {
     }
   });
 
+  it('gives every node its handles up front: calls leave the right edge, arrive at the left, at mid-height', () => {
+    for (const n of flow.nodes) {
+      const centre = (type: 'source' | 'target') => {
+        const h = n.handles?.find((x) => x.type === type);
+        expect(h).toBeDefined();
+        return { x: h!.x + (h!.width ?? 0) / 2, y: h!.y + (h!.height ?? 0) / 2 };
+      };
+      expect(centre('source')).toEqual({ x: NODE_WIDTH, y: NODE_HEIGHT / 2 });
+      expect(centre('target')).toEqual({ x: 0, y: NODE_HEIGHT / 2 });
+    }
+  });
+
   it('makes one edge per dependency, with unique stable ids', () => {
     expect(flow.edges).toHaveLength(10);
     expect(flow.dangling).toEqual([]);

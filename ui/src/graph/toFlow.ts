@@ -1,6 +1,6 @@
 // Spec -> React Flow nodes and edges. Pure: no layout, no DOM.
 
-import type { Edge, Node } from '@xyflow/react';
+import { Position, type Edge, type Node } from '@xyflow/react';
 
 import type { CallMode } from '../bindings/CallMode';
 import type { ComponentKind } from '../bindings/ComponentKind';
@@ -12,6 +12,33 @@ import type { Spec } from '../bindings/Spec';
 /** Fixed node size: the layout and the node's CSS both use it. */
 export const NODE_WIDTH = 196;
 export const NODE_HEIGHT = 60;
+/** The connection handles' size (styles.css: `.hr-node .react-flow__handle`). */
+const HANDLE_SIZE = 10;
+
+/**
+ * Where each node's two handles are, given up front: React Flow then draws a node's edges
+ * without waiting to measure it, and a node rebuilt after an edit never loses them
+ * (measured handles are dropped whenever a node object is replaced before its
+ * measurement came back, and an edge added then was not drawn).
+ */
+const NODE_HANDLES: NonNullable<ComponentNode['handles']> = [
+  {
+    type: 'target',
+    position: Position.Left,
+    x: -HANDLE_SIZE / 2,
+    y: (NODE_HEIGHT - HANDLE_SIZE) / 2,
+    width: HANDLE_SIZE,
+    height: HANDLE_SIZE,
+  },
+  {
+    type: 'source',
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE_SIZE / 2,
+    y: (NODE_HEIGHT - HANDLE_SIZE) / 2,
+    width: HANDLE_SIZE,
+    height: HANDLE_SIZE,
+  },
+];
 
 export type ComponentNodeData = {
   name: string;
@@ -123,6 +150,7 @@ export function specToFlow(spec: Spec): Flow {
       position: { x: 0, y: 0 },
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
+      handles: NODE_HANDLES,
       data: { name: c.name, kind: c.kind, detail: componentDetail(c) },
     });
   }
