@@ -38,8 +38,8 @@ const press = (key: string, init: KeyboardEventInit = {}) =>
 describe('App', () => {
   it('draws the shop: a node per component, named, with its kind; then ready', async () => {
     render(<App backend={memoryBackend(documentOf(shopView()))} />);
-    const canvas = await screen.findByTestId('canvas');
     await ready();
+    const canvas = screen.getByTestId('canvas');
     for (const name of SHOP_NAMES) {
       const node = within(canvas).getByTestId(`node-${name}`);
       expect(within(node).getByTestId('node-label')).toHaveTextContent(new RegExp(`^${name}$`));

@@ -19,7 +19,7 @@ import { StatusScreen } from './components/StatusScreen';
 import { Toolbar, type ToolbarAction } from './components/Toolbar';
 import * as G from './editor/graphEdits';
 import * as H from './editor/history';
-import { carryPositions, layoutModel, placeNew } from './editor/layoutModel';
+import { carryPositions, layoutModel, openingLayout, placeNew } from './editor/layoutModel';
 import { sessionOf, useAutosave, useLiveAnalysis, type Session } from './editor/useEditor';
 import type { EdgeRoute, XY } from './graph/toFlow';
 import { Inspector, type InspectorSelection } from './inspector/Inspector';
@@ -81,7 +81,7 @@ export function App({ backend }: { backend: Backend }) {
   const spec = present?.spec ?? null;
   const dirty = session !== null && session.history.present.spec !== session.savedSpec;
   const fileLabel = session?.doc.file ?? 'untitled';
-  const { live } = useLiveAnalysis(backend, spec, fileLabel, session?.doc.header ?? []);
+  const { live, analyzeNow } = useLiveAnalysis(backend, spec, fileLabel, session?.doc.header ?? []);
 
   const report = useCallback((e: unknown) => setToast(toCommandError(e)), []);
   const reportMessage = useCallback((message: string) => setToast({ kind: 'autosave', message }), []);
@@ -124,8 +124,12 @@ export function App({ backend }: { backend: Backend }) {
       const s = sessionOf(document, model);
       setSession(s);
       setPhase({ phase: 'editing' });
+      // The backend analyses the model while the graph is laid out and drawn.
+      analyzeNow(model, document.file ?? 'untitled', document.header);
       try {
-        const laid = await layoutModel(model);
+        const started = performance.now();
+        const laid = await openingLayout(model);
+        performance.measure('headroom:layout', { start: started });
         setSession((cur) =>
           cur && cur.history.present.spec === model
             ? { ...cur, history: H.replace(cur.history, { spec: model, positions: laid.positions }) }
@@ -138,15 +142,17 @@ export function App({ backend }: { backend: Backend }) {
       setLaidOut(true);
       setFitSignal((n) => n + 1);
     },
-    [refreshRecent, report],
+    [refreshRecent, report, analyzeNow],
   );
 
   useEffect(() => {
     if (!backend.available) return;
     let live = true;
+    const started = performance.now();
     backend.workspaceNotice().then((n) => live && n && setToast({ kind: 'workspace', message: n }), () => {});
     backend.initialDocument().then(
       (doc) => {
+        performance.measure('headroom:open-document', { start: started });
         if (live) void load(doc);
       },
       (reason: unknown) => {
@@ -397,7 +403,7 @@ export function App({ backend }: { backend: Backend }) {
     setRecoveryPending(false);
     if (!recovered) return;
     try {
-      const laid = await layoutModel(recovered);
+      const laid = await openingLayout(recovered);
       edit(recovered, 'Restore unsaved edits', laid.positions);
       setRoutes(laid.routes);
       setFitSignal((n) => n + 1);

@@ -1,10 +1,17 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 
 import { formatMs, formatPercent, formatRate } from '../graph/heat';
 import type { ComponentNode } from '../graph/toFlow';
 import { kindStyle } from '../kinds';
 import { KindIcon } from './KindIcon';
+
+/**
+ * Below this zoom a node's 13 px name is under 3 px tall: it is drawn as a plain tile in
+ * its kind's and heat's colours (a tenth of the elements, which a 300-component model
+ * fitted to the window needs to open quickly).
+ */
+export const DETAIL_MIN_ZOOM = 0.2;
 
 /**
  * A component on the canvas: icon, name, kind and a short detail line; with the live
@@ -20,6 +27,25 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentNode>) {
   if (load) classes.push(`hr-node--${load.heat}`);
   if (load?.bottleneck) classes.push('hr-node--bottleneck');
   if (load?.stale) classes.push('hr-node--stale');
+  const detailed = useStore((s) => s.transform[2] >= DETAIL_MIN_ZOOM);
+  if (!detailed) {
+    classes.push('hr-node--tile');
+    return (
+      <div
+        className={classes.join(' ')}
+        data-testid={`node-${data.name}`}
+        data-kind={data.kind}
+        data-heat={load?.heat}
+        data-utilization={load ? load.utilization.toFixed(4) : undefined}
+        data-bottleneck={load?.bottleneck ? 'true' : undefined}
+        style={vars}
+        title={load ? `${data.name}: utilisation ${formatPercent(load.utilization)}` : data.name}
+      >
+        <Handle type="target" position={Position.Left} />
+        <Handle type="source" position={Position.Right} />
+      </div>
+    );
+  }
   return (
     <div
       className={classes.join(' ')}

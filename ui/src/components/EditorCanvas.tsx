@@ -23,6 +23,7 @@ import type { LiveAnalysis } from '../bindings/LiveAnalysis';
 import type { Spec } from '../bindings/Spec';
 import type { Positions } from '../editor/history';
 import { heatOf } from '../graph/heat';
+import { keepUnchanged } from '../graph/keepUnchanged';
 import {
   NODE_HEIGHT,
   NODE_WIDTH,
@@ -83,6 +84,8 @@ export function fitViewport(positions: readonly XY[], width: number, height: num
   return { x: (width - w * zoom) / 2 - minX * zoom, y: (height - h * zoom) / 2 - minY * zoom, zoom };
 }
 
+const NODE_SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
+
 function edgeIndex(id: string): number {
   return Number(/^e(\d+)-/.exec(id)?.[1] ?? -1);
 }
@@ -115,42 +118,43 @@ export function EditorCanvas(props: EditorCanvasProps) {
   const [nodes, setNodes] = useState<ComponentNode[]>([]);
   const selectedRef = useRef<Set<string>>(new Set());
   useEffect(() => {
-    // Keep what React Flow measured of a node that stays: a node handed over without it
-    // counts as unmeasured, and its edges are not drawn until a resize that never comes.
+    // Nodes have a fixed size (the CSS's), given as already measured: React Flow then
+    // draws a big model at once instead of measuring every node and re-rendering it.
+    // Unchanged nodes keep their objects, so React Flow repaints only what changed.
     setNodes((prev) => {
       const before = new Map(prev.map((n) => [n.id, n]));
-      return base.nodes.map((n) => ({
+      const next = base.nodes.map((n) => ({
         ...n,
-        measured: before.get(n.id)?.measured,
+        measured: before.get(n.id)?.measured ?? NODE_SIZE,
         position: positions[n.data.name] ?? { x: 0, y: 0 },
         selected: selectedRef.current.has(n.id),
         data: { ...n.data, load: loads.get(n.data.name) },
       }));
+      return keepUnchanged(prev, next) as ComponentNode[];
     });
   }, [base, positions, loads]);
 
   const [edges, setEdges] = useState<DependencyEdge[]>([]);
   const selectedEdgesRef = useRef<Set<string>>(new Set());
   useEffect(() => {
-    setEdges(
-      base.edges.map((e) => {
-        const i = edgeIndex(e.id);
-        const rate = analysis?.dependencies[i];
-        return {
-          ...e,
-          selected: selectedEdgesRef.current.has(e.id),
-          markerEnd: MARKER,
-          data: e.data
-            ? {
-                ...e.data,
-                rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
-                stale,
-                route: routes.get(e.id),
-              }
-            : e.data,
-        };
-      }),
-    );
+    const next = base.edges.map((e): DependencyEdge => {
+      const i = edgeIndex(e.id);
+      const rate = analysis?.dependencies[i];
+      return {
+        ...e,
+        selected: selectedEdgesRef.current.has(e.id),
+        markerEnd: MARKER,
+        data: e.data
+          ? {
+              ...e.data,
+              rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
+              stale,
+              route: routes.get(e.id),
+            }
+          : e.data,
+      };
+    });
+    setEdges((prev) => keepUnchanged(prev, next) as DependencyEdge[]);
   }, [base, analysis, routes, stale]);
 
   const onEdgesChange = useCallback((changes: EdgeChange<DependencyEdge>[]) => {

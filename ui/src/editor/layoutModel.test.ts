@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Spec } from '../bindings/Spec';
-import { carryPositions, placeNew } from './layoutModel';
+import { generatedSpec } from '../fixtures/generated';
+import { QUICK_LAYOUT_ABOVE, carryPositions, openingLayout, placeNew } from './layoutModel';
 
 const spec = (...names: string[]): Spec => ({
   version: 1,
@@ -33,5 +34,23 @@ describe('positions across edits', () => {
     // Centred on the drop point, or below whatever already sits there.
     expect(placeNew({}, { x: 200, y: 100 }, 0)).toEqual({ x: 102, y: 70 });
     expect(placeNew({ a: { x: 102, y: 70 } }, { x: 200, y: 100 }, 0)).toEqual({ x: 102, y: 160 });
+  });
+});
+
+describe('the layout a model opens with', () => {
+  it('is the quick layered one above the threshold: every component placed, no routes', async () => {
+    const big = generatedSpec(QUICK_LAYOUT_ABOVE + 20);
+    const laid = await openingLayout(big);
+    expect(laid.routes.size).toBe(0);
+    expect(Object.keys(laid.positions).sort()).toEqual(big.components.map((c) => c.name).sort());
+    // lb calls svc-0: one rank to its right.
+    expect(laid.positions['svc-0']!.x).toBeGreaterThan(laid.positions['lb']!.x);
+  });
+
+  it("is ELK's for a small model, with its routes", async () => {
+    const small = generatedSpec(12);
+    const laid = await openingLayout(small);
+    expect(laid.routes.size).toBe(small.dependencies.length);
+    expect(Object.keys(laid.positions)).toHaveLength(12);
   });
 });

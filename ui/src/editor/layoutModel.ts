@@ -3,6 +3,7 @@
 
 import type { Spec } from '../bindings/Spec';
 import { layoutFlow } from '../graph/layout';
+import { quickLayout } from '../graph/quickLayout';
 import { NODE_HEIGHT, NODE_WIDTH, specToFlow, type EdgeRoute, type XY } from '../graph/toFlow';
 import type { Positions } from './history';
 
@@ -26,6 +27,26 @@ export async function layoutModel(spec: Spec): Promise<ModelLayout> {
   const routes = new Map<string, EdgeRoute>();
   for (const e of laid.edges) if (e.data?.route) routes.set(e.id, e.data.route);
   return { positions, routes };
+}
+
+/**
+ * Above this many components a model opens with the quick layered layout: ELK takes
+ * seconds on a few hundred in the webview (`npx vitest bench --run src/graph/layout.bench.ts`:
+ * about 5,000x the quick layout's time on 300), and opening should take under one.
+ */
+export const QUICK_LAYOUT_ABOVE = 80;
+
+/** The layout a model opens with: ELK's for a small model, the quick one (no routes) for a big one. */
+export async function openingLayout(spec: Spec): Promise<ModelLayout> {
+  if (spec.components.length <= QUICK_LAYOUT_ABOVE) return layoutModel(spec);
+  const flow = specToFlow(spec);
+  const byId = quickLayout(
+    flow.nodes.map((n) => n.id),
+    flow.edges,
+  );
+  const positions: Record<string, XY> = {};
+  for (const n of flow.nodes) positions[n.data.name] ??= byId.get(n.id) ?? { x: 0, y: 0 };
+  return { positions, routes: new Map() };
 }
 
 /**

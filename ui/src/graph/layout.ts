@@ -1,7 +1,9 @@
 // Automatic layout with ELK (layered, left to right, orthogonal edges). elk.bundled.js
-// runs in the page (no web worker), which the app's CSP allows.
+// runs in the page (no web worker), which the app's CSP allows. It is 1.4 MB of script,
+// loaded on first use rather than with the app, so big models (which open with the
+// quick layout) do not wait for it to be parsed.
 
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPort, LayoutOptions } from 'elkjs/lib/elk-api';
 
 import type { ComponentNode, DependencyEdge, EdgeRoute, XY } from './toFlow';
@@ -37,8 +39,11 @@ export interface Layout {
 
 let elk: InstanceType<typeof ELK> | null = null;
 
-function engine(): InstanceType<typeof ELK> {
-  elk ??= new ELK();
+async function engine(): Promise<InstanceType<typeof ELK>> {
+  if (!elk) {
+    const { default: Elk } = await import('elkjs/lib/elk.bundled.js');
+    elk = new Elk();
+  }
   return elk;
 }
 
@@ -86,7 +91,7 @@ export async function layoutFlow(
     edges: elkEdges,
   };
 
-  const result = await engine().layout(graph);
+  const result = await (await engine()).layout(graph);
 
   const placed = new Map<string, XY>();
   for (const c of result.children ?? []) {
