@@ -115,47 +115,57 @@ export function EditorCanvas(props: EditorCanvasProps) {
 
   const base = useMemo(() => specToFlow(spec), [spec]);
 
+  // Nodes and edges are rebuilt from the model while rendering (not in an effect, which
+  // would paint the old ones once more and render again). Each keeps what React Flow set
+  // on it in flight (selection, measurement); unchanged ones keep their objects, so React
+  // Flow repaints only what changed.
   const [nodes, setNodes] = useState<ComponentNode[]>([]);
-  const selectedRef = useRef<Set<string>>(new Set());
-  useEffect(() => {
-    // Nodes have a fixed size (the CSS's), given as already measured: React Flow then
-    // draws a big model at once instead of measuring every node and re-rendering it.
-    // Unchanged nodes keep their objects, so React Flow repaints only what changed.
+  const [nodesOf, setNodesOf] = useState<readonly unknown[]>([]);
+  if (nodesOf[0] !== base || nodesOf[1] !== positions || nodesOf[2] !== loads) {
+    setNodesOf([base, positions, loads]);
     setNodes((prev) => {
       const before = new Map(prev.map((n) => [n.id, n]));
-      const next = base.nodes.map((n) => ({
-        ...n,
-        measured: before.get(n.id)?.measured ?? NODE_SIZE,
-        position: positions[n.data.name] ?? { x: 0, y: 0 },
-        selected: selectedRef.current.has(n.id),
-        data: { ...n.data, load: loads.get(n.data.name) },
-      }));
+      const next = base.nodes.map((n) => {
+        const old = before.get(n.id);
+        return {
+          ...n,
+          // A fixed size (the CSS's), given as already measured: React Flow then draws a
+          // big model at once instead of measuring every node and rendering it again.
+          measured: old?.measured ?? NODE_SIZE,
+          position: positions[n.data.name] ?? { x: 0, y: 0 },
+          selected: old?.selected ?? false,
+          data: { ...n.data, load: loads.get(n.data.name) },
+        };
+      });
       return keepUnchanged(prev, next) as ComponentNode[];
     });
-  }, [base, positions, loads]);
+  }
 
   const [edges, setEdges] = useState<DependencyEdge[]>([]);
-  const selectedEdgesRef = useRef<Set<string>>(new Set());
-  useEffect(() => {
-    const next = base.edges.map((e): DependencyEdge => {
-      const i = edgeIndex(e.id);
-      const rate = analysis?.dependencies[i];
-      return {
-        ...e,
-        selected: selectedEdgesRef.current.has(e.id),
-        markerEnd: MARKER,
-        data: e.data
-          ? {
-              ...e.data,
-              rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
-              stale,
-              route: routes.get(e.id),
-            }
-          : e.data,
-      };
+  const [edgesOf, setEdgesOf] = useState<readonly unknown[]>([]);
+  if (edgesOf[0] !== base || edgesOf[1] !== analysis || edgesOf[2] !== routes || edgesOf[3] !== stale) {
+    setEdgesOf([base, analysis, routes, stale]);
+    setEdges((prev) => {
+      const before = new Map(prev.map((e) => [e.id, e]));
+      const next = base.edges.map((e): DependencyEdge => {
+        const rate = analysis?.dependencies[edgeIndex(e.id)];
+        return {
+          ...e,
+          selected: before.get(e.id)?.selected ?? false,
+          markerEnd: MARKER,
+          data: e.data
+            ? {
+                ...e.data,
+                rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
+                stale,
+                route: routes.get(e.id),
+              }
+            : e.data,
+        };
+      });
+      return keepUnchanged(prev, next) as DependencyEdge[];
     });
-    setEdges((prev) => keepUnchanged(prev, next) as DependencyEdge[]);
-  }, [base, analysis, routes, stale]);
+  }
 
   const onEdgesChange = useCallback((changes: EdgeChange<DependencyEdge>[]) => {
     setEdges((es) => applyEdgeChanges(changes, es));
@@ -184,8 +194,6 @@ export function EditorCanvas(props: EditorCanvasProps) {
 
   const selectionChanged = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
-      selectedRef.current = new Set(ns.map((n) => n.id));
-      selectedEdgesRef.current = new Set(es.map((e) => e.id));
       onSelectionChange({
         components: ns.map((n) => n.data.name),
         dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
@@ -243,6 +251,8 @@ export function EditorCanvas(props: EditorCanvasProps) {
     const all = Object.values(positionsRef.current);
     if (!el || all.length === 0) return;
     const { width, height } = el.getBoundingClientRect();
+    // A pane of no size (not laid out yet, or in a test's DOM) has nothing to fit into.
+    if (width === 0 || height === 0) return;
     void flow.setViewport(fitViewport(all, width, height));
   }, [fitSignal, flow]);
 
@@ -271,8 +281,6 @@ export function EditorCanvas(props: EditorCanvasProps) {
           selectionKeyCode="Shift"
           minZoom={0.1}
           maxZoom={2.5}
-          fitView
-          fitViewOptions={FIT_VIEW_OPTIONS}
           attributionPosition="top-right"
           onlyRenderVisibleElements={nodes.length > 150}
         >
