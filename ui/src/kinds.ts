@@ -1,6 +1,7 @@
 // How each component kind looks on the canvas: a label, a colour and an icon.
 // Pure data, so the canvas, the legend and the tests share one source.
 
+import type { Component } from './bindings/Component';
 import type { ComponentKind } from './bindings/ComponentKind';
 
 export interface KindStyle {
@@ -98,3 +99,21 @@ export function kindStyle(kind: string): KindStyle {
     label: kind,
   };
 }
+
+/**
+ * What a new component of each kind starts with: the fields the engine requires for that
+ * kind, at values that make a sensible small starting point (a 10 ms service, a cache
+ * that answers 80 % of reads...). Everything else is left to the engine's defaults. A
+ * change of kind fills in the same values for required fields left unset.
+ */
+export const STARTER_FIELDS: Record<ComponentKind, Partial<Component>> = {
+  service: { service_time_ms: 10 },
+  worker: { service_time_ms: 20 },
+  function: { service_time_ms: 50 },
+  load_balancer: { service_time_ms: 0.5 },
+  cdn: { hit_ratio: 0.8, latency_ms: 15 },
+  cache: { hit_ratio: 0.8, service_time_ms: 1 },
+  database: { service_time_ms: 5 },
+  queue: {},
+  external: { latency_ms: 100 },
+};

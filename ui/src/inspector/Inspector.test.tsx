@@ -247,7 +247,8 @@ describe('Inspector', () => {
     const form = screen.getByTestId('component-form');
     expect(form).toHaveAttribute('data-kind', 'external');
     expect(fields(form).sort()).toEqual(['name', 'kind', 'latency_ms', 'availability', 'cost_per_million_requests_usd'].sort());
-    expect(input(form, 'latency_ms').value).toBe('20');
+    // As a new external starts: 100 ms away.
+    expect(input(form, 'latency_ms').value).toBe('100');
   });
 
   it('follows a rename when it holds the selection itself', () => {

@@ -10,6 +10,7 @@ import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Dependency } from '../bindings/Dependency';
 import { uniqueName } from '../editor/graphEdits';
+import { STARTER_FIELDS } from '../kinds';
 import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
 import type { Lock } from '../bindings/Lock';
 import type { Practices } from '../bindings/Practices';
@@ -28,16 +29,6 @@ export class EditError extends Error {
 
 /** The hours of `workload.daily_profile`. */
 export const PROFILE_HOURS = 24;
-
-/**
- * Starting values for the fields a kind cannot do without (the engine has no default
- * for them): what a new component or a change of kind fills in when the field is unset.
- */
-export const REQUIRED_STARTERS: Required<Pick<Component, 'service_time_ms' | 'hit_ratio' | 'latency_ms'>> = {
-  service_time_ms: 10,
-  hit_ratio: 0.8,
-  latency_ms: 20,
-};
 
 /** Replication mode written when a replication sub-field is set on a store without one. */
 export const STARTER_REPLICATION_MODE: Replication['mode'] = 'async';
@@ -168,7 +159,8 @@ export function renameComponent(spec: Spec, from: string, to: string): Spec {
 
 /**
  * Changes a component's kind: drops the fields that do not apply to the new kind and
- * fills in the fields it requires ({@link REQUIRED_STARTERS}) when they are unset.
+ * fills in the fields it requires, when unset, with the new kind's starting values
+ * ({@link STARTER_FIELDS}).
  */
 export function changeKind(spec: Spec, name: string, kind: ComponentKind): Spec {
   const i = componentIndex(spec, name);
@@ -180,14 +172,9 @@ export function changeKind(spec: Spec, name: string, kind: ComponentKind): Spec 
     if (key !== 'name' && key !== 'kind' && applies.has(key)) next[key] = value;
   }
   for (const field of REQUIRED_FIELDS[kind]) {
-    if (next[field] === undefined) next[field] = starterValue(field);
+    if (next[field] === undefined) next[field] = STARTER_FIELDS[kind][field];
   }
   return replaceComponent(spec, i, next as Component);
-}
-
-/** The starting value of a required field. */
-export function starterValue(field: ComponentField): unknown {
-  return (REQUIRED_STARTERS as Partial<Record<ComponentField, unknown>>)[field];
 }
 
 /** The fields set on a component that do not apply to its kind. */
