@@ -401,3 +401,21 @@ fn a_revision_that_is_not_a_spec_is_listed_but_not_restored_or_compared() {
     let e = history::revision_model(&ws, 9999).unwrap_err();
     assert_eq!(e.kind(), "not_found");
 }
+
+/// The front end sends a side as `{kind: "revision", id}` or `{kind: "model", spec}`.
+#[test]
+fn a_side_reads_from_the_front_ends_json() {
+    let (_, model) = example("shop.yaml");
+    let side: Side =
+        serde_json::from_value(serde_json::json!({"kind": "revision", "id": 3})).unwrap();
+    assert_eq!(side, Side::Revision { id: 3 });
+    let side: Side =
+        serde_json::from_value(serde_json::json!({"kind": "model", "spec": model.clone()}))
+            .unwrap();
+    assert_eq!(
+        side,
+        Side::Model {
+            spec: Box::new(model)
+        }
+    );
+}

@@ -159,6 +159,9 @@ describe('FindingsPanel: the planner', () => {
     expect(added).toBe(3 * TOY_REPLICA_USD);
     expect(screen.getByTestId('plan-after')).toHaveTextContent(`1 of 1 targets met · $${plan.after.monthly_cost_usd}/mo (+$${added}/mo)`);
     expect(screen.getByTestId('plan-verdict')).toHaveTextContent('Every target is met after 3 steps.');
+    expect(screen.getByTestId('plan-baseline')).toHaveTextContent(
+      `Scaling every pool ×2 instead would cost $${plan.baseline.monthly_cost_usd}/mo.`,
+    );
 
     const steps = screen.getAllByTestId('plan-step');
     expect(steps.map((s) => within(s).getByTestId('plan-step-summary').textContent)).toEqual(plan.steps.map((s) => s.summary));

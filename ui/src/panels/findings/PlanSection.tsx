@@ -5,7 +5,7 @@
 // the model the planned spec. Each is one undoable edit. A plan is only applied to the
 // model it was made of: once the model changes, it is marked out of date.
 
-import { useCallback, useSyncExternalStore, type JSX } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore, type JSX } from 'react';
 
 import type { PlanProposal } from '../../bindings/PlanProposal';
 import type { Spec } from '../../bindings/Spec';
@@ -15,6 +15,9 @@ import { toCommandError } from '../../ipc';
 import type { PanelProps } from '../types';
 import { metricLabel, metricValue, usd, usdDelta, verdict } from './format';
 import { isLatest, onPlan, rememberPlan, rememberedPlan, sameModel, startRun, type PlanState } from './planState';
+
+/** Plans already brought into view once (not again each time the panel is shown). */
+const shown = new WeakSet<PlanProposal>();
 
 const steps = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
 
@@ -115,8 +118,15 @@ function PlanView({
 }) {
   const { plan } = proposal;
   const n = plan.steps.length;
+  // A new plan is below the findings: bring it into view (jsdom has no scrollIntoView).
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (shown.has(proposal)) return;
+    shown.add(proposal);
+    (ref.current?.closest('section') ?? ref.current)?.scrollIntoView?.({ block: 'start' });
+  }, [proposal]);
   return (
-    <div className="hrf-planview" data-testid="plan-result" data-fresh={fresh ? 'true' : 'false'}>
+    <div ref={ref} className="hrf-planview" data-testid="plan-result" data-fresh={fresh ? 'true' : 'false'}>
       {applied !== null ? (
         <p className="hrf-note hrf-note--ok" role="status" data-testid="plan-applied">
           Applied: {applied}. Undo (Ctrl+Z) takes it back; plan again to see where the model stands now.
@@ -153,7 +163,7 @@ function PlanView({
         </div>
       )}
       {n > 0 ? (
-        <p className="hrf-muted">
+        <p className="hrf-muted hrf-baseline" data-testid="plan-baseline">
           Scaling every pool ×{plan.baseline.factor} instead would cost {usd(plan.baseline.monthly_cost_usd)}
           {plan.baseline.meets_all_targets ? '' : ' and still miss some targets'}.
         </p>
