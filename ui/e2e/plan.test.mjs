@@ -128,6 +128,7 @@ test("findings select their component or class; the plan applied turns the score
       (await attr(app, '[data-testid="class-row"][data-highlighted="true"]', "data-name")) === "checkout",
     );
     assert.equal(await attr(app, '[data-testid="inspector-tab-workload"]', "aria-selected"), "true");
+    await picture(app, "plan-class");
 
     // The planner: the CLI's steps, in its order.
     await click(app, '[data-testid="dock-tab-findings"]');
