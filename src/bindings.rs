@@ -8,7 +8,7 @@ use ts_rs::{Config, ExportError, TS};
 use crate::spec::{self, Diagnostic};
 use crate::store;
 use crate::view::{CommandError, ModelView};
-use crate::{analysis, editor};
+use crate::{analysis, editor, plan};
 
 /// Where the front end keeps the generated files, relative to the repository root.
 pub const BINDINGS_DIR: &str = "ui/src/bindings";
@@ -30,6 +30,23 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         editor::Document,
         editor::Recovered,
         editor::Saved,
+        editor::PlanProposal,
+        editor::StepEdit,
+        editor::HistoryEntry,
+        editor::Side,
+        editor::SideView,
+        editor::RevisionComparison,
+        plan::Plan,
+        plan::Standing,
+        plan::Step,
+        plan::Effect,
+        plan::OutOfReach,
+        plan::Baseline,
+        plan::PlanOptions,
+        plan::CacheTemplate,
+        plan::QueueTemplate,
+        plan::Change,
+        plan::ReplicationWay,
         analysis::ComponentReport,
         analysis::DependencyReport,
         analysis::ClassReport,

@@ -33,6 +33,10 @@ fn main() {
             commands::document::save_document,
             commands::document::autosave,
             commands::document::discard_recovered,
+            commands::plan::plan_model,
+            commands::history::revision_history,
+            commands::history::revision_model,
+            commands::history::compare_revisions,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

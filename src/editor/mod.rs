@@ -3,14 +3,18 @@
 //! Tauri commands in `src-tauri` only call these, so all of it is tested here.
 
 pub mod document;
+pub mod history;
 pub mod live;
+pub mod plan;
 
 use std::path::{Path, PathBuf};
 
 pub use document::{
     autosave, new_document, open_file, open_project, save, Document, Recovered, Saved,
 };
+pub use history::{HistoryEntry, RevisionComparison, Side, SideView};
 pub use live::{live, LiveAnalysis, LiveModel};
+pub use plan::{PlanProposal, StepEdit};
 
 use crate::store::StoreError;
 use crate::view::CommandError;
@@ -32,6 +36,11 @@ pub enum EditorError {
     ChangedOnDisk { path: PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The model (or a revision of it) does not read as a valid spec.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 impl EditorError {
@@ -49,6 +58,8 @@ impl EditorError {
             EditorError::Io { .. } => "io",
             EditorError::ChangedOnDisk { .. } => "changed_on_disk",
             EditorError::Store(e) => e.kind(),
+            EditorError::Invalid(_) => "invalid_spec",
+            EditorError::Plan(_) => "plan",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! proposed still names the same edge when the change is replayed.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::PlanError;
 use crate::spec::{
@@ -14,7 +15,7 @@ use crate::spec::{
 };
 
 /// The ways out of a consistency conflict (see `analysis::consistency::ways_out`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplicationWay {
     ReadFromPrimary,
@@ -22,8 +23,10 @@ pub enum ReplicationWay {
     Quorum,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// `Change` is the diff's added/removed/changed in TypeScript.
+#[ts(rename = "PlanChange")]
 pub enum Change {
     /// Scale out (or in) a pool: primaries per shard.
     Replicas {

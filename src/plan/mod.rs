@@ -20,6 +20,7 @@ pub mod sizing;
 pub mod text;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::analysis::cost::HOURS_PER_MONTH;
 use crate::analysis::scorecard::TargetCheck;
@@ -28,7 +29,7 @@ use crate::spec::{ComponentKind, Spec};
 pub use change::{Change, ReplicationWay};
 
 /// The bounds of the search and the assumptions behind the changes it can make.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PlanOptions {
     /// The most replicas (primaries per shard) of one pool.
     pub max_replicas: u32,
@@ -54,7 +55,7 @@ pub struct PlanOptions {
     pub queue: QueueTemplate,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CacheTemplate {
     /// The share of reads it answers: an assumption the step states.
     pub hit_ratio: f64,
@@ -66,7 +67,7 @@ pub struct CacheTemplate {
 }
 
 /// Used when the spec has no queue of its own to copy (a small three-broker cluster).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct QueueTemplate {
     pub replicas: u32,
     pub availability: f64,
@@ -115,7 +116,7 @@ pub enum PlanError {
     Invalid(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Plan {
     pub name: String,
     pub meets_all_targets: bool,
@@ -138,7 +139,7 @@ pub struct Plan {
 }
 
 /// Where a spec stands against its targets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Standing {
     pub monthly_cost_usd: f64,
     pub targets_met: usize,
@@ -157,7 +158,7 @@ impl Standing {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Step {
     pub number: usize,
     pub change: Change,
@@ -173,7 +174,7 @@ pub struct Step {
     pub effects: Vec<Effect>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Effect {
     /// A scorecard target (`p99_ms`, ...) or `utilization`.
     pub metric: String,
@@ -184,7 +185,7 @@ pub struct Effect {
     pub pass_after: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OutOfReach {
     pub target: String,
     pub subject: Option<String>,
@@ -193,7 +194,7 @@ pub struct OutOfReach {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Baseline {
     /// Every pool's replicas (and read replicas, and a function's instance limit) times this.
     pub factor: u32,

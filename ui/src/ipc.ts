@@ -10,6 +10,8 @@ import type { LiveModel } from './bindings/LiveModel';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { Saved } from './bindings/Saved';
 import type { Spec } from './bindings/Spec';
+import { tauriHistory, type HistoryBackend } from './ipc/history';
+import { tauriPlan, type PlanBackend } from './ipc/plan';
 
 declare global {
   interface Window {
@@ -27,7 +29,7 @@ export interface SaveRequest {
   expectedHash: string | null;
 }
 
-export interface Backend {
+export interface Backend extends PlanBackend, HistoryBackend {
   /** False when the page runs outside the desktop shell (e.g. in a plain browser). */
   readonly available: boolean;
   /** The spec named on the command line, opened as a document, or null when none was. */
@@ -82,6 +84,8 @@ export const tauriBackend: Backend = {
     return typeof picked === 'string' ? picked : null;
   },
   pickSavePath: (suggestedName) => save({ defaultPath: suggestedName, filters: YAML_FILTER }),
+  ...tauriPlan,
+  ...tauriHistory,
 };
 
 /**

@@ -3,3 +3,5 @@
 //! to `{kind, message}`.
 
 pub mod document;
+pub mod history;
+pub mod plan;

@@ -83,6 +83,26 @@ describe('Inspector', () => {
     expect(screen.getByTestId('component-form')).toHaveAttribute('data-name', 'api');
   });
 
+  it('shows a selected class on the Workload tab, marked and only that one', () => {
+    const spec = shopSpec();
+    const [first, second] = spec.workload.classes;
+    const { rerender, onEdit } = renderInspector({ kind: 'class', name: second!.name }, { spec });
+    expect(screen.getByTestId('inspector-tab-workload')).toHaveAttribute('aria-selected', 'true');
+    const marked = () =>
+      screen.getAllByTestId('class-row').filter((r) => r.getAttribute('data-highlighted') === 'true').map((r) => r.getAttribute('data-name'));
+    expect(marked()).toEqual([second!.name]);
+
+    // Another class: still Workload, the mark moves; a component: back to Selection.
+    fireEvent.click(screen.getByTestId('inspector-tab-targets'));
+    rerender(<Inspector spec={spec} selection={{ kind: 'class', name: first!.name }} diagnostics={[]} onEdit={onEdit} />);
+    expect(screen.getByTestId('inspector-tab-workload')).toHaveAttribute('aria-selected', 'true');
+    expect(marked()).toEqual([first!.name]);
+    rerender(<Inspector spec={spec} selection={{ kind: 'component', name: 'api' }} diagnostics={[]} onEdit={onEdit} />);
+    expect(screen.getByTestId('component-form')).toHaveAttribute('data-name', 'api');
+    fireEvent.click(screen.getByTestId('inspector-tab-workload'));
+    expect(marked()).toEqual([]);
+  });
+
   it('shows exactly the fields that apply to a service', () => {
     renderInspector({ kind: 'component', name: 'api' });
     const form = screen.getByTestId('component-form');

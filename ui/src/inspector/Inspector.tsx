@@ -35,6 +35,8 @@ function selectionKey(s: InspectorSelection): string {
       return `component:${s.name}`;
     case 'dependency':
       return `dependency:${s.index}`;
+    case 'class':
+      return `class:${s.name}`;
   }
 }
 
@@ -48,16 +50,18 @@ export function Inspector(props: {
   const { spec, selection, diagnostics, onEdit, onSelect } = props;
   const id = useId();
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
-  const [tab, setTab] = useState<InspectorTab>('selection');
+  const [tab, setTab] = useState<InspectorTab>(selection.kind === 'class' ? 'workload' : 'selection');
 
-  // A new selection brings the Selection tab forward (adjusting state while rendering,
-  // as React recommends over an effect).
+  // A new selection brings its tab forward: Selection, or Workload for a class
+  // (adjusting state while rendering, as React recommends over an effect).
   const key = selectionKey(selection);
   const [shownKey, setShownKey] = useState(key);
   if (key !== shownKey) {
     setShownKey(key);
-    if (selection.kind !== 'none') setTab('selection');
+    if (selection.kind === 'class') setTab('workload');
+    else if (selection.kind !== 'none') setTab('selection');
   }
+  const highlight = selection.kind === 'class' ? selection.name : undefined;
 
   const counts: Record<InspectorTab, number> = {
     selection: countUnder(diagnostics, selectionPrefixes(spec, selection)),
@@ -114,7 +118,7 @@ export function Inspector(props: {
           <SelectionPanel spec={spec} selection={selection} diagnostics={diagnostics} onEdit={onEdit} onSelect={onSelect} />
         )}
         {tab === 'workload' && (
-          <WorkloadPanel spec={spec} diagnostics={diagnostics} onEdit={onEdit} onSelect={onSelect} />
+          <WorkloadPanel spec={spec} diagnostics={diagnostics} onEdit={onEdit} onSelect={onSelect} highlight={highlight} />
         )}
         {tab === 'targets' && <TargetsPanel spec={spec} diagnostics={diagnostics} onEdit={onEdit} />}
       </div>

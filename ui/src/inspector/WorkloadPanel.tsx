@@ -1,7 +1,7 @@
 // The workload: the request classes (rate, entry, latency target, consistency) and the
 // daily profile.
 
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import { CLASS_DEFAULTS } from '../bindings/kindFields';
@@ -23,11 +23,14 @@ export function WorkloadPanel({
   diagnostics,
   onEdit,
   onSelect,
+  highlight,
 }: {
   spec: Spec;
   diagnostics: readonly Diagnostic[];
   onEdit: (next: Spec, label: string) => void;
   onSelect?: ((selection: InspectorSelection) => void) | undefined;
+  /** A class to bring into view and mark (selected from elsewhere, e.g. a finding). */
+  highlight?: string | undefined;
 }) {
   const id = useId();
   const apply = applier(spec, onEdit);
@@ -60,6 +63,7 @@ export function WorkloadPanel({
             diag={new ItemDiagnostics(`workload.classes[${i}]`, diagnostics)}
             apply={apply}
             onSelect={onSelect}
+            highlighted={highlight !== undefined && cls.name === highlight}
           />
         ))}
         <button
@@ -93,6 +97,7 @@ function ClassRow({
   diag,
   apply,
   onSelect,
+  highlighted,
 }: {
   spec: Spec;
   index: number;
@@ -101,14 +106,27 @@ function ClassRow({
   diag: ItemDiagnostics;
   apply: Apply;
   onSelect?: ((selection: InspectorSelection) => void) | undefined;
+  highlighted: boolean;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // jsdom has no scrollIntoView.
+    if (highlighted) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [highlighted]);
   const subject = `class ${cls.name}`;
   const set = <F extends Exclude<keyof RequestClass, 'name'>>(field: F, value: RequestClass[F] | undefined) =>
     apply(() => setClassField(spec, index, field, value), setLabel(subject, field, value));
   const entryExists = spec.components.some((c) => c.name === cls.entry);
   const target = spec.targets?.p99_ms;
   return (
-    <div className="hri-card" data-testid="class-row" data-index={index} data-name={cls.name}>
+    <div
+      ref={ref}
+      className={highlighted ? 'hri-card hri-card--highlight' : 'hri-card'}
+      data-testid="class-row"
+      data-index={index}
+      data-name={cls.name}
+      data-highlighted={highlighted ? 'true' : undefined}
+    >
       <div className="hri-card__head">
         <span className="hri-card__title">{cls.name || `Class ${index + 1}`}</span>
         {onSelect && entryExists && (
