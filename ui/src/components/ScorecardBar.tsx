@@ -1,6 +1,6 @@
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
 import type { TargetCheck } from '../bindings/TargetCheck';
-import { formatMs, formatRate } from '../graph/heat';
+import { formatAvailability, formatMs, formatRate } from '../graph/heat';
 
 /** One cell of the bar: a figure against its target. */
 export interface ScoreCell {
@@ -15,7 +15,6 @@ export interface ScoreCell {
 
 const usd = (v: number) =>
   `$${v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 2 })}/mo`;
-const pct = (v: number) => `${v.toFixed(v >= 99.99 ? 3 : 2)} %`;
 
 function formatted(check: TargetCheck, value: number | null): string {
   if (value === null) return check.target === 'consistency' ? (check.pass ? 'met' : 'conflict') : '∞';
@@ -29,7 +28,7 @@ function formatted(check: TargetCheck, value: number | null): string {
     case 'p99_ms':
       return formatMs(value);
     case 'availability':
-      return pct(value);
+      return formatAvailability(value);
     case 'monthly_budget_usd':
       return usd(value);
     case 'utilization_ceiling':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatMs, formatRate, heatOf } from './heat';
+import { formatAvailability, formatMs, formatRate, heatOf } from './heat';
 
 describe('heat', () => {
   it('bands utilisation against the ceiling', () => {
@@ -19,5 +19,17 @@ describe('heat', () => {
     expect(formatMs(12.34)).toBe('12.3 ms');
     expect(formatMs(1234)).toBe('1.23 s');
     expect(formatMs(null)).toBe('∞');
+  });
+});
+
+describe('formatAvailability', () => {
+  it('shows it to the first digit that is not a nine, never rounding up to 100', () => {
+    expect(formatAvailability(99.9998)).toBe('99.9998 %');
+    expect(formatAvailability(99.95)).toBe('99.95 %');
+    expect(formatAvailability(99.97)).toBe('99.97 %');
+    expect(formatAvailability(99.8499)).toBe('99.84 %');
+    expect(formatAvailability(98.5)).toBe('98.50 %');
+    expect(formatAvailability(99.999)).toBe('99.999 %');
+    expect(formatAvailability(100)).toBe('100 %');
   });
 });

@@ -30,3 +30,16 @@ export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '∞';
   return `${Math.round(fraction * 100)} %`;
 }
+
+/**
+ * An availability in percent to the first digit that is not a nine, truncated (never
+ * rounded up): "99.95 %", "99.9998 %" (not "100.000 %", which would claim no downtime).
+ */
+export function formatAvailability(percent: number): string {
+  if (!Number.isFinite(percent)) return '—';
+  if (percent >= 100) return '100 %';
+  const digits = Math.min(8, Math.max(2, -Math.floor(Math.log10(100 - percent))));
+  const scale = 10 ** digits;
+  // The epsilon keeps 99.97 * 100 = 9996.999... from losing its last digit.
+  return `${(Math.floor(percent * scale + 1e-6) / scale).toFixed(digits)} %`;
+}
