@@ -33,6 +33,11 @@ fn main() {
             commands::document::save_document,
             commands::document::autosave,
             commands::document::discard_recovered,
+            commands::export::report_preview,
+            commands::export::export_report,
+            commands::export::scaffold_preview,
+            commands::export::folder_info,
+            commands::export::generate_scaffold,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
