@@ -20,8 +20,8 @@ export interface ExportBackend {
   pickReportPath(suggestedName: string, format: ReportFormat): Promise<string | null>;
   /** Every file the scaffold of the model has, and the plan behind it; nothing written. */
   scaffoldPreview(spec: Spec): Promise<ScaffoldPreview>;
-  /** The native folder chooser: a folder's path, or null when cancelled. */
-  pickFolder(): Promise<string | null>;
+  /** The native folder chooser, opened in `startIn` when given: a folder's path, or null when cancelled. */
+  pickFolder(startIn: string | null): Promise<string | null>;
   /** What is in a folder now. */
   folderInfo(path: string): Promise<FolderInfo>;
   /** Writes the scaffold into `dir`; rejects with kind `not_empty` unless `force`. */
@@ -48,8 +48,13 @@ export const tauriExport: ExportBackend = {
       filters: format === 'html' ? [FILTERS.html, FILTERS.markdown] : [FILTERS.markdown, FILTERS.html],
     }),
   scaffoldPreview: (spec) => invoke<ScaffoldPreview>('scaffold_preview', { spec }),
-  pickFolder: async () => {
-    const picked = await open({ title: FOLDER_DIALOG_TITLE, directory: true, multiple: false });
+  pickFolder: async (startIn) => {
+    const picked = await open({
+      title: FOLDER_DIALOG_TITLE,
+      directory: true,
+      multiple: false,
+      ...(startIn ? { defaultPath: startIn } : {}),
+    });
     return typeof picked === 'string' ? picked : null;
   },
   folderInfo: (path) => invoke<FolderInfo>('folder_info', { path }),

@@ -17,13 +17,22 @@ const FORMAT_LABEL: Record<ReportFormat, string> = { html: 'HTML', markdown: 'Ma
 const EXTENSION: Record<ReportFormat, string> = { html: 'html', markdown: 'md' };
 
 export function ReportPanel({ backend, spec, file }: PanelProps): JSX.Element {
-  const render = useCallback((s: Spec) => backend.reportPreview(s), [backend]);
+  const frame = useRef<HTMLIFrameElement>(null);
+  /** Where the reader was when the preview was last replaced. */
+  const scroll = useRef(0);
+  const render = useCallback(
+    async (s: Spec) => {
+      const html = await backend.reportPreview(s);
+      // Just before the new page replaces the old one: remember where the reader is.
+      scroll.current = frame.current?.contentWindow?.scrollY ?? scroll.current;
+      return html;
+    },
+    [backend],
+  );
   const preview = usePreview(spec, render);
   const [busy, setBusy] = useState<ReportFormat | null>(null);
   const [exported, setExported] = useState<ExportedReport | null>(null);
   const [exportError, setExportError] = useState<CommandError | null>(null);
-  const frame = useRef<HTMLIFrameElement>(null);
-  const scroll = useRef(0);
 
   const invalid = preview.failed !== null && preview.failed.spec === spec;
   const state = preview.current ? 'current' : invalid ? 'failed' : preview.ok ? 'updating' : 'loading';
@@ -94,19 +103,24 @@ export function ReportPanel({ backend, spec, file }: PanelProps): JSX.Element {
           ref={frame}
           className={`hr-report__frame${preview.current ? '' : ' hr-report__frame--old'}`}
           title={`Report preview of ${preview.ok.spec.name}`}
-          // No scripts, no forms, no navigation of the app; same origin only so the
-          // frame's scroll position survives a refresh.
+          // No scripts, no forms, no navigation of the app; same origin so the app can
+          // keep the reader's place across a refresh and fix the contents links.
           sandbox="allow-same-origin"
           srcDoc={preview.ok.value}
           data-testid="report-frame"
           data-current={preview.current ? 'true' : 'false'}
           onLoad={() => {
-            // A refresh keeps the reader's place: back to where they were, and follow
-            // their scrolling until the next one replaces the page.
-            const view = frame.current?.contentWindow;
-            if (!view) return;
-            if (scroll.current > 0) view.scrollTo(0, scroll.current);
-            view.addEventListener('scroll', () => (scroll.current = view.scrollY));
+            const doc = frame.current?.contentDocument;
+            if (!doc) return;
+            // The report's contents links (#plan, ...) resolve against the app's URL and
+            // would load it in place of the report: based on the frame's own address they
+            // scroll within it. (Listeners cannot do this: WebKit runs none, not even the
+            // app's, in a frame without scripts.)
+            const base = doc.createElement('base');
+            base.href = 'about:srcdoc';
+            doc.head.prepend(base);
+            // A refresh keeps the reader's place.
+            if (scroll.current > 0) doc.defaultView?.scrollTo(0, scroll.current);
           }}
         />
       ) : state === 'loading' ? (

@@ -158,6 +158,11 @@ describe('ScaffoldPanel', () => {
     fireEvent.click(screen.getByTestId('scaffold-choose'));
     await waitFor(() => expect(screen.getByTestId('scaffold-choose')).toBeEnabled());
     expect(screen.getByTestId('scaffold-folder')).toHaveTextContent('/tmp/a');
+    // The chooser opens in the model's folder, then beside the folder last chosen.
+    expect(backend.exportState.calls.filter((c) => c.startsWith('pickFolder'))).toEqual([
+      'pickFolder /models',
+      'pickFolder /tmp',
+    ]);
 
     backend.exportState.failNext = { kind: 'io', message: '/tmp/a: No space left on device (os error 28)' };
     fireEvent.click(screen.getByTestId('scaffold-generate'));

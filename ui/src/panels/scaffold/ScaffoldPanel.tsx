@@ -18,6 +18,13 @@ import './scaffold.css';
 
 const usd = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
+/** The folder a path is in (`/a/b/shop.yaml` → `/a/b`), or null. */
+function parentOf(path: string | null): string | null {
+  if (!path) return null;
+  const i = path.replace(/[\\/]+$/, '').search(/[\\/][^\\/]*$/);
+  return i > 0 ? path.slice(0, i) : i === 0 ? '/' : null;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -172,7 +179,7 @@ function Summary({ s }: { s: ScaffoldPreview }): JSX.Element {
   );
 }
 
-export function ScaffoldPanel({ backend, spec, ask }: PanelProps): JSX.Element {
+export function ScaffoldPanel({ backend, spec, file, ask }: PanelProps): JSX.Element {
   const render = useCallback((s: Spec) => backend.scaffoldPreview(s), [backend]);
   const preview = usePreview(spec, render);
   const [folder, setFolder] = useState<string | null>(null);
@@ -203,7 +210,8 @@ export function ScaffoldPanel({ backend, spec, ask }: PanelProps): JSX.Element {
     setBusy('choose');
     setError(null);
     try {
-      const picked = await backend.pickFolder();
+      // Start beside the last folder chosen, else in the model's folder.
+      const picked = await backend.pickFolder(parentOf(folder ?? file));
       if (picked === null) return;
       setFolder(picked);
       setResult(null);
@@ -268,7 +276,7 @@ export function ScaffoldPanel({ backend, spec, ask }: PanelProps): JSX.Element {
       <header className="hr-scaffold__head">
         <h2 className="hr-scaffold__title">Scaffold</h2>
         <p className="hr-scaffold__status" data-testid="scaffold-status">
-          {state === 'current' && 'The project Generate writes for the current model: nothing is written yet.'}
+          {state === 'current' && 'What Generate writes for the current model.'}
           {state === 'updating' && 'Updating for your latest edit…'}
           {state === 'loading' && 'Planning and rendering the scaffold…'}
           {state === 'failed' &&
