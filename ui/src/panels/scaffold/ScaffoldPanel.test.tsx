@@ -9,17 +9,20 @@ import { panelProps } from '../testProps';
 import { replaceQuestion, ScaffoldPanel } from './ScaffoldPanel';
 import { buildTree } from './tree';
 
+/** Renders are debounced (400 ms); give a busy machine time. */
+const SETTLE = { timeout: 5_000 };
+
 const state = () => screen.getByTestId('scaffold-panel').getAttribute('data-state');
 
 async function ready() {
-  await waitFor(() => expect(state()).toBe('current'));
+  await waitFor(() => expect(state()).toBe('current'), SETTLE);
 }
 
 async function chooseFolder(backend: ReturnType<typeof memoryBackend>, path: string) {
   backend.exportState.nextFolder = path;
   fireEvent.click(screen.getByTestId('scaffold-choose'));
-  await waitFor(() => expect(screen.getByTestId('scaffold-folder')).toHaveTextContent(path));
-  await screen.findByTestId('scaffold-folder-status');
+  await waitFor(() => expect(screen.getByTestId('scaffold-folder')).toHaveTextContent(path), SETTLE);
+  await screen.findByTestId('scaffold-folder-status', {}, SETTLE);
 }
 
 describe('buildTree', () => {
@@ -112,10 +115,10 @@ describe('ScaffoldPanel', () => {
     await chooseFolder(backend, '/tmp/new');
     expect(screen.getByTestId('scaffold-folder-status')).toHaveTextContent('does not exist yet');
     fireEvent.click(screen.getByTestId('scaffold-generate'));
-    const done = await screen.findByTestId('scaffold-result');
+    const done = await screen.findByTestId('scaffold-result', {}, SETTLE);
     expect(done).toHaveTextContent(/^Wrote 8 files \(\d+ B\) to \/tmp\/new\.$/);
     expect(backend.exportState.calls.filter((c) => c.startsWith('generateScaffold'))).toEqual(['generateScaffold /tmp/new']);
-    await waitFor(() => expect(screen.getByTestId('scaffold-folder-status')).toHaveTextContent('has 5 entries'));
+    await waitFor(() => expect(screen.getByTestId('scaffold-folder-status')).toHaveTextContent('has 5 entries'), SETTLE);
   });
 
   it('asks before replacing a folder with entries: Cancel writes nothing, Replace forces', async () => {
@@ -129,7 +132,7 @@ describe('ScaffoldPanel', () => {
 
     props.ask.mockResolvedValueOnce('cancel');
     fireEvent.click(screen.getByTestId('scaffold-generate'));
-    expect(await screen.findByTestId('scaffold-note')).toHaveTextContent('Nothing was written; /tmp/full is as it was.');
+    expect(await screen.findByTestId('scaffold-note', {}, SETTLE)).toHaveTextContent('Nothing was written; /tmp/full is as it was.');
     expect(props.ask).toHaveBeenCalledTimes(1);
     const asked = props.ask.mock.calls[0]![0];
     expect(asked.title).toBe('Replace 2 entries?');
@@ -141,7 +144,7 @@ describe('ScaffoldPanel', () => {
 
     props.ask.mockResolvedValueOnce('replace');
     fireEvent.click(screen.getByTestId('scaffold-generate'));
-    expect(await screen.findByTestId('scaffold-result')).toHaveTextContent(/to \/tmp\/full, replacing what was there\.$/);
+    expect(await screen.findByTestId('scaffold-result', {}, SETTLE)).toHaveTextContent(/to \/tmp\/full, replacing what was there\.$/);
     expect(backend.exportState.calls.filter((c) => c.startsWith('generateScaffold'))).toEqual([
       'generateScaffold /tmp/full',
       'generateScaffold /tmp/full',
@@ -156,7 +159,7 @@ describe('ScaffoldPanel', () => {
     await chooseFolder(backend, '/tmp/a');
     backend.exportState.nextFolder = null;
     fireEvent.click(screen.getByTestId('scaffold-choose'));
-    await waitFor(() => expect(screen.getByTestId('scaffold-choose')).toBeEnabled());
+    await waitFor(() => expect(screen.getByTestId('scaffold-choose')).toBeEnabled(), SETTLE);
     expect(screen.getByTestId('scaffold-folder')).toHaveTextContent('/tmp/a');
     // The chooser opens in the model's folder, then beside the folder last chosen.
     expect(backend.exportState.calls.filter((c) => c.startsWith('pickFolder'))).toEqual([
@@ -166,7 +169,7 @@ describe('ScaffoldPanel', () => {
 
     backend.exportState.failNext = { kind: 'io', message: '/tmp/a: No space left on device (os error 28)' };
     fireEvent.click(screen.getByTestId('scaffold-generate'));
-    expect(await screen.findByTestId('scaffold-error')).toHaveTextContent(
+    expect(await screen.findByTestId('scaffold-error', {}, SETTLE)).toHaveTextContent(
       'Not generated: /tmp/a: No space left on device (os error 28)',
     );
     expect(screen.queryByTestId('scaffold-result')).toBeNull();
@@ -177,7 +180,7 @@ describe('ScaffoldPanel', () => {
     const spec = shopSpec();
     const bad: Spec = { ...spec, components: spec.components.map((c) => (c.name === 'api' ? { ...c, replicas: 0 } : c)) };
     render(<ScaffoldPanel {...panelProps(backend, bad)} />);
-    await waitFor(() => expect(state()).toBe('failed'));
+    await waitFor(() => expect(state()).toBe('failed'), SETTLE);
     expect(screen.getByTestId('scaffold-preview-error')).toHaveTextContent('the model has 1 problem');
     await chooseFolder(backend, '/tmp/a');
     expect(screen.getByTestId('scaffold-generate')).toBeDisabled();
