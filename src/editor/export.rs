@@ -72,8 +72,8 @@ pub struct PreviewFile {
     #[ts(type = "number")]
     pub bytes: u64,
     pub executable: bool,
-    /// The file's text. Every file is sent: the largest example's scaffold is a few
-    /// hundred kilobytes.
+    /// The file's text. Every file is sent: the largest example's scaffold (pos.yaml)
+    /// has 70 files and 199 kB.
     pub contents: String,
 }
 

@@ -170,10 +170,10 @@ test("report: preview, export HTML and Markdown, Save As — each the CLI's byte
     await picture(app, "export-report-preview");
 
     // A link of the report's contents moves within the report and keeps it in the frame.
-    await inFrame(app, "d.querySelector('nav a[href=\"#plan\"]').click(); return true;");
-    await new Promise((r) => setTimeout(r, 300));
+    await inFrame(app, "d.querySelector('nav a[href=\"#latency\"]').click(); return true;");
+    await waitFor("scrolled to the latency section", async () => (await inFrame(app, "return d.defaultView.scrollY;")) > 200);
     assert.equal(await inFrame(app, "return d.querySelector('h1').textContent;"), "Gap analysis: shop");
-    assert.ok((await inFrame(app, "return d.defaultView.scrollY;")) > 200, "scrolled to the plan");
+    await picture(app, "export-report-latency");
 
     // Export both formats through the native Save dialog.
     const html = join(out, "shop-report.html");

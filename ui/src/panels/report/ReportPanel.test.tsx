@@ -74,7 +74,7 @@ describe('ReportPanel', () => {
     backend.exportState.nextReportPath = '/out/shop-report.html';
     fireEvent.click(screen.getByTestId('export-html'));
     await screen.findByTestId('report-exported', {}, SETTLE);
-    expect(backend.exportState.calls).toContain('pickReportPath shop-report.html html');
+    expect(backend.exportState.calls).toContain('pickReportPath /models/shop-report.html html');
     expect(backend.exportState.files.get('/out/shop-report.html')).toBe(toyReport(spec, 'html'));
     const htmlBytes = new TextEncoder().encode(toyReport(spec, 'html')).length;
     expect(screen.getByTestId('report-exported')).toHaveTextContent(
@@ -84,7 +84,7 @@ describe('ReportPanel', () => {
     backend.exportState.nextReportPath = '/out/notes.md';
     fireEvent.click(screen.getByTestId('export-markdown'));
     await waitFor(() => expect(screen.getByTestId('report-exported')).toHaveTextContent('Markdown report to /out/notes.md'), SETTLE);
-    expect(backend.exportState.calls).toContain('pickReportPath shop-report.md markdown');
+    expect(backend.exportState.calls).toContain('pickReportPath /models/shop-report.md markdown');
     expect(backend.exportState.files.get('/out/notes.md')).toBe(toyReport(spec, 'markdown'));
   });
 

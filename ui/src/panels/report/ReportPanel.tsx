@@ -42,7 +42,9 @@ export function ReportPanel({ backend, spec, file }: PanelProps): JSX.Element {
     setExportError(null);
     setExported(null);
     try {
-      const path = await backend.pickReportPath(`${baseName(file, spec.name)}-report.${EXTENSION[format]}`, format);
+      // Beside the model's file, named after it.
+      const name = `${baseName(file, spec.name)}-report.${EXTENSION[format]}`;
+      const path = await backend.pickReportPath(file ? file.replace(/[^\\/]*$/, name) : name, format);
       if (path === null) return;
       setExported(await backend.exportReport(spec, format, path));
     } catch (e) {
