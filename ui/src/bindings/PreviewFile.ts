@@ -13,7 +13,7 @@ path: string,
  */
 bytes: number, executable: boolean, 
 /**
- * The file's text. Every file is sent: the largest example's scaffold is a few
- * hundred kilobytes.
+ * The file's text. Every file is sent: the largest example's scaffold (pos.yaml)
+ * has 70 files and 199 kB.
  */
 contents: string, };
