@@ -37,6 +37,11 @@ fn main() {
             commands::history::revision_history,
             commands::history::revision_model,
             commands::history::compare_revisions,
+            commands::export::report_preview,
+            commands::export::export_report,
+            commands::export::scaffold_preview,
+            commands::export::folder_info,
+            commands::export::generate_scaffold,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

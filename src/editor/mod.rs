@@ -3,6 +3,7 @@
 //! Tauri commands in `src-tauri` only call these, so all of it is tested here.
 
 pub mod document;
+pub mod export;
 pub mod history;
 pub mod live;
 pub mod plan;

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use askama::Template;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::plan::{plan, PlanError, PlanOptions};
 use crate::spec::{Runtime, Spec};
@@ -40,7 +41,7 @@ pub struct ScaffoldFile {
 }
 
 /// What one Kubernetes Deployment runs, as the plan sized it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DeploymentSummary {
     /// The component (the live track's Deployment has this name, or `NAME-blue`).
     pub name: String,

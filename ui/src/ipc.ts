@@ -10,6 +10,7 @@ import type { LiveModel } from './bindings/LiveModel';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { Saved } from './bindings/Saved';
 import type { Spec } from './bindings/Spec';
+import { tauriExport, type ExportBackend } from './ipc/export';
 import { tauriHistory, type HistoryBackend } from './ipc/history';
 import { tauriPlan, type PlanBackend } from './ipc/plan';
 
@@ -29,7 +30,7 @@ export interface SaveRequest {
   expectedHash: string | null;
 }
 
-export interface Backend extends PlanBackend, HistoryBackend {
+export interface Backend extends PlanBackend, HistoryBackend, ExportBackend {
   /** False when the page runs outside the desktop shell (e.g. in a plain browser). */
   readonly available: boolean;
   /** The spec named on the command line, opened as a document, or null when none was. */
@@ -86,6 +87,7 @@ export const tauriBackend: Backend = {
   pickSavePath: (suggestedName) => save({ defaultPath: suggestedName, filters: YAML_FILTER }),
   ...tauriPlan,
   ...tauriHistory,
+  ...tauriExport,
 };
 
 /**

@@ -3,5 +3,6 @@
 //! to `{kind, message}`.
 
 pub mod document;
+pub mod export;
 pub mod history;
 pub mod plan;

@@ -1,0 +1,72 @@
+//! The report and the scaffold of the model being edited: preview, export, generate.
+//! Rendering plans the model, so every command that renders runs off the main thread.
+
+use std::path::PathBuf;
+
+use headroom::editor::export::{
+    self, ExportedReport, FolderInfo, GeneratedScaffold, ReportFormat, ScaffoldPreview,
+};
+use headroom::spec::Spec;
+use headroom::view::CommandError;
+
+/// Runs `work` on the blocking pool and maps its error.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, export::ExportError> + Send + 'static,
+) -> Result<T, CommandError> {
+    match tauri::async_runtime::spawn_blocking(work).await {
+        Ok(result) => result.map_err(CommandError::from),
+        Err(e) => Err(CommandError {
+            kind: "internal".into(),
+            message: format!("{what} stopped: {e}"),
+        }),
+    }
+}
+
+/// The report of the model as HTML, for the preview.
+#[tauri::command]
+pub async fn report_preview(spec: Spec) -> Result<String, CommandError> {
+    blocking("the report", move || {
+        export::render_report(&spec, ReportFormat::Html)
+    })
+    .await
+}
+
+/// Writes the report to `path` (the save dialog asked about replacing a file).
+#[tauri::command]
+pub async fn export_report(
+    spec: Spec,
+    format: ReportFormat,
+    path: String,
+) -> Result<ExportedReport, CommandError> {
+    blocking("the export", move || {
+        export::export_report(&spec, format, &PathBuf::from(path))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn scaffold_preview(spec: Spec) -> Result<ScaffoldPreview, CommandError> {
+    blocking("the scaffold", move || export::scaffold_preview(&spec)).await
+}
+
+#[tauri::command]
+pub async fn folder_info(path: String) -> Result<FolderInfo, CommandError> {
+    blocking("reading the folder", move || {
+        export::folder_info(&PathBuf::from(path))
+    })
+    .await
+}
+
+/// Writes the scaffold into `dir`; a folder with entries is `not_empty` unless `force`.
+#[tauri::command]
+pub async fn generate_scaffold(
+    spec: Spec,
+    dir: String,
+    force: bool,
+) -> Result<GeneratedScaffold, CommandError> {
+    blocking("the scaffold", move || {
+        export::generate_scaffold(&spec, &PathBuf::from(dir), force)
+    })
+    .await
+}

@@ -1,0 +1,322 @@
+//! The report and the scaffold of the model being edited, for the desktop: the same
+//! bytes `headroom report` and `headroom scaffold` write for the saved file.
+//!
+//! The edited model is written out in canonical form and read back through the same
+//! checks as a file (as [`super::live`] does), so what the app previews and exports is
+//! what the command line makes of the file Save writes. Files are written atomically
+//! (the report through a temporary file renamed over the target; the scaffold as a tree
+//! renamed into place), so a failure never leaves a half-written one.
+//!
+//! The report is the analytic one (`headroom report` without `--simulate`): the command
+//! line's `--simulate` runs a fresh simulation rather than reading a stored one.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::fsutil::write_atomic;
+use crate::report::{self, ReportError};
+use crate::scaffold::{self, DeploymentSummary, ScaffoldError};
+use crate::spec::{self, export, Spec};
+use crate::view::CommandError;
+
+/// How many entries of a folder [`folder_info`] names.
+const FOLDER_SAMPLE: usize = 5;
+
+/// A report's format, as the app names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+impl ReportFormat {
+    /// The format a file name asks for by its extension (`.md`, `.markdown`; `.html`,
+    /// `.htm`), if any.
+    pub fn from_path(path: &Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            _ => None,
+        }
+    }
+
+    fn engine(self) -> report::Format {
+        match self {
+            ReportFormat::Html => report::Format::Html,
+            ReportFormat::Markdown => report::Format::Markdown,
+        }
+    }
+}
+
+/// What an export of the report wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ExportedReport {
+    /// The file written, as given.
+    pub path: String,
+    /// The format written: the file's extension decides when it names one.
+    pub format: ReportFormat,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// One file of a scaffold, as the app lists it before anything is written.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PreviewFile {
+    /// Relative to the project's root, '/'-separated.
+    pub path: String,
+    /// The size in bytes (UTF-8).
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub executable: bool,
+    /// The file's text. Every file is sent: the largest example's scaffold (pos.yaml)
+    /// has 70 files and 199 kB.
+    pub contents: String,
+}
+
+/// The scaffold of the model, rendered in memory: every file and the plan behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScaffoldPreview {
+    /// The project's name (the spec's).
+    pub name: String,
+    /// In the order they are written.
+    pub files: Vec<PreviewFile>,
+    #[ts(type = "number")]
+    pub total_bytes: u64,
+    /// The Kubernetes Deployments with the plan's replicas, autoscaler bounds and
+    /// resource requests.
+    pub deployments: Vec<DeploymentSummary>,
+    pub meets_all_targets: bool,
+    pub targets_met: usize,
+    pub targets: usize,
+    pub out_of_reach: Vec<String>,
+    pub plan_steps: usize,
+    pub monthly_cost_usd: f64,
+}
+
+/// What is at a path the scaffold may be written to.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FolderInfo {
+    pub path: String,
+    pub exists: bool,
+    /// Something other than a folder is there (a file, a link).
+    pub is_dir: bool,
+    /// Entries directly inside (0 for a missing or empty folder).
+    pub entries: usize,
+    /// The first few entries' names, sorted.
+    pub sample: Vec<String>,
+}
+
+/// What generating a scaffold wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct GeneratedScaffold {
+    pub dir: String,
+    pub files: usize,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Whether a folder that had entries was replaced.
+    pub replaced: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The edited model does not pass the checks a file does.
+    #[error(
+        "the model has {count} problem{}; fix {} first ({first})",
+        if *count == 1 { "" } else { "s" },
+        if *count == 1 { "it" } else { "them" }
+    )]
+    InvalidSpec { count: usize, first: String },
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+    #[error("{} is a folder; choose a file name", .0.display())]
+    IsADirectory(PathBuf),
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ExportError {
+    /// The stable machine-readable kind the front end switches on.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ExportError::InvalidSpec { .. } => "invalid_spec",
+            ExportError::Report(ReportError::Analysis(_)) => "analysis",
+            ExportError::Report(ReportError::Plan(_)) => "plan",
+            ExportError::Report(_) => "render",
+            ExportError::Scaffold(e) => e.kind(),
+            ExportError::IsADirectory(_) => "is_a_directory",
+            ExportError::Io { .. } => "io",
+        }
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(e: ExportError) -> Self {
+        CommandError {
+            kind: e.kind().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The model as `headroom` reads it from the file Save writes: exported in canonical
+/// form and checked like a file.
+pub fn as_saved(model: &Spec) -> Result<Spec, ExportError> {
+    let yaml = export::to_yaml(model, &[]);
+    spec::check(&model.name, yaml.as_bytes())
+        .into_result()
+        .map_err(|diagnostics| ExportError::InvalidSpec {
+            count: diagnostics.len(),
+            first: diagnostics
+                .first()
+                .map(|d| d.message.clone())
+                .unwrap_or_default(),
+        })
+}
+
+/// The gap-analysis report of `model` in `format`: what `headroom report` writes for
+/// the saved model.
+pub fn render_report(model: &Spec, format: ReportFormat) -> Result<String, ExportError> {
+    let model = as_saved(model)?;
+    Ok(report::report(&model, None, format.engine())?)
+}
+
+/// Writes the report of `model` to `path` atomically, in the format its extension names
+/// (else `format`). An existing file is replaced (the save dialog asked); a folder at
+/// `path` is refused and left alone.
+pub fn export_report(
+    model: &Spec,
+    format: ReportFormat,
+    path: &Path,
+) -> Result<ExportedReport, ExportError> {
+    let format = ReportFormat::from_path(path).unwrap_or(format);
+    if path.is_dir() {
+        return Err(ExportError::IsADirectory(path.to_path_buf()));
+    }
+    let text = render_report(model, format)?;
+    write_atomic(path, text.as_bytes()).map_err(|source| ExportError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(ExportedReport {
+        path: path.display().to_string(),
+        format,
+        bytes: text.len() as u64,
+    })
+}
+
+/// The scaffold of `model`, rendered in memory: what `headroom scaffold` writes.
+pub fn scaffold_preview(model: &Spec) -> Result<ScaffoldPreview, ExportError> {
+    let model = as_saved(model)?;
+    let s = scaffold::render(&model)?;
+    let files: Vec<PreviewFile> = s
+        .files
+        .into_iter()
+        .map(|f| PreviewFile {
+            bytes: f.contents.len() as u64,
+            path: f.path,
+            executable: f.executable,
+            contents: f.contents,
+        })
+        .collect();
+    Ok(ScaffoldPreview {
+        name: s.name,
+        total_bytes: files.iter().map(|f| f.bytes).sum(),
+        files,
+        deployments: s.deployments,
+        meets_all_targets: s.meets_all_targets,
+        targets_met: s.targets_met,
+        targets: s.targets,
+        out_of_reach: s.out_of_reach,
+        plan_steps: s.plan_steps,
+        monthly_cost_usd: s.monthly_cost_usd,
+    })
+}
+
+/// What is at `path` now.
+pub fn folder_info(path: &Path) -> Result<FolderInfo, ExportError> {
+    let shown = path.display().to_string();
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(FolderInfo {
+                path: shown,
+                exists: false,
+                is_dir: false,
+                entries: 0,
+                sample: Vec::new(),
+            })
+        }
+        Err(source) => {
+            return Err(ExportError::Io {
+                action: "read",
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    if !meta.is_dir() {
+        return Ok(FolderInfo {
+            path: shown,
+            exists: true,
+            is_dir: false,
+            entries: 0,
+            sample: Vec::new(),
+        });
+    }
+    let io = |source| ExportError::Io {
+        action: "list",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(io)? {
+        names.push(
+            entry
+                .map_err(io)?
+                .file_name()
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    names.sort();
+    let entries = names.len();
+    names.truncate(FOLDER_SAMPLE);
+    Ok(FolderInfo {
+        path: shown,
+        exists: true,
+        is_dir: true,
+        entries,
+        sample: names,
+    })
+}
+
+/// Writes the scaffold of `model` into `dir` (see [`scaffold::write`]): a missing or
+/// empty folder is filled; a folder with entries is refused (`not_empty`) unless
+/// `force`, and with `force` it is replaced whole — everything in it is deleted, not
+/// only what the scaffold writes — once the new tree is complete beside it.
+pub fn generate_scaffold(
+    model: &Spec,
+    dir: &Path,
+    force: bool,
+) -> Result<GeneratedScaffold, ExportError> {
+    let model = as_saved(model)?;
+    let rendered = scaffold::render(&model)?;
+    let written = scaffold::write(&rendered, dir, force)?;
+    Ok(GeneratedScaffold {
+        dir: written.dir.display().to_string(),
+        files: written.files,
+        bytes: written.bytes,
+        replaced: written.replaced,
+    })
+}
