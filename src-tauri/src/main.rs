@@ -17,6 +17,7 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(launch)
+        .manage(commands::simulation::Running::default())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             app.manage(workspace::Shared::open(&dir));
@@ -33,6 +34,10 @@ fn main() {
             commands::document::save_document,
             commands::document::autosave,
             commands::document::discard_recovered,
+            commands::simulation::start_simulation,
+            commands::simulation::cancel_simulation,
+            commands::simulation::past_simulations,
+            commands::simulation::load_simulation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

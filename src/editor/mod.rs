@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod live;
+pub mod simulation;
 
 use std::path::{Path, PathBuf};
 

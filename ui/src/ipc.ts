@@ -10,6 +10,7 @@ import type { LiveModel } from './bindings/LiveModel';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { Saved } from './bindings/Saved';
 import type { Spec } from './bindings/Spec';
+import { tauriSimulation, type SimulationBackend } from './ipc/simulation';
 
 declare global {
   interface Window {
@@ -27,7 +28,7 @@ export interface SaveRequest {
   expectedHash: string | null;
 }
 
-export interface Backend {
+export interface Backend extends SimulationBackend {
   /** False when the page runs outside the desktop shell (e.g. in a plain browser). */
   readonly available: boolean;
   /** The spec named on the command line, opened as a document, or null when none was. */
@@ -57,6 +58,7 @@ const YAML_FILTER = [{ name: 'Architecture spec (YAML)', extensions: ['yaml', 'y
 
 /** The backend of the desktop app: Tauri commands and the dialog plugin. */
 export const tauriBackend: Backend = {
+  ...tauriSimulation,
   get available() {
     return insideTauri();
   },

@@ -3,3 +3,4 @@
 //! to `{kind, message}`.
 
 pub mod document;
+pub mod simulation;
