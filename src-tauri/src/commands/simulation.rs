@@ -54,6 +54,8 @@ pub async fn start_simulation(
     ws: State<'_, Shared>,
     running: State<'_, Running>,
 ) -> Result<StoredSimulation, CommandError> {
+    // A result that could not be kept would be lost at the end: find that out first.
+    ws.with(|_| Ok(()))?;
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let mut runs = running.lock();

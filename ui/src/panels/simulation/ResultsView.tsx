@@ -8,7 +8,7 @@ import type { AnalyticClass } from '../../bindings/AnalyticClass';
 import type { SimClass } from '../../bindings/SimClass';
 import type { StoredSimulation } from '../../bindings/StoredSimulation';
 import { LatencyHistogram, Legend, SERIES_COLORS, TimeSeriesChart, type Marker, type Series } from './charts';
-import { formatCount, formatDifference, formatDuration, formatMs, formatTime } from './format';
+import { formatCount, formatDifference, formatDuration, formatLatency, formatMs, formatTime } from './format';
 import { describeScenario } from './settings';
 
 /** The relative resolution of a simulated percentile (the engine's histogram buckets). */
@@ -69,7 +69,7 @@ function ClassResult(props: { c: SimClass; analytic: AnalyticClass | undefined; 
         <span className="hrs-muted">
           {' '}
           {formatCount(c.rate_rps, c.rate_rps < 10 ? 1 : 0)} req/s at peak
-          {c.p99_target_ms !== null ? ` · p99 target ${formatMs(c.p99_target_ms)} ms` : ''}
+          {c.p99_target_ms !== null ? ` · p99 target ${formatLatency(c.p99_target_ms)}` : ''}
         </span>
       </h4>
       <LatencyHistogram name={c.name} buckets={c.latency_histogram} markers={markers} />
@@ -80,6 +80,7 @@ function ClassResult(props: { c: SimClass; analytic: AnalyticClass | undefined; 
           { name: 'p99 target', color: 'var(--error)', dashed: true },
         ]}
       />
+      <p className="hrs-muted hrs-tiny">Latency on a log axis; bar heights on a square-root scale.</p>
       <table className="hrs-table" data-testid={`sim-percentiles-${c.name}`}>
         <caption className="hrs-sr">Latency of {c.name} in milliseconds, analytic and simulated</caption>
         <thead>

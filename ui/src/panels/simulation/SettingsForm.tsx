@@ -192,7 +192,7 @@ export function SettingsForm(props: {
       ) : null}
 
       <div className="hrs-pair">
-        <Field {...common('requests')} label="Requests" unit="per replication" />
+        <Field {...common('requests')} label="Requests per replication" />
         <Field {...common('replications')} label="Replications" />
       </div>
       <Field {...common('seed')} label="Seed" />

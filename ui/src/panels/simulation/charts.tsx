@@ -40,8 +40,10 @@ export function niceTicks(max: number, n = 3): number[] {
 }
 
 /**
- * The latency distribution of a class: bars per bucket (their area is the share of
- * requests), with the simulated, analytic and target percentiles as vertical lines.
+ * The latency distribution of a class: a bar per bucket on a log axis, its height the
+ * square root of the requests per unit of log-latency (so a tail of a few percent stays
+ * visible beside a peak of ninety), with the simulated, analytic and target percentiles
+ * as vertical lines.
  */
 export function LatencyHistogram(props: { name: string; buckets: Bucket[]; markers: Marker[] }): JSX.Element {
   const { name, buckets, markers } = props;
@@ -65,7 +67,7 @@ export function LatencyHistogram(props: { name: string; buckets: Bucket[]; marke
   const x = (v: number) => left + ((Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * (right - left);
   const density = (b: Bucket) => b.count / Math.log2(b.hi_ms / b.lo_ms);
   const peak = Math.max(...bars.map(density));
-  const y = (d: number) => bottom - (d / peak) * (bottom - top);
+  const y = (d: number) => bottom - Math.sqrt(d / peak) * (bottom - top);
   const rows: Record<Marker['kind'], number> = { simulated: 10, analytic: 21, target: 10 };
   const summary = shown.map((m) => `${m.label} ${formatLatency(m.value)}`).join(', ');
   return (
