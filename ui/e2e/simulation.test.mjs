@@ -78,7 +78,12 @@ async function choose(app, select, value) {
 
 async function openSimulate(app) {
   await (await app.find('[data-testid="dock-tab-simulate"]')).click();
-  await waitFor("the simulation panel", () => exists(app, '[data-testid="sim-form"]'));
+  try {
+    await waitFor("the simulation panel", () => exists(app, '[data-testid="sim-form"]'));
+  } catch (e) {
+    await saveScreenshot(app, "simulation-panel-timeout").catch(() => {});
+    throw e;
+  }
 }
 
 async function runSimulation(app) {

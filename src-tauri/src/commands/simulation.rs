@@ -26,14 +26,17 @@ impl Running {
     }
 }
 
-/// Takes a run's token off the list however the run ends.
+/// Takes a run's token off the list however the command ends; a command dropped before
+/// its run ended (the window went away) stops the run too.
 struct Registered<'a> {
     running: &'a Running,
     token: String,
+    cancel: Arc<AtomicBool>,
 }
 
 impl Drop for Registered<'_> {
     fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
         self.running.lock().remove(&self.token);
     }
 }
@@ -70,6 +73,7 @@ pub async fn start_simulation(
     let _registered = Registered {
         running: &running,
         token: run_token,
+        cancel: Arc::clone(&cancel),
     };
     let result = {
         let (spec, header) = (spec.clone(), header.clone());
