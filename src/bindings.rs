@@ -95,6 +95,20 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         store::ItemChange,
         store::Change,
         store::FieldChange,
+        editor::simulation::SimSettings,
+        editor::simulation::SimScenario,
+        editor::simulation::SimProgress,
+        editor::simulation::AnalyticClass,
+        editor::simulation::SimulationResult,
+        editor::simulation::StoredSimulation,
+        editor::simulation::PastSimulation,
+        crate::sim::SimReport,
+        crate::sim::SimComponent,
+        crate::sim::SimClass,
+        crate::sim::BreakingPoint,
+        crate::sim::SimWindow,
+        crate::sim::WindowClassReport,
+        crate::sim::Bucket,
     );
     out.push((KIND_FIELDS_FILE.to_string(), kind_fields_ts()));
     out.sort();

@@ -17,6 +17,7 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(launch)
+        .manage(commands::simulation::Running::default())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             app.manage(workspace::Shared::open(&dir));
@@ -42,6 +43,10 @@ fn main() {
             commands::export::scaffold_preview,
             commands::export::folder_info,
             commands::export::generate_scaffold,
+            commands::simulation::start_simulation,
+            commands::simulation::cancel_simulation,
+            commands::simulation::past_simulations,
+            commands::simulation::load_simulation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -7,6 +7,7 @@ pub mod export;
 pub mod history;
 pub mod live;
 pub mod plan;
+pub mod simulation;
 
 use std::path::{Path, PathBuf};
 

@@ -13,6 +13,15 @@ const MAX_EXP: i64 = 40;
 const BUCKETS: usize = ((MAX_EXP - MIN_EXP) as usize) << SUB_BITS;
 const FIRST_INDEX: u64 = ((1023 + MIN_EXP) as u64) << SUB_BITS;
 
+/// A bucket of a histogram: how many values lie in [lo_ms, hi_ms).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Bucket {
+    pub lo_ms: f64,
+    pub hi_ms: f64,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
 #[derive(Clone)]
 pub struct Histogram {
     /// Empty until the first non-zero value.
@@ -111,6 +120,37 @@ impl Histogram {
         self.max
     }
 
+    /// The counts in coarser buckets, `per_octave` to each power of two (a power of two
+    /// dividing 128), from the first bucket holding a value to the last: what a chart of
+    /// the distribution draws. Values counted as 0 make a first bucket from 0.
+    pub fn buckets(&self, per_octave: u32) -> Vec<Bucket> {
+        let per_octave = per_octave.clamp(1, 1 << SUB_BITS).next_power_of_two() as usize;
+        let group = (1usize << SUB_BITS) / per_octave;
+        let edge = |i: usize| f64::from_bits((FIRST_INDEX + i as u64) << (52 - SUB_BITS));
+        let mut out = Vec::new();
+        let first = self.counts.iter().position(|&c| c > 0);
+        let last = self.counts.iter().rposition(|&c| c > 0);
+        if self.zeros > 0 {
+            out.push(Bucket {
+                lo_ms: 0.0,
+                hi_ms: first.map_or(edge(0), |f| edge(f / group * group)),
+                count: self.zeros,
+            });
+        }
+        if let (Some(first), Some(last)) = (first, last) {
+            for g in first / group..=last / group {
+                let lo = g * group;
+                let hi = (lo + group).min(BUCKETS);
+                out.push(Bucket {
+                    lo_ms: edge(lo),
+                    hi_ms: edge(hi),
+                    count: self.counts[lo..hi].iter().sum(),
+                });
+            }
+        }
+        out
+    }
+
     pub fn merge(&mut self, other: &Histogram) {
         if self.counts.is_empty() && !other.counts.is_empty() {
             self.counts = vec![0; BUCKETS];
@@ -156,6 +196,35 @@ mod tests {
             );
         }
         assert!((h.mean() - 500.005).abs() < 1e-6);
+    }
+
+    #[test]
+    fn coarse_buckets_hold_every_value_within_their_edges() {
+        let mut h = Histogram::new();
+        let values: Vec<f64> = (1..=5000).map(|i| 0.37 * f64::from(i).powf(1.3)).collect();
+        for &v in &values {
+            h.record(v);
+        }
+        h.record(0.0);
+        let b = h.buckets(8);
+        assert_eq!(b.iter().map(|x| x.count).sum::<u64>(), h.count());
+        assert_eq!((b[0].lo_ms, b[0].count), (0.0, 1));
+        for w in b.windows(2) {
+            assert_eq!(w[0].hi_ms, w[1].lo_ms);
+        }
+        // Each bucket is an eighth of an octave (linear within it) and counts exactly the
+        // values between its edges.
+        for x in &b[1..] {
+            let width = x.hi_ms / x.lo_ms;
+            assert!((1.0625..=1.126).contains(&width), "{x:?}");
+            let n = values
+                .iter()
+                .filter(|&&v| v >= x.lo_ms && v < x.hi_ms)
+                .count() as u64;
+            assert_eq!(n, x.count, "{x:?}");
+        }
+        assert!(b[1].lo_ms <= 0.37 && b.last().unwrap().hi_ms > values[4999]);
+        assert!(Histogram::new().buckets(8).is_empty());
     }
 
     #[test]

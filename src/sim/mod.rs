@@ -49,8 +49,9 @@ use crate::analysis::load::{class_flows, UnboundedLoop};
 use crate::spec::Spec;
 
 pub use engine::LoadShape;
+pub use histogram::Bucket;
 pub use network::Network;
-pub use report::{BreakingPoint, SimClass, SimComponent, SimReport, SimWindow};
+pub use report::{BreakingPoint, SimClass, SimComponent, SimReport, SimWindow, WindowClassReport};
 pub use scenario::{Failure, FailureTarget, Scenario};
 
 /// Each replication keeps its own histograms until they are combined: this bounds the

@@ -5,9 +5,11 @@
 //! per window, and `events` / `events_per_second`. A number that cannot be had (no
 //! request of a class finished) is `null`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::engine::RunOut;
+use super::histogram::{Bucket, Histogram};
 use super::network::{Model, Network};
 use super::stats::mean_ci;
 
@@ -15,12 +17,17 @@ use super::stats::mean_ci;
 /// utilisation cannot exceed 1).
 pub const SATURATED: f64 = 0.99;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Buckets per power of two of the latency histograms a report carries.
+pub const HISTOGRAM_BUCKETS_PER_OCTAVE: u32 = 8;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimReport {
     pub scenario: String,
+    #[ts(type = "number")]
     pub seed: u64,
     pub replications: u32,
     /// Measured requests per replication (approximately: arrivals are Poisson).
+    #[ts(type = "number")]
     pub requests: u64,
     /// Simulated seconds measured per replication (warm-up removed).
     pub simulated_seconds: f64,
@@ -34,16 +41,18 @@ pub struct SimReport {
     /// Per window, averaged over replications (ramp, failure and daily runs).
     pub windows: Vec<SimWindow>,
     /// Events processed, over all replications.
+    #[ts(type = "number")]
     pub events: u64,
     pub events_per_second: f64,
     pub wall_seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimComponent {
     pub name: String,
     pub kind: String,
     pub arrival_rps: f64,
+    #[ts(type = "number")]
     pub servers: u64,
     /// The hot shard's utilisation, of the busiest pool (as the analysis reports it):
     /// busy server-time over the server-time of the servers up.
@@ -65,7 +74,7 @@ pub struct SimComponent {
     pub p99_async_lag_ms: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimClass {
     pub name: String,
     pub rate_rps: f64,
@@ -94,9 +103,12 @@ pub struct SimClass {
     pub unfinished: f64,
     /// Share of answered requests without an error, in percent.
     pub availability_percent: Option<f64>,
+    /// The latency distribution of every replication together, an eighth of an octave
+    /// per bucket (within 12.5 %), from the fastest request to the slowest.
+    pub latency_histogram: Vec<Bucket>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct BreakingPoint {
     /// Total offered rate at which some class's p99 first exceeded its target (for two
     /// windows running, so one noisy window does not count).
@@ -107,7 +119,7 @@ pub struct BreakingPoint {
     pub saturated_component: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimWindow {
     pub start_s: f64,
     pub end_s: f64,
@@ -119,7 +131,7 @@ pub struct SimWindow {
     pub utilization: Vec<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WindowClassReport {
     pub name: String,
     pub throughput_rps: f64,
@@ -252,6 +264,13 @@ pub fn combine(
                 retries: avg(&|o| o.classes[k].retries as f64),
                 unfinished: avg(&|o| o.classes[k].unfinished as f64),
                 availability_percent: (completed > 0.0).then(|| 100.0 * (1.0 - errors / completed)),
+                latency_histogram: {
+                    let mut all = Histogram::new();
+                    for o in runs {
+                        all.merge(&o.classes[k].latency);
+                    }
+                    all.buckets(HISTOGRAM_BUCKETS_PER_OCTAVE)
+                },
             }
         })
         .collect();

@@ -265,6 +265,25 @@ impl Workspace {
         })
     }
 
+    /// Keeps `yaml` as the working copy even when it is the head's text: for edits that
+    /// were recorded as a revision (to hold the result of a run) without being saved to
+    /// the project's file, so they are still offered back after a crash.
+    pub fn keep_working_copy(&mut self, project: ProjectId, yaml: &str) -> Result<()> {
+        let hash = content_hash(yaml);
+        self.write(|tx| {
+            require_project(tx, project)?;
+            let base = head(tx, project)?.map(|(id, _)| id);
+            tx.execute(
+                "INSERT INTO working_copies (project_id, base_revision_id, yaml, hash, saved_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (project_id) DO UPDATE SET base_revision_id = excluded.base_revision_id,
+                   yaml = excluded.yaml, hash = excluded.hash, saved_ms = excluded.saved_ms",
+                params![project, base, yaml, hash, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn working_copy(&self, project: ProjectId) -> Result<Option<WorkingCopy>> {
         self.read(|tx| {
             require_project(tx, project)?;

@@ -13,6 +13,7 @@ import type { Spec } from './bindings/Spec';
 import { tauriExport, type ExportBackend } from './ipc/export';
 import { tauriHistory, type HistoryBackend } from './ipc/history';
 import { tauriPlan, type PlanBackend } from './ipc/plan';
+import { tauriSimulation, type SimulationBackend } from './ipc/simulation';
 
 declare global {
   interface Window {
@@ -30,7 +31,7 @@ export interface SaveRequest {
   expectedHash: string | null;
 }
 
-export interface Backend extends PlanBackend, HistoryBackend, ExportBackend {
+export interface Backend extends PlanBackend, HistoryBackend, ExportBackend, SimulationBackend {
   /** False when the page runs outside the desktop shell (e.g. in a plain browser). */
   readonly available: boolean;
   /** The spec named on the command line, opened as a document, or null when none was. */
@@ -88,6 +89,7 @@ export const tauriBackend: Backend = {
   ...tauriPlan,
   ...tauriHistory,
   ...tauriExport,
+  ...tauriSimulation,
 };
 
 /**

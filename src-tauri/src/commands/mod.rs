@@ -6,3 +6,4 @@ pub mod document;
 pub mod export;
 pub mod history;
 pub mod plan;
+pub mod simulation;
