@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := $(CARGO_TARGET_DIR)/debug/headroom-desktop
 SPEC ?= models/shop.yaml
 
-.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench bench-peers
+.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench bench-peers bench-desktop
 
 run: app
 	$(APP) $(abspath $(SPEC))
@@ -60,3 +60,12 @@ bench-peers:
 	$(BENCH_VENV)/bin/python -c "import simpy, ciw" 2>/dev/null || $(BENCH_VENV)/bin/pip install --quiet simpy ciw
 	cargo build --release --example sim_bench
 	$(BENCH_VENV)/bin/python benches/peers/run.py $(BENCH_VENV)/bin/python $(CARGO_TARGET_DIR)/release/examples/sim_bench
+
+# The desktop's perf harness (ui/e2e/perf.test.mjs: a 300-component model, open time and
+# edit round trips) against the debug build `make test` runs and a release build, in the
+# same run. A benchmark, so it may build --release (in its own target dir).
+RELEASE_TARGET ?= $(HOME)/.cache/headroom/target-release
+bench-desktop: app
+	CARGO_TARGET_DIR=$(RELEASE_TARGET) cargo build --release -p headroom-desktop --bin headroom-desktop
+	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/perf.test.mjs
+	HEADROOM_DESKTOP=$(RELEASE_TARGET)/release/headroom-desktop xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/perf.test.mjs
