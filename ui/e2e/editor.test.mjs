@@ -4,11 +4,10 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WAIT_MS, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+import { WAIT_MS, answerFileDialog, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
 
 const ENTER = "\uE007";
 
@@ -117,22 +116,6 @@ async function analysedAfter(app, seq) {
   await waitFor(`an analysis after #${seq}`, async () => (await analysisSeq(app)) > seq);
 }
 
-/** The GTK save dialog is a native window: answer it with xdotool, as a person types. */
-function answerSaveDialog(path) {
-  const env = { ...process.env };
-  const id = execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "Save"], {
-    env,
-    encoding: "utf8",
-    timeout: WAIT_MS,
-  })
-    .trim()
-    .split("\n")
-    .pop();
-  execFileSync("xdotool", ["windowfocus", "--sync", id], { env, timeout: WAIT_MS });
-  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"], { env, timeout: WAIT_MS });
-  execFileSync("xdotool", ["type", "--delay", "15", path], { env, timeout: WAIT_MS });
-  execFileSync("xdotool", ["key", "Return"], { env, timeout: WAIT_MS });
-}
 
 test("build a three-tier model from nothing, watch its numbers, save it, and the CLI agrees", { timeout: 6 * WAIT_MS }, async () => {
   const app = await driver.openApp(null);
@@ -209,7 +192,7 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     // Save: a new model asks where, in the native dialog.
     const file = join(scratch, "three-tier.yaml");
     await (await app.find('[data-testid="action-save"]')).click();
-    answerSaveDialog(file);
+    answerFileDialog("Save", file);
     await waitFor("the file on disk", async () => existsSync(file));
     await waitFor("saved (not dirty)", async () => (await app.findAll('[data-testid="dirty"]')).length === 0);
 

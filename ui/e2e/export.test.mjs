@@ -7,7 +7,6 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -21,7 +20,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { REPO, WAIT_MS, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+import { REPO, WAIT_MS, answerFileDialog, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
 
 const ENTER = "\uE007";
 /** The dialogs' titles (ui/src/ipc/export.ts sets them; the app's Save As has GTK's "Save File"). */
@@ -68,24 +67,6 @@ async function picture(app, name) {
   return saveScreenshot(app, name);
 }
 
-function xdotool(args) {
-  return execFileSync("xdotool", args, { encoding: "utf8", timeout: WAIT_MS }).trim();
-}
-
-/**
- * Answers the GTK file dialog titled `title` as a person types: its location entry
- * (Ctrl+L opens it in an Open or folder chooser; a Save dialog has its name field
- * focused), the whole path, Return.
- */
-function answerDialog(title, path) {
-  const id = xdotool(["search", "--sync", "--onlyvisible", "--name", title]).split("\n").pop();
-  xdotool(["windowfocus", "--sync", id]);
-  xdotool(["key", "--clearmodifiers", "ctrl+l"]);
-  xdotool(["key", "--clearmodifiers", "ctrl+a"]);
-  xdotool(["type", "--delay", "15", path]);
-  xdotool(["key", "Return"]);
-}
-
 /** Every file under `root`: relative path -> bytes (as a latin1 string, exact). */
 function tree(root) {
   const out = {};
@@ -120,7 +101,7 @@ async function reportCurrent(app) {
 
 async function exportReport(app, format, path) {
   await (await app.find(`[data-testid="export-${format}"]`)).click();
-  answerDialog(REPORT_DIALOG, path);
+  answerFileDialog(REPORT_DIALOG, path);
   await waitFor(`the ${format} report at ${path}`, async () =>
     (await text(app, '[data-testid="report-exported"]'))?.includes(path),
   );
@@ -204,7 +185,7 @@ test("report: preview, export HTML and Markdown, Save As — each the CLI's byte
         ],
       },
     ]);
-    answerDialog("Save", saved);
+    answerFileDialog("Save", saved);
     await waitFor("the saved file", async () => existsSync(saved) && (await text(app, '[data-testid="model-file"]'))?.includes("saved.yaml"));
     assert.ok(readFileSync(saved).equals(readFileSync(fmt)), "Save As = headroom fmt");
 
@@ -282,7 +263,7 @@ test("scaffold: the tree, generated through the folder chooser, a full folder as
 
     // Choose the folder in the native folder chooser, generate.
     await (await app.find('[data-testid="scaffold-choose"]')).click();
-    answerDialog(FOLDER_DIALOG, target);
+    answerFileDialog(FOLDER_DIALOG, target);
     await waitFor("the chosen folder", async () => (await text(app, '[data-testid="scaffold-folder"]')) === target);
     assert.equal(await text(app, '[data-testid="scaffold-folder-status"]'), "is empty");
     await (await app.find('[data-testid="scaffold-generate"]')).click();

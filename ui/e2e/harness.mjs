@@ -283,3 +283,18 @@ export function cliValidate(file) {
     throw e;
   }
 }
+
+/**
+ * Answers the GTK file dialog titled `title` with xdotool, as a person types: its
+ * location entry (Ctrl+L opens it in an Open or folder chooser; a Save dialog has its name
+ * field focused), the whole path, Return.
+ */
+export function answerFileDialog(title, path) {
+  const xdotool = (args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: WAIT_MS }).trim();
+  const id = xdotool(["search", "--sync", "--onlyvisible", "--name", title]).split("\n").pop();
+  xdotool(["windowfocus", "--sync", id]);
+  xdotool(["key", "--clearmodifiers", "ctrl+l"]);
+  xdotool(["key", "--clearmodifiers", "ctrl+a"]);
+  xdotool(["type", "--delay", "15", path]);
+  xdotool(["key", "Return"]);
+}

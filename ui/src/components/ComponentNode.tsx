@@ -28,24 +28,7 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentNode>) {
   if (load?.bottleneck) classes.push('hr-node--bottleneck');
   if (load?.stale) classes.push('hr-node--stale');
   const detailed = useStore((s) => s.transform[2] >= DETAIL_MIN_ZOOM);
-  if (!detailed) {
-    classes.push('hr-node--tile');
-    return (
-      <div
-        className={classes.join(' ')}
-        data-testid={`node-${data.name}`}
-        data-kind={data.kind}
-        data-heat={load?.heat}
-        data-utilization={load ? load.utilization.toFixed(4) : undefined}
-        data-bottleneck={load?.bottleneck ? 'true' : undefined}
-        style={vars}
-        title={load ? `${data.name}: utilisation ${formatPercent(load.utilization)}` : data.name}
-      >
-        <Handle type="target" position={Position.Left} />
-        <Handle type="source" position={Position.Right} />
-      </div>
-    );
-  }
+  if (!detailed) classes.push('hr-node--tile');
   return (
     <div
       className={classes.join(' ')}
@@ -55,38 +38,43 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentNode>) {
       data-utilization={load ? load.utilization.toFixed(4) : undefined}
       data-bottleneck={load?.bottleneck ? 'true' : undefined}
       style={vars}
+      title={detailed ? undefined : load ? `${data.name}: utilisation ${formatPercent(load.utilization)}` : data.name}
     >
       <Handle type="target" position={Position.Left} />
-      <span className="hr-node__icon">
-        <KindIcon kind={data.kind} size={20} />
-      </span>
-      <span className="hr-node__text">
-        <span className="hr-node__name" data-testid="node-label">
-          {data.name}
-        </span>
-        <span className="hr-node__meta">{meta}</span>
-      </span>
-      {load?.bottleneck ? (
-        <span className="hr-node__flag" title="The bottleneck: it saturates first as load grows">
-          bottleneck
-        </span>
-      ) : null}
-      {load ? (
-        <span className="hr-node__bar" aria-hidden="true">
-          <span style={{ width: `${Math.min(100, load.utilization * 100)}%` }} />
-        </span>
-      ) : null}
-      {load ? (
-        <span className="hr-node__tip" role="tooltip" data-testid="node-tip">
-          <strong>{data.name}</strong>
-          <span>arrivals {formatRate(load.arrivalRps)}</span>
-          <span>
-            utilisation {formatPercent(load.utilization)} on {load.servers}{' '}
-            {load.servers === 1 ? 'server' : 'servers'}
+      {detailed ? (
+        <>
+          <span className="hr-node__icon">
+            <KindIcon kind={data.kind} size={20} />
           </span>
-          <span>p99 {formatMs(load.p99Ms)}</span>
-          {load.stale ? <em>from the last valid model</em> : null}
-        </span>
+          <span className="hr-node__text">
+            <span className="hr-node__name" data-testid="node-label">
+              {data.name}
+            </span>
+            <span className="hr-node__meta">{meta}</span>
+          </span>
+          {load?.bottleneck ? (
+            <span className="hr-node__flag" title="The bottleneck: it saturates first as load grows">
+              bottleneck
+            </span>
+          ) : null}
+          {load ? (
+            <span className="hr-node__bar" aria-hidden="true">
+              <span style={{ width: `${Math.min(100, load.utilization * 100)}%` }} />
+            </span>
+          ) : null}
+          {load ? (
+            <span className="hr-node__tip" role="tooltip" data-testid="node-tip">
+              <strong>{data.name}</strong>
+              <span>arrivals {formatRate(load.arrivalRps)}</span>
+              <span>
+                utilisation {formatPercent(load.utilization)} on {load.servers}{' '}
+                {load.servers === 1 ? 'server' : 'servers'}
+              </span>
+              <span>p99 {formatMs(load.p99Ms)}</span>
+              {load.stale ? <em>from the last valid model</em> : null}
+            </span>
+          ) : null}
+        </>
       ) : null}
       <Handle type="source" position={Position.Right} />
     </div>

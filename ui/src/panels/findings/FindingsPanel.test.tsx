@@ -10,6 +10,7 @@ import { documentOf, memoryBackend, toyLive } from '../../fixtures/backend';
 import { shopFindings, TOY_REPLICA_USD } from '../../fixtures/plan';
 import { shopSpec, shopView } from '../../fixtures/shop';
 import type { Backend } from '../../ipc';
+import { panelProps } from '../testProps';
 import type { PanelProps } from '../types';
 import { FindingsPanel } from './FindingsPanel';
 import { forgetPlans } from './planState';
@@ -33,21 +34,7 @@ function planningBackend(): { backend: Backend; proposals: PlanProposal[] } {
 
 function props(overrides: Partial<PanelProps> = {}): PanelProps {
   const spec = overrides.spec ?? shopSpec();
-  return {
-    backend: memoryBackend(documentOf(shopView())),
-    project: 1,
-    file: '/tmp/shop.yaml',
-    spec,
-    header: [],
-    analysis: analysisOf(spec),
-    stale: false,
-    dirty: false,
-    onApply: vi.fn(),
-    onSelect: vi.fn(),
-    onError: vi.fn(),
-    ask: vi.fn(),
-    ...overrides,
-  };
+  return panelProps(memoryBackend(documentOf(shopView())), spec, { analysis: analysisOf(spec), ...overrides });
 }
 
 /** The panel over a model it edits, as the editor holds it: `undo` goes back one edit. */

@@ -8,6 +8,7 @@ import { documentOf, memoryBackend, toyLive } from '../../fixtures/backend';
 import { memoryHistory, type MemoryHistory } from '../../fixtures/history';
 import { shopSpec, shopView } from '../../fixtures/shop';
 import type { Backend } from '../../ipc';
+import { panelProps } from '../testProps';
 import type { PanelProps } from '../types';
 import { formatTime } from './format';
 import { HistoryPanel } from './HistoryPanel';
@@ -45,21 +46,7 @@ function backendWithHistory(): { backend: Backend & MemoryHistory; specs: Spec[]
 }
 
 function props(overrides: Partial<PanelProps> = {}): PanelProps {
-  return {
-    backend: memoryBackend(documentOf(shopView())),
-    project: 1,
-    file: '/tmp/shop.yaml',
-    spec: shopSpec(),
-    header: [],
-    analysis: null,
-    stale: false,
-    dirty: false,
-    onApply: vi.fn(),
-    onSelect: vi.fn(),
-    onError: vi.fn(),
-    ask: vi.fn(),
-    ...overrides,
-  };
+  return panelProps(memoryBackend(documentOf(shopView())), shopSpec(), overrides);
 }
 
 const revisions = () => screen.getAllByTestId('revision');
