@@ -14,7 +14,10 @@ use crate::spec::{self, defaults, export, Diagnostic, Spec};
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LiveModel {
     /// The model as `headroom fmt` writes it (with the file's header comments): what Save
-    /// writes, and what the diagnostics' lines refer to.
+    /// writes, and what the diagnostics' lines refer to. Not sent to the app, which has no
+    /// use for it: on a 300-component model it was 50 KB of each edit's 170 KB answer.
+    #[serde(skip)]
+    #[ts(skip)]
     pub yaml: String,
     /// Every problem, in file order; empty when the model is valid.
     pub diagnostics: Vec<Diagnostic>,

@@ -20,7 +20,7 @@ import { Toolbar, type ToolbarAction } from './components/Toolbar';
 import * as G from './editor/graphEdits';
 import * as H from './editor/history';
 import { carryPositions, layoutModel, openingLayout, placeNew } from './editor/layoutModel';
-import { sessionOf, useAutosave, useLiveAnalysis, type Session } from './editor/useEditor';
+import { sessionOf, useAutosave, useLiveAnalysis, useSession, type Session } from './editor/useEditor';
 import type { EdgeRoute, XY } from './graph/toFlow';
 import { Inspector, type InspectorSelection } from './inspector/Inspector';
 import { insideTauri, toCommandError, type Backend } from './ipc';
@@ -59,7 +59,15 @@ export function App({ backend }: { backend: Backend }) {
   const [phase, setPhase] = useState<Phase>(() =>
     backend.available ? { phase: 'loading' } : { phase: 'unavailable' },
   );
-  const [session, setSession] = useState<Session | null>(null);
+  const { live, analyze } = useLiveAnalysis(backend);
+  const [session, updateSession] = useSession(
+    useCallback(
+      (s: Session | null) => {
+        if (s) analyze(s.history.present.spec, s.doc.file ?? 'untitled', s.doc.header);
+      },
+      [analyze],
+    ),
+  );
   const [opened, setOpened] = useState<Document | null>(null);
   const [routes, setRoutes] = useState<ReadonlyMap<string, EdgeRoute>>(new Map());
   const [laidOut, setLaidOut] = useState(false);
@@ -80,8 +88,6 @@ export function App({ backend }: { backend: Backend }) {
   const present = session?.history.present ?? null;
   const spec = present?.spec ?? null;
   const dirty = session !== null && session.history.present.spec !== session.savedSpec;
-  const fileLabel = session?.doc.file ?? 'untitled';
-  const { live, analyzeNow } = useLiveAnalysis(backend, spec, fileLabel, session?.doc.header ?? []);
 
   const report = useCallback((e: unknown) => setToast(toCommandError(e)), []);
   const reportMessage = useCallback((message: string) => setToast({ kind: 'autosave', message }), []);
@@ -105,7 +111,7 @@ export function App({ backend }: { backend: Backend }) {
       setInspectorFocus(null);
       setRoutes(new Map());
       if (!document) {
-        setSession(null);
+        updateSession(null);
         setOpened(null);
         setPhase({ phase: 'start' });
         refreshRecent();
@@ -113,7 +119,7 @@ export function App({ backend }: { backend: Backend }) {
       }
       const model = document.view.spec;
       if (!model) {
-        setSession(null);
+        updateSession(null);
         setOpened(document);
         setPhase({ phase: 'unreadable', document });
         return;
@@ -121,16 +127,14 @@ export function App({ backend }: { backend: Backend }) {
       setLaidOut(false);
       setOpened(document);
       setRecoveryPending(document.recovered?.view.spec != null);
-      const s = sessionOf(document, model);
-      setSession(s);
+      // (The backend starts analysing the model now, while the graph is laid out and drawn.)
+      updateSession(sessionOf(document, model));
       setPhase({ phase: 'editing' });
-      // The backend analyses the model while the graph is laid out and drawn.
-      analyzeNow(model, document.file ?? 'untitled', document.header);
       try {
         const started = performance.now();
         const laid = await openingLayout(model);
         performance.measure('headroom:layout', { start: started });
-        setSession((cur) =>
+        updateSession((cur) =>
           cur && cur.history.present.spec === model
             ? { ...cur, history: H.replace(cur.history, { spec: model, positions: laid.positions }) }
             : cur,
@@ -142,7 +146,7 @@ export function App({ backend }: { backend: Backend }) {
       setLaidOut(true);
       setFitSignal((n) => n + 1);
     },
-    [refreshRecent, report, analyzeNow],
+    [refreshRecent, report, updateSession],
   );
 
   useEffect(() => {
@@ -169,12 +173,12 @@ export function App({ backend }: { backend: Backend }) {
   // ---- edits ----
 
   /**
-   * Applies an edit computed from the present snapshot (read inside the state update, so
+   * Applies an edit computed from the present snapshot (of the newest session, so
    * edits in quick succession each see the one before). `null` makes no edit.
    */
   const apply = useCallback(
     (change: (present: H.Snapshot) => { spec: Spec; label: string; positions?: H.Positions } | null) => {
-      setSession((s) => {
+      updateSession((s) => {
         if (!s) return s;
         const before = s.history.present;
         const next = change(before);
@@ -183,7 +187,7 @@ export function App({ backend }: { backend: Backend }) {
         return { ...s, history: H.commit(s.history, { spec: next.spec, positions }, next.label) };
       });
     },
-    [],
+    [updateSession],
   );
 
   const edit = useCallback(
@@ -251,8 +255,8 @@ export function App({ backend }: { backend: Backend }) {
     });
   }, []);
 
-  const undo = useCallback(() => setSession((s) => (s ? { ...s, history: H.undo(s.history) } : s)), []);
-  const redo = useCallback(() => setSession((s) => (s ? { ...s, history: H.redo(s.history) } : s)), []);
+  const undo = useCallback(() => updateSession((s) => (s ? { ...s, history: H.undo(s.history) } : s)), [updateSession]);
+  const redo = useCallback(() => updateSession((s) => (s ? { ...s, history: H.redo(s.history) } : s)), [updateSession]);
 
   const autoLayout = useCallback(async () => {
     if (!session) return;
@@ -345,7 +349,7 @@ export function App({ backend }: { backend: Backend }) {
           header: session.doc.header,
           expectedHash: expected,
         });
-        setSession((s) =>
+        updateSession((s) =>
           s && s.doc.project === session.doc.project
             ? {
                 ...s,
@@ -361,7 +365,7 @@ export function App({ backend }: { backend: Backend }) {
         return false;
       }
     },
-    [session, ask, backend, report],
+    [session, ask, backend, report, updateSession],
   );
   useEffect(() => {
     saveRef.current = save;

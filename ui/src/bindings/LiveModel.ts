@@ -7,11 +7,6 @@ import type { LiveAnalysis } from "./LiveAnalysis";
  */
 export type LiveModel = { 
 /**
- * The model as `headroom fmt` writes it (with the file's header comments): what Save
- * writes, and what the diagnostics' lines refer to.
- */
-yaml: string, 
-/**
  * Every problem, in file order; empty when the model is valid.
  */
 diagnostics: Array<Diagnostic>, 
