@@ -7,6 +7,9 @@ use headroom::editor::{self, EditorError};
 use headroom::spec::{self, export, Spec};
 use headroom::store::{content_hash, Workspace};
 
+#[path = "common/generated_spec.rs"]
+mod generated_spec;
+
 const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
 
 fn shop() -> Spec {
@@ -47,6 +50,41 @@ fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
     assert!((a.dependencies[0].rate_rps - 520.0).abs() < 1e-9);
     assert_eq!(a.bottleneck.as_deref(), Some("fulfilment"));
     assert!(a.scorecard.iter().any(|t| !t.pass));
+}
+
+/// `live` analyses a model without problems as it stands, skipping the read-back of its
+/// YAML; the answer must be the one reading it back gives, for every example and a
+/// generated model of 300 components.
+#[test]
+fn live_answers_a_valid_model_as_reading_its_yaml_back_would() {
+    let mut models: Vec<(String, Spec)> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/models"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+            .map(|path| {
+                let model = spec::check_file(&path).unwrap().into_result().unwrap();
+                (path.display().to_string(), model)
+            })
+            .collect();
+    assert!(models.len() >= 4, "{} examples", models.len());
+    let generated = generated_spec::generated_spec(30);
+    models.push((
+        "generated.yaml".into(),
+        spec::check("generated.yaml", generated.as_bytes())
+            .into_result()
+            .unwrap(),
+    ));
+    let header = vec!["# a comment".to_string()];
+    for (file, model) in &models {
+        let quick = editor::live(model, file, &header);
+        assert!(
+            quick.analysis.is_some() || quick.analysis_error.is_some(),
+            "{file}"
+        );
+        let slow = editor::live_of_yaml(file, export::to_yaml(model, &["# a comment"]));
+        assert_eq!(quick, slow, "{file}");
+    }
 }
 
 #[test]

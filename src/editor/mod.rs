@@ -15,7 +15,7 @@ pub use document::{
     autosave, new_document, open_file, open_project, save, Document, Recovered, Saved,
 };
 pub use history::{HistoryEntry, RevisionComparison, Side, SideView};
-pub use live::{live, LiveAnalysis, LiveModel};
+pub use live::{live, live_of_yaml, LiveAnalysis, LiveModel};
 pub use plan::{PlanProposal, StepEdit};
 
 use crate::store::StoreError;

@@ -573,7 +573,9 @@ impl NodeDe<'_> {
     fn float(&self) -> Result<f64, DeError> {
         let text = self.plain("a number")?;
         match parse_number(text) {
-            Some(v) if v.is_finite() => Ok(v),
+            // `-0` reads as 0: the canonical form writes it so, and a budget of "-0 USD"
+            // would otherwise be reported as such until the file is saved and read again.
+            Some(v) if v.is_finite() => Ok(v + 0.0),
             Some(_) => Err(self.fail(format!("must be a finite number, got {text}"))),
             None => Err(self.fail(format!("must be a number, got {}", self.0.describe()))),
         }
@@ -1072,6 +1074,15 @@ fn plain_safe(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minus_zero_reads_as_zero_as_the_canonical_form_writes_it() {
+        let doc = parse("-0").unwrap();
+        let v: f64 = from_node(&doc).unwrap();
+        assert_eq!(v.to_bits(), 0.0f64.to_bits());
+        let doc = parse("-0.5").unwrap();
+        assert_eq!(from_node::<f64>(&doc).unwrap(), -0.5);
+    }
 
     #[test]
     fn positions_are_one_based() {
