@@ -198,16 +198,17 @@ export function App({ backend }: { backend: Backend }) {
   const addComponent = useCallback(
     (kind: ComponentKind, at: XY | null) => {
       const near = at ?? centerRef.current?.() ?? null;
+      let added: string | null = null;
       apply((present) => {
         const { spec: next, name } = G.addComponent(present.spec, kind);
+        added = name;
         const where = placeNew(present.positions, near, 0);
         return { spec: next, label: `Add ${name}`, positions: { ...present.positions, [name]: where } };
       });
-      // The inspector shows the new component (named from the model as rendered; the edit
-      // itself names it from the newest model, which is the same unless clicks outran a render).
-      if (spec) setInspectorFocus({ kind: 'component', name: G.addComponent(spec, kind).name });
+      // The inspector shows the new component (the edit was made just now, by `apply`).
+      if (added !== null) setInspectorFocus({ kind: 'component', name: added });
     },
-    [apply, spec],
+    [apply],
   );
 
   const connect = useCallback(
@@ -647,7 +648,7 @@ export function App({ backend }: { backend: Backend }) {
                     onConnect={connect}
                     onMove={move}
                     onDelete={remove}
-                    onDropKind={(kind, at) => addComponent(kind, at)}
+                    onDropKind={addComponent}
                     centerRef={centerRef}
                   />
                 </ReactFlowProvider>

@@ -16,7 +16,7 @@ import {
   type NodeTypes,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
@@ -92,7 +92,7 @@ function edgeIndex(id: string): number {
 
 /** The model as an editable graph. The spec and positions are the truth; React Flow's own
  *  node state only carries what is in flight (a drag, the selection, measured sizes). */
-export function EditorCanvas(props: EditorCanvasProps) {
+export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps) {
   const { spec, positions, routes, analysis, stale, fitSignal } = props;
   const flow = useReactFlow<ComponentNode, DependencyEdge>();
 
@@ -307,4 +307,4 @@ export function EditorCanvas(props: EditorCanvasProps) {
       <Legend kinds={kinds} />
     </section>
   );
-}
+});
