@@ -74,6 +74,13 @@ test(`a ${COMPONENTS}-component model: open time and edit round trips`, { timeou
     // The canvas draws only the nodes in view (as it should for a model this size); the
     // minimap draws them all.
     assert.equal(await app.execute("return document.querySelectorAll('.react-flow__minimap-node').length"), COMPONENTS);
+    // Zoomed out this far, the edges are drawn as two paths: every call in them, once.
+    const calls = generatedSpec().split("\n").filter((l) => l.includes("from:")).length;
+    const drawn = await app.execute(
+      "return [...document.querySelectorAll('[data-testid=overview-edges] path')].map((p) => (p.getAttribute('d').match(/M/g) || []).length)",
+    );
+    assert.deepEqual(drawn, [calls, 0], "sync and async calls drawn in the overview");
+    assert.equal(await app.execute("return document.querySelectorAll('.react-flow__edge').length"), 0);
 
     // Select a service in view and time edits of its replicas in the page: set the field, press Enter,
     // wait for its node to show the new utilisation, then for the next two frames.

@@ -1,15 +1,12 @@
 import { BaseEdge, EdgeLabelRenderer, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 
-import { dependencyPath, routedPath } from '../graph/edgePath';
+import { edgeGeometry } from '../graph/edgePath';
 import { formatRate } from '../graph/heat';
-import type { DependencyEdge, XY } from '../graph/toFlow';
+import type { DependencyEdge } from '../graph/toFlow';
 
 /** Below this zoom the 11 px labels are under 5 px tall: not drawn. */
 const LABEL_MIN_ZOOM = 0.45;
-
-const same = (a: XY | undefined, b: XY) =>
-  a !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
 
 /**
  * A dependency: the route the layout drew for it while both its nodes stay where the
@@ -20,11 +17,7 @@ function DependencyEdgeView(props: EdgeProps<DependencyEdge>) {
     props;
   const from = useInternalNode(source)?.internals.positionAbsolute;
   const to = useInternalNode(target)?.internals.positionAbsolute;
-  const route = data?.route;
-  const geometry =
-    route && same(from, route.sourceAt) && same(to, route.targetAt)
-      ? routedPath(route.points, route.label)
-      : dependencyPath(sourceX, sourceY, targetX, targetY, data?.lane, data?.lanes);
+  const geometry = edgeGeometry(from, to, [sourceX, sourceY, targetX, targetY], data);
   // Zoomed out past reading, labels only cost paint time (hundreds of them in a big model).
   const readable = useStore((s) => s.transform[2] >= LABEL_MIN_ZOOM);
   const rate = data?.rateRps === undefined ? '' : formatRate(data.rateRps);

@@ -9,6 +9,7 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type EdgeTypes,
@@ -34,15 +35,17 @@ import {
   type XY,
 } from '../graph/toFlow';
 import { kindStyle } from '../kinds';
-import { ComponentNodeComponent } from './ComponentNode';
+import { ComponentNodeComponent, DETAIL_MIN_ZOOM } from './ComponentNode';
 import { DependencyEdgeComponent } from './DependencyEdge';
 import { Legend } from './Legend';
+import { OverviewEdges } from './OverviewEdges';
 import { KIND_DRAG_TYPE } from './Palette';
 
 const nodeTypes: NodeTypes = { component: ComponentNodeComponent };
 const edgeTypes: EdgeTypes = { dependency: DependencyEdgeComponent };
 
 const EDGE_COLOR = '#64748b';
+const NO_EDGES: DependencyEdge[] = [];
 const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: EDGE_COLOR };
 export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.25 };
 
@@ -192,15 +195,24 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
     [onConnect],
   );
 
+  // Zoomed out past reading, the edges are drawn as two paths (OverviewEdges), not handed
+  // to React Flow; the edges keep their selection here meanwhile.
+  const overview = useStore((s) => s.transform[2] < DETAIL_MIN_ZOOM);
   const selectionChanged = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
       onSelectionChange({
         components: ns.map((n) => n.data.name),
-        dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
+        dependencies: (overview ? edges.filter((e) => e.selected) : es)
+          .map((e) => edgeIndex(e.id))
+          .filter((i) => i >= 0),
       });
     },
-    [onSelectionChange],
+    [onSelectionChange, overview, edges],
   );
+  const onPaneClick = useCallback(() => {
+    // A click on the empty canvas deselects everything, the edges React Flow has not got too.
+    if (overview) setEdges((es) => (es.some((e) => e.selected) ? es.map((e) => ({ ...e, selected: false })) : es));
+  }, [overview]);
 
   const onBeforeDelete = useCallback(
     ({ nodes: ns, edges: es }: { nodes: ComponentNode[]; edges: DependencyEdge[] }) => {
@@ -267,7 +279,7 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
       <div className="hr-canvas__flow" onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<ComponentNode, DependencyEdge>
           nodes={nodes}
-          edges={edges}
+          edges={overview ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
@@ -275,6 +287,7 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
           onNodeDragStop={onNodeDragStop}
           onConnect={connect}
           onSelectionChange={selectionChanged}
+          onPaneClick={onPaneClick}
           onBeforeDelete={onBeforeDelete}
           deleteKeyCode={['Delete', 'Backspace']}
           multiSelectionKeyCode={['Shift', 'Control', 'Meta']}
@@ -284,6 +297,7 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
           attributionPosition="top-right"
           onlyRenderVisibleElements={nodes.length > 150}
         >
+          {overview ? <OverviewEdges edges={edges} /> : null}
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
           <Controls showInteractive={false} position="bottom-left" />
           <MiniMap

@@ -1,6 +1,8 @@
 // The path of a dependency edge: a cubic Bézier from the source's right side to the
 // target's left side. Parallel edges between the same two nodes bow apart by lane.
 
+import type { EdgeRoute, XY } from './toFlow';
+
 /** Vertical distance between neighbouring parallel edges at their middle, in px. */
 export const LANE_GAP = 22;
 
@@ -110,4 +112,24 @@ export function routedPath(
   if (pts.length > 1) path += ` L${at(pts[pts.length - 1]!)}`;
   const mid = label ?? polylineMidpoint(pts);
   return { path, labelX: mid.x, labelY: mid.y };
+}
+
+const sameSpot = (a: XY | undefined, b: XY) =>
+  a !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
+
+/**
+ * A dependency's geometry: the route the layout drew for it while both its nodes (top-left
+ * corners `from` and `to`) stay where the layout put them, a plain curve between its
+ * handles (`sx,sy` to `tx,ty`) once one is dragged away.
+ */
+export function edgeGeometry(
+  from: XY | undefined,
+  to: XY | undefined,
+  [sx, sy, tx, ty]: readonly [number, number, number, number],
+  data: { lane?: number; lanes?: number; route?: EdgeRoute } | undefined,
+): EdgeGeometry {
+  const route = data?.route;
+  return route && sameSpot(from, route.sourceAt) && sameSpot(to, route.targetAt)
+    ? routedPath(route.points, route.label)
+    : dependencyPath(sx, sy, tx, ty, data?.lane, data?.lanes);
 }
