@@ -13,8 +13,10 @@ export interface ScoreCell {
   summary: string;
 }
 
-const usd = (v: number) =>
-  `$${v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 2 })}/mo`;
+// Formatters made once: `toLocaleString` builds one per call, a measurable part of an edit.
+const WHOLE_USD = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const CENTS_USD = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const usd = (v: number) => `$${(v >= 100 ? WHOLE_USD : CENTS_USD).format(v)}/mo`;
 
 function formatted(check: TargetCheck, value: number | null): string {
   if (value === null) return check.target === 'consistency' ? (check.pass ? 'met' : 'conflict') : '∞';
