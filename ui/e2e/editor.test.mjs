@@ -208,6 +208,28 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     assert.ok(Math.abs(shown.service - 0.25) < 1e-4, `service utilisation ${shown.service}`);
     assert.ok(Math.abs(shown.db - 0.5) < 1e-4, `db utilisation ${shown.db}`);
     await picture(app, "editor-saved");
+
+    // Zoomed out past reading (below 0.2), the calls are drawn as one path, not as edges;
+    // a call selected before stays selected; zoomed back in, the calls are edges again.
+    await app.execute(
+      "document.querySelector('.react-flow__edge[data-id$=\"-lb-service\"]').dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+    );
+    await waitFor("the call's form", async () => (await app.findAll('[data-testid="dependency-form"]')).length === 1);
+    const zoom = () => app.execute("return Number(/scale\\(([\\d.]+)\\)/.exec(document.querySelector('.react-flow__viewport').style.transform)[1]);");
+    for (let i = 0; i < 30 && (await zoom()) >= 0.2; i++) {
+      await (await app.find(".react-flow__controls-zoomout")).click();
+    }
+    await waitFor("the overview's edges", async () => (await app.findAll('[data-testid="overview-edges"]')).length === 1);
+    const drawn = await app.execute(
+      "return [...document.querySelectorAll('[data-testid=overview-edges] path')].map((p) => (p.getAttribute('d').match(/M/g) || []).length)",
+    );
+    assert.deepEqual(drawn, [2, 0], `calls drawn zoomed out at ${await zoom()}`);
+    assert.equal((await app.findAll(".react-flow__edge")).length, 0);
+    assert.equal((await app.findAll('[data-testid="dependency-form"]')).length, 1, "the call is still selected");
+    await picture(app, "editor-zoomed-out");
+    await (await app.find(".react-flow__controls-fitview")).click();
+    await waitFor("the calls as edges again", async () => (await app.findAll(".react-flow__edge")).length === 2);
+    assert.equal((await app.findAll('[data-testid="overview-edges"]')).length, 0);
   } catch (e) {
     await saveScreenshot(app, "editor-failure").catch(() => {});
     throw e;
