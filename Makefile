@@ -50,7 +50,7 @@ schema:
 BENCH_VENV ?= $(HOME)/.cache/headroom/bench-venv
 
 bench:
-	cargo bench --bench validate --bench analyze --bench plan
+	cargo bench --bench validate --bench analyze --bench plan --bench live
 	$(MAKE) bench-peers
 
 # Headroom against SimPy and Ciw on M/M/4 and a 3-station tandem, 1,000,000 customers
