@@ -198,16 +198,22 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
   // Zoomed out past reading, the edges are drawn as two paths (OverviewEdges), not handed
   // to React Flow; the edges keep their selection here meanwhile.
   const overview = useStore((s) => s.transform[2] < DETAIL_MIN_ZOOM);
+  // Read through a ref: a callback that changed with every answer's edges would be handed
+  // to React Flow's store each time, re-running all of its subscriptions.
+  const edgesRef = useRef(edges);
+  useEffect(() => {
+    edgesRef.current = edges;
+  });
   const selectionChanged = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
       onSelectionChange({
         components: ns.map((n) => n.data.name),
-        dependencies: (overview ? edges.filter((e) => e.selected) : es)
+        dependencies: (overview ? edgesRef.current.filter((e) => e.selected) : es)
           .map((e) => edgeIndex(e.id))
           .filter((i) => i >= 0),
       });
     },
-    [onSelectionChange, overview, edges],
+    [onSelectionChange, overview],
   );
   const onPaneClick = useCallback(() => {
     // A click on the empty canvas deselects everything, the edges React Flow has not got too.
