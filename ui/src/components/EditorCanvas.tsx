@@ -304,7 +304,9 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
           onlyRenderVisibleElements={nodes.length > 150}
         >
           {overview ? <OverviewEdges edges={edges} /> : null}
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+          {/* Zoomed out, the dots would be under 4 px apart: a grey haze of tens of thousands
+              of dots, repainted with every change of the canvas. */}
+          {overview ? null : <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />}
           <Controls showInteractive={false} position="bottom-left" />
           <MiniMap
             position="bottom-right"
@@ -312,6 +314,7 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
             zoomable
             nodeColor={(n) => kindStyle((n as ComponentNode).data.kind).color}
             nodeStrokeWidth={0}
+            nodeBorderRadius={0}
             maskColor="rgba(241, 245, 249, 0.7)"
             style={{ width: 168, height: 112 }}
           />

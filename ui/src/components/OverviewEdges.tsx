@@ -10,8 +10,8 @@ import type { DependencyEdge } from '../graph/toFlow';
  */
 export function OverviewEdges({ edges }: { edges: readonly DependencyEdge[] }) {
   const nodes = useStore((s) => s.nodes);
-  // A pixel wide on screen at any zoom (SVG's non-scaling stroke does not see the zoom
-  // when the viewport is a compositing layer of its own).
+  // A pixel wide on screen at any zoom (set here: SVG's non-scaling stroke does not see
+  // the zoom when WebKit composites the viewport in a layer of its own).
   const pixel = 1 / useStore((s) => s.transform[2]);
   const paths = useMemo(() => {
     const at = new Map(nodes.map((n) => [n.id, n.position]));
