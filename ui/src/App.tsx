@@ -639,6 +639,7 @@ export function App({ backend }: { backend: Backend }) {
                 <ReactFlowProvider>
                   <EditorCanvas
                     spec={spec}
+                    analysedSpec={live.analysedSpec}
                     positions={present.positions}
                     routes={routes}
                     analysis={analysis}

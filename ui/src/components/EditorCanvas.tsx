@@ -23,6 +23,7 @@ import type { ComponentKind } from '../bindings/ComponentKind';
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
 import type { Spec } from '../bindings/Spec';
 import type { Positions } from '../editor/history';
+import { useDrawnModel } from '../editor/useEditor';
 import { heatOf } from '../graph/heat';
 import { keepUnchanged } from '../graph/keepUnchanged';
 import {
@@ -55,8 +56,17 @@ export interface CanvasSelection {
   dependencies: number[];
 }
 
+/**
+ * How long after an edit the canvas may keep drawing the model before it while the
+ * engine analyses the new one (useDrawnModel); the engine answers a 300-component model
+ * in ~20 ms.
+ */
+export const WAIT_FOR_NUMBERS_MS = 120;
+
 export interface EditorCanvasProps {
   spec: Spec;
+  /** The model `analysis` (or the newest answer without one) is about. */
+  analysedSpec: Spec | null;
   positions: Positions;
   /** Edge routes from the last auto-layout, by edge id. */
   routes: ReadonlyMap<string, EdgeRoute>;
@@ -96,7 +106,9 @@ function edgeIndex(id: string): number {
 /** The model as an editable graph. The spec and positions are the truth; React Flow's own
  *  node state only carries what is in flight (a drag, the selection, measured sizes). */
 export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps) {
-  const { spec, positions, routes, analysis, stale, fitSignal } = props;
+  const { positions, routes, analysis, stale, fitSignal } = props;
+  // The model drawn with its numbers: an edit shows once the engine has answered for it.
+  const spec = useDrawnModel(props.spec, props.analysedSpec, WAIT_FOR_NUMBERS_MS);
   const flow = useReactFlow<ComponentNode, DependencyEdge>();
 
   const loads = useMemo(() => {

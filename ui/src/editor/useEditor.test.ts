@@ -1,12 +1,12 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { LiveModel } from '../bindings/LiveModel';
 import type { Spec } from '../bindings/Spec';
 import { documentOf, memoryBackend } from '../fixtures/backend';
 import { shopSpec, shopView } from '../fixtures/shop';
 import * as H from './history';
-import { sessionOf, useLiveAnalysis, useSession, type Session } from './useEditor';
+import { sessionOf, useDrawnModel, useLiveAnalysis, useSession, type Session } from './useEditor';
 
 const renamed = (spec: Spec, name: string): Spec => ({ ...spec, name });
 
@@ -66,5 +66,58 @@ describe('useLiveAnalysis', () => {
     expect(asked).toEqual(['one', 'three']);
     expect(result.current.live.model?.analysis).not.toBeNull();
     expect(result.current.live.error).toBeNull();
+  });
+});
+
+describe('useDrawnModel', () => {
+  afterEach(() => vi.useRealTimers());
+  const HOLD = 100;
+  const draw = (initial: { present: string; analysed: string | null }) =>
+    renderHook(({ present, analysed }) => useDrawnModel(present, analysed, HOLD), { initialProps: initial });
+
+  it('draws an edit once its analysis is in, and the model before it meanwhile', () => {
+    vi.useFakeTimers();
+    const { result, rerender } = draw({ present: 'a', analysed: 'a' });
+    expect(result.current).toBe('a');
+    rerender({ present: 'b', analysed: 'a' });
+    expect(result.current).toBe('a');
+    rerender({ present: 'b', analysed: 'b' });
+    expect(result.current).toBe('b');
+    // Nothing left to wait for: no timer changes it later.
+    act(() => vi.advanceTimersByTime(5 * HOLD));
+    expect(result.current).toBe('b');
+  });
+
+  it('draws the edit without its numbers once the wait is over', () => {
+    vi.useFakeTimers();
+    const { result, rerender } = draw({ present: 'a', analysed: 'a' });
+    rerender({ present: 'b', analysed: 'a' });
+    act(() => vi.advanceTimersByTime(HOLD - 1));
+    expect(result.current).toBe('a');
+    act(() => vi.advanceTimersByTime(1));
+    expect(result.current).toBe('b');
+    // A late answer for the model before does not take the drawing back.
+    rerender({ present: 'b', analysed: 'a' });
+    expect(result.current).toBe('b');
+  });
+
+  it('waits at most the hold in all during a burst of edits, then draws the newest', () => {
+    vi.useFakeTimers();
+    const { result, rerender } = draw({ present: 'a', analysed: 'a' });
+    // An edit every 30 ms, each analysed only once it is outdated.
+    const edits = ['b', 'c', 'd', 'e'];
+    edits.forEach((edit, i) => {
+      rerender({ present: edit, analysed: i === 0 ? 'a' : (edits[i - 1] ?? null) });
+      act(() => vi.advanceTimersByTime(30));
+    });
+    // 120 ms after the drawing fell behind (at 'b'), it shows the newest edit.
+    expect(result.current).toBe('e');
+  });
+
+  it('draws a model that is its own analysis at once, and the first one given', () => {
+    const { result, rerender } = draw({ present: 'a', analysed: null });
+    expect(result.current).toBe('a');
+    rerender({ present: 'b', analysed: 'b' });
+    expect(result.current).toBe('b');
   });
 });

@@ -53,9 +53,11 @@ export interface Live {
   seq: number;
   /** A failed analysis command (not a model problem: those are diagnostics). */
   error: string | null;
+  /** The model the newest answer is about. */
+  analysedSpec: Spec | null;
 }
 
-const NO_LIVE: Live = { model: null, analysis: null, seq: 0, error: null };
+const NO_LIVE: Live = { model: null, analysis: null, seq: 0, error: null, analysedSpec: null };
 
 /**
  * The open session, changed only through `update`. An update is computed from the newest
@@ -98,7 +100,8 @@ export function useLiveAnalysis(backend: Backend) {
       while (next) {
         try {
           const started = performance.now();
-          const answer = await backend.analyzeModel(next.model, next.file, next.header);
+          const analysedSpec = next.model;
+          const answer = await backend.analyzeModel(analysedSpec, next.file, next.header);
           // The backend's share of an edit's round trip, for the perf harness.
           performance.measure('headroom:analyze', { start: started });
           setLive((l) => ({
@@ -106,9 +109,11 @@ export function useLiveAnalysis(backend: Backend) {
             analysis: answer.analysis ?? (answer.diagnostics.length > 0 ? l.analysis : null),
             seq: l.seq + 1,
             error: answer.analysis_error,
+            analysedSpec,
           }));
         } catch (reason) {
-          setLive((l) => ({ ...l, seq: l.seq + 1, error: toCommandError(reason).message }));
+          const analysedSpec = next.model;
+          setLive((l) => ({ ...l, seq: l.seq + 1, error: toCommandError(reason).message, analysedSpec }));
         }
         next = pending.current;
         pending.current = null;
@@ -133,6 +138,32 @@ export function useLiveAnalysis(backend: Backend) {
   );
 
   return { live, analyze };
+}
+
+/**
+ * What a view of the live analysis should draw: the `present` model once the engine has
+ * answered for it (`analysed`), and meanwhile the one it drew before, for at most
+ * `holdMs` after it fell behind. An edit and its numbers are then drawn together, in one
+ * render, and never the edit with the numbers of the model before it; on a 300-component
+ * model that halves the canvas's work per edit. A burst of edits waits at most `holdMs`
+ * in all (the wait starts when the drawing falls behind, not at each edit), and an
+ * analysis that never answers only delays the drawing by `holdMs`.
+ */
+export function useDrawnModel<T>(present: T, analysed: T | null, holdMs: number): T {
+  const [drawn, setDrawn] = useState(present);
+  const latest = useRef(present);
+  useEffect(() => {
+    latest.current = present;
+  });
+  const shown = present === analysed ? present : drawn;
+  if (shown !== drawn) setDrawn(shown);
+  const behind = shown !== present;
+  useEffect(() => {
+    if (!behind) return;
+    const timer = setTimeout(() => setDrawn(latest.current), holdMs);
+    return () => clearTimeout(timer);
+  }, [behind, shown, holdMs]);
+  return shown;
 }
 
 interface Request {
