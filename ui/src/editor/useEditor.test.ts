@@ -84,7 +84,9 @@ describe('useDrawnModel', () => {
     rerender({ present: 'b', analysed: 'b' });
     expect(result.current).toBe('b');
     // Nothing left to wait for: no timer changes it later.
-    act(() => vi.advanceTimersByTime(5 * HOLD));
+    act(() => {
+      vi.advanceTimersByTime(5 * HOLD);
+    });
     expect(result.current).toBe('b');
   });
 
@@ -92,9 +94,13 @@ describe('useDrawnModel', () => {
     vi.useFakeTimers();
     const { result, rerender } = draw({ present: 'a', analysed: 'a' });
     rerender({ present: 'b', analysed: 'a' });
-    act(() => vi.advanceTimersByTime(HOLD - 1));
+    act(() => {
+      vi.advanceTimersByTime(HOLD - 1);
+    });
     expect(result.current).toBe('a');
-    act(() => vi.advanceTimersByTime(1));
+    act(() => {
+      vi.advanceTimersByTime(1);
+    });
     expect(result.current).toBe('b');
     // A late answer for the model before does not take the drawing back.
     rerender({ present: 'b', analysed: 'a' });
@@ -108,7 +114,9 @@ describe('useDrawnModel', () => {
     const edits = ['b', 'c', 'd', 'e'];
     edits.forEach((edit, i) => {
       rerender({ present: edit, analysed: i === 0 ? 'a' : (edits[i - 1] ?? null) });
-      act(() => vi.advanceTimersByTime(30));
+      act(() => {
+      vi.advanceTimersByTime(30);
+    });
     });
     // 120 ms after the drawing fell behind (at 'b'), it shows the newest edit.
     expect(result.current).toBe('e');
