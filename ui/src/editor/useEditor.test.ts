@@ -115,8 +115,8 @@ describe('useDrawnModel', () => {
     edits.forEach((edit, i) => {
       rerender({ present: edit, analysed: i === 0 ? 'a' : (edits[i - 1] ?? null) });
       act(() => {
-      vi.advanceTimersByTime(30);
-    });
+        vi.advanceTimersByTime(30);
+      });
     });
     // 120 ms after the drawing fell behind (at 'b'), it shows the newest edit.
     expect(result.current).toBe('e');
