@@ -2,6 +2,7 @@
 // every edit, and the autosave that keeps unsaved edits in the workspace.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 
 import type { Document } from '../bindings/Document';
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
@@ -104,13 +105,16 @@ export function useLiveAnalysis(backend: Backend) {
           const answer = await backend.analyzeModel(analysedSpec, next.file, next.header);
           // The backend's share of an edit's round trip, for the perf harness.
           performance.measure('headroom:analyze', { start: started });
-          setLive((l) => ({
+          // Rendered at once, effects included (React Flow hands its nodes to its store in
+          // an effect): the answer reaches the canvas in this task, not over two renders
+          // with a frame between them.
+          flushSync(() => setLive((l) => ({
             model: answer,
             analysis: answer.analysis ?? (answer.diagnostics.length > 0 ? l.analysis : null),
             seq: l.seq + 1,
             error: answer.analysis_error,
             analysedSpec,
-          }));
+          })));
         } catch (reason) {
           const analysedSpec = next.model;
           setLive((l) => ({ ...l, seq: l.seq + 1, error: toCommandError(reason).message, analysedSpec }));
