@@ -18,6 +18,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(launch)
         .manage(commands::simulation::Running::default())
+        .manage(commands::document::Live::default())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             app.manage(workspace::Shared::open(&dir));
@@ -30,7 +31,7 @@ fn main() {
             commands::document::open_project,
             commands::document::new_document,
             commands::document::recent_projects,
-            commands::document::analyze_model,
+            commands::document::live_edit,
             commands::document::save_document,
             commands::document::autosave,
             commands::document::discard_recovered,

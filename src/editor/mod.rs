@@ -6,6 +6,8 @@ pub mod document;
 pub mod export;
 pub mod history;
 pub mod live;
+pub mod live_session;
+pub mod patch;
 pub mod plan;
 pub mod simulation;
 
@@ -16,6 +18,7 @@ pub use document::{
 };
 pub use history::{HistoryEntry, RevisionComparison, Side, SideView};
 pub use live::{live, live_of_yaml, LiveAnalysis, LiveModel};
+pub use live_session::{LiveAnswer, LiveEdit, LiveSession, LiveSessionError};
 pub use plan::{PlanProposal, StepEdit};
 
 use crate::store::StoreError;

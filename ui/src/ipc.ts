@@ -6,12 +6,14 @@ import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { CommandError } from './bindings/CommandError';
 import type { Document } from './bindings/Document';
+import type { LiveAnswer } from './bindings/LiveAnswer';
 import type { LiveModel } from './bindings/LiveModel';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { Saved } from './bindings/Saved';
 import type { Spec } from './bindings/Spec';
 import { tauriExport, type ExportBackend } from './ipc/export';
 import { tauriHistory, type HistoryBackend } from './ipc/history';
+import { liveAnalysisClient } from './ipc/live';
 import { tauriPlan, type PlanBackend } from './ipc/plan';
 import { tauriSimulation, type SimulationBackend } from './ipc/simulation';
 
@@ -70,7 +72,7 @@ export const tauriBackend: Backend = {
   openProject: (id) => invoke<Document>('open_project', { id }),
   newDocument: () => invoke<Document>('new_document'),
   recentProjects: () => invoke<ProjectSummary[]>('recent_projects'),
-  analyzeModel: (spec, file, header) => invoke<LiveModel>('analyze_model', { spec, file, header }),
+  analyzeModel: liveAnalysisClient((edit) => invoke<LiveAnswer>('live_edit', { edit })),
   saveDocument: (r) =>
     invoke<Saved>('save_document', {
       project: r.project,

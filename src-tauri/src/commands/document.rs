@@ -1,8 +1,9 @@
 //! Opening, analysing and saving documents.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use headroom::editor::{self, Document, LiveModel, Saved};
+use headroom::editor::{self, Document, LiveAnswer, LiveEdit, LiveSession, Saved};
 use headroom::spec::Spec;
 use headroom::store::{ProjectId, ProjectSummary};
 use headroom::view::CommandError;
@@ -56,19 +57,25 @@ pub fn recent_projects(ws: State<'_, Shared>) -> Result<Vec<ProjectSummary>, Com
     })
 }
 
-/// The live analysis after an edit. Async, so the engine runs off the main thread.
+/// The live analysis's memory of the model being edited (one editor window).
+#[derive(Default)]
+pub struct Live(Arc<Mutex<LiveSession>>);
+
+/// The live analysis after an edit, which arrives as a patch of the model before and is
+/// answered as a patch of the answer before. Async, so the engine runs off the main thread.
 #[tauri::command]
-pub async fn analyze_model(
-    spec: Spec,
-    file: String,
-    header: Vec<String>,
-) -> Result<LiveModel, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || editor::live(&spec, &file, &header))
-        .await
-        .map_err(|e| CommandError {
-            kind: "internal".into(),
-            message: format!("the analysis stopped: {e}"),
-        })
+pub async fn live_edit(edit: LiveEdit, live: State<'_, Live>) -> Result<LiveAnswer, CommandError> {
+    let session = Arc::clone(&live.0);
+    tauri::async_runtime::spawn_blocking(move || {
+        // (After a panic mid-edit the session has no revision: the next edit must be whole.)
+        let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
+        session.edit(edit).map_err(CommandError::from)
+    })
+    .await
+    .map_err(|e| CommandError {
+        kind: "internal".into(),
+        message: format!("the analysis stopped: {e}"),
+    })?
 }
 
 #[tauri::command]
