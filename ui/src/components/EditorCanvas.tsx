@@ -25,7 +25,7 @@ import type { Spec } from '../bindings/Spec';
 import type { Positions } from '../editor/history';
 import { useDrawnModel } from '../editor/useEditor';
 import { heatOf } from '../graph/heat';
-import { keepUnchanged } from '../graph/keepUnchanged';
+import { placeEdges, placeNodes } from '../graph/placed';
 import {
   NODE_HEIGHT,
   NODE_WIDTH,
@@ -48,6 +48,7 @@ const edgeTypes: EdgeTypes = { dependency: DependencyEdgeComponent };
 const EDGE_COLOR = '#64748b';
 const NO_EDGES: DependencyEdge[] = [];
 const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: EDGE_COLOR };
+const EDGE_EXTRA = { markerEnd: MARKER };
 export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.25 };
 
 export interface CanvasSelection {
@@ -130,56 +131,26 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
 
   const base = useMemo(() => specToFlow(spec), [spec]);
 
-  // Nodes and edges are rebuilt from the model while rendering (not in an effect, which
-  // would paint the old ones once more and render again). Each keeps what React Flow set
-  // on it in flight (selection, measurement); unchanged ones keep their objects, so React
-  // Flow repaints only what changed.
+  // Nodes and edges are put together while rendering (not in an effect, which would paint
+  // the old ones once more and render again), from their parts and what React Flow set on
+  // them in flight (selection, measurement); what did not change keeps its object, so
+  // React Flow repaints only what changed (graph/placed.ts).
   const [nodes, setNodes] = useState<ComponentNode[]>([]);
   const [nodesOf, setNodesOf] = useState<readonly unknown[]>([]);
   if (nodesOf[0] !== base || nodesOf[1] !== positions || nodesOf[2] !== loads) {
     setNodesOf([base, positions, loads]);
-    setNodes((prev) => {
-      const before = new Map(prev.map((n) => [n.id, n]));
-      const next = base.nodes.map((n) => {
-        const old = before.get(n.id);
-        return {
-          ...n,
-          // A fixed size (the CSS's), given as already measured: React Flow then draws a
-          // big model at once instead of measuring every node and rendering it again.
-          measured: old?.measured ?? NODE_SIZE,
-          position: positions[n.data.name] ?? { x: 0, y: 0 },
-          selected: old?.selected ?? false,
-          data: { ...n.data, load: loads.get(n.data.name) },
-        };
-      });
-      return keepUnchanged(prev, next) as ComponentNode[];
-    });
+    setNodes((prev) => placeNodes(prev, base.nodes, positions, loads, NODE_SIZE));
   }
 
   const [edges, setEdges] = useState<DependencyEdge[]>([]);
   const [edgesOf, setEdgesOf] = useState<readonly unknown[]>([]);
   if (edgesOf[0] !== base || edgesOf[1] !== analysis || edgesOf[2] !== routes || edgesOf[3] !== stale) {
     setEdgesOf([base, analysis, routes, stale]);
-    setEdges((prev) => {
-      const before = new Map(prev.map((e) => [e.id, e]));
-      const next = base.edges.map((e): DependencyEdge => {
-        const rate = analysis?.dependencies[edgeIndex(e.id)];
-        return {
-          ...e,
-          selected: before.get(e.id)?.selected ?? false,
-          markerEnd: MARKER,
-          data: e.data
-            ? {
-                ...e.data,
-                rateRps: rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined,
-                stale,
-                route: routes.get(e.id),
-              }
-            : e.data,
-        };
-      });
-      return keepUnchanged(prev, next) as DependencyEdge[];
-    });
+    const rateOf = (e: DependencyEdge) => {
+      const rate = analysis?.dependencies[edgeIndex(e.id)];
+      return rate && rate.from === e.source && rate.to === e.target ? rate.rate_rps : undefined;
+    };
+    setEdges((prev) => placeEdges(prev, base.edges, rateOf, routes, stale, EDGE_EXTRA));
   }
 
   const onEdgesChange = useCallback((changes: EdgeChange<DependencyEdge>[]) => {

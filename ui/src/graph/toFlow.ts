@@ -133,6 +133,12 @@ export function dependencyLabel(dep: Dependency): string {
   return parts.join(' ');
 }
 
+// The node and edge made for each component and dependency object, which an immutable
+// spec shares from one edit to the next: an edit remakes only what it touched, and the
+// canvas (graph/placed.ts) sees at a glance what did not change.
+const nodeOf = new WeakMap<Component, ComponentNode>();
+const edgeOf = new WeakMap<Dependency, DependencyEdge>();
+
 /**
  * One node per component and one edge per dependency, in spec order. A repeated
  * component name gets a suffixed id (`name#2`) so React Flow still sees unique ids;
@@ -144,15 +150,21 @@ export function specToFlow(spec: Spec): Flow {
   for (const c of spec.components) {
     const count = (seen.get(c.name) ?? 0) + 1;
     seen.set(c.name, count);
-    nodes.push({
-      id: count === 1 ? nodeId(c.name) : `${nodeId(c.name)}#${count}`,
-      type: 'component',
-      position: { x: 0, y: 0 },
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT,
-      handles: NODE_HANDLES,
-      data: { name: c.name, kind: c.kind, detail: componentDetail(c) },
-    });
+    const id = count === 1 ? nodeId(c.name) : `${nodeId(c.name)}#${count}`;
+    let node = nodeOf.get(c);
+    if (node?.id !== id) {
+      node = {
+        id,
+        type: 'component',
+        position: { x: 0, y: 0 },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        handles: NODE_HANDLES,
+        data: { name: c.name, kind: c.kind, detail: componentDetail(c) },
+      };
+      nodeOf.set(c, node);
+    }
+    nodes.push(node);
   }
 
   const pairCount = new Map<string, number>();
@@ -173,9 +185,13 @@ export function specToFlow(spec: Spec): Flow {
     const key = pairKey(dep);
     const lane = pairSeen.get(key) ?? 0;
     pairSeen.set(key, lane + 1);
+    const lanes = pairCount.get(key) ?? 1;
+    const id = edgeId(index, dep);
+    const made = edgeOf.get(dep);
+    if (made && made.id === id && made.data?.lane === lane && made.data.lanes === lanes) return made;
     const mode: CallMode = dep.mode ?? 'sync';
-    return {
-      id: edgeId(index, dep),
+    const edge: DependencyEdge = {
+      id,
       type: 'dependency',
       source: nodeId(dep.from),
       target: nodeId(dep.to),
@@ -185,10 +201,12 @@ export function specToFlow(spec: Spec): Flow {
         op: dep.op ?? null,
         calls: dep.calls ?? 1,
         lane,
-        lanes: pairCount.get(key) ?? 1,
+        lanes,
         label: dependencyLabel(dep),
       },
     };
+    edgeOf.set(dep, edge);
+    return edge;
   });
 
   return { nodes, edges, dangling };
