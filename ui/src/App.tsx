@@ -530,7 +530,9 @@ export function App({ backend }: { backend: Backend }) {
   const diagnostics = edited ? (live.model?.diagnostics ?? []) : (opened?.view.diagnostics ?? []);
   const stale = live.model !== null && live.model.analysis === null && live.analysis !== null;
   const analysis = live.analysis;
-  const selected = inspectorFocus ?? inspectorSelection(selection);
+  // (Kept while the selection is, so the memoised inspector skips an answer's render.)
+  const selected = useMemo(() => inspectorFocus ?? inspectorSelection(selection), [inspectorFocus, selection]);
+  const addFromPalette = useCallback((kind: ComponentKind) => addComponent(kind, null), [addComponent]);
 
   const actions: ToolbarAction[] = useMemo(
     () => [
@@ -616,7 +618,7 @@ export function App({ backend }: { backend: Backend }) {
       main =
         session && spec && present ? (
           <div className="hr-editor">
-            <Palette onAdd={(kind) => addComponent(kind, null)} />
+            <Palette onAdd={addFromPalette} />
             <div className="hr-editor__center">
               {recoveryPending && opened?.recovered ? (
                 <div className="hr-banner" role="alert" data-testid="recovery">
@@ -681,7 +683,7 @@ export function App({ backend }: { backend: Backend }) {
                   selection={selected}
                   diagnostics={diagnostics}
                   onEdit={edit}
-                  onSelect={(s) => setInspectorFocus(s)}
+                  onSelect={setInspectorFocus}
                 />
               ) : null}
               {dockTab === 'findings' ? <FindingsPanel {...panelProps(session, spec)} /> : null}

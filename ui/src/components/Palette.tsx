@@ -1,4 +1,4 @@
-import type { DragEvent } from 'react';
+import { memo, type DragEvent } from 'react';
 
 import type { ComponentKind } from '../bindings/ComponentKind';
 import { KINDS, kindStyle } from '../kinds';
@@ -8,7 +8,7 @@ import { KindIcon } from './KindIcon';
 export const KIND_DRAG_TYPE = 'application/x-headroom-kind';
 
 /** Every component kind, to drag onto the canvas or click to add at its centre. */
-export function Palette({ onAdd }: { onAdd: (kind: ComponentKind) => void }) {
+export const Palette = memo(function Palette({ onAdd }: { onAdd: (kind: ComponentKind) => void }) {
   const onDragStart = (kind: ComponentKind) => (e: DragEvent) => {
     e.dataTransfer.setData(KIND_DRAG_TYPE, kind);
     e.dataTransfer.effectAllowed = 'copy';
@@ -38,4 +38,4 @@ export function Palette({ onAdd }: { onAdd: (kind: ComponentKind) => void }) {
       })}
     </nav>
   );
-}
+});

@@ -1,3 +1,5 @@
+import { memo } from 'react';
+
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
 import type { TargetCheck } from '../bindings/TargetCheck';
 import { formatAvailability, formatMs, formatRate } from '../graph/heat';
@@ -129,8 +131,11 @@ export function scoreCells(analysis: LiveAnalysis): ScoreCell[] {
   return cells;
 }
 
-/** The bar above the canvas: every target, green or red; grey when the numbers are stale. */
-export function ScorecardBar({
+/**
+ * The bar above the canvas: every target, green or red; grey when the numbers are stale.
+ * Memoised: an edit changes none of its props (its answer does).
+ */
+export const ScorecardBar = memo(function ScorecardBar({
   analysis,
   stale,
 }: {
@@ -171,4 +176,4 @@ export function ScorecardBar({
       ))}
     </div>
   );
-}
+});

@@ -3,7 +3,7 @@
 // "Targets" the targets and practices. Every change goes out through `onEdit` as one
 // undoable edit with a label.
 
-import { useId, useRef, useState, type JSX, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useId, useRef, useState, type JSX, type KeyboardEvent, type ReactNode } from 'react';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
@@ -40,7 +40,8 @@ function selectionKey(s: InspectorSelection): string {
   }
 }
 
-export function Inspector(props: {
+/** Memoised: an answer of the live analysis changes none of its props. */
+export const Inspector = memo(function Inspector(props: {
   spec: Spec;
   selection: InspectorSelection;
   diagnostics: Diagnostic[];
@@ -124,7 +125,7 @@ export function Inspector(props: {
       </div>
     </aside>
   );
-}
+});
 
 /** The paths of the selected item, for the tab's problem count. */
 function selectionPrefixes(spec: Spec, selection: InspectorSelection): string[] {
