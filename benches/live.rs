@@ -1,6 +1,7 @@
 //! What the desktop's live analysis costs the backend on every edit, on the 300-component
 //! model of the end-to-end perf harness (ui/e2e/perf.test.mjs), broken into its parts:
-//! the IPC's JSON both ways, the canonical YAML, the checks, the analysis.
+//! the IPC's JSON both ways, the canonical YAML, the checks, the analysis; and a one-field
+//! edit as the desktop sends it (a patch to the backend's live session).
 //!
 //! cargo bench --bench live -- --warm-up-time 1 --measurement-time 3
 //! cargo bench --bench live --profile dev -- ...   (the build the e2e tests run)
@@ -8,6 +9,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use headroom::editor::patch::{PatchOp, PathStep};
+use headroom::editor::{LiveEdit, LiveSession};
 use headroom::{analysis::analyze, editor, spec};
 
 /// The perf harness's model: a load balancer, then layers of 10 services, each calling
@@ -49,6 +52,44 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("live (300 components, 587 calls)");
     group.bench_function("whole: editor::live", |b| {
         b.iter(|| editor::live(black_box(&model), "generated-300.yaml", &header))
+    });
+    // What the desktop's backend does per edit: the edit arrives as a patch of the model it
+    // holds, and the answer leaves as a patch of the answer before (editor::LiveSession).
+    let mut session = LiveSession::new();
+    let whole_edit = |base: Option<u64>, patch: Vec<PatchOp>| LiveEdit {
+        base,
+        patch,
+        file: "generated-300.yaml".into(),
+        header: Vec::new(),
+    };
+    let first = session
+        .edit(whole_edit(
+            None,
+            vec![PatchOp::Set {
+                path: vec![],
+                value: serde_json::to_value(&model).expect("a spec serialises"),
+            }],
+        ))
+        .expect("the whole model is analysed");
+    let mut revision = first.revision;
+    let mut replicas = 2;
+    group.bench_function("whole: a one-field edit through LiveSession", |b| {
+        b.iter(|| {
+            replicas = 5 - replicas;
+            let replicas_of_svc_20 = vec![PatchOp::Set {
+                path: vec![
+                    PathStep::Key("components".into()),
+                    PathStep::Index(21),
+                    PathStep::Key("replicas".into()),
+                ],
+                value: replicas.into(),
+            }];
+            let answer = session
+                .edit(whole_edit(Some(revision), replicas_of_svc_20))
+                .expect("the edit applies");
+            revision = answer.revision;
+            answer
+        })
     });
     group.bench_function("part: spec from the IPC's JSON", |b| {
         b.iter(|| serde_json::from_str::<spec::Spec>(black_box(&spec_json)))

@@ -109,11 +109,23 @@ fn an_edit_against_a_revision_the_backend_lost_asks_for_the_whole_model() {
     // An edit against revision 1 again (an answer the editor never saw): out of step.
     let third = with_api_replicas(first.clone(), 6);
     let err = session.edit(edit_of(r1, &first, &third)).unwrap_err();
-    assert_eq!(err, LiveSessionError::OutOfStep { base: r1, have: Some(r2) });
+    assert_eq!(
+        err,
+        LiveSessionError::OutOfStep {
+            base: r1,
+            have: Some(r2)
+        }
+    );
     assert_eq!(err.kind(), "out_of_step");
     // ...after which the backend holds nothing: even revision 2 must be sent whole.
     let err = session.edit(edit_of(r2, &second, &third)).unwrap_err();
-    assert_eq!(err, LiveSessionError::OutOfStep { base: r2, have: None });
+    assert_eq!(
+        err,
+        LiveSessionError::OutOfStep {
+            base: r2,
+            have: None
+        }
+    );
     let answer = session.edit(whole(&third)).unwrap();
     let mut seen = Value::Null;
     patch::apply(&mut seen, answer.patch).unwrap();
@@ -152,7 +164,10 @@ fn a_patch_that_does_not_fit_or_makes_no_spec_is_refused_and_empties_the_session
     };
     let err = session.edit(not_a_spec).unwrap_err();
     assert_eq!(err.kind(), "invalid_spec");
-    assert!(err.to_string().contains("invalid type: integer `7`"), "{err}");
+    assert!(
+        err.to_string().contains("invalid type: integer `7`"),
+        "{err}"
+    );
     assert!(matches!(
         session.edit(edit_of(r2, &shop(), &shop())),
         Err(LiveSessionError::OutOfStep { have: None, .. })

@@ -109,8 +109,8 @@ impl LiveSession {
         }
         self.revision = None;
         patch::apply(&mut self.model, edit.patch)?;
-        let spec =
-            Spec::deserialize(&self.model).map_err(|e| LiveSessionError::NotASpec(e.to_string()))?;
+        let spec = Spec::deserialize(&self.model)
+            .map_err(|e| LiveSessionError::NotASpec(e.to_string()))?;
         let answer = live(&spec, &edit.file, &edit.header);
         let answer =
             serde_json::to_value(&answer).map_err(|e| LiveSessionError::Answer(e.to_string()))?;
