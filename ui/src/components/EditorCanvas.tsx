@@ -104,6 +104,15 @@ function edgeIndex(id: string): number {
   return Number(/^e(\d+)-/.exec(id)?.[1] ?? -1);
 }
 
+/**
+ * Where `dependency` (an object of another revision of the model) is in `spec`: the
+ * models are immutable, so a dependency an edit left alone is the same object; -1 when
+ * the edit removed or changed it.
+ */
+export function dependencyIndexIn(spec: Spec, dependency: Spec['dependencies'][number] | undefined): number {
+  return dependency === undefined ? -1 : spec.dependencies.indexOf(dependency);
+}
+
 /** The model as an editable graph. The spec and positions are the truth; React Flow's own
  *  node state only carries what is in flight (a drag, the selection, measured sizes). */
 export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps) {
@@ -184,19 +193,28 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
   // Read through a ref: a callback that changed with every answer's edges would be handed
   // to React Flow's store each time, re-running all of its subscriptions.
   const edgesRef = useRef(edges);
+  // The model drawn and the present one, which differ while an edit waits for its numbers.
+  const specsRef = useRef({ drawn: spec, present: props.spec });
   useEffect(() => {
     edgesRef.current = edges;
+    specsRef.current = { drawn: spec, present: props.spec };
   });
+  /** The present model's indices of edges drawn (from the model drawn). */
+  const presentIndices = useCallback((es: readonly DependencyEdge[]) => {
+    const { drawn, present } = specsRef.current;
+    return es
+      .map((e) => edgeIndex(e.id))
+      .map((i) => (drawn === present ? i : dependencyIndexIn(present, drawn.dependencies[i])))
+      .filter((i) => i >= 0);
+  }, []);
   const selectionChanged = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams<ComponentNode, DependencyEdge>) => {
       onSelectionChange({
         components: ns.map((n) => n.data.name),
-        dependencies: (overview ? edgesRef.current.filter((e) => e.selected) : es)
-          .map((e) => edgeIndex(e.id))
-          .filter((i) => i >= 0),
+        dependencies: presentIndices(overview ? edgesRef.current.filter((e) => e.selected) : es),
       });
     },
-    [onSelectionChange, overview],
+    [onSelectionChange, overview, presentIndices],
   );
   const onPaneClick = useCallback(() => {
     // A click on the empty canvas deselects everything, the edges React Flow has not got too.
@@ -207,12 +225,12 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
     ({ nodes: ns, edges: es }: { nodes: ComponentNode[]; edges: DependencyEdge[] }) => {
       onDelete({
         components: ns.map((n) => n.data.name),
-        dependencies: es.map((e) => edgeIndex(e.id)).filter((i) => i >= 0),
+        dependencies: presentIndices(es),
       });
       // The app makes the deletion (one undoable edit); React Flow must not.
       return Promise.resolve(false);
     },
-    [onDelete],
+    [onDelete, presentIndices],
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
