@@ -1,35 +1,16 @@
 //! The desktop editor without Tauri: live analysis of an edited model, and documents
 //! opened, autosaved, recovered and saved through the workspace without losing a byte.
 
-use std::path::Path;
-
 use headroom::editor::{self, EditorError};
 use headroom::spec::{self, export, Spec};
 use headroom::store::{content_hash, Workspace};
 
+#[path = "common/shop.rs"]
+mod shop;
+use shop::{api_replicas, shop, SHOP};
+
 #[path = "common/generated_spec.rs"]
 mod generated_spec;
-
-const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
-
-fn shop() -> Spec {
-    spec::check_file(Path::new(SHOP))
-        .unwrap()
-        .into_result()
-        .unwrap()
-}
-
-/// The shop with `n` replicas of its api.
-fn api_replicas(n: u32) -> Spec {
-    let mut model = shop();
-    let api = model
-        .components
-        .iter_mut()
-        .find(|c| c.name == "api")
-        .unwrap();
-    api.replicas = Some(n);
-    model
-}
 
 fn workspace(dir: &tempfile::TempDir) -> Workspace {
     Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()

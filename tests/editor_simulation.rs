@@ -3,7 +3,6 @@
 //! progress reaches the end, cancel stops a run at once, and a run is kept with the
 //! revision that holds the model.
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,17 +14,12 @@ use headroom::editor::simulation::{
 };
 use headroom::editor::{self};
 use headroom::sim::SimError;
-use headroom::spec::{self, export, Spec};
+use headroom::spec::{export, Spec};
 use headroom::store::{content_hash, RunKind, Workspace};
 
-const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
-
-fn shop() -> Spec {
-    spec::check_file(Path::new(SHOP))
-        .unwrap()
-        .into_result()
-        .unwrap()
-}
+#[path = "common/shop.rs"]
+mod shop;
+use shop::{shop, SHOP};
 
 fn settings(requests: u64, seed: u64, replications: u32, scenario: SimScenario) -> SimSettings {
     SimSettings {

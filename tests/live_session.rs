@@ -1,22 +1,15 @@
 //! The live analysis as the desktop holds it: edits arrive as patches of the model before,
 //! answers leave as patches of the answer before, and the two ends never drift apart.
 
-use std::path::Path;
-
 use headroom::editor::patch::{self, PatchOp, PathStep};
 use headroom::editor::{self, LiveEdit, LiveSession, LiveSessionError};
-use headroom::spec::{self, Spec};
+use headroom::spec::Spec;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
-
-fn shop() -> Spec {
-    spec::check_file(Path::new(SHOP))
-        .unwrap()
-        .into_result()
-        .unwrap()
-}
+#[path = "common/shop.rs"]
+mod shop;
+use shop::{api_replicas, shop};
 
 fn whole(spec: &Spec) -> LiveEdit {
     LiveEdit {
@@ -55,16 +48,6 @@ fn api_utilization(answer: &Value) -> f64 {
         .unwrap()
 }
 
-fn with_api_replicas(mut model: Spec, n: u32) -> Spec {
-    let api = model
-        .components
-        .iter_mut()
-        .find(|c| c.name == "api")
-        .unwrap();
-    api.replicas = Some(n);
-    model
-}
-
 #[test]
 fn an_edit_is_a_patch_and_so_is_its_answer() {
     let mut session = LiveSession::new();
@@ -77,7 +60,7 @@ fn an_edit_is_a_patch_and_so_is_its_answer() {
     // api: 920 req/s on 4 replicas x 8 workers of 6 ms: utilisation 920 * 0.006 / 32.
     assert!((api_utilization(&seen) - 920.0 * 0.006 / 32.0).abs() < 1e-12);
 
-    let second = with_api_replicas(first.clone(), 5);
+    let second = api_replicas(5);
     let edit = edit_of(answer.revision, &first, &second);
     assert_eq!(
         edit.patch.len(),
@@ -102,12 +85,12 @@ fn an_edit_against_a_revision_the_backend_lost_asks_for_the_whole_model() {
     let mut session = LiveSession::new();
     let first = shop();
     let r1 = session.edit(whole(&first)).unwrap().revision;
-    let second = with_api_replicas(first.clone(), 5);
+    let second = api_replicas(5);
     let r2 = session.edit(edit_of(r1, &first, &second)).unwrap().revision;
     assert_ne!(r1, r2);
 
     // An edit against revision 1 again (an answer the editor never saw): out of step.
-    let third = with_api_replicas(first.clone(), 6);
+    let third = api_replicas(6);
     let err = session.edit(edit_of(r1, &first, &third)).unwrap_err();
     assert_eq!(
         err,

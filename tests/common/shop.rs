@@ -1,0 +1,28 @@
+//! The shop example (models/shop.yaml) as the editor tests start from it.
+#![allow(dead_code)] // each test crate uses its own subset
+
+use std::path::Path;
+
+use headroom::spec::{self, Spec};
+
+pub const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
+
+/// The shop, read and checked.
+pub fn shop() -> Spec {
+    spec::check_file(Path::new(SHOP))
+        .unwrap()
+        .into_result()
+        .unwrap()
+}
+
+/// The shop with `n` replicas of its api.
+pub fn api_replicas(n: u32) -> Spec {
+    let mut model = shop();
+    let api = model
+        .components
+        .iter_mut()
+        .find(|c| c.name == "api")
+        .unwrap();
+    api.replicas = Some(n);
+    model
+}
