@@ -12,6 +12,9 @@ use headroom::editor::export::{self, ExportError, ReportFormat};
 use headroom::spec::{self, export as yaml_export, Spec};
 
 const CLI: &str = env!("CARGO_BIN_EXE_headroom");
+#[path = "common/shop.rs"]
+mod common_shop;
+
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
 fn load(path: &Path) -> Spec {
@@ -118,13 +121,7 @@ fn the_report_is_the_clis_for_every_example_in_both_formats() {
 #[test]
 fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut model = shop();
-    let api = model
-        .components
-        .iter_mut()
-        .find(|c| c.name == "api")
-        .unwrap();
-    api.replicas = Some(2);
+    let model = common_shop::with_api_replicas(shop(), 2);
     // What Save writes (header comments included; they change nothing in the report).
     let saved = dir.path().join("edited.yaml");
     fs::write(

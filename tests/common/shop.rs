@@ -17,7 +17,11 @@ pub fn shop() -> Spec {
 
 /// The shop with `n` replicas of its api.
 pub fn api_replicas(n: u32) -> Spec {
-    let mut model = shop();
+    with_api_replicas(shop(), n)
+}
+
+/// `model` (a shop) with `n` replicas of its api.
+pub fn with_api_replicas(mut model: Spec, n: u32) -> Spec {
     let api = model
         .components
         .iter_mut()
