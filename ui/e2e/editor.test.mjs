@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WAIT_MS, answerFileDialog, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+import { WAIT_MS, answerFileDialog, cli, click, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
 
 const ENTER = "\uE007";
 
@@ -46,7 +46,7 @@ const attr = (app, css, name) =>
 /** Types `value` into the inspector field `field` inside `scope`, replacing what is there, and commits. */
 async function setField(app, scope, field, value) {
   const input = await app.find(`${scope} [data-field="${field}"]`);
-  await input.click();
+  await click(app, input);
   // Select what is there, so typing replaces it (WebDriver's Clear would blur, committing
   // an empty field first; its Ctrl+A chord does not reach WebKitGTK's input).
   await app.execute("arguments[0].select();", [input]);
@@ -56,7 +56,7 @@ async function setField(app, scope, field, value) {
 /** Picks `value` in the select `field` inside `scope` (by clicking its option). */
 async function choose(app, scope, field, value) {
   const option = await app.find(`${scope} select[data-field="${field}"] option[value="${value}"]`);
-  await option.click();
+  await click(app, option);
 }
 
 /** Waits until the canvas stops moving (a layout or a fit of the view may be under way). */
@@ -78,10 +78,10 @@ async function still(app) {
 /** Selects `from` on the canvas and adds a call to `to` in its inspector. */
 async function addCall(app, from, to) {
   await still(app);
-  await (await app.find(`[data-testid="node-${from}"] [data-testid="node-label"]`)).click();
+  await click(app, `[data-testid="node-${from}"] [data-testid="node-label"]`);
   await waitFor(`${from}'s form`, async () => (await attr(app, '[data-testid="component-form"]', "data-name")) === from);
-  await (await app.find(`[data-testid="add-call-target"] option[value="${to}"]`)).click();
-  await (await app.find('[data-testid="calls"] [data-testid="add-call"]')).click();
+  await click(app, `[data-testid="add-call-target"] option[value="${to}"]`);
+  await click(app, '[data-testid="calls"] [data-testid="add-call"]');
   await waitFor(`${from} calls ${to}`, () =>
     app.execute(
       "return [...document.querySelectorAll('.react-flow__edge')].some((e) => e.getAttribute('data-id').endsWith(arguments[0]));",
@@ -92,7 +92,7 @@ async function addCall(app, from, to) {
 
 /** Auto-layout, done: the layout is the last edit and the view has stopped moving. */
 async function autoLayout(app) {
-  await (await app.find('[data-testid="action-layout"]')).click();
+  await click(app, '[data-testid="action-layout"]');
   await waitFor("the layout to be applied", async () =>
     (await attr(app, '[data-testid="action-undo"]', "title"))?.includes(": Auto-layout"),
   );
@@ -121,12 +121,12 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
   const app = await driver.openApp(null);
   try {
     await settledAs(app, "empty", "editor-start");
-    await (await app.find('[data-testid="start-new"]')).click();
+    await click(app, '[data-testid="start-new"]');
     await settledAs(app, "ready", "editor-new");
 
     // Three components from the palette.
     for (const kind of ["load_balancer", "service", "database"]) {
-      await (await app.find(`[data-testid="palette-${kind}"]`)).click();
+      await click(app, `[data-testid="palette-${kind}"]`);
     }
     for (const name of ["lb", "service", "db"]) {
       await waitFor(`node ${name}`, async () => (await app.findAll(`[data-testid="node-${name}"]`)).length === 1);
@@ -141,8 +141,8 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     await autoLayout(app);
 
     // A request class entering at the load balancer, 100 req/s.
-    await (await app.find('[data-testid="inspector-tab-workload"]')).click();
-    await (await app.find('[data-testid="add-class"]')).click();
+    await click(app, '[data-testid="inspector-tab-workload"]');
+    await click(app, '[data-testid="add-class"]');
     const row = '[data-testid="class-row"][data-index="0"]';
     await waitFor("a class row", async () => (await app.findAll(row)).length === 1);
     await setField(app, row, "rate_rps", "100");
@@ -150,7 +150,7 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     await setField(app, row, "p99_ms", "250");
 
     // Targets: 150 req/s capacity.
-    await (await app.find('[data-testid="inspector-tab-targets"]')).click();
+    await click(app, '[data-testid="inspector-tab-targets"]');
     let seq = await analysisSeq(app);
     await setField(app, '[data-testid="targets-panel"]', "throughput_rps", "150");
     await analysedAfter(app, seq);
@@ -164,7 +164,7 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
 
     // Four replicas: the service cools to 0.25 and the 5 ms database (0.5) is the bottleneck;
     // capacity 160 req/s meets the target.
-    await (await app.find('[data-testid="node-service"]')).click();
+    await click(app, '[data-testid="node-service"]');
     await waitFor("the service's form", async () => (await attr(app, '[data-testid="component-form"]', "data-name")) === "service");
     seq = await analysisSeq(app);
     await setField(app, '[data-testid="component-form"]', "replicas", "4");
@@ -181,17 +181,17 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
 
     // Undo brings the saturated service back; redo the fix.
     seq = await analysisSeq(app);
-    await (await app.find('[data-testid="action-undo"]')).click();
+    await click(app, '[data-testid="action-undo"]');
     await analysedAfter(app, seq);
     await waitFor("service saturated again", async () => (await attr(app, '[data-testid="node-service"]', "data-heat")) === "saturated");
     seq = await analysisSeq(app);
-    await (await app.find('[data-testid="action-redo"]')).click();
+    await click(app, '[data-testid="action-redo"]');
     await analysedAfter(app, seq);
     await waitFor("db bottleneck again", async () => (await attr(app, '[data-testid="node-db"]', "data-bottleneck")) === "true");
 
     // Save: a new model asks where, in the native dialog.
     const file = join(scratch, "three-tier.yaml");
-    await (await app.find('[data-testid="action-save"]')).click();
+    await click(app, '[data-testid="action-save"]');
     answerFileDialog("Save", file);
     await waitFor("the file on disk", async () => existsSync(file));
     await waitFor("saved (not dirty)", async () => (await app.findAll('[data-testid="dirty"]')).length === 0);
@@ -217,7 +217,7 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     await waitFor("the call's form", async () => (await app.findAll('[data-testid="dependency-form"]')).length === 1);
     const zoom = () => app.execute("return Number(/scale\\(([\\d.]+)\\)/.exec(document.querySelector('.react-flow__viewport').style.transform)[1]);");
     for (let i = 0; i < 30 && (await zoom()) >= 0.2; i++) {
-      await (await app.find(".react-flow__controls-zoomout")).click();
+      await click(app, ".react-flow__controls-zoomout");
     }
     await waitFor("the overview's edges", async () => (await app.findAll('[data-testid="overview-edges"]')).length === 1);
     const drawn = await app.execute(
@@ -227,7 +227,7 @@ test("build a three-tier model from nothing, watch its numbers, save it, and the
     assert.equal((await app.findAll(".react-flow__edge")).length, 0);
     assert.equal((await app.findAll('[data-testid="dependency-form"]')).length, 1, "the call is still selected");
     await picture(app, "editor-zoomed-out");
-    await (await app.find(".react-flow__controls-fitview")).click();
+    await click(app, ".react-flow__controls-fitview");
     await waitFor("the calls as edges again", async () => (await app.findAll(".react-flow__edge")).length === 2);
     assert.equal((await app.findAll('[data-testid="overview-edges"]')).length, 0);
   } catch (e) {

@@ -20,7 +20,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { REPO, WAIT_MS, answerFileDialog, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+import { REPO, WAIT_MS, answerFileDialog, cli, click, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
 
 const ENTER = "\uE007";
 /** The dialogs' titles (ui/src/ipc/export.ts sets them; the app's Save As has GTK's "Save File"). */
@@ -100,7 +100,7 @@ async function reportCurrent(app) {
 }
 
 async function exportReport(app, format, path) {
-  await (await app.find(`[data-testid="export-${format}"]`)).click();
+  await click(app, `[data-testid="export-${format}"]`);
   answerFileDialog(REPORT_DIALOG, path);
   await waitFor(`the ${format} report at ${path}`, async () =>
     (await text(app, '[data-testid="report-exported"]'))?.includes(path),
@@ -123,7 +123,7 @@ test("report: preview, export HTML and Markdown, Save As — each the CLI's byte
   const app = await driver.openApp(spec);
   try {
     await waitFor("the editor", async () => (await bodyState(app)) === "ready");
-    await (await app.find('[data-testid="dock-tab-report"]')).click();
+    await click(app, '[data-testid="dock-tab-report"]');
     await reportCurrent(app);
 
     // The preview is the report: its heading, its scorecard, its charts drawn, its styles
@@ -190,19 +190,19 @@ test("report: preview, export HTML and Markdown, Save As — each the CLI's byte
     assert.ok(readFileSync(saved).equals(readFileSync(fmt)), "Save As = headroom fmt");
 
     // An edit: the preview follows it, and the export is the CLI's report of the saved edit.
-    await (await app.find('[data-testid="dock-tab-inspect"]')).click();
-    await (await app.find('[data-testid="node-api"] [data-testid="node-label"]')).click();
+    await click(app, '[data-testid="dock-tab-inspect"]');
+    await click(app, '[data-testid="node-api"] [data-testid="node-label"]');
     await waitFor("the api's form", async () => (await attr(app, '[data-testid="component-form"]', "data-name")) === "api");
     const replicas = await app.find('[data-testid="component-form"] [data-field="replicas"]');
-    await replicas.click();
+    await click(app, replicas);
     await app.execute("arguments[0].select();", [replicas]);
     await replicas.sendKeys(`9${ENTER}`);
     await waitFor("unsaved edit", async () => (await app.findAll('[data-testid="dirty"]')).length === 1);
-    await (await app.find('[data-testid="dock-tab-report"]')).click();
+    await click(app, '[data-testid="dock-tab-report"]');
     await reportCurrent(app);
     const edited = join(out, "edited.html");
     await exportReport(app, "html", edited);
-    await (await app.find('[data-testid="action-save"]')).click();
+    await click(app, '[data-testid="action-save"]');
     await waitFor("saved", async () => (await app.findAll('[data-testid="dirty"]')).length === 0);
     assert.match(readFileSync(saved, "utf8"), /name: api\n(?:.*\n)*?\s+replicas: 9\n/);
     const cliEdited = cliReport(saved, join(scratch, "cli-edited.html"));
@@ -230,7 +230,7 @@ test("scaffold: the tree, generated through the folder chooser, a full folder as
   const app = await driver.openApp(spec);
   try {
     await waitFor("the editor", async () => (await bodyState(app)) === "ready");
-    await (await app.find('[data-testid="dock-tab-scaffold"]')).click();
+    await click(app, '[data-testid="dock-tab-scaffold"]');
     await waitFor("the scaffold preview", async () => (await attr(app, '[data-testid="scaffold-panel"]', "data-state")) === "current");
 
     // The tree has every file the CLI wrote, each with its size; the deployments the CLI lists.
@@ -252,9 +252,9 @@ test("scaffold: the tree, generated through the folder chooser, a full folder as
       assert.equal(cells[1], hpa === "no autoscaler" ? "none" : hpa.replace("autoscaler ", "").replace("-", "–"), `${name} autoscaler`);
     }
     // Folders fold; a file shows its text.
-    await (await app.find('[data-testid="tree-folder-services"]')).click();
+    await click(app, '[data-testid="tree-folder-services"]');
     await waitFor("services folded", async () => (await app.findAll('[data-testid^="tree-file-services/"]')).length === 0);
-    await (await app.find('[data-testid="tree-file-docker-compose.yml"]')).click();
+    await click(app, '[data-testid="tree-file-docker-compose.yml"]');
     await waitFor("docker-compose.yml shown", async () =>
       (await app.execute(`const e = document.querySelector('[data-testid="scaffold-file-contents"]'); return e ? e.textContent : null;`)) ===
       expected["docker-compose.yml"],
@@ -262,11 +262,11 @@ test("scaffold: the tree, generated through the folder chooser, a full folder as
     await picture(app, "export-scaffold-tree");
 
     // Choose the folder in the native folder chooser, generate.
-    await (await app.find('[data-testid="scaffold-choose"]')).click();
+    await click(app, '[data-testid="scaffold-choose"]');
     answerFileDialog(FOLDER_DIALOG, target);
     await waitFor("the chosen folder", async () => (await text(app, '[data-testid="scaffold-folder"]')) === target);
     assert.equal(await text(app, '[data-testid="scaffold-folder-status"]'), "is empty");
-    await (await app.find('[data-testid="scaffold-generate"]')).click();
+    await click(app, '[data-testid="scaffold-generate"]');
     await waitFor("generated", async () => (await text(app, '[data-testid="scaffold-result"]'))?.startsWith(`Wrote ${files} files`));
     assert.match(await text(app, '[data-testid="scaffold-result"]'), new RegExp(`to ${target}\\.$`));
     for (const p of ["docker-compose.yml", "k8s/base/kustomization.yaml", "k8s/overlays/production/kustomization.yaml"]) {
@@ -279,22 +279,22 @@ test("scaffold: the tree, generated through the folder chooser, a full folder as
     writeFileSync(join(target, "mine.txt"), "my notes\n");
     const before = tree(target);
     const inode = statSync(target).ino;
-    await (await app.find('[data-testid="scaffold-generate"]')).click();
+    await click(app, '[data-testid="scaffold-generate"]');
     await waitFor("the question", async () => (await app.findAll('[data-testid="confirm"]')).length === 1);
     const question = await text(app, '[data-testid="confirm"]');
     const entries = readdirSync(target).length;
     assert.match(question, new RegExp(`The folder ${target} has ${entries} entries`));
     assert.match(question, /everything in it now is deleted, including files the scaffold does not write/);
     await picture(app, "export-scaffold-not-empty");
-    await (await app.find('[data-testid="confirm-cancel"]')).click();
+    await click(app, '[data-testid="confirm-cancel"]');
     await waitFor("the note", async () => (await text(app, '[data-testid="scaffold-note"]'))?.includes("Nothing was written"));
     assert.deepEqual(tree(target), before, "cancelled: untouched");
     assert.equal(statSync(target).ino, inode);
 
     // And confirmed: replaced whole; the user's file is gone, the tree is the CLI's.
-    await (await app.find('[data-testid="scaffold-generate"]')).click();
+    await click(app, '[data-testid="scaffold-generate"]');
     await waitFor("the question again", async () => (await app.findAll('[data-testid="confirm"]')).length === 1);
-    await (await app.find('[data-testid="confirm-replace"]')).click();
+    await click(app, '[data-testid="confirm-replace"]');
     await waitFor("replaced", async () => (await text(app, '[data-testid="scaffold-result"]'))?.endsWith("replacing what was there."));
     assert.deepEqual(tree(target), expected, "replaced: exactly the CLI's scaffold");
     assert.ok(!existsSync(join(target, "mine.txt")));

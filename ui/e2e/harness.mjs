@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, 
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Session, request } from "./webdriver.mjs";
+import { Element, Session, WebDriverError, request } from "./webdriver.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The repository root (/work/main). */
@@ -114,6 +114,84 @@ export async function waitFor(what, probe, { timeoutMs = WAIT_MS, intervalMs = 2
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last seen: ${seen})`);
     }
     await sleep(intervalMs);
+  }
+}
+
+/**
+ * Brings `arguments[0]` into view as a person would before clicking it, and says what
+ * still stands in the way ("" when nothing does). Every box around it that a person can
+ * scroll (overflow auto or scroll) is scrolled until the element sits wholly inside it,
+ * centred; boxes that clip without scrolling (the canvas pans, it does not scroll) are
+ * left alone, and so is the window. Then the element's centre must lie in the window
+ * and hit the element itself, not something drawn over it.
+ *
+ * How far the dock must scroll depends on the machine: its tabs wrap onto a second row
+ * with wider fonts, which moves everything below them. WebDriver's own click scrolls only
+ * the window, so without this a button partly hidden under the dock's edge is refused.
+ * An <option> is reached through its <select> (WebDriver selects it without a pointer).
+ */
+const BRING_INTO_VIEW = `
+  const el = arguments[0];
+  const box = el.tagName === 'OPTION' ? (el.closest('select') ?? el) : el;
+  if (!box.isConnected) return 'it is no longer in the page';
+  const scrolls = (o) => o === 'auto' || o === 'scroll';
+  for (let a = box.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+    const cs = getComputedStyle(a);
+    const y = scrolls(cs.overflowY) && a.scrollHeight > a.clientHeight;
+    const x = scrolls(cs.overflowX) && a.scrollWidth > a.clientWidth;
+    if (!x && !y) continue;
+    const r = box.getBoundingClientRect();
+    const c = a.getBoundingClientRect();
+    const top = c.top + a.clientTop, left = c.left + a.clientLeft;
+    const bottom = top + a.clientHeight, right = left + a.clientWidth;
+    if (y && (r.top < top || r.bottom > bottom)) a.scrollTop += (r.top + r.bottom) / 2 - (top + bottom) / 2;
+    if (x && (r.left < left || r.right > right)) a.scrollLeft += (r.left + r.right) / 2 - (left + right) / 2;
+  }
+  const r = box.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) return 'it has no size (hidden or not laid out)';
+  const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) {
+    return 'its centre (' + Math.round(cx) + ', ' + Math.round(cy) + ') is outside the window';
+  }
+  const hit = document.elementFromPoint(cx, cy);
+  if (hit && (hit === box || box.contains(hit))) return '';
+  const name = (e) => e ? e.tagName.toLowerCase() + (e.dataset?.testid ? '[data-testid=' + e.dataset.testid + ']' : e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') : 'nothing';
+  return 'its centre is covered by ' + name(hit);
+`;
+
+/** WebDriver errors that mean the click was refused before any event was sent. */
+const REFUSED_CLICK = new Set(["element not interactable", "element click intercepted"]);
+
+/**
+ * Clicks `target` (a CSS selector, or an Element found before) as a person does: waits
+ * for it to be in the page, scrolls it into view inside the dock or whatever box holds
+ * it, waits until nothing covers it, then clicks it with WebDriver. A click WebDriver
+ * refuses (no event sent) is tried again until `timeoutMs`; any other error is thrown at
+ * once. Every click in the end-to-end tests goes through here.
+ */
+export async function click(session, target, { timeoutMs = WAIT_MS } = {}) {
+  const what = typeof target === "string" ? target : "the element";
+  const deadline = Date.now() + timeoutMs;
+  let element = target instanceof Element ? target : null;
+  let last = "";
+  for (;;) {
+    try {
+      element ??= await session.find(target);
+      last = await session.execute(BRING_INTO_VIEW, [element]);
+      if (last === "") {
+        await element.webdriverClick();
+        return;
+      }
+      // A selector is looked up again when what it found was replaced by a render.
+      if (last.startsWith("it is no longer") && typeof target === "string") element = null;
+    } catch (e) {
+      const gone = e instanceof WebDriverError && (e.error === "no such element" || e.error === "stale element reference");
+      if (gone && typeof target === "string") element = null;
+      else if (!(e instanceof WebDriverError && REFUSED_CLICK.has(e.error))) throw e;
+      last = e.message;
+    }
+    if (Date.now() >= deadline) throw new Error(`could not click ${what} within ${timeoutMs} ms: ${last}`);
+    await sleep(100);
   }
 }
 

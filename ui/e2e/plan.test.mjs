@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO, WAIT_MS, cli, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
+import { REPO, WAIT_MS, cli, click, saveScreenshot, startDriver, waitFor } from "./harness.mjs";
 
 const SHOP = join(REPO, "models/shop.yaml");
 const CONTROL = "\uE009";
@@ -35,7 +35,6 @@ const attr = (app, css, name) =>
 const count = (app, css) => app.execute("return document.querySelectorAll(arguments[0]).length;", [css]);
 const texts = (app, css) =>
   app.execute("return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText.trim());", [css]);
-const click = async (app, css) => (await app.find(css)).click();
 
 /** The scorecard's cells as [id, pass] once the analysis has settled on the present model. */
 async function scorecard(app) {
@@ -191,7 +190,11 @@ test("findings select their component or class; the plan applied turns the score
     assert.equal(rows.filter(([, b]) => b === "false").length, red, JSON.stringify(rows));
     assert.equal(rows.filter(([, , a]) => a === "false").length, 0, JSON.stringify(rows));
     assert.ok(rows.some(([id, b, a]) => id === "compare-row-throughput_rps" && b === "false" && a === "true"));
-    await app.execute("document.querySelector('[data-testid=\"comparison\"]').scrollIntoView();");
+    // The comparison opens below the revisions and brings its start into the dock's view.
+    const shown = await app.execute(
+      "const c = document.querySelector('[data-testid=\"comparison\"]').getBoundingClientRect(); const d = document.querySelector('.hr-dock__body').getBoundingClientRect(); return c.top >= d.top - 1 && c.top < d.bottom;",
+    );
+    assert.equal(shown, true, "the comparison is in view in the dock");
     await picture(app, "plan-history-compare");
 
     // Restore the first revision: one edit, red again, the file untouched until a save.

@@ -116,6 +116,30 @@ describe('HistoryPanel', () => {
     expect(heads.map((h) => h.textContent)).toEqual(['Target', '#10 of 1 met', '#31 of 1 met']);
   });
 
+  it('brings a new comparison into view (it opens below the list), once per result', async () => {
+    const { backend } = backendWithHistory();
+    const scrolled: Element[] = [];
+    // jsdom lays nothing out and has no scrollIntoView: record the calls instead.
+    const scrollIntoView = vi.fn(function (this: Element) {
+      scrolled.push(this);
+    });
+    Element.prototype.scrollIntoView = scrollIntoView;
+    try {
+      render(<HistoryPanel {...props({ backend })} />);
+      await screen.findAllByTestId('revision');
+      pick(3);
+      pick(1);
+      fireEvent.click(screen.getByTestId('history-compare'));
+      const comparison = await screen.findByTestId('comparison');
+      expect(scrolled).toEqual([comparison]);
+      expect(scrollIntoView).toHaveBeenCalledWith({ block: 'nearest' });
+      fireEvent.click(screen.getByTestId('history-compare'));
+      await waitFor(() => expect(scrolled).toHaveLength(2));
+    } finally {
+      delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+    }
+  });
+
   it('compares a revision with the model being edited, and says when the model moved on', async () => {
     const { backend, specs } = backendWithHistory();
     const compare = vi.spyOn(backend, 'compareRevisions');
