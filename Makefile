@@ -7,9 +7,16 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP := $(CARGO_TARGET_DIR)/debug/headroom-desktop
 SPEC ?= models/shop.yaml
 
-.PHONY: run test setup ui app lint test-engine test-ui test-e2e bindings schema bench bench-peers bench-desktop
+# Every cargo build here lints as it compiles: scripts/clippy-rustc (clippy-driver,
+# warnings denied) is the compiler of the workspace's own crates, so clippy needs no
+# pass of its own over every dependency, and `make run`, `make test` and the targets
+# below share one set of artifacts. (A plain `cargo build` or `cargo test` works too; it
+# compiles the workspace's crates once more, without the lints.)
+CARGO := RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/clippy-rustc cargo
 
-run: app
+.PHONY: run test setup ui build style lint test-engine test-ui test-e2e bindings schema bench bench-peers bench-desktop
+
+run: build
 	$(APP) $(abspath $(SPEC))
 
 test: setup lint test-engine test-ui test-e2e
@@ -18,33 +25,40 @@ test: setup lint test-engine test-ui test-e2e
 setup:
 	@scripts/setup.sh
 
-ui: setup
+# Type-checks (tsc) and bundles the front end into ui/dist, when a source is newer than
+# the bundle (a rewritten ui/dist makes cargo rebuild the desktop app, which embeds it).
+UI_SOURCES := $(shell find ui/src -type f) $(wildcard ui/*.json ui/*.ts ui/*.js ui/index.html)
+ui: setup ui/dist/index.html
+ui/dist/index.html: $(UI_SOURCES)
 	cd ui && npm run build
 
-# The desktop app embeds ui/dist, so it is built after the front end. The CLI comes
-# along: the end-to-end tests compare the app's diagnostics with its output.
-app: ui
-	cargo build -p headroom-desktop -p headroom --bins
+# Every Rust target of the workspace in one invocation: the engine's library, CLI,
+# tests, benches and examples, and the desktop app, which embeds ui/dist (so the front
+# end is built first). One feature resolution and one profile for all of them, so no
+# crate is compiled twice and `cargo test` below only runs what this built.
+build: ui
+	$(CARGO) build --workspace --all-targets
 
-lint: ui
+# Formatting and the front end's linter first (seconds), then clippy, inside `build`.
+style: setup
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
-	cd ui && npm run lint && npm run typecheck
+	cd ui && npm run lint
+lint: style build
 
-test-engine: setup
-	cargo test
+test-engine: build
+	$(CARGO) test --workspace
 
 test-ui: setup
 	cd ui && npm test
 
-test-e2e: app
+test-e2e: build
 	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/*.test.mjs
 
 # Regenerate what is derived from the engine's types (tests fail when these are stale).
 bindings:
-	UPDATE_BINDINGS=1 cargo test --test bindings
+	UPDATE_BINDINGS=1 $(CARGO) test --workspace --test bindings
 schema:
-	UPDATE_SCHEMA=1 cargo test --test schema
+	UPDATE_SCHEMA=1 $(CARGO) test --workspace --test schema
 
 # The peer benchmark installs SimPy and Ciw into a virtualenv outside the clone.
 BENCH_VENV ?= $(HOME)/.cache/headroom/bench-venv
@@ -65,7 +79,7 @@ bench-peers:
 # edit round trips) against the debug build `make test` runs and a release build, in the
 # same run. A benchmark, so it may build --release (in its own target dir).
 RELEASE_TARGET ?= $(HOME)/.cache/headroom/target-release
-bench-desktop: app
+bench-desktop: build
 	CARGO_TARGET_DIR=$(RELEASE_TARGET) cargo build --release -p headroom-desktop --bin headroom-desktop
 	xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/perf.test.mjs
 	HEADROOM_DESKTOP=$(RELEASE_TARGET)/release/headroom-desktop xvfb-run -a --server-args="-screen 0 1280x800x24" node --test ui/e2e/perf.test.mjs
