@@ -1,4 +1,6 @@
 import react from '@vitejs/plugin-react';
+import { availableParallelism } from 'node:os';
+
 import { defineConfig } from 'vitest/config';
 
 // The app is served from ui/dist by the Tauri shell (frontendDist: ../ui/dist) under a
@@ -25,5 +27,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // A worker per core: vitest leaves one core to itself by default, which on a 2-core
+    // CI machine means one worker and twice the wall time.
+    maxWorkers: availableParallelism(),
   },
 });

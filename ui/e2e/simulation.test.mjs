@@ -208,7 +208,7 @@ test("run a simulation: the progress bar moves, the app stays usable, the result
     await openSimulate(app);
     // The CLI's defaults, then a run long enough to watch (several seconds).
     assert.equal(await attr(app, '[data-testid="sim-field-requests"]', "value"), "200000");
-    await setField(app, "requests", 1500000);
+    await setField(app, "requests", 600000);
     await setField(app, "seed", 7);
     await setField(app, "replications", 4);
     await watchProgress(app);
@@ -233,7 +233,7 @@ test("run a simulation: the progress bar moves, the app stays usable, the result
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `the bar went back: ${seen}`);
 
     const runId = await newResults(app, before, "simulation-results");
-    const { stdout } = cli(["simulate", "--json", "--requests", "1500000", "--seed", "7", "--replications", "4", shop]);
+    const { stdout } = cli(["simulate", "--json", "--requests", "600000", "--seed", "7", "--replications", "4", shop]);
     const report = JSON.parse(stdout);
     await assertMatchesCli(app, report);
     // No time series for a steady run; the run is listed as a past run of this version.

@@ -1,7 +1,7 @@
 // Two sides compared: what changed, item by item and field by field, then both
 // scorecards side by side, each target green or red on either side.
 
-import { useEffect, useRef, type JSX } from 'react';
+import { useLayoutEffect, useRef, type JSX } from 'react';
 
 import type { FieldChange } from '../../bindings/FieldChange';
 import type { ItemChange } from '../../bindings/ItemChange';
@@ -28,9 +28,9 @@ export function Comparison({ result, outdated }: { result: RevisionComparison; o
     { title: 'Dependencies', items: diff.edges },
   ];
   // The comparison opens below the list of revisions, which may fill the dock: bring it
-  // into view (jsdom has no scrolling, hence the optional call).
+  // into view, before it is painted (jsdom has no scrolling, hence the optional call).
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => box.current?.scrollIntoView?.({ block: 'nearest' }), [result]);
+  useLayoutEffect(() => box.current?.scrollIntoView?.({ block: 'nearest' }), [result]);
   const same =
     diff.general.length + diff.targets.length + diff.components.length + diff.classes.length + diff.edges.length === 0;
   return (
