@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 RUNS=${1:-3}
 FRESH_ROOT=${FRESH_ROOT:-$(mktemp -d /tmp/headroom-fresh-XXXXXX)}
+mkdir -p "$FRESH_ROOT"
 REAL_RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
 REAL_CARGO_BIN=${CARGO_HOME:-$HOME/.cargo}/bin
 SUMMARY="$FRESH_ROOT/summary.txt"
