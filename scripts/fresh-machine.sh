@@ -17,7 +17,13 @@ RUNS=${1:-3}
 FRESH_ROOT=${FRESH_ROOT:-$(mktemp -d /tmp/headroom-fresh-XXXXXX)}
 mkdir -p "$FRESH_ROOT"
 REAL_RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
-REAL_CARGO_BIN=${CARGO_HOME:-$HOME/.cargo}/bin
+# Only rustup's proxies of the toolchain, not what `cargo install` put beside them
+# (tauri-driver): a fresh machine has the toolchain and nothing else.
+TOOLCHAIN_BIN="$FRESH_ROOT/toolchain-bin"
+mkdir -p "$TOOLCHAIN_BIN"
+for tool in cargo rustc rustdoc rustup rustfmt cargo-fmt cargo-clippy clippy-driver; do
+  ln -sf "$(command -v "$tool")" "$TOOLCHAIN_BIN/$tool"
+done
 SUMMARY="$FRESH_ROOT/summary.txt"
 : >"$SUMMARY"
 
@@ -27,10 +33,10 @@ run() {
   local start end status
   start=$(date +%s)
   # env -i: nothing of this shell's environment leaks in (no CARGO_TARGET_DIR, no
-  # XDG_* dirs, no DISPLAY); PATH keeps the system's and the toolchain's proxies.
+  # XDG_* dirs, no DISPLAY); PATH has the system's programs and the toolchain.
   env -i \
     HOME="$home" CARGO_HOME="$home/.cargo" RUSTUP_HOME="$REAL_RUSTUP_HOME" \
-    PATH="$home/.cargo/bin:$REAL_CARGO_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    PATH="$home/.cargo/bin:$TOOLCHAIN_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     LANG=C.UTF-8 TERM=dumb CI=true \
     bash -c "cd '$clone' && make test" >"$log" 2>&1
   status=$?
