@@ -40,3 +40,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     result
 }
+
+/// Whether `a` and `b` name one existing file, however each is spelled (relative or
+/// absolute, through a symlink or a hard link): an output that is the input would
+/// replace what is being read.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => identity(&x) == identity(&y),
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    // No inode numbers: size and modification time stand in (two different files that
+    // agree on both are refused, which errs on the side of keeping the input).
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    (meta.len(), modified)
+}

@@ -382,7 +382,13 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
     }
     match write_atomic(path, formatted.as_bytes()) {
         Ok(()) => {
-            println!("{}: formatted", path.display());
+            // Canonical form breaks lines with LF; say so when the file used CR or CRLF.
+            let breaks = if bytes.contains(&b'\r') {
+                " (line breaks now LF)"
+            } else {
+                ""
+            };
+            println!("{}: formatted{breaks}", path.display());
             Outcome::Ok
         }
         Err(e) => {
@@ -620,6 +626,13 @@ fn report(
         None if output.extension().is_some_and(|e| e == "md") => Format::Markdown,
         None => Format::Html,
     };
+    if headroom::fsutil::same_file(path, output) {
+        eprintln!(
+            "headroom: {} is the spec being reported on: the report would replace it; choose another -o",
+            output.display()
+        );
+        return Outcome::Failed;
+    }
     let (model, _) = match analysed(path) {
         Ok(x) => x,
         Err(o) => return o,

@@ -142,6 +142,63 @@ fn fmt_rewrites_to_canonical_form_keeping_the_header() {
 }
 
 #[test]
+fn crlf_and_bare_cr_read_as_lf_in_fmt_plan_and_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, model) = shop();
+    let header = export::leading_comments(&text);
+    assert!(header.len() >= 2, "the shop starts with comments");
+    // Canonical but for its line breaks: fmt rewrites it to exactly the LF form, once.
+    let canonical = spec::to_yaml(&model, &header);
+    for (name, breaks) in [("crlf", "\r\n"), ("cr", "\r")] {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, canonical.replace('\n', breaks)).unwrap();
+        let p = path.to_str().unwrap();
+        assert_eq!(headroom(&["validate", p]).status.code(), Some(0), "{name}");
+        // plan -o keeps the schema line of the header, not the whole file as "header".
+        let planned = dir.path().join(format!("{name}-planned.yaml"));
+        let plan = headroom(&["plan", "-o", planned.to_str().unwrap(), p]);
+        assert_eq!(plan.status.code(), Some(0), "{name}");
+        let planned_text = std::fs::read_to_string(&planned).unwrap();
+        assert_eq!(
+            planned_text.matches("version: 1").count(),
+            1,
+            "{planned_text}"
+        );
+        let valid = headroom(&["validate", planned.to_str().unwrap()]);
+        assert_eq!(valid.status.code(), Some(0), "{name}: {planned_text}");
+
+        let out = headroom(&["fmt", p]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{name}: {stdout}");
+        assert_eq!(
+            stdout.trim(),
+            format!("{p}: formatted (line breaks now LF)")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), canonical, "{name}");
+        assert_eq!(headroom(&["fmt", "--check", p]).status.code(), Some(0));
+    }
+
+    // A problem is placed on the same line and column whatever the line breaks.
+    let broken = text.replacen("    replicas: 4\n", "    replicas: -4\n", 1);
+    assert_ne!(broken, text);
+    let path = dir.path().join("broken.yaml");
+    let p = path.to_str().unwrap();
+    let diagnostics = |breaks: &str| {
+        std::fs::write(&path, broken.replace('\n', breaks)).unwrap();
+        let out = headroom(&["validate", p]);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let lf = diagnostics("\n");
+    assert!(
+        lf.contains(&format!("{p}:56:")) && lf.contains("replicas"),
+        "{lf}"
+    );
+    assert_eq!(diagnostics("\r\n"), lf);
+    assert_eq!(diagnostics("\r"), lf);
+}
+
+#[test]
 fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let commented = dir.path().join("shop.yaml");

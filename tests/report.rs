@@ -184,3 +184,31 @@ fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
     assert!(html.contains("<th>simulated p99</th>"));
     assert!(html.contains("5 replications of 200000 requests, "));
 }
+
+#[test]
+fn report_refuses_to_write_over_its_own_spec_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("same.yaml");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml"),
+        &spec,
+    )
+    .unwrap();
+    let before = std::fs::read(&spec).unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink(&spec, &link).unwrap();
+    let spelled = dir.path().join(".").join("same.yaml");
+    for out in [&spec, &link, &spelled] {
+        let run = Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .arg("report")
+            .arg(&spec)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{}", out.display());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("is the spec being reported on"), "{stderr}");
+        assert_eq!(std::fs::read(&spec).unwrap(), before, "{}", out.display());
+    }
+}

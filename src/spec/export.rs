@@ -20,7 +20,7 @@ pub fn to_yaml(spec: &Spec, header_comments: &[&str]) -> String {
 
 /// The comment lines at the very top of a file (kept by `headroom fmt`), e.g. the schema hint.
 pub fn leading_comments(text: &str) -> Vec<&str> {
-    text.lines()
+    yaml::lines(text)
         .take_while(|l| l.trim_start().starts_with('#'))
         .collect()
 }
@@ -28,7 +28,7 @@ pub fn leading_comments(text: &str) -> Vec<&str> {
 /// How many comments stand in `text` after its leading block: what canonical form drops.
 pub fn inner_comment_count(text: &str) -> usize {
     let header = leading_comments(text).len();
-    text.lines()
+    yaml::lines(text)
         .skip(header)
         .filter(|line| has_comment(line))
         .count()

@@ -377,11 +377,23 @@ struct FlowScan {
     unclosed: Option<(Mark, char)>,
 }
 
+/// The lines of `text`, whichever line breaks it uses: YAML reads LF, CRLF and a bare CR
+/// alike (`str::lines` splits on LF only), so everything that splits a spec into lines
+/// goes through here. As with `str::lines`, a final break ends the last line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut after_cr = false;
+    text.split_inclusive(['\n', '\r']).filter_map(move |piece| {
+        // The LF of a CRLF arrives as a piece of its own, after the CR's.
+        let lf_of_crlf = after_cr && piece == "\n";
+        after_cr = piece.ends_with('\r');
+        (!lf_of_crlf).then(|| piece.strip_suffix(['\n', '\r']).unwrap_or(piece))
+    })
+}
+
 fn scan_flow(text: &str) -> FlowScan {
     // A document that is not itself a flow collection is a block mapping or list: one
     // level, as the depth check in `parse` counts it.
-    let first = text
-        .lines()
+    let first = lines(text)
         .map(str::trim_start)
         .find(|l| !l.is_empty() && !l.starts_with('#'));
     let block_root = usize::from(first.is_some_and(|l| !l.starts_with(['[', '{'])));
@@ -389,7 +401,14 @@ fn scan_flow(text: &str) -> FlowScan {
     let mut too_deep = None;
     let (mut line, mut column) = (1usize, 0usize);
     let (mut quote, mut comment, mut prev) = (None::<char>, false, '\n');
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(raw) = chars.next() {
+        // Each line break (LF, CRLF or a bare CR) is read as one '\n'.
+        let c = match raw {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' => '\n',
+            other => other,
+        };
         column += 1;
         match c {
             '\n' => {
@@ -1074,6 +1093,23 @@ fn plain_safe(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_on_lf_crlf_and_a_bare_cr_alike() {
+        for text in [
+            "# a\nb: 1\n\nc: 2\n",
+            "# a\r\nb: 1\r\n\r\nc: 2\r\n",
+            "# a\rb: 1\r\rc: 2\r",
+            "# a\nb: 1\r\n\rc: 2",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                ["# a", "b: 1", "", "c: 2"],
+                "{text:?}"
+            );
+        }
+        assert_eq!(lines("").count(), 0);
+    }
 
     #[test]
     fn minus_zero_reads_as_zero_as_the_canonical_form_writes_it() {
