@@ -19,7 +19,12 @@ CARGO := RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/clippy-rustc cargo
 run: build
 	$(APP) $(abspath $(SPEC))
 
-test: setup lint test-engine test-ui test-e2e
+# Two at a time, each step's output printed whole when it ends: the front end's unit
+# tests beside the lint and build, then the engine's tests beside the end-to-end tests
+# (which mostly wait on the app, leaving a core free).
+test: setup
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint test-ui
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-engine test-e2e
 	@echo "make test: all passed"
 
 setup:

@@ -10,7 +10,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Element, Session, WebDriverError, request } from "./webdriver.mjs";
 
@@ -244,7 +244,8 @@ export async function startDriver() {
   while (nativePort === port) nativePort = await freePort();
 
   mkdirSync(OUTPUT, { recursive: true });
-  const logPath = join(OUTPUT, "tauri-driver.log");
+  // One log per test file, so a later file's driver does not overwrite an earlier failure's.
+  const logPath = join(OUTPUT, `tauri-driver-${basename(process.argv[1] ?? "e2e", ".test.mjs")}.log`);
   const log = openSync(logPath, "w");
   // detached: tauri-driver leads its own process group, so stop() can kill the group
   // (tauri-driver, WebKitWebDriver, and the app WebKitWebDriver launched).
