@@ -44,27 +44,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Whether `a` and `b` name one existing file, however each is spelled (relative or
 /// absolute, through a symlink or a hard link): an output that is the input would
 /// replace what is being read.
+#[cfg(unix)]
 pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
     match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(x), Ok(y)) => identity(&x) == identity(&y),
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
         _ => false,
     }
 }
 
-#[cfg(unix)]
-fn identity(meta: &fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
-}
-
+/// Whether `a` and `b` name one existing file: without inode numbers, by their resolved
+/// paths (a hard link is not seen through).
 #[cfg(not(unix))]
-fn identity(meta: &fs::Metadata) -> (u64, u64) {
-    // No inode numbers: size and modification time stand in (two different files that
-    // agree on both are refused, which errs on the side of keeping the input).
-    let modified = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    (meta.len(), modified)
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
