@@ -15,4 +15,5 @@ pub mod scaffold;
 pub mod sim;
 pub mod spec;
 pub mod store;
+pub mod text;
 pub mod view;

@@ -243,3 +243,36 @@ fn every_command_has_an_example_in_its_help() {
     let out = headroom(&["validate"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
+
+/// Names and keys are printed escaped: a line break or a terminal escape in a spec
+/// cannot forge a diagnostic line (or a CI annotation) or colour the terminal.
+#[test]
+fn names_with_line_breaks_or_escapes_cannot_forge_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (text, _) = shop();
+    let hostile = text.replace(
+        "dependencies:\n",
+        "dependencies:\n  - { from: \"api\\nother.yaml:1:1: forged\", to: \"\\e[31mred\" }\n  - { from: api, to: orders-db, \"x\\n::error file=x::forged\": 1 }\n",
+    );
+    let path = dir.path().join("hostile.yaml");
+    std::fs::write(&path, &hostile).unwrap();
+    let run = headroom(&["validate", path.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&run.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    for line in &lines {
+        assert!(
+            line.starts_with(path.to_str().unwrap()),
+            "a forged line: {line:?}\n{out}"
+        );
+    }
+    assert!(
+        out.contains(r#"dependencies[0] api\nother.yaml:1:1: forged -> \u{1b}[31mred: from must name a component"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r"x\n::error file=x::forged is not a known field"),
+        "{out}"
+    );
+}

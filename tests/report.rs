@@ -212,3 +212,21 @@ fn report_refuses_to_write_over_its_own_spec_however_it_is_named() {
         assert_eq!(std::fs::read(&spec).unwrap(), before, "{}", out.display());
     }
 }
+
+/// The spec's own text reaches the Markdown report as text: a description's tag is not
+/// HTML, its line breaks cannot start a heading, and the HTML report escapes it too.
+#[test]
+fn a_description_is_text_in_markdown_and_html() {
+    let mut shop = example("shop");
+    shop.description =
+        Some("<script>alert(1)</script> a | b\n# forged heading\n<img src=x>".into());
+    let md = report::report(&shop, None, Format::Markdown).unwrap();
+    assert!(!md.contains("<script") && !md.contains("<img"), "{md}");
+    assert!(
+        md.contains("&lt;script>alert(1)&lt;/script> a \\| b # forged heading &lt;img src=x>"),
+        "{md}"
+    );
+    assert!(!md.lines().any(|l| l.starts_with("# forged")), "{md}");
+    let html = report::report(&shop, None, Format::Html).unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<img src=x"));
+}

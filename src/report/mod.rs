@@ -93,6 +93,18 @@ struct Html<'a> {
     r: &'a Report,
 }
 
+/// Askama's filters for the Markdown report (askama looks them up in a module of this name).
+mod filters {
+    use std::fmt::Display;
+
+    /// Every value in the Markdown report: names and descriptions come from the spec, and
+    /// a `|` would break a table, a line break a row, a `<script>` would be HTML.
+    #[askama::filter_fn]
+    pub fn md<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::text::markdown_text(&s.to_string()))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "report/report.md", escape = "none")]
 struct Markdown<'a> {

@@ -73,35 +73,7 @@ pub fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// Text for one Markdown table cell or line: no line breaks, no cell separators, and
-/// no tag (`<` is the only way into HTML; a `>` inside a line is plain text).
-pub fn markdown_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '`' => out.push('\''),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text for a comment in any language here: every control character (a line break
-/// would end the comment and start code) becomes a space.
-pub fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
-}
+pub use crate::text::{markdown_text, one_line};
 
 /// An environment variable name for a component: upper case, `-` to `_`, and a leading
 /// `_` if it would start with a digit (DNS labels may).
@@ -185,8 +157,6 @@ mod tests {
     fn code_literals_and_markdown() {
         assert_eq!(json_str("a\"b</script>"), r#""a\"b</script>""#);
         assert_eq!(rust_str("a\"b\\c\n"), r#""a\"b\\c\n""#);
-        assert_eq!(markdown_text("a|b<c> -> \nd"), "a\\|b&lt;c> ->  d");
-        assert_eq!(one_line("a\nb: c\r\u{2028}d"), "a b: c  d");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::path::{Path, Seg};
+use crate::text::printable;
 
 /// A problem found in a spec, located by its path (no file positions yet: the validator
 /// also checks specs that come from the desktop app as JSON).
@@ -41,12 +42,17 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// One line whatever the file's name and the spec's names hold (`text::printable`):
+/// a line break in a name cannot start a diagnostic, or a CI annotation, of its own.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
+            printable(&self.file),
+            self.line,
+            self.column,
+            printable(&self.message)
         )
     }
 }

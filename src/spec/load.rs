@@ -13,6 +13,7 @@ use super::model::{Component, Dependency, Practices, RequestClass, Spec, Targets
 use super::path::{Path, Seg};
 use super::validate::{count_bounds, validate_with, Unparsed};
 use super::yaml::{self, DeError, Mark, Node, Value};
+use crate::text::printable;
 
 /// Larger files are refused before parsing: a 5,000-component spec is about 1 MiB.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -416,7 +417,11 @@ impl ItemLabels for Node {
         match section {
             Section::Dependencies => {
                 let end = |k| item.get(k).and_then(Node::as_text).unwrap_or("?");
-                Some(format!("{} -> {}", end("from"), end("to")))
+                Some(format!(
+                    "{} -> {}",
+                    printable(end("from")),
+                    printable(end("to"))
+                ))
             }
             _ => item
                 .get("name")
@@ -438,7 +443,7 @@ impl ItemLabels for Spec {
             Section::Dependencies => self
                 .dependencies
                 .get(index)
-                .map(|d| format!("{} -> {}", d.from, d.to)),
+                .map(|d| format!("{} -> {}", printable(&d.from), printable(&d.to))),
         }
     }
 }
