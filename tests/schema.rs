@@ -67,3 +67,51 @@ fn every_example_points_editors_at_the_schema() {
         }
     }
 }
+
+/// Every number the spec holds has an upper bound in the schema, the same one the
+/// validator holds it to (`spec::bounds`).
+#[test]
+fn every_number_in_the_schema_is_bounded() {
+    use headroom::spec::bounds;
+    let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+    let is_number = |p: &serde_json::Value| {
+        let t = p["type"].to_string();
+        t.contains("number") || t.contains("integer")
+    };
+    let mut checked = 0;
+    let defs = schema["$defs"].as_object().unwrap();
+    for (def, body) in defs.iter().chain([(&"Spec".to_string(), &schema)]) {
+        let Some(props) = body["properties"].as_object() else {
+            continue;
+        };
+        for (field, prop) in props {
+            let p = if prop["items"].is_object() && is_number(&prop["items"]) {
+                &prop["items"]
+            } else {
+                prop
+            };
+            if !is_number(p) || field == "version" {
+                continue;
+            }
+            assert!(
+                p["maximum"].is_number(),
+                "{def}.{field} has no maximum: {p}"
+            );
+            assert!(
+                p["minimum"].is_number() || p["exclusiveMinimum"].is_number(),
+                "{def}.{field} has no minimum: {p}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} numbers found");
+    let rate = &schema["$defs"]["RequestClass"]["properties"]["rate_rps"];
+    assert_eq!(rate["maximum"], serde_json::json!(bounds::MAX_RATE_RPS));
+    assert_eq!(rate["minimum"], serde_json::json!(0.0));
+    assert_eq!(
+        rate["not"]["exclusiveMaximum"],
+        serde_json::json!(bounds::MIN_RATE)
+    );
+    let keys = &schema["$defs"]["Lock"]["properties"]["keys"];
+    assert_eq!(keys["maximum"], serde_json::json!(bounds::MAX_LOCK_KEYS));
+}

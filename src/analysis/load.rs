@@ -56,6 +56,8 @@ pub struct ClassFlow {
 #[error("the traffic of class {class:?} grows without bound around a loop through a queue")]
 pub struct UnboundedLoop {
     pub class: String,
+    /// The dependencies (spec indices, in spec order) that make up the loop.
+    pub dependencies: Vec<usize>,
 }
 
 /// Whether an edge fires for one visit that arrived at its caller with `arriving` op.
@@ -147,7 +149,7 @@ fn propagate(
     entry: usize,
     attempts: &[f64],
     follow: impl Fn(EdgeIndex) -> bool,
-) -> Option<Vec<Visits>> {
+) -> Result<Vec<Visits>, Vec<usize>> {
     let n = spec.components.len();
     // Outgoing edges per component: (callee, dependency index).
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
@@ -203,7 +205,7 @@ fn propagate(
             let at = visits[u];
             send(u, at, &mut visits);
         }
-        return Some(visits);
+        return Ok(visits);
     }
 
     // A loop through a queue. The strongly connected components, taken in topological
@@ -260,7 +262,7 @@ fn propagate(
                     visits[u] = next;
                 }
                 if !scale.is_finite() || scale > 1e15 {
-                    return None;
+                    return Err(loop_dependencies(&members, &out));
                 }
                 if change <= 1e-13 * scale {
                     settled = true;
@@ -268,7 +270,7 @@ fn propagate(
                 }
             }
             if !settled {
-                return None;
+                return Err(loop_dependencies(&members, &out));
             }
         }
         // Settled: send on to the components downstream of this one.
@@ -279,7 +281,20 @@ fn propagate(
             }
         }
     }
-    Some(visits)
+    Ok(visits)
+}
+
+/// The dependencies of a loop whose components are `members`, in spec order.
+fn loop_dependencies(members: &[usize], out: &[Vec<(usize, usize)>]) -> Vec<usize> {
+    let mut deps: Vec<usize> = members
+        .iter()
+        .flat_map(|&u| &out[u])
+        .filter(|(to, _)| members.contains(to))
+        .map(|&(_, dep)| dep)
+        .collect();
+    deps.sort_unstable();
+    deps.dedup();
+    deps
 }
 
 /// The flow of every class, in workload order.
@@ -307,15 +322,16 @@ pub fn class_flows_with(
                     all_visits: none,
                 });
             };
-            let unbounded = || UnboundedLoop {
+            let unbounded = |dependencies| UnboundedLoop {
                 class: class.name.clone(),
+                dependencies,
             };
             let sync_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
                 graph.is_sync(e)
             })
-            .ok_or_else(unbounded)?;
+            .map_err(unbounded)?;
             let all_visits = propagate(spec, graph, &class.name, entry, attempts, |_| true)
-                .ok_or_else(unbounded)?;
+                .map_err(unbounded)?;
             Ok(ClassFlow {
                 sync_visits,
                 all_visits,

@@ -1,5 +1,6 @@
 //! The architecture spec: its types, its YAML form, and everything that checks it.
 
+pub mod bounds;
 pub mod defaults;
 pub mod diagnostic;
 pub mod export;

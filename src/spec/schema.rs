@@ -9,7 +9,9 @@ pub fn json_schema() -> String {
         "title".into(),
         "Headroom architecture spec, version 1".into(),
     );
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    super::bounds::annotate_schema(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -13,10 +13,8 @@ use crate::graph::SystemGraph;
 /// The spec format version this Headroom reads.
 pub const SPEC_VERSION: u32 = 1;
 
-/// Upper bounds that keep every later computation finite and meaningful.
-const MAX_COUNT: u32 = 100_000;
-const MAX_CALLS: f64 = 1_000.0;
-const MAX_RETRIES: u32 = 10;
+pub use super::bounds::count_bounds;
+use super::bounds::{number, real_bound};
 
 /// The fields of every kind that is a pool of servers (replicas x concurrency).
 const SERVER_POOL_FIELDS: &[&str] = &[
@@ -148,19 +146,6 @@ pub fn is_dns_label(s: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// The range of every whole-number field, by its name: one table for the checks here
-/// and for the reader's message on a number too large or negative for its type.
-pub fn count_bounds(field: &str) -> Option<(u32, u32)> {
-    match field {
-        "replicas" | "concurrency" | "shards" | "partitions" | "max_concurrency" | "zones"
-        | "min" | "max" => Some((1, MAX_COUNT)),
-        "read_replicas" => Some((0, MAX_COUNT)),
-        "retries" => Some((0, MAX_RETRIES)),
-        "port" => Some((1, u16::MAX as u32)),
-        _ => None,
-    }
-}
-
 /// "a service", "an external".
 fn a_kind(kind: ComponentKind) -> String {
     let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -176,37 +161,42 @@ impl Checker {
         self.issues.push(Issue::new(path, message));
     }
 
-    fn at_least(&mut self, path: Path, v: f64, min: f64) {
-        if v < min {
-            self.report(path, format!("must be >= {min}, got {v}"));
-        }
+    /// A real-number field against its range in [`real_bound`], by the field's name.
+    fn real(&mut self, path: Path, v: f64) {
+        let field = match path.0.last() {
+            Some(Seg::Key(k)) => k.clone(),
+            _ => String::new(),
+        };
+        self.real_as(path, &field, v);
     }
 
-    fn positive(&mut self, path: Path, v: f64) {
-        if v <= 0.0 {
-            self.report(path, format!("must be > 0, got {v}"));
-        }
-    }
-
-    fn within(&mut self, path: Path, v: f64, lo: f64, hi: f64) {
-        if !(lo..=hi).contains(&v) {
-            self.report(path, format!("must be in [{lo}, {hi}], got {v}"));
-        }
-    }
-
-    fn percent(&mut self, path: Path, v: f64) {
-        if !(v > 0.0 && v <= 100.0) {
-            self.report(path, format!("must be a percentage in (0, 100], got {v}"));
+    /// The same for a value whose path does not end in its field's name (a list item).
+    fn real_as(&mut self, path: Path, field: &str, v: f64) {
+        let Some(bound) = real_bound(field) else {
+            return;
+        };
+        if !bound.contains(v) {
+            let message = if matches!(field, "availability" | "canary_percent") {
+                format!(
+                    "must be a percentage {}, got {}",
+                    bound.describe(),
+                    number(v)
+                )
+            } else {
+                format!("must be {}, got {}", bound.describe(), number(v))
+            };
+            self.report(path, message);
         }
     }
 
     /// A whole-number field against its range in [`count_bounds`].
-    fn count(&mut self, path: Path, v: u32) {
+    fn count(&mut self, path: Path, v: impl Into<u64>) {
+        let v = v.into();
         let field = match path.0.last() {
             Some(Seg::Key(k)) => k.as_str(),
             _ => "",
         };
-        let (min, max) = count_bounds(field).unwrap_or((0, u32::MAX));
+        let (min, max) = count_bounds(field).unwrap_or((0, u64::MAX));
         if v < min || v > max {
             self.report(path, format!("must be in [{min}, {max}], got {v}"));
         }
@@ -283,29 +273,24 @@ impl Checker {
         let t = &spec.targets;
         let p = || Path::root().key("targets");
         if let Some(v) = t.throughput_rps {
-            self.at_least(p().key("throughput_rps"), v, 0.0);
+            self.real(p().key("throughput_rps"), v);
         }
         if let Some(v) = t.p99_ms {
-            self.positive(p().key("p99_ms"), v);
+            self.real(p().key("p99_ms"), v);
         }
         if let Some(v) = t.availability {
-            self.percent(p().key("availability"), v);
+            self.real(p().key("availability"), v);
         }
         if let Some(v) = t.utilization_ceiling {
-            if !(v > 0.0 && v <= 1.0) {
-                self.report(
-                    p().key("utilization_ceiling"),
-                    format!("must be in (0, 1], got {v}"),
-                );
-            }
+            self.real(p().key("utilization_ceiling"), v);
         }
         if let Some(v) = t.monthly_budget_usd {
-            self.at_least(p().key("monthly_budget_usd"), v, 0.0);
+            self.real(p().key("monthly_budget_usd"), v);
         }
 
         let pr = &spec.practices;
         if let Some(v) = pr.canary_percent {
-            self.percent(Path::root().key("practices").key("canary_percent"), v);
+            self.real(Path::root().key("practices").key("canary_percent"), v);
             if pr.rollout != Some(super::model::Rollout::Canary) {
                 self.report(
                     Path::root().key("practices").key("canary_percent"),
@@ -328,7 +313,7 @@ impl Checker {
                 );
             }
             for (i, v) in profile.iter().enumerate() {
-                self.within(path.clone().index(i), *v, 0.0, 1.0);
+                self.real_as(path.clone().index(i), "daily_profile", *v);
             }
         }
     }
@@ -386,19 +371,19 @@ impl Checker {
             self.count(f("concurrency"), v);
         }
         if let Some(v) = comp.service_time_ms {
-            self.positive(f("service_time_ms"), v);
+            self.real(f("service_time_ms"), v);
         }
         if let Some(v) = comp.service_time_cv {
-            self.within(f("service_time_cv"), v, 0.0, 10.0);
+            self.real(f("service_time_cv"), v);
         }
         if let Some(v) = comp.availability {
-            self.percent(f("availability"), v);
+            self.real(f("availability"), v);
         }
         if let Some(v) = comp.hit_ratio {
-            self.within(f("hit_ratio"), v, 0.0, 1.0);
+            self.real(f("hit_ratio"), v);
         }
         if let Some(v) = comp.latency_ms {
-            self.at_least(f("latency_ms"), v, 0.0);
+            self.real(f("latency_ms"), v);
         }
         if let Some(v) = comp.shards {
             self.count(f("shards"), v);
@@ -419,16 +404,16 @@ impl Checker {
             self.count(f("max_concurrency"), v);
         }
         if let Some(v) = comp.cold_start_ms {
-            self.at_least(f("cold_start_ms"), v, 0.0);
+            self.real(f("cold_start_ms"), v);
         }
         if let Some(v) = comp.cold_start_ratio {
-            self.within(f("cold_start_ratio"), v, 0.0, 1.0);
+            self.real(f("cold_start_ratio"), v);
         }
         if let Some(v) = comp.cost_per_replica_hour {
-            self.at_least(f("cost_per_replica_hour"), v, 0.0);
+            self.real(f("cost_per_replica_hour"), v);
         }
         if let Some(v) = comp.cost_per_million_requests_usd {
-            self.at_least(f("cost_per_million_requests_usd"), v, 0.0);
+            self.real(f("cost_per_million_requests_usd"), v);
         }
         if let Some(v) = comp.zones {
             self.count(f("zones"), v);
@@ -469,7 +454,7 @@ impl Checker {
                 );
             }
             if let Some(v) = rep.lag_ms {
-                self.at_least(p.key("lag_ms"), v, 0.0);
+                self.real(p.key("lag_ms"), v);
             }
         }
     }
@@ -499,9 +484,9 @@ impl Checker {
             } else {
                 names.insert(class.name.as_str(), i);
             }
-            self.at_least(path.clone().key("rate_rps"), class.rate_rps, 0.0);
+            self.real(path.clone().key("rate_rps"), class.rate_rps);
             if let Some(v) = class.p99_ms {
-                self.positive(path.clone().key("p99_ms"), v);
+                self.real(path.clone().key("p99_ms"), v);
             }
             if !components.contains_key(class.entry.as_str())
                 && !unparsed.components.contains(&class.entry)
@@ -536,10 +521,10 @@ impl Checker {
                 );
             }
             if let Some(v) = dep.calls {
-                self.within(path.clone().key("calls"), v, 0.0, MAX_CALLS);
+                self.real(path.clone().key("calls"), v);
             }
             if let Some(v) = dep.timeout_ms {
-                self.positive(path.clone().key("timeout_ms"), v);
+                self.real(path.clone().key("timeout_ms"), v);
             }
             if let Some(v) = dep.retries {
                 self.count(path.clone().key("retries"), v);
@@ -550,10 +535,8 @@ impl Checker {
                 }
             }
             if let Some(lock) = dep.lock {
-                if lock.keys == 0 {
-                    self.report(path.clone().key("lock").key("keys"), "must be >= 1, got 0");
-                }
-                self.at_least(path.clone().key("lock").key("hold_ms"), lock.hold_ms, 0.0);
+                self.count(path.clone().key("lock").key("keys"), lock.keys);
+                self.real(path.clone().key("lock").key("hold_ms"), lock.hold_ms);
             }
             if let Some(list) = &dep.classes {
                 if list.is_empty() {
@@ -635,6 +618,40 @@ impl Checker {
                 None => Path::root().key("dependencies"),
             };
             self.report(path, format!("sync calls form a cycle: {} (sync calls must form a DAG; make one call async through a queue)", names.join(" -> ")));
+        } else if self.issues.is_empty() {
+            // Whether a loop through a queue settles depends on its calls and hit
+            // ratios, so it is judged only once those are known to be sound: by the
+            // same traffic equations every other command solves.
+            if let Err(e) = crate::analysis::load::class_flows(spec) {
+                self.unbounded_loop(spec, &e);
+            }
         }
+    }
+
+    /// "grows without bound around a loop": reported at the loop's first dependency.
+    fn unbounded_loop(&mut self, spec: &Spec, e: &crate::analysis::load::UnboundedLoop) {
+        let mut names: Vec<&str> = Vec::new();
+        for d in e
+            .dependencies
+            .iter()
+            .filter_map(|&i| spec.dependencies.get(i))
+        {
+            for name in [d.from.as_str(), d.to.as_str()] {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        let path = match e.dependencies.first() {
+            Some(&i) => Path::root().key("dependencies").index(i),
+            None => Path::root().key("dependencies"),
+        };
+        self.report(
+            path,
+            format!(
+                "{e}: {} (each pass round it sends on more than it received; lower its calls, or let a cache answer part of it)",
+                names.join(", ")
+            ),
+        );
     }
 }
