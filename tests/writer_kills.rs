@@ -1,4 +1,4 @@
-//! SIGKILL at random moments during `fmt` and `plan -o`: the target is always the complete
+//! SIGKILL at random moments (spread over one run's length) during `fmt` and `plan -o`: the target is always the complete
 //! old or the complete new content, and the next run leaves no temporary file behind.
 
 use std::fs;
@@ -50,11 +50,14 @@ fn kill_test(spec_args: &dyn Fn(&Path, &Path) -> Vec<String>, target_is_spec: bo
     };
     reset();
     let before = fs::read(target).unwrap();
+    let started = std::time::Instant::now();
     let done = Command::new(BIN)
         .args(spec_args(&spec, &out))
         .output()
         .unwrap();
     assert!(done.status.code().is_some(), "{done:?}");
+    // Kills spread over the whole run, and a little past it (as long as a run takes).
+    let span_us = (started.elapsed().as_micros() as u64).max(1000) * 6 / 5;
     let new = fs::read(target).unwrap();
     assert_ne!(
         new,
@@ -71,7 +74,7 @@ fn kill_test(spec_args: &dyn Fn(&Path, &Path) -> Vec<String>, target_is_spec: bo
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(delay(i, 20_000));
+        std::thread::sleep(delay(i, span_us));
         // Child::kill sends SIGKILL on unix.
         let _ = child.kill();
         let status = child.wait().unwrap();
