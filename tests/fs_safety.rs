@@ -162,3 +162,22 @@ fn fmt_refuses_a_fifo_at_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a regular file (it is a FIFO)"), "{err}");
 }
+
+#[test]
+fn an_empty_0700_scaffold_target_stays_0700() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("project");
+    fs::create_dir(&target).unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o700)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .arg("scaffold")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"))
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let meta = fs::metadata(&target).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
+    assert!(fs::read_dir(&target).unwrap().count() > 0);
+}
