@@ -304,7 +304,13 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Outcome> {
-    std::fs::read(path).map_err(|e| {
+    read_seen(path).map(|(bytes, _)| bytes)
+}
+
+/// Reads a spec (a regular file of at most the spec size limit) with what identifies the
+/// version read, for a rewrite to check against.
+fn read_seen(path: &PathBuf) -> Result<(Vec<u8>, headroom::fsutil::Seen), Outcome> {
+    spec::load::read_file(path).map_err(|e| {
         eprintln!("headroom: cannot read {}: {e}", path.display());
         Outcome::Failed
     })
@@ -343,7 +349,7 @@ fn validate(path: &PathBuf) -> Outcome {
 }
 
 fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
-    let bytes = match read(path) {
+    let (bytes, seen) = match read_seen(path) {
         Ok(b) => b,
         Err(o) => return o,
     };
@@ -380,7 +386,8 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
         );
         return Outcome::Invalid;
     }
-    match write_atomic(path, formatted.as_bytes()) {
+    // Checked against what was read: a save made since is not overwritten.
+    match headroom::fsutil::write_checked(path, formatted.as_bytes(), Some(seen)) {
         Ok(()) => {
             // Canonical form breaks lines with LF; say so when the file used CR or CRLF.
             let breaks = if bytes.contains(&b'\r') {

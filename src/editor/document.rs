@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::EditorError;
-use crate::fsutil::write_atomic;
+use crate::fsutil::{write_checked, FileError};
 use crate::spec::{export, Spec, Workload};
 use crate::store::{content_hash, ProjectId, ProjectSummary, Workspace};
 use crate::view::ModelView;
@@ -55,7 +55,8 @@ pub struct Saved {
 /// open). A file changed outside the app since it was last seen becomes a new revision.
 pub fn open_file(ws: &mut Workspace, path: &Path) -> Result<Document, EditorError> {
     let file = std::path::absolute(path).map_err(|e| EditorError::io("resolve", path, e))?;
-    let bytes = std::fs::read(&file).map_err(|e| EditorError::io("read", &file, e))?;
+    let (bytes, _) =
+        crate::spec::load::read_file(&file).map_err(|e| EditorError::io("read", &file, e))?;
     let view = ModelView::from_bytes(&file.display().to_string(), &bytes);
     let text = String::from_utf8_lossy(&bytes);
 
@@ -168,18 +169,31 @@ pub fn save(
     let file = std::path::absolute(path).map_err(|e| EditorError::io("resolve", path, e))?;
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let yaml = export::to_yaml(spec, &header);
+    // The version whose hash was checked: the write checks the file is still that one
+    // just before its rename, so a save made in between is not lost.
+    let mut seen = None;
     if let Some(expected) = expected_hash {
-        match std::fs::read(&file) {
-            Ok(bytes) if content_hash(&String::from_utf8_lossy(&bytes)) != expected => {
+        match crate::spec::load::read_file(&file) {
+            Ok((bytes, _)) if content_hash(&String::from_utf8_lossy(&bytes)) != expected => {
                 return Err(EditorError::ChangedOnDisk { path: file });
             }
-            Ok(_) => {}
+            Ok((_, s)) => seen = Some(s),
             // Deleted or moved since: writing it again loses nothing.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(EditorError::io("read", &file, e)),
         }
     }
-    write_atomic(&file, yaml.as_bytes()).map_err(|e| EditorError::io("write", &file, e))?;
+    write_checked(&file, yaml.as_bytes(), seen).map_err(|e| {
+        let changed = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<FileError>())
+            .is_some_and(|f| matches!(f, FileError::Changed { .. }));
+        if changed {
+            EditorError::ChangedOnDisk { path: file.clone() }
+        } else {
+            EditorError::io("write", &file, e)
+        }
+    })?;
 
     // The file is safe on disk; the workspace's record of it is secondary.
     let recorded = (|| {

@@ -106,8 +106,12 @@ pub fn write(scaffold: &Scaffold, dir: &Path, force: bool) -> Result<WriteSummar
     for f in &scaffold.files {
         safe_relative(&f.path)?;
     }
+    let mut old_permissions = None;
     let existing = match fs::symlink_metadata(dir) {
-        Ok(m) if m.is_dir() => Some(is_empty_dir(dir)?),
+        Ok(m) if m.is_dir() => {
+            old_permissions = Some(m.permissions());
+            Some(is_empty_dir(dir)?)
+        }
         Ok(_) => {
             return Err(ScaffoldError::NotADirectory(dir.to_path_buf()));
         }
@@ -122,6 +126,14 @@ pub fn write(scaffold: &Scaffold, dir: &Path, force: bool) -> Result<WriteSummar
     }
     let tmp = sibling(dir, "new")?;
     fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
+    // The new tree takes the place of the target directory: keep its mode (a 0700 target
+    // stays private).
+    if let Some(permissions) = old_permissions {
+        if let Err(e) = fs::set_permissions(&tmp, permissions) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io(&tmp, e));
+        }
+    }
     let bytes = match write_tree(scaffold, &tmp) {
         Ok(b) => b,
         Err(e) => {

@@ -122,9 +122,17 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
     }
 }
 
+/// Reads a spec file: a regular file (a FIFO or device is refused before it is read) of
+/// at most [`MAX_FILE_BYTES`] by its size, with what identifies the version read.
+pub fn read_file(
+    path: impl AsRef<std::path::Path>,
+) -> Result<(Vec<u8>, crate::fsutil::Seen), std::io::Error> {
+    crate::fsutil::read_regular(path.as_ref(), MAX_FILE_BYTES as u64)
+}
+
 /// Reads and validates a file from disk.
 pub fn check_file(path: &std::path::Path) -> Result<Checked, std::io::Error> {
-    let bytes = std::fs::read(path)?;
+    let (bytes, _) = read_file(path)?;
     Ok(check(&path.display().to_string(), &bytes))
 }
 

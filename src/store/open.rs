@@ -166,8 +166,11 @@ fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     Ok(target)
 }
 
-/// The main file first, then the files SQLite keeps beside it.
-const SIDECARS: [&str; 4] = ["", "-wal", "-shm", "-journal"];
+/// The files SQLite keeps beside the main file, then the main file last: a crash between
+/// two renames leaves the WAL already aside (kept, with the name the main file would
+/// have taken), never a main file moved away from its WAL, which the next open would
+/// treat as stale and delete with every revision only in it.
+const SIDECARS: [&str; 4] = ["-wal", "-shm", "-journal", ""];
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
