@@ -27,12 +27,37 @@ fn err<E: std::fmt::Display>(e: E) -> ReportError {
     ReportError::Chart(e.to_string())
 }
 
+/// The largest axis end a chart is drawn with. plotters' key-point search steps over
+/// the range and never ends on an infinite one (and loses its step on a range near
+/// f64's limit), so a figure past this is a spec's extreme number, not something worth
+/// a plot: the chart is replaced by a note saying so.
+pub const AXIS_LIMIT: f64 = 1e15;
+
+/// `Some(note)` when an axis running to `max` cannot be drawn (not finite, or past
+/// [`AXIS_LIMIT`]); the note is HTML the report puts where the chart would go.
+fn refuse(title: &str, what: &str, max: f64) -> Option<String> {
+    if max.is_finite() && max <= AXIS_LIMIT {
+        return None;
+    }
+    let shown = if max.is_finite() {
+        format!("{max:e}")
+    } else {
+        "unbounded".to_string()
+    };
+    Some(format!(
+        "<p class=\"chart-note\">{title}: not drawn, the {what} axis would run to {shown} (past {AXIS_LIMIT:e}).</p>"
+    ))
+}
+
 /// Horizontal bars of utilisation at peak, coloured against the ceiling, with the
 /// ceiling as a line. A saturated component's bar runs off the right edge.
 pub fn utilization(rows: &[(String, f64)], ceiling: f64) -> Result<String, ReportError> {
     let mut svg = String::new();
     let height = 80 + 26 * rows.len().max(1) as u32;
     let x_max = rows.iter().map(|r| r.1).fold(1.0f64, f64::max).min(2.0);
+    if let Some(note) = refuse("Utilisation at peak", "utilisation", x_max) {
+        return Ok(note);
+    }
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
@@ -131,6 +156,11 @@ pub fn latency(sweep: &Sweep) -> Result<String, ReportError> {
         })
         .fold(0.0f64, f64::max);
     let y_max = (1.6 * top_target).max(2.0 * at_peak).max(1.0);
+    if let Some(note) = refuse("p99 latency against load", "request rate", x_max)
+        .or_else(|| refuse("p99 latency against load", "latency", y_max))
+    {
+        return Ok(note);
+    }
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 380)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
@@ -212,7 +242,11 @@ pub fn cost(hours: &[Hour], budget_per_hour: Option<f64>) -> Result<String, Repo
         .map(|h| h.static_usd.max(h.scheduled_usd).max(h.autoscaled_usd))
         .fold(budget_per_hour.unwrap_or(0.0), f64::max)
         * 1.15;
-    let y_max = if y_max > 0.0 { y_max } else { 1.0 };
+    // NaN compares false: it reaches the refusal below rather than becoming 1.
+    let y_max = if y_max <= 0.0 { 1.0 } else { y_max };
+    if let Some(note) = refuse("Cost per hour over the day", "cost", y_max) {
+        return Ok(note);
+    }
     let last = hours.len().saturating_sub(1).max(1) as f64;
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 340)).into_drawing_area();

@@ -21,7 +21,10 @@ pub fn t975(df: u32) -> f64 {
 }
 
 /// Mean and 95 % confidence interval of independent estimates; `None` for the interval
-/// with fewer than two finite values. Non-finite values make the mean non-finite.
+/// with fewer than two finite values. Non-finite values make the mean non-finite. The
+/// interval of estimates that are all non-negative (every figure the simulator gives:
+/// times, rates, utilisations) starts at 0 at the lowest, where the t interval would
+/// reach below it.
 pub fn mean_ci(values: &[f64]) -> (f64, Option<[f64; 2]>) {
     let n = values.len();
     if n == 0 {
@@ -33,7 +36,12 @@ pub fn mean_ci(values: &[f64]) -> (f64, Option<[f64; 2]>) {
     }
     let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let half = t975((n - 1) as u32) * (var / n as f64).sqrt();
-    (mean, Some([mean - half, mean + half]))
+    let lo = if values.iter().all(|v| *v >= 0.0) {
+        (mean - half).max(0.0)
+    } else {
+        mean - half
+    };
+    (mean, Some([lo, mean + half]))
 }
 
 #[cfg(test)]
@@ -49,5 +57,19 @@ mod tests {
         assert_eq!(m, 2.0);
         let [lo, hi] = ci.unwrap();
         assert!((hi - 2.0 - 4.303 / 3f64.sqrt()).abs() < 1e-9 && lo < m);
+    }
+
+    #[test]
+    fn interval_of_non_negative_estimates_starts_at_zero_at_the_lowest() {
+        // Mean 1, sd 1.732..., half-width 4.303 * 1 = 4.303: the t interval is
+        // [-3.303, 5.303]; the estimates are all >= 0, so it is [0, 5.303].
+        let (m, ci) = mean_ci(&[0.0, 0.0, 3.0]);
+        assert_eq!(m, 1.0);
+        let [lo, hi] = ci.unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - (1.0 + 4.303)).abs() < 1e-9);
+        // A negative estimate keeps the interval as it is.
+        let (_, ci) = mean_ci(&[-1.0, 0.0, 4.0]);
+        assert!(ci.unwrap()[0] < -3.0);
     }
 }

@@ -165,6 +165,8 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
             mark: Mark,
             anchor: usize,
             entries: Vec<Entry>,
+            /// Each key seen so far and the line it is at: a linear duplicate check.
+            seen: std::collections::HashMap<String, usize>,
             key: Option<(String, Mark)>,
             size: u64,
         },
@@ -250,6 +252,7 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
                         mark,
                         anchor,
                         entries: Vec::new(),
+                        seen: std::collections::HashMap::new(),
                         key: None,
                         size: 1,
                     }
@@ -321,7 +324,11 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
                 items.push(completed);
             }
             Some(Frame::Map {
-                entries, key, size, ..
+                entries,
+                seen,
+                key,
+                size,
+                ..
             }) => {
                 *size = size.saturating_add(completed.size);
                 if *size > MAX_NODES {
@@ -343,15 +350,13 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
                                 "a mapping key must be plain text, not a list or a mapping".into(),
                             ));
                         };
-                        if let Some(first) = entries.iter().find(|e| &e.key == text) {
+                        if let Some(first) = seen.get(text) {
                             return Err(err(
                                 completed.mark,
-                                format!(
-                                    "duplicate key `{text}` (first at line {})",
-                                    first.key_mark.line
-                                ),
+                                format!("duplicate key `{text}` (first at line {first})"),
                             ));
                         }
+                        seen.insert(text.clone(), completed.mark.line);
                         *key = Some((text.clone(), completed.mark));
                     }
                 }
