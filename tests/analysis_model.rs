@@ -246,19 +246,29 @@ fn n_minus_1_and_zone_loss() {
     // (one replica in each of 3 zones).
     let a = analysis_of(&spec(3, 3));
     let n1 = &a.resilience.n_minus_1[0];
-    close(n1.utilization, 0.75, 1e-12);
+    close(n1.utilization.unwrap(), 0.75, 1e-12);
     assert!(!n1.holds);
     let zone = a.resilience.zone_loss.as_ref().unwrap();
-    close(zone.utilization, 0.75, 1e-12);
+    close(zone.utilization.unwrap(), 0.75, 1e-12);
     assert!(has_finding(&a, "n_minus_1") && has_finding(&a, "zone_loss"));
     // 4 replicas over 2 zones: N-1 gives 0.5 (holds), a zone takes 2: 0.75 (does not).
     let a = analysis_of(&spec(4, 2));
-    close(a.resilience.n_minus_1[0].utilization, 0.5, 1e-12);
+    close(a.resilience.n_minus_1[0].utilization.unwrap(), 0.5, 1e-12);
     assert!(a.resilience.n_minus_1[0].holds);
     let zone = a.resilience.zone_loss.as_ref().unwrap();
-    close(zone.utilization, 0.75, 1e-12);
+    close(zone.utilization.unwrap(), 0.75, 1e-12);
     assert!(!zone.holds);
     assert!(!has_finding(&a, "n_minus_1"));
+    // One replica: losing it leaves no capacity, an unbounded utilisation, said so
+    // (never an infinity, which JSON would print as a bare null).
+    let a = analysis_of(&spec(1, 1));
+    let n1 = &a.resilience.n_minus_1[0];
+    assert_eq!((n1.utilization, n1.unbounded), (None, true));
+    let f = a.findings.iter().find(|f| f.kind == "n_minus_1").unwrap();
+    assert_eq!((f.value, f.unbounded), (None, true));
+    let json = serde_json::to_value(&a.resilience.n_minus_1[0]).unwrap();
+    assert_eq!(json["unbounded"], serde_json::json!(true));
+    assert!(json["utilization"].is_null());
 }
 
 #[test]

@@ -6,7 +6,8 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use headroom::report::{self, Format};
+use headroom::report::hourly::Hour;
+use headroom::report::{self, charts, Format};
 use headroom::spec::{self, Spec};
 
 /// Long enough for any debug build on a loaded machine; a hang fails here instead of
@@ -52,23 +53,49 @@ dependencies:
     spec::check("two", yaml.as_bytes()).into_result().unwrap()
 }
 
+/// The validator now bounds costs (1e6 USD an hour) and rates (1e7 req/s), so a spec
+/// cannot bring such an axis to the charts; the charts still refuse one themselves.
 #[test]
-fn report_on_a_cost_near_f64_max_replaces_the_cost_chart_with_a_note() {
+fn a_cost_chart_near_f64_max_is_a_note_not_a_hang() {
+    let hours: Vec<Hour> = (0..24)
+        .map(|_| Hour {
+            static_usd: 1e306,
+            scheduled_usd: 1e306,
+            autoscaled_usd: 1e306,
+        })
+        .collect();
+    let svg = within("the cost chart", move || charts::cost(&hours, None)).unwrap();
+    // The chart's headroom above the highest hour: 1.15 times it.
+    let top = 1e306 * 1.15;
+    assert_eq!(
+        svg,
+        format!("<p class=\"chart-note\">Cost per hour over the day: not drawn, the cost axis would run to {top:e} (past 1e15).</p>")
+    );
+    let fine = charts::cost(
+        &[Hour {
+            static_usd: 2.0,
+            scheduled_usd: 1.0,
+            autoscaled_usd: 1.5,
+        }],
+        None,
+    )
+    .unwrap();
+    assert!(fine.starts_with("<svg"), "{fine}");
+}
+
+#[test]
+fn a_spec_beyond_the_bounds_is_refused_by_the_report_not_drawn() {
     let mut s = two_components();
     s.components[0].cost_per_replica_hour = Some(1e306);
-    let html = within("report", move || report::report(&s, None, Format::Html)).unwrap();
+    let e = within("report", move || report::report(&s, None, Format::Html)).unwrap_err();
     assert!(
-        html.contains("Cost per hour over the day: not drawn, the cost axis would run to"),
-        "no note in place of the cost chart"
-    );
-    // The other charts still draw.
-    assert!(
-        html.contains("Utilisation at peak") && !html.contains("Utilisation at peak: not drawn")
+        e.to_string().contains("must be in [0, 1e6], got 1e306"),
+        "{e}"
     );
 }
 
 #[test]
-fn report_on_two_classes_at_1e308_replaces_the_latency_chart_with_a_note() {
+fn a_latency_chart_of_two_classes_at_1e308_is_a_note_not_a_hang() {
     let mut s = two_components();
     let mut second = s.workload.classes[0].clone();
     second.name = "buy".into();
@@ -76,7 +103,10 @@ fn report_on_two_classes_at_1e308_replaces_the_latency_chart_with_a_note() {
     for c in &mut s.workload.classes {
         c.rate_rps = 1e308;
     }
-    let html = within("report", move || report::report(&s, None, Format::Html)).unwrap();
+    let html = within("the latency chart", move || {
+        charts::latency(&report::sweep::sweep(&s).unwrap())
+    })
+    .unwrap();
     assert!(
         html.contains(
             "p99 latency against load: not drawn, the request rate axis would run to unbounded"

@@ -855,3 +855,106 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// (d) every command on the specs that pass
+
+/// Where `text` holds a non-finite number as `Debug` prints it (`NaN`, `inf`, `-inf`), or
+/// as a sentence made from one would (`infx`): a figure the engine cannot compute must
+/// say "unbounded" instead.
+fn non_finite_in(text: &str) -> Option<usize> {
+    let mut at = 0;
+    for word in text.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        let w = word.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+        if matches!(w, "NaN" | "inf" | "-inf" | "infx") {
+            return Some(at);
+        }
+        at += word.len();
+    }
+    None
+}
+
+fn finite(what: &str, text: &str) -> Result<(), TestCaseError> {
+    match non_finite_in(text) {
+        Some(at) => {
+            let from = (0..=at.saturating_sub(300))
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
+            let to = ((at + 60).min(text.len())..=text.len())
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(text.len());
+            Err(TestCaseError::fail(format!(
+                "{what} holds a non-finite number: …{}…",
+                &text[from..to]
+            )))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Each library entry a command calls: analyse, plan, simulate (a short run), the
+/// report in both formats, the scaffold. Refusals are fine; a panic, a hang or a
+/// non-finite number in an answer is not.
+fn every_command(s: &Spec) -> Result<(), TestCaseError> {
+    if let Ok(a) = headroom::analysis::analyze(s) {
+        // The one infinity allowed: a component's utilisation said to be unbounded
+        // (JSON has `null` there and `"unbounded": true`).
+        let said = format!("{a:?}").replace(
+            "utilization: inf, unbounded: true",
+            "utilization: (unbounded), unbounded: true",
+        );
+        finite("the analysis", &said)?;
+    }
+    if let Ok(p) = headroom::plan::plan(s, &headroom::plan::PlanOptions::default()) {
+        finite("the plan", &format!("{p:?}"))?;
+    }
+    let opts = headroom::sim::SimOptions {
+        requests: 2_000,
+        replications: 2,
+        threads: Some(1),
+        ..Default::default()
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    if let Ok(r) = headroom::sim::simulate(s, &opts, &|_| {}, &cancel) {
+        finite("the simulation", &format!("{r:?}"))?;
+    }
+    for format in [
+        headroom::report::Format::Markdown,
+        headroom::report::Format::Html,
+    ] {
+        if let Ok(text) = headroom::report::report(s, None, format) {
+            finite("the report", &text)?;
+        }
+    }
+    let _ = headroom::scaffold::render(s);
+    Ok(())
+}
+
+fn every_command_cases() -> ProptestConfig {
+    let mut c = config();
+    // Each case plans and simulates: a tenth of the spec reader's count.
+    c.cases = (c.cases / 10).max(8);
+    c
+}
+
+proptest! {
+    #![proptest_config(every_command_cases())]
+
+    #[test]
+    fn valid_mutants_run_through_every_command(
+        model in 0..MODELS.len(),
+        at in at(),
+        with in select(EXTREME_NUMBERS),
+        more in prop::collection::vec(mutation(), 0..3),
+    ) {
+        let mut text = MODELS[model].1.as_bytes().to_vec();
+        apply(&mut text, &Mutation::ReplaceNumber(at, with));
+        for m in &more {
+            apply(&mut text, m);
+        }
+        if let Ok(s) = spec::check("fuzz.yaml", &text).into_result() {
+            every_command(&s)?;
+        }
+    }
+}

@@ -81,7 +81,10 @@ pub struct ComponentReport {
     pub arrival_rps: f64,
     #[ts(type = "number")]
     pub servers: u64,
+    /// Infinite when unbounded (a component that waits on a saturated one holds its
+    /// servers without end): JSON then has `null` here, `unbounded` true, `stable` false.
     pub utilization: f64,
+    pub unbounded: bool,
     pub mean_response_ms: Option<f64>,
     pub p99_response_ms: Option<f64>,
     pub stable: bool,
@@ -156,9 +159,11 @@ pub struct Finding {
     pub component: Option<String>,
     pub class: Option<String>,
     pub message: String,
-    /// The number found, and the limit it is held to.
+    /// The number found, and the limit it is held to; `value` is none and `unbounded`
+    /// true when the number has no finite value (a component left with no replica).
     pub value: Option<f64>,
     pub limit: Option<f64>,
+    pub unbounded: bool,
 }
 
 impl Finding {
@@ -171,6 +176,7 @@ impl Finding {
             message,
             value: None,
             limit: None,
+            unbounded: false,
         }
     }
     fn component(mut self, name: &str) -> Self {
@@ -181,8 +187,9 @@ impl Finding {
         self.class = Some(name.to_string());
         self
     }
-    fn numbers(mut self, value: f64, limit: f64) -> Self {
-        self.value = Some(value);
+    fn numbers(mut self, value: Option<f64>, limit: f64) -> Self {
+        self.value = value.filter(|v| v.is_finite());
+        self.unbounded = self.value.is_none();
         self.limit = Some(limit);
         self
     }
@@ -315,7 +322,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         ),
                     )
                     .component(&c.name)
-                    .numbers(r.utilization, 1.0),
+                    .numbers(Some(r.utilization), 1.0),
                 );
             } else if r.utilization > ceiling {
                 findings.push(
@@ -328,7 +335,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         ),
                     )
                     .component(&c.name)
-                    .numbers(r.utilization, ceiling),
+                    .numbers(Some(r.utilization), ceiling),
                 );
             }
             if r.hold.mean > 0.0 && r.utilization > ceiling {
@@ -345,7 +352,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         ),
                     )
                     .component(&c.name)
-                    .numbers(r.utilization, ceiling),
+                    .numbers(Some(r.utilization), ceiling),
                 );
             }
             ComponentReport {
@@ -354,6 +361,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                 arrival_rps: rate.total(),
                 servers: r.servers,
                 utilization: r.utilization,
+                unbounded: !r.utilization.is_finite(),
                 mean_response_ms: finite(r.mean_response_ms(*rate)),
                 p99_response_ms: finite(r.p99_response_ms()),
                 stable: r.stable(),
@@ -388,7 +396,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         format!("class {} has p99 {p:.1} ms, over its target {t} ms", class.name),
                     )
                     .class(&class.name)
-                    .numbers(p, t),
+                    .numbers(Some(p), t),
                 ),
                 (Some(t), None) => findings.push(
                     Finding::new(
@@ -400,7 +408,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         ),
                     )
                     .class(&class.name)
-                    .numbers(f64::INFINITY, t),
+                    .numbers(None, t),
                 ),
                 _ => {}
             }
@@ -423,7 +431,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                             ),
                         )
                         .class(&class.name)
-                        .numbers(percent, t),
+                        .numbers(Some(percent), t),
                     );
                 }
             }
@@ -473,7 +481,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         bottleneck.as_deref().unwrap_or("a component")
                     ),
                 )
-                .numbers(max, t),
+                .numbers(Some(max), t),
             );
         }
     }
@@ -495,7 +503,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         cost.monthly_usd
                     ),
                 )
-                .numbers(cost.monthly_usd, budget),
+                .numbers(Some(cost.monthly_usd), budget),
             );
         }
     }
@@ -601,7 +609,7 @@ fn edge_findings(
                         ),
                     )
                     .component(&d.from)
-                    .numbers(lock.key_utilization, ceiling),
+                    .numbers(Some(lock.key_utilization), ceiling),
                 );
             }
         }
@@ -625,7 +633,7 @@ fn edge_findings(
                     ),
                 )
                 .component(&d.to)
-                .numbers(tries, 1.0),
+                .numbers(Some(tries), 1.0),
             );
         } else if failure > 1e-3 && (d.timeout_ms.is_some() || d.retries_or_default() > 0) {
             findings.push(
@@ -643,7 +651,7 @@ fn edge_findings(
                     ),
                 )
                 .component(&d.to)
-                .numbers(failure, 1e-3),
+                .numbers(Some(failure), 1e-3),
             );
         }
     }
@@ -824,7 +832,7 @@ fn consistency_conflicts(
             )
             .class(&class.name)
             .component(&store.name)
-            .numbers(conflict.staleness_ms, 0.0),
+            .numbers(Some(conflict.staleness_ms), 0.0),
         );
         out.push(ConflictReport {
             class: class.name.clone(),
@@ -845,6 +853,14 @@ struct WayOutEffect {
     monthly_cost_usd: f64,
 }
 
+/// A utilisation in words: three decimals, or "unbounded" when it has no finite value.
+pub fn utilization_text(u: Option<f64>) -> String {
+    match u.filter(|u| u.is_finite()) {
+        Some(u) => format!("{u:.3}"),
+        None => "unbounded".to_string(),
+    }
+}
+
 fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {
     for o in r.n_minus_1.iter().filter(|o| !o.holds) {
         let name = o.component.as_deref().unwrap_or_default();
@@ -852,8 +868,9 @@ fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>
             format!("N-1: {name} has a single replica; losing it takes {name} down")
         } else if !o.within_ceiling {
             format!(
-                "N-1: when {}, it runs at utilisation {:.3}, above the ceiling {ceiling}",
-                o.scenario, o.utilization
+                "N-1: when {}, it runs at utilisation {}, above the ceiling {ceiling}",
+                o.scenario,
+                utilization_text(o.utilization)
             )
         } else {
             format!(
@@ -874,7 +891,10 @@ fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>
             parts.push(format!("{} go down", o.down.join(", ")));
         }
         if !o.within_ceiling {
-            parts.push(format!("utilisation reaches {:.3}", o.utilization));
+            parts.push(format!(
+                "utilisation reaches {}",
+                utilization_text(o.utilization)
+            ));
         }
         if !o.classes_missing_p99.is_empty() {
             parts.push(format!(

@@ -24,8 +24,11 @@ pub struct Outage {
     pub component: Option<String>,
     /// Components left with no replica.
     pub down: Vec<String>,
-    /// The highest utilisation among the components that lost replicas, after the loss.
-    pub utilization: f64,
+    /// The highest utilisation among the components that lost replicas, after the loss;
+    /// none when a component is left with no replica (`down`): it is then unbounded.
+    pub utilization: Option<f64>,
+    /// Whether the utilisation after the loss is unbounded (a component is down).
+    pub unbounded: bool,
     pub within_ceiling: bool,
     /// Classes whose p99 misses its target (or is unbounded) after the loss.
     pub classes_missing_p99: Vec<String>,
@@ -90,7 +93,8 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
                 scenario: format!("{} loses its only replica", comp.name),
                 component: Some(comp.name.clone()),
                 down: vec![comp.name.clone()],
-                utilization: f64::INFINITY,
+                utilization: None,
+                unbounded: true,
                 within_ceiling: false,
                 classes_missing_p99: Vec::new(),
                 holds: false,
@@ -117,7 +121,8 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
             scenario: format!("{} loses 1 of {replicas} replicas", comp.name),
             component: Some(comp.name.clone()),
             down: Vec::new(),
-            utilization,
+            utilization: utilization.is_finite().then_some(utilization),
+            unbounded: !utilization.is_finite(),
             within_ceiling,
             holds: within_ceiling && classes_missing_p99.is_empty(),
             classes_missing_p99,
@@ -171,7 +176,8 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
             holds: down.is_empty() && within_ceiling && classes_missing_p99.is_empty(),
             latency_checked: true,
             down,
-            utilization,
+            utilization: utilization.is_finite().then_some(utilization),
+            unbounded: !utilization.is_finite(),
             within_ceiling,
             classes_missing_p99,
         }

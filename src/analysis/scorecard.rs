@@ -179,7 +179,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
         });
     }
     if let Some(z) = &r.zone_loss {
-        let predicted = z.utilization.is_finite().then_some(z.utilization);
+        let predicted = z.utilization;
         card.push(TargetCheck {
             target: "zone_loss",
             subject: None,
@@ -188,8 +188,8 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
             pass: z.holds,
             summary: if z.holds {
                 format!(
-                    "zone loss: the system holds, utilisation at most {:.3} <= ceiling {ceiling}",
-                    z.utilization
+                    "zone loss: the system holds, utilisation at most {} <= ceiling {ceiling}",
+                    super::utilization_text(z.utilization)
                 )
             } else {
                 let mut parts = Vec::new();
@@ -198,8 +198,8 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
                 }
                 if !z.within_ceiling && z.down.is_empty() {
                     parts.push(format!(
-                        "utilisation reaches {:.3} > ceiling {ceiling}",
-                        z.utilization
+                        "utilisation reaches {} > ceiling {ceiling}",
+                        super::utilization_text(z.utilization)
                     ));
                 }
                 if !z.classes_missing_p99.is_empty() {
@@ -219,7 +219,10 @@ fn outage_reason(o: &Outage, ceiling: f64) -> String {
     if !o.down.is_empty() {
         format!("{name} (a single replica)")
     } else if !o.within_ceiling {
-        format!("{name} (utilisation {:.3} > {ceiling})", o.utilization)
+        format!(
+            "{name} (utilisation {} > {ceiling})",
+            super::utilization_text(o.utilization)
+        )
     } else {
         format!(
             "{name} ({} miss their p99)",

@@ -537,7 +537,10 @@ pub fn build(
                 if o.down.len() == 1 { "goes" } else { "go" }
             )
         } else {
-            let mut d = format!("utilisation {:.3}", o.utilization);
+            let mut d = format!(
+                "utilisation {}",
+                crate::analysis::utilization_text(o.utilization)
+            );
             if !o.within_ceiling {
                 d.push_str(&format!(" (over the ceiling {ceiling})"));
             }

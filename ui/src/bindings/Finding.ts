@@ -13,6 +13,7 @@ export type Finding = {
  */
 kind: string, severity: Severity, component: string | null, class: string | null, message: string, 
 /**
- * The number found, and the limit it is held to.
+ * The number found, and the limit it is held to; `value` is none and `unbounded`
+ * true when the number has no finite value (a component left with no replica).
  */
-value: number | null, limit: number | null, };
+value: number | null, limit: number | null, unbounded: boolean, };

@@ -127,10 +127,11 @@ export const EditorCanvas = memo(function EditorCanvas(props: EditorCanvasProps)
     for (const c of analysis.components) {
       byName.set(c.name, {
         arrivalRps: c.arrival_rps,
-        utilization: c.utilization,
+        // JSON has no infinity: an unbounded utilisation arrives as null beside `unbounded`.
+        utilization: c.unbounded ? Infinity : c.utilization,
         p99Ms: c.p99_response_ms,
         servers: c.servers,
-        heat: heatOf(c.utilization, c.stable, analysis.utilization_ceiling),
+        heat: heatOf(c.unbounded ? Infinity : c.utilization, c.stable, analysis.utilization_ceiling),
         bottleneck: analysis.bottleneck === c.name,
         stale,
       });
