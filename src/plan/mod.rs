@@ -516,14 +516,16 @@ pub fn baseline(spec: &Spec) -> Result<Baseline, PlanError> {
         let mut s = spec.clone();
         for c in &mut s.components {
             if c.kind.has_servers() {
-                let n = c.replicas_or_default() * factor;
+                // Saturating: counts come from the spec (an autoscale max of 4294967295
+                // overflowed here).
+                let n = c.replicas_or_default().saturating_mul(factor);
                 c.replicas = Some(n);
                 if let Some(a) = c.autoscale.as_mut() {
-                    a.min *= factor;
-                    a.max *= factor;
+                    a.min = a.min.saturating_mul(factor);
+                    a.max = a.max.saturating_mul(factor);
                 }
                 if let Some(r) = c.replication.as_mut() {
-                    r.read_replicas = r.read_replicas.map(|x| x * factor);
+                    r.read_replicas = r.read_replicas.map(|x| x.saturating_mul(factor));
                 }
             }
             if c.kind == ComponentKind::Function {

@@ -430,6 +430,8 @@ impl Checker {
                     f("autoscale").key("max"),
                     format!("must be >= autoscale.min = {}, got {}", a.min, a.max),
                 );
+            } else {
+                self.count(f("autoscale").key("max"), a.max);
             }
             if let Some(r) = comp.replicas {
                 if r < a.min || r > a.max {
