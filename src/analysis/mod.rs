@@ -205,7 +205,7 @@ pub enum AnalysisError {
     SyncCycle(#[from] SyncCycle),
 }
 
-fn finite(v: f64) -> Option<f64> {
+pub(crate) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
