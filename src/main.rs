@@ -189,6 +189,10 @@ struct SimArgs {
     /// Warm-up before measuring, as a fraction of the measured period.
     #[arg(long, default_value_t = 0.1)]
     warmup: f64,
+    /// The run's work budget in events, all replications together: a run estimated
+    /// past it is refused before it starts.
+    #[arg(long, default_value_t = sim::DEFAULT_MAX_EVENTS)]
+    max_events: u64,
 }
 
 impl SimArgs {
@@ -201,6 +205,7 @@ impl SimArgs {
             warmup_fraction: self.warmup,
             scenario,
             windows,
+            max_events: self.max_events,
         }
     }
 }

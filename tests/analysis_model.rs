@@ -394,3 +394,43 @@ fn check_exits_1_with_a_line_per_missed_target() {
         "N-1: 3 of 5 components do not survive losing one replica: session-cache (a single replica); orders-db (a single replica); fulfilment (utilisation 4.000 > 0.7)"
     ));
 }
+
+/// A hub of 2 replicas calling `leaves` services of 2 replicas each, in turn.
+fn star(leaves: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nname: star\nworkload:\n  classes:\n    - { name: web, rate_rps: 10, entry: hub }\ncomponents:\n  - { name: hub, kind: service, replicas: 2, concurrency: 64, service_time_ms: 1 }\n",
+    );
+    for i in 0..leaves {
+        y += &format!("  - {{ name: s{i}, kind: service, replicas: 2, service_time_ms: 0.01 }}\n");
+    }
+    y += "dependencies:\n";
+    for i in 0..leaves {
+        y += &format!("  - {{ from: hub, to: s{i} }}\n");
+    }
+    y
+}
+
+#[test]
+fn what_ifs_share_a_budget_of_recomputed_components_and_their_calls() {
+    use headroom::analysis::whatif::BUDGET;
+    let checked = |a: &Analysis| {
+        a.resilience
+            .n_minus_1
+            .iter()
+            .filter(|o| o.latency_checked)
+            .count()
+    };
+    // The hub's what-if recomputes the hub and its n calls (1 + n); a leaf's, the leaf
+    // (1) and the hub (1 + n). With 100 leaves all fit: 101 + 100 * 102 = 10,301.
+    assert_eq!(BUDGET, 20_000);
+    let a = analysis_of(&star(100));
+    assert_eq!(a.resilience.n_minus_1.len(), 101);
+    assert_eq!(checked(&a), 101);
+    // With 1,000: the hub's 1,001, then (20,000 - 1,001) / 1,002 = 18 leaves; the rest
+    // are checked for capacity only, and say so.
+    let a = analysis_of(&star(1000));
+    assert_eq!(a.resilience.n_minus_1.len(), 1001);
+    assert_eq!(checked(&a), 19);
+    let rest = &a.resilience.n_minus_1[19..];
+    assert!(rest.iter().all(|o| !o.latency_checked && o.utilization.is_some()));
+}

@@ -360,3 +360,54 @@ fn a_bound_that_stops_sizing_is_named() {
     // Within the default bounds the plan closes.
     assert!(plan_of(&s).meets_all_targets);
 }
+
+#[test]
+fn the_search_bounds_its_analyses_by_the_models_size_and_says_when_it_stops() {
+    use headroom::plan::search::evaluation_bound;
+    let (_, shop) = example("shop.yaml");
+    let n = shop.components.len();
+    let defaults = PlanOptions::default();
+    // 500,000 component-analyses over the shop's components is far past 250.
+    assert_eq!(evaluation_bound(&shop, &defaults), 250);
+    // A bound of 10 analyses' worth of the shop is raised to the floor of 20...
+    let small = PlanOptions {
+        max_component_analyses: 10 * n,
+        ..PlanOptions::default()
+    };
+    assert_eq!(evaluation_bound(&shop, &small), 20);
+    // ...and 30 analyses' worth gives 30.
+    let mid = PlanOptions {
+        max_component_analyses: 30 * n + n - 1,
+        ..PlanOptions::default()
+    };
+    assert_eq!(evaluation_bound(&shop, &mid), 30);
+
+    // The shop's search, cut at 5 analyses, stops with candidates left and says so.
+    let cut = PlanOptions {
+        max_evaluations: 5,
+        ..PlanOptions::default()
+    };
+    let p = plan(&shop, &cut).unwrap();
+    assert!(p.stopped_at_bound);
+    assert_eq!(p.evaluation_bound, 5);
+    let text = headroom::plan::text::render(&p);
+    assert!(
+        text.contains("the search stopped at its bound of 5 analyses with changes left untried"),
+        "{text}"
+    );
+    // The full search ends on its own.
+    let p = plan_of(&shop);
+    assert!(!p.stopped_at_bound, "{} analyses", p.evaluations);
+    assert!(!headroom::plan::text::render(&p).contains("stopped at its bound"));
+}
+
+#[test]
+fn a_spec_the_validator_refuses_is_refused_as_such_not_as_a_planner_bug() {
+    let (_, mut shop) = example("shop.yaml");
+    shop.workload.classes[0].rate_rps = 5e-324;
+    let err = plan(&shop, &PlanOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("the spec does not validate"), "{text}");
+    assert!(text.contains("rate_rps"), "{text}");
+    assert!(!text.contains("planner bug"), "{text}");
+}

@@ -504,6 +504,8 @@ fn a_cancelled_run_returns_cancelled() {
         let opts = SimOptions {
             requests: 1_000_000_000,
             replications: 2,
+            // A run far past the default budget, lifted: only the cancel stops it.
+            max_events: u64::MAX,
             ..SimOptions::default()
         };
         let r = simulate(&s, &opts, &|_| {}, &c);
@@ -655,4 +657,158 @@ fn a_ten_thousand_deep_sync_chain_simulates_without_deep_recursion() {
     let r = run(&model(&yaml), &opts);
     // At 1 request/s nothing waits: 10,000 visits of 0.01 ms.
     assert!((r.classes[0].mean_latency_ms.unwrap() - 100.0).abs() < 1e-6);
+}
+
+/// A chain of `n` services, each calling the next once.
+fn chain(n: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nname: chain\nworkload:\n  classes:\n    - { name: web, rate_rps: 100, entry: c0 }\ncomponents:\n",
+    );
+    for i in 0..n {
+        y += &format!("  - {{ name: c{i}, kind: service, concurrency: 4, service_time_ms: 1 }}\n");
+    }
+    y += "dependencies:\n";
+    for i in 1..n {
+        y += &format!("  - {{ from: c{}, to: c{i} }}\n", i - 1);
+    }
+    y
+}
+
+#[test]
+fn a_run_past_its_event_budget_is_refused_before_it_starts_with_what_fits() {
+    // 100 visits a request, 1.5 events counted a visit, 5 replications, warm-up 0.1 of
+    // the run: 10^6 events fit 10^6 / (5 * 1.5 * 100) / 1.1 = 1212.1 requests.
+    let spec = model(&chain(100));
+    let opts = |requests| SimOptions {
+        requests,
+        replications: 5,
+        max_events: 1_000_000,
+        ..SimOptions::default()
+    };
+    let err = simulate(&spec, &opts(1213), &|_| {}, &AtomicBool::new(false)).unwrap_err();
+    let SimError::TooMuchWork {
+        estimated,
+        visits_per_request,
+        requests_per_replication,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*visits_per_request, 100.0);
+    assert_eq!(*requests_per_replication, 1334); // 1213 * 1.1
+    assert!(
+        (estimated - 1213.0 * 1.1 * 5.0 * 150.0).abs() < 1.0,
+        "{estimated}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("simulate 1,212 requests or fewer"), "{text}");
+    assert!(text.contains("about 100 visits each"), "{text}");
+    // What it says fits, runs; and the run comes in under the estimate.
+    let r = run(&spec, &opts(1212));
+    assert!(r.events < 1_000_000, "{} events", r.events);
+    // Poisson arrivals: the mean of 5 replications has sd sqrt(1212 / 5) = 15.6.
+    assert!(
+        (r.classes[0].completed - 1212.0).abs() < 80.0,
+        "{}",
+        r.classes[0].completed
+    );
+}
+
+#[test]
+fn calls_that_multiply_past_any_budget_are_refused_at_once() {
+    // Three hops of 1,000 calls each: 10^9 + 10^6 + 10^3 + 1 visits a request.
+    let yaml = r#"version: 1
+name: fan
+workload:
+  classes:
+    - { name: web, rate_rps: 1, entry: a }
+components:
+  - { name: a, kind: service, service_time_ms: 1 }
+  - { name: b, kind: service, service_time_ms: 1 }
+  - { name: c, kind: service, service_time_ms: 1 }
+  - { name: d, kind: service, service_time_ms: 1 }
+dependencies:
+  - { from: a, to: b, calls: 1000 }
+  - { from: b, to: c, calls: 1000 }
+  - { from: c, to: d, calls: 1000 }
+"#;
+    let started = Instant::now();
+    let err = simulate(
+        &model(yaml),
+        &SimOptions::default(),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    let SimError::TooMuchWork {
+        visits_per_request, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*visits_per_request, 1_001_001_001.0);
+    assert!(err.to_string().contains("not one request fits"), "{err}");
+    // Refused from the model alone: no replication ran (a second is generous).
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_load_the_model_cannot_serve_stops_saturated_where_the_queue_grows() {
+    // M/M/1 at rho = 2: lambda = 1000/s, mu = 500/s, so the queue grows by 500 a second
+    // and the live visits reach the engine's 2,000,000 at t = 4,000 s.
+    let spec = model(&single(1000.0, "service_time_ms: 2"));
+    let opts = SimOptions {
+        requests: 5_000_000,
+        replications: 2,
+        ..SimOptions::default()
+    };
+    let err = simulate(&spec, &opts, &|_| {}, &AtomicBool::new(false)).unwrap_err();
+    let SimError::Saturated {
+        at_ms,
+        in_flight,
+        component,
+        queued,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(component, "svc");
+    assert_eq!(
+        *in_flight as usize,
+        headroom::sim::engine::MAX_LIVE_VISITS + 1
+    );
+    assert_eq!(*queued, *in_flight - 1); // one in service
+                                         // The queue's growth is a random walk: sd of arrivals - departures over 4,000 s is
+                                         // sqrt((1000 + 500) * 4000) = 2,449, about 5 s of growth.
+    assert!((at_ms / 1000.0 - 4000.0).abs() < 40.0, "{at_ms}");
+    assert!(err.to_string().starts_with("saturated at 4"), "{err}");
+}
+
+#[test]
+fn retries_that_multiply_the_work_past_four_times_the_estimate_stop_the_run() {
+    // Every attempt times out (a deterministic 10 ms against a 1 ms timeout) and is
+    // tried 11 times: 12 visits a request where the estimate counts 2.
+    let yaml = r#"version: 1
+name: retry
+workload:
+  classes:
+    - { name: web, rate_rps: 100, entry: a }
+components:
+  - { name: a, kind: service, concurrency: 64, service_time_ms: 1 }
+  - { name: b, kind: service, concurrency: 64, service_time_ms: 10, service_time_cv: 0 }
+dependencies:
+  - { from: a, to: b, timeout_ms: 1, retries: 10 }
+"#;
+    let opts = SimOptions {
+        requests: 50_000,
+        replications: 2,
+        ..SimOptions::default()
+    };
+    let err = simulate(&model(yaml), &opts, &|_| {}, &AtomicBool::new(false)).unwrap_err();
+    // 4 * (50,000 * 1.1 * 2 visits * 1.5 events) = 660,000, under the floor of 10^6.
+    let SimError::OverBudget { events } = err else {
+        panic!("{err:?}");
+    };
+    assert!((1_000_000..1_000_000 + 4096).contains(&events), "{events}");
 }

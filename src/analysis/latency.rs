@@ -46,6 +46,10 @@ pub struct CallTree {
     slots: Vec<Vec<Vec<Call>>>,
     /// Components with every sync callee before its callers.
     pub bottom_up: Vec<usize>,
+    /// Per component: its place in `bottom_up`.
+    position: Vec<usize>,
+    /// Per component: the components that call it over sync edges (each once).
+    callers: Vec<Vec<usize>>,
     /// Per class, per dependency: whether the edge applies to the class.
     applies: Vec<Vec<bool>>,
     /// Whether any edge retries (then the load depends on the latency: a fixed point).
@@ -81,7 +85,7 @@ impl CallTree {
                 });
             }
         }
-        let slots = calls
+        let slots: Vec<Vec<Vec<Call>>> = calls
             .into_iter()
             .map(|mut calls| {
                 calls.sort_by_key(|c| c.dep);
@@ -114,31 +118,54 @@ impl CallTree {
             })
             .collect();
         let has_retries = spec.dependencies.iter().any(|d| d.retries_or_default() > 0);
+        let mut position = vec![0; n];
+        for (i, &c) in order.iter().enumerate() {
+            position[c] = i;
+        }
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (caller, slots) in slots.iter().enumerate() {
+            for call in slots.iter().flatten() {
+                callers[call.callee].push(caller);
+            }
+        }
+        for list in &mut callers {
+            list.sort_unstable();
+            list.dedup();
+        }
         Ok(CallTree {
             slots,
             bottom_up: order,
+            position,
+            callers,
             applies,
             has_retries,
         })
     }
 
     /// `target` and every component that calls it, directly or not, over sync edges:
-    /// the components whose latency a change to `target` can move.
-    pub fn target_and_callers(&self, target: usize) -> Vec<bool> {
-        // Bottom-up, a component's callees are decided before it is.
-        let n = self.slots.len();
-        let mut reaches = vec![false; n];
-        reaches[target] = true;
-        for &c in &self.bottom_up {
-            if c == target {
-                continue;
+    /// the components whose latency a change to `target` can move, bottom-up. `marked`
+    /// (all false on entry, one per component) is left true at each of them, so that
+    /// the work is the callers' number, not the model's size.
+    pub fn target_and_callers(&self, target: usize, marked: &mut [bool]) -> Vec<usize> {
+        let mut found = vec![target];
+        marked[target] = true;
+        let mut next = 0;
+        while let Some(&c) = found.get(next) {
+            next += 1;
+            for &caller in &self.callers[c] {
+                if !marked[caller] {
+                    marked[caller] = true;
+                    found.push(caller);
+                }
             }
-            reaches[c] = self.slots[c]
-                .iter()
-                .flatten()
-                .any(|call| reaches[call.callee]);
         }
-        reaches
+        found.sort_unstable_by_key(|&c| self.position[c]);
+        found
+    }
+
+    /// The sync calls a component makes (the work of recomputing it).
+    pub fn calls_of(&self, c: usize) -> usize {
+        self.slots[c].iter().map(Vec::len).sum()
     }
 }
 
@@ -256,9 +283,9 @@ impl Evaluation {
         }
     }
 
-    /// Puts back the components marked in `only` from `base` (undoing a what-if).
-    pub fn restore(&mut self, base: &Evaluation, only: &[bool]) {
-        for (c, _) in only.iter().enumerate().filter(|(_, m)| **m) {
+    /// Puts back the components in `only` from `base` (undoing a what-if).
+    pub fn restore(&mut self, base: &Evaluation, only: &[usize]) {
+        for &c in only {
             self.results[c].clone_from(&base.results[c]);
             for k in 0..self.latency.len() / self.n.max(1) {
                 self.latency[k * self.n + c] = base.latency[k * self.n + c];
@@ -274,23 +301,21 @@ pub fn evaluate(spec: &Spec, tree: &CallTree, load: &Load) -> Evaluation {
     eval
 }
 
-/// Evaluates the components marked in `only` (all when `None`) into `eval`, bottom-up,
-/// with the components in `replaced` swapped for other definitions: a what-if on a few
-/// components needs only them and their callers recomputed.
+/// Evaluates the components in `only` (bottom-up, as `CallTree::target_and_callers`
+/// gives them; all when `None`) into `eval`, with the components in `replaced` swapped
+/// for other definitions: a what-if on a few components needs only them and their
+/// callers recomputed.
 pub fn evaluate_into(
     spec: &Spec,
     tree: &CallTree,
     load: &Load,
     replaced: &[(usize, Component)],
-    only: Option<&[bool]>,
+    only: Option<&[usize]>,
     eval: &mut Evaluation,
 ) {
     let n = spec.components.len();
     let mut downstream = vec![[Moments::ZERO; 2]; spec.workload.classes.len()];
-    for &c in &tree.bottom_up {
-        if only.is_some_and(|only| !only[c]) {
-            continue;
-        }
+    for &c in only.unwrap_or(&tree.bottom_up) {
         let component = replaced
             .iter()
             .find(|(i, _)| *i == c)

@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use super::{Analysis, Severity};
 
+/// A time, or "unbounded" where a saturated pool makes it so.
 fn ms(v: Option<f64>) -> String {
-    v.map_or("∞".to_string(), |v| format!("{v:.1}"))
+    v.map_or("unbounded".to_string(), |v| format!("{v:.1}"))
 }
 
 pub fn render(a: &Analysis) -> String {

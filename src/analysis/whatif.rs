@@ -4,16 +4,19 @@
 //! is put back afterwards.
 //!
 //! A deep sync graph makes every component's callers many (a chain of n gives n²/2
-//! recomputations over all its components), so the what-ifs of one analysis share a
-//! budget of recomputed components; past it a what-if is not run and says so, rather
-//! than the analysis slowing down without bound.
+//! recomputations over all its components), and a hub's recomputation walks all its
+//! calls (a star of n gives n² over its leaves' what-ifs), so the what-ifs of one
+//! analysis share a budget of work: each recomputed component costs one plus its sync
+//! calls. Past the budget a what-if is not run and says so, rather than the analysis
+//! slowing down without bound. A what-if's own bookkeeping is proportional to its
+//! work, not to the model's size.
 
 use super::latency::{evaluate_into, CallTree, Evaluation, Load};
 use crate::spec::{Component, Spec};
 
-/// Recomputed components per analysis: a few milliseconds of what-ifs (every what-if
-/// of a model of a hundred components fits many times over).
-pub const BUDGET: usize = 5_000;
+/// Work per analysis, in recomputed components plus their calls: some milliseconds of
+/// what-ifs (every what-if of a model of a hundred components fits many times over).
+pub const BUDGET: usize = 20_000;
 
 pub struct WhatIf<'a> {
     spec: &'a Spec,
@@ -21,6 +24,8 @@ pub struct WhatIf<'a> {
     load: &'a Load<'a>,
     base: &'a Evaluation,
     scratch: Evaluation,
+    /// Per component, whether the current what-if recomputes it (false between runs).
+    marked: Vec<bool>,
     budget_left: usize,
 }
 
@@ -37,6 +42,7 @@ impl<'a> WhatIf<'a> {
             load,
             base,
             scratch: base.clone(),
+            marked: vec![false; spec.components.len()],
             budget_left: BUDGET,
         }
     }
@@ -58,23 +64,28 @@ impl<'a> WhatIf<'a> {
         if self.budget_left == 0 {
             return None;
         }
-        let only = self.tree.target_and_callers(target);
-        let work = only.iter().filter(|m| **m).count();
-        if work > self.budget_left {
+        let only = self.tree.target_and_callers(target, &mut self.marked);
+        let work: usize = only.iter().map(|&c| 1 + self.tree.calls_of(c)).sum();
+        let out = if work > self.budget_left {
             self.budget_left = 0;
-            return None;
+            None
+        } else {
+            self.budget_left -= work;
+            evaluate_into(
+                self.spec,
+                self.tree,
+                self.load,
+                &[(target, changed)],
+                Some(&only),
+                &mut self.scratch,
+            );
+            let out = read(&self.scratch, &self.marked);
+            self.scratch.restore(self.base, &only);
+            Some(out)
+        };
+        for &c in &only {
+            self.marked[c] = false;
         }
-        self.budget_left -= work;
-        evaluate_into(
-            self.spec,
-            self.tree,
-            self.load,
-            &[(target, changed)],
-            Some(&only),
-            &mut self.scratch,
-        );
-        let out = read(&self.scratch, &only);
-        self.scratch.restore(self.base, &only);
-        Some(out)
+        out
     }
 }

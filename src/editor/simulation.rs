@@ -133,6 +133,7 @@ impl SimSettings {
             warmup_fraction: self.warmup,
             scenario,
             windows: self.windows,
+            ..SimOptions::default()
         })
     }
 
@@ -236,6 +237,9 @@ impl SimulationError {
                 SimError::Unbounded(_) => "unbounded",
                 SimError::UnknownComponent(_) => "unknown_component",
                 SimError::Option(_) => "bad_settings",
+                SimError::TooMuchWork { .. } => "too_much_work",
+                SimError::Saturated { .. } => "saturated",
+                SimError::OverBudget { .. } => "over_budget",
             },
             SimulationError::Store(e) => e.kind(),
             SimulationError::NotASimulation(_) => "not_a_simulation",

@@ -45,6 +45,9 @@ pub struct PlanOptions {
     /// Analyses the search may run; pruning and tightening may run `polish_evaluations` more.
     pub max_evaluations: usize,
     pub polish_evaluations: usize,
+    /// Analyses times the model's components the search may run: an analysis costs in
+    /// proportion to the model, so a large model gets fewer (never under 20).
+    pub max_component_analyses: usize,
     /// Scaling up moves to the next larger instance: service time times this...
     pub scale_up_time_factor: f64,
     /// ...at this times the price per replica-hour.
@@ -86,6 +89,7 @@ impl Default for PlanOptions {
             beam_width: 3,
             max_evaluations: 250,
             polish_evaluations: 60,
+            max_component_analyses: 500_000,
             // A compute-optimised instance of the same size: ~1.4x the price for ~1.43x
             // the single-request speed, so latency improves at the same cost per request.
             scale_up_time_factor: 0.7,
@@ -114,6 +118,8 @@ pub enum PlanError {
     Apply(String),
     #[error("the planned spec does not validate (a planner bug): {0}")]
     Invalid(String),
+    #[error("the spec does not validate, so it cannot be planned: {0}")]
+    InvalidInput(String),
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -129,6 +135,11 @@ pub struct Plan {
     pub baseline: Baseline,
     /// Analyses the search ran.
     pub evaluations: usize,
+    /// The analyses the search could run (`max_evaluations`, fewer for a large model).
+    pub evaluation_bound: usize,
+    /// The search stopped at `evaluation_bound` with candidates left untried: a
+    /// cheaper plan may exist past it.
+    pub stopped_at_bound: bool,
     pub bounds: PlanOptions,
     /// The planned spec.
     #[serde(skip)]
@@ -211,20 +222,26 @@ impl Plan {
 }
 
 pub fn plan(spec: &Spec, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    // A spec the validator refuses (out of bounds, say) would make every planned spec
+    // fail the check below too, and read as the planner's fault.
+    let issues = crate::spec::validate(spec);
+    if !issues.is_empty() {
+        return Err(PlanError::InvalidInput(problems(&issues)));
+    }
     let before = analyze(spec)?;
     let searched = search::search(spec, opts)?;
     let (steps, planned, after) = replay(spec, &searched.best, &before)?;
     let issues = crate::spec::validate(&planned);
     if !issues.is_empty() {
-        return Err(PlanError::Invalid(
-            issues
-                .iter()
-                .map(|i| format!("{}: {}", i.path, i.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
+        return Err(PlanError::Invalid(problems(&issues)));
     }
-    let out_of_reach = out_of_reach(&planned, &after, &searched.best.ev, opts);
+    let out_of_reach = out_of_reach(
+        &planned,
+        &after,
+        &searched.best.ev,
+        opts,
+        searched.evaluation_bound,
+    );
     let baseline = baseline(spec)?;
     Ok(Plan {
         name: spec.name.clone(),
@@ -235,10 +252,20 @@ pub fn plan(spec: &Spec, opts: &PlanOptions) -> Result<Plan, PlanError> {
         out_of_reach,
         baseline,
         evaluations: searched.evaluations,
+        evaluation_bound: searched.evaluation_bound,
+        stopped_at_bound: searched.stopped_at_bound,
         bounds: opts.clone(),
         spec: planned,
         analysis: after,
     })
+}
+
+fn problems(issues: &[crate::spec::Issue]) -> String {
+    issues
+        .iter()
+        .map(|i| format!("{}: {}", i.path, i.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The chosen changes one at a time from the original spec: design changes in the order
@@ -370,6 +397,7 @@ fn out_of_reach(
     a: &Analysis,
     ev: &eval::Evaluated,
     opts: &PlanOptions,
+    evaluation_bound: usize,
 ) -> Vec<OutOfReach> {
     let unavailable = crate::analysis::availability::unavailabilities(spec);
     let fixed = |c: usize| {
@@ -391,7 +419,7 @@ fn out_of_reach(
                 .and_then(|s| spec.workload.classes.iter().position(|k| k.name == s));
             let bounds = format!(
                 "no change within the bounds ({} replicas, {} read replicas and {} shards per store at most, {} zones, {} design changes, {} analyses) closes it",
-                opts.max_replicas, opts.max_read_replicas, opts.max_shards, opts.max_zones, opts.max_changes, opts.max_evaluations
+                opts.max_replicas, opts.max_read_replicas, opts.max_shards, opts.max_zones, opts.max_changes, evaluation_bound
             );
             let why = match (t.target, class) {
                 ("availability", Some(k)) => {

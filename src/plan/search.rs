@@ -82,13 +82,24 @@ fn better(a: &Evaluated, b: &Evaluated) -> bool {
 pub struct Searched {
     pub best: Node,
     pub evaluations: usize,
+    pub evaluation_bound: usize,
+    /// The search ran out of analyses with candidates left.
+    pub stopped_at_bound: bool,
+}
+
+/// The analyses the search may run on `spec`: `max_evaluations`, fewer when the model
+/// is so large that they would pass `max_component_analyses`.
+pub fn evaluation_bound(spec: &Spec, opts: &PlanOptions) -> usize {
+    let by_size = opts.max_component_analyses / spec.components.len().max(1);
+    opts.max_evaluations.min(by_size.max(20)).max(1)
 }
 
 pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError> {
     let mut budget = Budget {
         used: 0,
-        max: opts.max_evaluations.max(1),
+        max: evaluation_bound(original, opts),
     };
+    let mut stopped_at_bound = false;
     let root = Node {
         changes: Vec::new(),
         whys: Vec::new(),
@@ -111,6 +122,7 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
                     continue;
                 }
                 if budget.spent() {
+                    stopped_at_bound = true;
                     break 'rounds;
                 }
                 // A change that leaves the model unanalysable is no candidate.
@@ -173,6 +185,8 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
     Ok(Searched {
         best,
         evaluations: budget.used,
+        evaluation_bound: budget.max,
+        stopped_at_bound,
     })
 }
 

@@ -57,6 +57,23 @@ pub fn effect_line(e: &Effect) -> String {
     )
 }
 
+/// Said when the search ran out of analyses with candidates untried.
+pub fn stopped_note(plan: &Plan) -> String {
+    let size = if plan.evaluation_bound < plan.bounds.max_evaluations {
+        format!(
+            " (fewer than {} for a model of this size)",
+            plan.bounds.max_evaluations
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "the search stopped at its bound of {} analyses{size} with changes left untried: \
+         a cheaper plan may exist",
+        plan.evaluation_bound
+    )
+}
+
 pub fn render(plan: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -92,6 +109,9 @@ pub fn render(plan: &Plan) -> String {
         plan.baseline.factor,
         plan.baseline.monthly_cost_usd
     );
+    if plan.stopped_at_bound {
+        let _ = writeln!(s, "{}", stopped_note(plan));
+    }
     if plan.meets_all_targets {
         let _ = writeln!(s, "every target is met");
     } else {

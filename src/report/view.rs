@@ -132,6 +132,8 @@ pub struct PlanView {
     pub steps: Vec<StepRow>,
     pub out_of_reach: Vec<String>,
     pub baseline: String,
+    /// Said when the search stopped at its bound of analyses.
+    pub stopped: Option<String>,
 }
 
 pub struct StepRow {
@@ -597,6 +599,9 @@ pub fn build(
 
     let plan_view = PlanView {
         meets_all: plan.meets_all_targets,
+        stopped: plan
+            .stopped_at_bound
+            .then(|| crate::plan::text::stopped_note(plan)),
         summary: if plan.steps.is_empty() {
             "No change is needed.".to_string()
         } else {

@@ -246,6 +246,8 @@ pub struct RunConfig {
     pub load: LoadShape,
     pub windows: u32,
     pub outages: Vec<Outage>,
+    /// Events one replication may process before it stops with [`Stop::OverBudget`].
+    pub max_events: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -300,8 +302,34 @@ pub struct RunOut {
     pub windows: Vec<WindowOut>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cancelled;
+/// Live visits (frames) one replication may hold: about 150 MB with their queue
+/// entries and events. Only a load the model cannot serve comes near it.
+pub const MAX_LIVE_VISITS: usize = 2_000_000;
+/// Pending events one replication may hold (mostly the timers of calls in flight).
+pub const MAX_PENDING_EVENTS: usize = 8_000_000;
+
+/// Why a replication stopped before its end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The caller's cancel flag, or another replication's stop.
+    Cancelled,
+    /// Visits piled up past [`MAX_LIVE_VISITS`] (or their events past
+    /// [`MAX_PENDING_EVENTS`]): the load outruns the model.
+    Saturated(Saturation),
+    /// The replication ran past `RunConfig::max_events`.
+    OverBudget { events: u64 },
+}
+
+/// Where a saturated replication stood when it stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saturation {
+    pub at_ms: f64,
+    pub live_visits: u64,
+    pub pending_events: u64,
+    /// The component with the longest queue, and that queue's length.
+    pub component: u32,
+    pub queued: u64,
+}
 
 pub struct Engine<'n> {
     net: &'n Network,
@@ -326,6 +354,8 @@ pub struct Engine<'n> {
     first_arrival: (f64, u32),
     in_flight_measured: u64,
     events: u64,
+    /// Set when the frames outgrow [`MAX_LIVE_VISITS`]; the loop stops after the event.
+    saturated: bool,
     arrivals: u64,
     // Statistics.
     classes: Vec<ClassOut>,
@@ -413,6 +443,7 @@ impl<'n> Engine<'n> {
             first_arrival: (f64::INFINITY, 0),
             in_flight_measured: 0,
             events: 0,
+            saturated: false,
             arrivals: 0,
             classes: vec![ClassOut::default(); n_classes],
             comps: vec![CompOut::default(); n_comps],
@@ -434,8 +465,14 @@ impl<'n> Engine<'n> {
     }
 
     /// Runs to the end. `progress` is advanced by the number of arrivals as they happen;
-    /// `cancel` is polled every few thousand events.
-    pub fn run(mut self, progress: &AtomicU64, cancel: &AtomicBool) -> Result<RunOut, Cancelled> {
+    /// `cancel` and `halt` (another replication stopped) are polled every few thousand
+    /// events. Stops early, never aborting, when the run outgrows its memory or events.
+    pub fn run(
+        mut self,
+        progress: &AtomicU64,
+        cancel: &AtomicBool,
+        halt: &AtomicBool,
+    ) -> Result<RunOut, Stop> {
         let cfg = self.cfg;
         let max_load = cfg.load.max();
         for c in 0..self.net.classes.len() {
@@ -477,9 +514,20 @@ impl<'n> Engine<'n> {
             if self.events & 4095 == 0 {
                 progress.fetch_add(self.arrivals - reported, Ordering::Relaxed);
                 reported = self.arrivals;
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Cancelled);
+                if cancel.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
+                    return Err(Stop::Cancelled);
                 }
+                if self.heap.len() > MAX_PENDING_EVENTS {
+                    self.saturated = true;
+                }
+                if self.events > cfg.max_events {
+                    return Err(Stop::OverBudget {
+                        events: self.events,
+                    });
+                }
+            }
+            if self.saturated {
+                return Err(Stop::Saturated(self.saturation()));
             }
             if self.now > stop_at {
                 break;
@@ -517,6 +565,23 @@ impl<'n> Engine<'n> {
         }
         progress.fetch_add(self.arrivals - reported, Ordering::Relaxed);
         Ok(self.finish_run())
+    }
+
+    fn saturation(&self) -> Saturation {
+        let (station, queued) = self
+            .stations
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.queue.len()))
+            .max_by_key(|&(_, q)| q)
+            .unwrap_or((0, 0));
+        Saturation {
+            at_ms: self.now,
+            live_visits: (self.frames.len() - self.free_frames.len()) as u64,
+            pending_events: self.heap.len() as u64,
+            component: self.net.stations.get(station).map_or(NONE, |s| s.comp),
+            queued: queued as u64,
+        }
     }
 
     fn finish_run(mut self) -> RunOut {
@@ -604,6 +669,7 @@ impl<'n> Engine<'n> {
                 i
             }
             None => {
+                self.saturated |= self.frames.len() >= MAX_LIVE_VISITS;
                 self.frames.push(frame);
                 (self.frames.len() - 1) as u32
             }

@@ -45,7 +45,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::analysis::load::{class_flows, UnboundedLoop};
+use crate::analysis::load::{class_flows, ClassFlow, UnboundedLoop};
 use crate::spec::Spec;
 
 pub use engine::LoadShape;
@@ -59,6 +59,13 @@ pub use scenario::{Failure, FailureTarget, Scenario};
 pub const MAX_REPLICATIONS: u32 = 1000;
 /// Windows of a time series (each is an event and a row of the report).
 pub const MAX_WINDOWS: u32 = 100_000;
+/// The default work budget of a run, in estimated events over all replications: about
+/// 15 s on two cores in a release build, and some seven times the default run of a
+/// twelve-service model.
+pub const DEFAULT_MAX_EVENTS: u64 = 300_000_000;
+/// Events per visit the work estimate counts: a visit's service end, and for some its
+/// call's timer or delay. The example models run at 1.0 to 1.4.
+const EVENTS_PER_VISIT: f64 = 1.5;
 
 /// How to run a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +85,10 @@ pub struct SimOptions {
     /// Windows of the time series; `None`: 50 for ramp, failure and daily runs, none
     /// for steady ones.
     pub windows: Option<u32>,
+    /// The run's work budget in events, over all replications. A run whose estimate
+    /// exceeds it is refused before it starts ([`SimError::TooMuchWork`]); a
+    /// replication that runs past four times its share stops ([`SimError::OverBudget`]).
+    pub max_events: u64,
 }
 
 impl Default for SimOptions {
@@ -90,6 +101,7 @@ impl Default for SimOptions {
             warmup_fraction: 0.1,
             scenario: Scenario::Steady { load: 1.0 },
             windows: None,
+            max_events: DEFAULT_MAX_EVENTS,
         }
     }
 }
@@ -117,6 +129,83 @@ pub enum SimError {
     UnknownComponent(String),
     #[error("{0}")]
     Option(String),
+    /// Refused before starting: the run would need more events than its budget.
+    #[error(
+        "the run would take about {} events ({} requests in each of {replications} \
+         replication{}, warm-up included, at about {} visits each), past the budget of {}: {advice}",
+        sci(*estimated), group(*requests_per_replication), plural(*replications),
+        sig(*visits_per_request), sci(*budget as f64)
+    )]
+    TooMuchWork {
+        estimated: f64,
+        budget: u64,
+        requests_per_replication: u64,
+        replications: u32,
+        visits_per_request: f64,
+        /// What would fit: fewer requests, or no warm-up.
+        advice: String,
+    },
+    /// A replication outgrew its memory: the load is more than the model serves.
+    #[error(
+        "saturated at {:.1} s of simulated time: {} visits in flight, {} of them queued at \
+         `{component}`; the load is more than the model serves (`headroom analyze` shows \
+         each component's utilisation)",
+        at_ms / 1000.0, group(*in_flight), group(*queued)
+    )]
+    Saturated {
+        at_ms: f64,
+        in_flight: u64,
+        component: String,
+        queued: u64,
+    },
+    /// A replication ran past four times its share of the budget: retries and timeouts
+    /// multiplied the work past what the model's visits predict.
+    #[error(
+        "stopped after {} events in one replication, four times its share of the budget: \
+         retries and timeouts multiplied the work past what the model's visits predict \
+         (lower the load or the retries, or raise the event budget)",
+        sci(*events as f64)
+    )]
+    OverBudget { events: u64 },
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// 1.2e10 style, for counts too large to read grouped.
+fn sci(v: f64) -> String {
+    if v < 1e6 {
+        group(v.round() as u64)
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
+/// One decimal below 100, whole and grouped above.
+fn sig(v: f64) -> String {
+    if v >= 100.0 {
+        group(v.round() as u64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// 1,234,567.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Simulates a valid spec. `progress` is called from the calling thread a few times a
@@ -130,7 +219,7 @@ pub fn simulate(
 ) -> Result<SimReport, SimError> {
     let started = Instant::now();
     // A loop through a queue that amplifies its own traffic cannot be simulated either.
-    class_flows(spec)?;
+    let flows = class_flows(spec)?;
     if opts.requests == 0 || opts.replications == 0 {
         return Err(SimError::Option(
             "requests and replications must be at least 1".into(),
@@ -205,17 +294,21 @@ pub fn simulate(
         0.0
     };
     let end_ms = warmup_ms + duration_ms;
+    let work = estimate_work(spec, &flows, opts, warmup_fraction, warmup_ms / duration_ms)?;
     let outages = match &opts.scenario {
         Scenario::Failure { failures, .. } => scenario::outages(&net, failures, end_ms)?,
         _ => Vec::new(),
     };
+    let windows = opts.windows.unwrap_or(default_windows);
     let cfg = engine::RunConfig {
         warmup_ms,
         end_ms,
         drain_ms: duration_ms.max(1000.0),
         load,
-        windows: opts.windows.unwrap_or(default_windows),
+        windows,
         outages,
+        // Each window's tick is an event of its own.
+        max_events: work.max_events_per_replication + u64::from(windows),
     };
 
     let r = opts.replications as usize;
@@ -225,25 +318,29 @@ pub fn simulate(
         .clamp(1, r);
     let next = AtomicUsize::new(0);
     let done_requests = AtomicU64::new(0);
-    let results: Mutex<Vec<Option<Result<engine::RunOut, engine::Cancelled>>>> =
+    let results: Mutex<Vec<Option<Result<engine::RunOut, engine::Stop>>>> =
         Mutex::new((0..r).map(|_| None).collect());
+    // Set when a replication stops early: the others stop too.
+    let halt = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<()>();
-    let requests_total =
-        opts.requests * r as u64 + (opts.requests as f64 * warmup_fraction) as u64 * r as u64;
+    let requests_total = work.requests_per_replication * r as u64;
 
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (net, cfg, next, results, done_requests) =
-                (&net, &cfg, &next, &results, &done_requests);
+            let (net, cfg, next, results, done_requests, halt) =
+                (&net, &cfg, &next, &results, &done_requests, &halt);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= r {
                     break;
                 }
                 let rng = rng::Rng::for_replication(opts.seed, i as u64);
-                let out = engine::Engine::new(net, cfg, rng).run(done_requests, cancel);
+                let out = engine::Engine::new(net, cfg, rng).run(done_requests, cancel, halt);
                 let stop = out.is_err();
+                if stop {
+                    halt.store(true, Ordering::Relaxed);
+                }
                 if let Ok(mut slots) = results.lock() {
                     slots[i] = Some(out);
                 }
@@ -273,12 +370,35 @@ pub fn simulate(
     });
 
     let slots = results.into_inner().map_err(|_| SimError::Cancelled)?;
+    // A saturated or over-budget replication explains the stop better than the others'
+    // Cancelled, which it caused.
     let mut runs = Vec::with_capacity(r);
+    let mut stopped = None;
     for slot in slots {
         match slot {
             Some(Ok(out)) => runs.push(out),
-            _ => return Err(SimError::Cancelled),
+            Some(Err(engine::Stop::Saturated(s))) => {
+                stopped.get_or_insert(SimError::Saturated {
+                    at_ms: s.at_ms,
+                    in_flight: s.live_visits,
+                    component: net
+                        .comps
+                        .get(s.component as usize)
+                        .map_or_else(|| "?".into(), |c| c.name.clone()),
+                    queued: s.queued,
+                });
+            }
+            Some(Err(engine::Stop::OverBudget { events })) => {
+                stopped.get_or_insert(SimError::OverBudget { events });
+            }
+            Some(Err(engine::Stop::Cancelled)) | None => {}
         }
+    }
+    if let Some(e) = stopped {
+        return Err(e);
+    }
+    if runs.len() < r {
+        return Err(SimError::Cancelled);
     }
     let (components, classes, windows) = report::combine(&net, &runs);
     let bottleneck = components
@@ -305,5 +425,80 @@ pub fn simulate(
         events,
         events_per_second: events as f64 / wall.max(1e-9),
         wall_seconds: wall,
+    })
+}
+
+/// What a run will cost, worked out before it starts.
+struct Work {
+    /// Arrivals per replication, warm-up included.
+    requests_per_replication: u64,
+    /// Four times a replication's share of the estimate: past it, a replication stops.
+    max_events_per_replication: u64,
+}
+
+/// Estimates a run's events from the model's visits per request (each class's visits
+/// to every component, async ones included, weighted by its rate) and refuses a run
+/// past `opts.max_events`. `warmup_fraction` is the scenario's warm-up setting,
+/// `warmup_ratio` the warm-up's actual length over the measured period's.
+fn estimate_work(
+    spec: &Spec,
+    flows: &[ClassFlow],
+    opts: &SimOptions,
+    warmup_fraction: f64,
+    warmup_ratio: f64,
+) -> Result<Work, SimError> {
+    let (mut rate, mut visits) = (0.0, 0.0);
+    for (class, flow) in spec.workload.classes.iter().zip(flows) {
+        rate += class.rate_rps;
+        visits += class.rate_rps * flow.all_visits.iter().map(|v| v.total()).sum::<f64>();
+    }
+    let visits_per_request = if rate > 0.0 {
+        (visits / rate).max(1.0)
+    } else {
+        1.0
+    };
+    let per_request = EVENTS_PER_VISIT * visits_per_request;
+    let requests = opts.requests as f64 * (1.0 + warmup_ratio);
+    let replications = f64::from(opts.replications);
+    let estimated = requests * replications * per_request;
+    let budget = opts.max_events as f64;
+    if estimated > budget {
+        // N requests fit when N plus its warm-up's arrivals fit a replication's share; the
+        // warm-up is a fraction of N or a fixed length (its arrivals W), the longer.
+        let per_replication = budget / (replications * per_request);
+        let fixed = if warmup_ratio > warmup_fraction {
+            opts.requests as f64 * warmup_ratio
+        } else {
+            0.0
+        };
+        let fit = (per_replication / (1.0 + warmup_fraction))
+            .min(per_replication - fixed)
+            .floor();
+        let advice = if fit >= 1.0 {
+            format!(
+                "simulate {} requests or fewer, or raise the event budget",
+                group(fit as u64)
+            )
+        } else if per_replication / (1.0 + warmup_fraction) >= 1.0 {
+            "the warm-up alone (five times the slowest component's mean time) is past it: \
+             turn the warm-up off, or raise the event budget"
+                .to_string()
+        } else {
+            "not one request fits: raise the event budget, or model fewer calls per request"
+                .to_string()
+        };
+        return Err(SimError::TooMuchWork {
+            estimated,
+            budget: opts.max_events,
+            requests_per_replication: requests.round() as u64,
+            replications: opts.replications,
+            visits_per_request,
+            advice,
+        });
+    }
+    Ok(Work {
+        requests_per_replication: requests.round() as u64,
+        // A floor keeps tiny runs clear of the stop, whose estimate is all rounding.
+        max_events_per_replication: (4.0 * estimated / replications).clamp(1e6, 1e18) as u64,
     })
 }

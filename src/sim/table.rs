@@ -5,8 +5,14 @@ use std::fmt::Write;
 use super::compare::{Comparison, Figure};
 use super::report::SimReport;
 
+/// A simulated figure; none when nothing was measured (no request answered).
 fn num(v: Option<f64>, digits: usize) -> String {
-    v.map_or("∞".to_string(), |v| format!("{v:.digits$}"))
+    v.map_or("-".to_string(), |v| format!("{v:.digits$}"))
+}
+
+/// An analytic figure; none when the analysis finds it unbounded (a saturated pool).
+fn analytic(v: Option<f64>, digits: usize) -> String {
+    v.map_or("unbounded".to_string(), |v| format!("{v:.digits$}"))
 }
 
 fn ci(v: Option<[f64; 2]>, digits: usize) -> String {
@@ -171,7 +177,7 @@ pub fn render(r: &SimReport) -> String {
 
 fn fig(f: &Figure, digits: usize) -> [String; 3] {
     [
-        num(f.analytic, digits),
+        analytic(f.analytic, digits),
         num(f.simulated, digits),
         format!(
             "{}{}",

@@ -17,4 +17,13 @@ baseline: Baseline,
 /**
  * Analyses the search ran.
  */
-evaluations: number, bounds: PlanOptions, };
+evaluations: number, 
+/**
+ * The analyses the search could run (`max_evaluations`, fewer for a large model).
+ */
+evaluation_bound: number, 
+/**
+ * The search stopped at `evaluation_bound` with candidates left untried: a
+ * cheaper plan may exist past it.
+ */
+stopped_at_bound: boolean, bounds: PlanOptions, };

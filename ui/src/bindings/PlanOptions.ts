@@ -27,6 +27,11 @@ beam_width: number,
  */
 max_evaluations: number, polish_evaluations: number, 
 /**
+ * Analyses times the model's components the search may run: an analysis costs in
+ * proportion to the model, so a large model gets fewer (never under 20).
+ */
+max_component_analyses: number, 
+/**
  * Scaling up moves to the next larger instance: service time times this...
  */
 scale_up_time_factor: number, 

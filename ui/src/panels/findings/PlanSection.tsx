@@ -162,6 +162,12 @@ function PlanView({
           </ul>
         </div>
       )}
+      {plan.stopped_at_bound ? (
+        <p className="hrf-muted" data-testid="plan-stopped">
+          The search stopped at its bound of {plan.evaluation_bound} analyses with changes left untried: a cheaper plan
+          may exist.
+        </p>
+      ) : null}
       {n > 0 ? (
         <p className="hrf-muted hrf-baseline" data-testid="plan-baseline">
           Scaling every pool ×{plan.baseline.factor} instead would cost {usd(plan.baseline.monthly_cost_usd)}
