@@ -300,11 +300,18 @@ fn remove_stale(dir: &Path) {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age.as_secs() > 600);
-        let dead = proc_fs && !Path::new("/proc").join(pid.to_string()).exists();
-        if old || dead {
+        if old || (proc_fs && writer_gone(pid)) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether the process `pid`, which left a temporary file or tree, no longer runs (as
+/// /proc tells; without /proc nothing is known to be gone). Never this process.
+pub fn writer_gone(pid: u32) -> bool {
+    pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
 /// The pid in a name of this module's pattern, `.NAME.PID.HEX16.headroom-tmp`.

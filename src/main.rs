@@ -688,6 +688,14 @@ fn scaffold(path: &PathBuf, output: &std::path::Path, force: bool) -> Outcome {
             return Outcome::Failed;
         }
     };
+    // Recovery first, so that what it did is said even when the write then fails.
+    match headroom::scaffold::recover(output) {
+        Ok(notes) => notes.iter().for_each(|n| eprintln!("headroom: {n}")),
+        Err(e) => {
+            eprintln!("headroom: {e}");
+            return Outcome::Failed;
+        }
+    }
     let written = match headroom::scaffold::write(&rendered, output, force) {
         Ok(w) => w,
         Err(e) => {

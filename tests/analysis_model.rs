@@ -432,5 +432,7 @@ fn what_ifs_share_a_budget_of_recomputed_components_and_their_calls() {
     assert_eq!(a.resilience.n_minus_1.len(), 1001);
     assert_eq!(checked(&a), 19);
     let rest = &a.resilience.n_minus_1[19..];
-    assert!(rest.iter().all(|o| !o.latency_checked && o.utilization.is_some()));
+    assert!(rest
+        .iter()
+        .all(|o| !o.latency_checked && o.utilization.is_some()));
 }

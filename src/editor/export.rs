@@ -119,6 +119,8 @@ pub struct GeneratedScaffold {
     pub bytes: u64,
     /// Whether a folder that had entries was replaced.
     pub replaced: bool,
+    /// What an earlier, interrupted write had left there, and what became of it.
+    pub recovered: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -312,11 +314,14 @@ pub fn generate_scaffold(
 ) -> Result<GeneratedScaffold, ExportError> {
     let model = as_saved(model)?;
     let rendered = scaffold::render(&model)?;
+    let mut recovered = scaffold::recover(dir)?;
     let written = scaffold::write(&rendered, dir, force)?;
+    recovered.extend(written.recovered);
     Ok(GeneratedScaffold {
         dir: written.dir.display().to_string(),
         files: written.files,
         bytes: written.bytes,
         replaced: written.replaced,
+        recovered,
     })
 }

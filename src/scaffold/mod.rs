@@ -75,6 +75,8 @@ pub struct WriteSummary {
     pub bytes: u64,
     /// Whether a non-empty directory was replaced (`force`).
     pub replaced: bool,
+    /// What an earlier run that was killed mid-write left, and what became of it.
+    pub recovered: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +115,7 @@ impl ScaffoldError {
     }
 }
 
-pub use write::write;
+pub use write::{recover, write};
 
 /// Kubernetes names built from a component's: Services are DNS-1035 labels (a letter
 /// first, at most 63 characters), and a rollout adds a suffix.

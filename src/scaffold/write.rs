@@ -5,6 +5,11 @@
 //! one deleted (a failure in between puts the old one back). No path can leave the
 //! target: each is checked to be relative, '/'-separated and free of `.`, `..` and
 //! anything a file system might read as a root or a drive.
+//!
+//! A run killed mid-write leaves its hidden siblings behind; the next write to the same
+//! target finds those of a process that no longer runs (`recover`): an old tree whose
+//! target is missing (killed between the two renames) is put back, any other is
+//! deleted, and the note says which.
 
 use std::fs;
 use std::io::Write;
@@ -42,8 +47,8 @@ fn io(path: &Path, source: std::io::Error) -> ScaffoldError {
     }
 }
 
-/// A sibling of `dir` that does not exist yet: `.NAME.headroom-TAG-PID-N`.
-fn sibling(dir: &Path, tag: &str) -> Result<PathBuf, ScaffoldError> {
+/// The parent and file name of `dir`, as the siblings use them.
+fn parent_and_name(dir: &Path) -> Result<(PathBuf, String), ScaffoldError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -56,6 +61,64 @@ fn sibling(dir: &Path, tag: &str) -> Result<PathBuf, ScaffoldError> {
         })?
         .to_string_lossy()
         .into_owned();
+    Ok((parent, name))
+}
+
+/// The tag and pid of a sibling's name, `.NAME.headroom-TAG-PID-N`, for this `name`.
+fn sibling_of(file_name: &str, name: &str) -> Option<(&'static str, u32)> {
+    let rest = file_name
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix(".headroom-")?;
+    let (tag, rest) = [("new", "new-"), ("old", "old-")]
+        .into_iter()
+        .find_map(|(tag, prefix)| rest.strip_prefix(prefix).map(|r| (tag, r)))?;
+    let (pid, n) = rest.split_once('-')?;
+    n.parse::<u32>().ok()?;
+    Some((tag, pid.parse().ok()?))
+}
+
+/// Cleans up after earlier runs on `dir` that were killed mid-write (see the module's
+/// comment), returning a sentence for each thing done. `write` runs it first; a caller
+/// that wants the sentences even when the write then fails runs it before.
+pub fn recover(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
+    let (parent, name) = parent_and_name(dir)?;
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(Vec::new());
+    };
+    let mut left: Vec<(&'static str, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let file_name = e.file_name();
+            let (tag, pid) = sibling_of(&file_name.to_string_lossy(), &name)?;
+            let is_dir = e.file_type().ok()?.is_dir();
+            (is_dir && crate::fsutil::writer_gone(pid)).then(|| (tag, e.path()))
+        })
+        .collect();
+    // Old trees first: one may have to go back in place before the new ones go.
+    left.sort_by_key(|(tag, path)| (*tag != "old", path.clone()));
+    let mut notes = Vec::new();
+    for (tag, path) in left {
+        let shown = path.display();
+        if tag == "old" && fs::symlink_metadata(dir).is_err() {
+            fs::rename(&path, dir).map_err(|e| io(&path, e))?;
+            notes.push(format!(
+                "put back {} from {shown}: an earlier run was stopped while replacing it",
+                dir.display()
+            ));
+        } else {
+            fs::remove_dir_all(&path).map_err(|e| io(&path, e))?;
+            notes.push(format!(
+                "removed {shown}, left by an earlier run that was stopped"
+            ));
+        }
+    }
+    Ok(notes)
+}
+
+/// A sibling of `dir` that does not exist yet: `.NAME.headroom-TAG-PID-N`.
+fn sibling(dir: &Path, tag: &str) -> Result<PathBuf, ScaffoldError> {
+    let (parent, name) = parent_and_name(dir)?;
     for n in 0..1000 {
         let p = parent.join(format!(".{name}.headroom-{tag}-{}-{n}", std::process::id()));
         if !p.exists() {
@@ -106,6 +169,7 @@ pub fn write(scaffold: &Scaffold, dir: &Path, force: bool) -> Result<WriteSummar
     for f in &scaffold.files {
         safe_relative(&f.path)?;
     }
+    let recovered = recover(dir)?;
     let mut old_permissions = None;
     let existing = match fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {
@@ -189,6 +253,7 @@ pub fn write(scaffold: &Scaffold, dir: &Path, force: bool) -> Result<WriteSummar
         files: scaffold.files.len(),
         bytes,
         replaced,
+        recovered,
     })
 }
 

@@ -7,4 +7,8 @@ export type GeneratedScaffold = { dir: string, files: number, bytes: number,
 /**
  * Whether a folder that had entries was replaced.
  */
-replaced: boolean, };
+replaced: boolean, 
+/**
+ * What an earlier, interrupted write had left there, and what became of it.
+ */
+recovered: Array<string>, };

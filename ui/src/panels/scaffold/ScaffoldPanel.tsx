@@ -330,6 +330,13 @@ export function ScaffoldPanel({ backend, spec, file, ask }: PanelProps): JSX.Ele
           {result.replaced ? ', replacing what was there.' : '.'}
         </p>
       ) : null}
+      {result && result.recovered.length > 0 ? (
+        <ul className="hr-scaffold__muted" data-testid="scaffold-recovered">
+          {result.recovered.map((r) => (
+            <li key={r}>{r.charAt(0).toUpperCase() + r.slice(1)}.</li>
+          ))}
+        </ul>
+      ) : null}
       {note ? (
         <p className="hr-scaffold__muted" data-testid="scaffold-note">
           {note}
