@@ -193,13 +193,13 @@ fn the_format_follows_a_known_extension_else_the_choice() {
     let html = export::render_report(&model, ReportFormat::Html).unwrap();
     // Export HTML… to a .md name writes Markdown, as `headroom report -o x.md` does.
     let to_md = dir.path().join("r.md");
-    let done = export::export_report(&model, ReportFormat::Html, &to_md).unwrap();
+    let done = export::export_report(&model, ReportFormat::Html, &to_md, None).unwrap();
     assert_eq!(done.format, ReportFormat::Markdown);
     assert_eq!(done.bytes, md.len() as u64);
     assert_eq!(fs::read_to_string(&to_md).unwrap(), md);
     // No extension it knows: the button's format.
     let plain = dir.path().join("report.txt");
-    let done = export::export_report(&model, ReportFormat::Html, &plain).unwrap();
+    let done = export::export_report(&model, ReportFormat::Html, &plain, None).unwrap();
     assert_eq!(done.format, ReportFormat::Html);
     assert_eq!(fs::read_to_string(&plain).unwrap(), html);
     assert_eq!(names_in(dir.path()), ["r.md", "report.txt"]);
@@ -217,7 +217,7 @@ fn export_replaces_a_file_by_renaming_over_it_and_leaves_nothing_else() {
     let reader = fs::File::open(&path).unwrap();
 
     let model = shop();
-    let done = export::export_report(&model, ReportFormat::Html, &path).unwrap();
+    let done = export::export_report(&model, ReportFormat::Html, &path, None).unwrap();
     let html = export::render_report(&model, ReportFormat::Html).unwrap();
     assert_eq!(done.path, path.display().to_string());
     assert_eq!(done.bytes, html.len() as u64);
@@ -242,7 +242,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     fs::create_dir(&folder).unwrap();
     fs::write(folder.join("inside.txt"), "mine").unwrap();
     let model = shop();
-    let err = export::export_report(&model, ReportFormat::Html, &folder).unwrap_err();
+    let err = export::export_report(&model, ReportFormat::Html, &folder, None).unwrap_err();
     assert_eq!(err.kind(), "is_a_directory");
     assert!(err.to_string().contains("is a folder"), "{err}");
     assert_eq!(names_in(&folder), ["inside.txt"]);
@@ -252,10 +252,29 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     );
 
     let nowhere = dir.path().join("missing").join("r.html");
-    let err = export::export_report(&model, ReportFormat::Html, &nowhere).unwrap_err();
+    let err = export::export_report(&model, ReportFormat::Html, &nowhere, None).unwrap_err();
     assert_eq!(err.kind(), "io");
     assert!(err.to_string().contains("missing/r.html"), "{err}");
     assert_eq!(names_in(dir.path()), ["taken.html"], "nothing created");
+
+    // The model's own file, by its name or through a symlink, is not replaced.
+    let spec_file = dir.path().join("shop.yaml");
+    fs::write(&spec_file, "version: 1\n").unwrap();
+    let link = dir.path().join("link.html");
+    std::os::unix::fs::symlink(&spec_file, &link).unwrap();
+    for target in [&spec_file, &link] {
+        let err = export::export_report(&model, ReportFormat::Html, target, Some(&spec_file))
+            .unwrap_err();
+        assert_eq!(err.kind(), "is_the_model", "{}", target.display());
+        assert!(err.to_string().contains("the model's own file"), "{err}");
+    }
+    assert_eq!(fs::read_to_string(&spec_file).unwrap(), "version: 1\n");
+    // Any other name beside it is written.
+    let beside = dir.path().join("shop-report.html");
+    export::export_report(&model, ReportFormat::Html, &beside, Some(&spec_file)).unwrap();
+    assert!(fs::read_to_string(&beside)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
 }
 
 /// One line of `headroom scaffold`'s summary: `  NAME  N replicas, autoscaler A-B, cpu C, memory M`.

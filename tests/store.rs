@@ -294,6 +294,19 @@ fn import_and_atomic_export_round_trip() {
         .unwrap_err();
     assert_eq!(missing.kind(), "io");
     assert!(missing.to_string().contains("nope.yaml"), "{missing}");
+    // A FIFO is refused at once (never waited on), as every spec reader refuses it.
+    let fifo = out_dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let refused = ws.import_yaml(&fifo).unwrap_err();
+    assert!(
+        refused.to_string().contains("not a regular file"),
+        "{refused}"
+    );
+    std::fs::remove_file(&fifo).unwrap();
     assert_eq!(ws.list_projects().unwrap().len(), 1);
     assert_eq!(
         ws.export_revision(999, &dest, true).unwrap_err().kind(),

@@ -138,6 +138,8 @@ pub enum ExportError {
     Scaffold(#[from] ScaffoldError),
     #[error("{} is a folder; choose a file name", .0.display())]
     IsADirectory(PathBuf),
+    #[error("{} is the model's own file; the report would replace it, so choose another name", .0.display())]
+    IsTheModel(PathBuf),
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
         action: &'static str,
@@ -156,6 +158,7 @@ impl ExportError {
             ExportError::Report(_) => "render",
             ExportError::Scaffold(e) => e.kind(),
             ExportError::IsADirectory(_) => "is_a_directory",
+            ExportError::IsTheModel(_) => "is_the_model",
             ExportError::Io { .. } => "io",
         }
     }
@@ -194,15 +197,20 @@ pub fn render_report(model: &Spec, format: ReportFormat) -> Result<String, Expor
 
 /// Writes the report of `model` to `path` atomically, in the format its extension names
 /// (else `format`). An existing file is replaced (the save dialog asked); a folder at
-/// `path` is refused and left alone.
+/// `path`, and the model's own file `document` however `path` spells it, are refused
+/// and left alone.
 pub fn export_report(
     model: &Spec,
     format: ReportFormat,
     path: &Path,
+    document: Option<&Path>,
 ) -> Result<ExportedReport, ExportError> {
     let format = ReportFormat::from_path(path).unwrap_or(format);
     if path.is_dir() {
         return Err(ExportError::IsADirectory(path.to_path_buf()));
+    }
+    if document.is_some_and(|d| crate::fsutil::same_file(path, d)) {
+        return Err(ExportError::IsTheModel(path.to_path_buf()));
     }
     let text = render_report(model, format)?;
     write_atomic(path, text.as_bytes()).map_err(|source| ExportError::Io {

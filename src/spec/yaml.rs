@@ -152,6 +152,25 @@ fn mark_of(m: &yaml_rust2::scanner::Marker) -> Mark {
     }
 }
 
+/// `mark` moved back onto the text: at the end of a text without a final line break the
+/// scanner reports the start of a line after the last, which no editor can show; the
+/// error is then placed just after the last character.
+fn within(mark: Mark, text: &str) -> Mark {
+    let mut last = (0, "");
+    for (i, line) in lines(text).enumerate() {
+        last = (i + 1, line);
+    }
+    // After a final line break an editor shows one more, empty line.
+    let shown = last.0 + usize::from(text.ends_with(['\n', '\r']));
+    if mark.line <= shown || last.0 == 0 {
+        return mark;
+    }
+    Mark {
+        line: last.0,
+        column: last.1.chars().count() + 1,
+    }
+}
+
 /// Parses one YAML document into a positioned tree.
 pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
     enum Frame {
@@ -192,7 +211,7 @@ pub fn parse(text: &str) -> Result<Rc<Node>, SyntaxError> {
                     ),
                 ),
                 _ => err(
-                    mark_of(e.marker()),
+                    within(mark_of(e.marker()), text),
                     format!("YAML syntax error: {}", e.info()),
                 ),
             }
@@ -1136,6 +1155,30 @@ mod tests {
             doc.locate(&[Seg::Key("a".into())]),
             Mark { line: 1, column: 1 }
         );
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_text_without_a_final_line_break_is_on_its_last_line() {
+        // "components: [" is 13 characters: the error sits just after them, on line 3,
+        // where the scanner said line 4 (a line the file does not have).
+        for text in [
+            "version: 1\nname: x\ncomponents: [",
+            "version: 1\r\nname: x\r\ncomponents: [",
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(
+                e.mark,
+                Mark {
+                    line: 3,
+                    column: 14
+                },
+                "{text:?}: {}",
+                e.message
+            );
+        }
+        // With the line break, line 4 exists (empty) and the mark stays.
+        let e = parse("version: 1\nname: x\ncomponents: [\n").unwrap_err();
+        assert_eq!(e.mark.line, 4);
     }
 
     #[test]

@@ -313,7 +313,9 @@ impl Workspace {
             path: file.to_path_buf(),
             source,
         };
-        let bytes = std::fs::read(file).map_err(|e| io("read", e))?;
+        // As every spec is read: a regular file, its size checked first.
+        let (bytes, _) = crate::fsutil::read_regular(file, spec::load::MAX_FILE_BYTES as u64)
+            .map_err(|e| io("read", e))?;
         let checked = spec::check(&file.display().to_string(), &bytes);
         let (Some(parsed), Ok(text)) = (checked.spec, String::from_utf8(bytes)) else {
             return Err(StoreError::InvalidSpec {

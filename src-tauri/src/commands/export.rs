@@ -38,9 +38,11 @@ pub async fn export_report(
     spec: Spec,
     format: ReportFormat,
     path: String,
+    document: Option<String>,
 ) -> Result<ExportedReport, CommandError> {
     blocking("the export", move || {
-        export::export_report(&spec, format, &PathBuf::from(path))
+        let document = document.map(PathBuf::from);
+        export::export_report(&spec, format, &PathBuf::from(path), document.as_deref())
     })
     .await
 }

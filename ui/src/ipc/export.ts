@@ -15,7 +15,8 @@ export interface ExportBackend {
   /** The gap-analysis report of the model as HTML (what `headroom report` writes). */
   reportPreview(spec: Spec): Promise<string>;
   /** Writes the report to `path`; a `.md` or `.html` name decides the format, else `format`. */
-  exportReport(spec: Spec, format: ReportFormat, path: string): Promise<ExportedReport>;
+  /** `document`: the model's own file, which the report may not replace. */
+  exportReport(spec: Spec, format: ReportFormat, path: string, document: string | null): Promise<ExportedReport>;
   /** The native Save dialog for a report (it asks before replacing a file): a path, or null. */
   pickReportPath(suggestedName: string, format: ReportFormat): Promise<string | null>;
   /** Every file the scaffold of the model has, and the plan behind it; nothing written. */
@@ -39,7 +40,8 @@ const FILTERS: Record<ReportFormat, { name: string; extensions: string[] }> = {
 
 export const tauriExport: ExportBackend = {
   reportPreview: (spec) => invoke<string>('report_preview', { spec }),
-  exportReport: (spec, format, path) => invoke<ExportedReport>('export_report', { spec, format, path }),
+  exportReport: (spec, format, path, document) =>
+    invoke<ExportedReport>('export_report', { spec, format, path, document }),
   pickReportPath: (suggestedName, format) =>
     save({
       title: REPORT_DIALOG_TITLE,

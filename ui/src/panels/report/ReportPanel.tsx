@@ -46,7 +46,7 @@ export function ReportPanel({ backend, spec, file }: PanelProps): JSX.Element {
       const name = `${baseName(file, spec.name)}-report.${EXTENSION[format]}`;
       const path = await backend.pickReportPath(file ? file.replace(/[^\\/]*$/, name) : name, format);
       if (path === null) return;
-      setExported(await backend.exportReport(spec, format, path));
+      setExported(await backend.exportReport(spec, format, path, file ?? null));
     } catch (e) {
       setExportError(toCommandError(e));
     } finally {
