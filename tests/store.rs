@@ -573,19 +573,7 @@ fn another_applications_database_is_moved_aside_with_its_wal() {
     let path = workspace_path(&dir);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     // Another application's database as a crash left it: its rows still only in the WAL.
-    let elsewhere = dir.path().join("contacts.db");
-    let other = Connection::open(&elsewhere).unwrap();
-    other
-        .execute_batch(
-            "PRAGMA journal_mode=WAL; CREATE TABLE contacts (name TEXT);
-             INSERT INTO contacts VALUES ('ada');",
-        )
-        .unwrap();
-    std::fs::copy(&elsewhere, &path).unwrap();
-    let mut wal = path.clone().into_os_string();
-    wal.push("-wal");
-    std::fs::copy(dir.path().join("contacts.db-wal"), &wal).unwrap();
-    drop(other);
+    let wal = foreign_with_rows_in_its_wal(dir.path(), &path);
 
     let err = Workspace::open(&path).err().unwrap();
     assert_eq!(err.kind(), "foreign");
@@ -605,6 +593,69 @@ fn another_applications_database_is_moved_aside_with_its_wal() {
         .list_projects()
         .unwrap()
         .is_empty());
+}
+
+/// Another application's database at `path` whose rows are only in its WAL.
+fn foreign_with_rows_in_its_wal(dir: &Path, path: &Path) -> PathBuf {
+    let elsewhere = dir.join("contacts.db");
+    let other = Connection::open(&elsewhere).unwrap();
+    other
+        .execute_batch(
+            "PRAGMA journal_mode=WAL; CREATE TABLE contacts (name TEXT);
+             INSERT INTO contacts VALUES ('ada');",
+        )
+        .unwrap();
+    std::fs::copy(&elsewhere, path).unwrap();
+    let mut wal = path.to_path_buf().into_os_string();
+    wal.push("-wal");
+    std::fs::copy(dir.join("contacts.db-wal"), &wal).unwrap();
+    drop(other);
+    PathBuf::from(wal)
+}
+
+#[test]
+fn a_move_aside_killed_after_the_wal_went_ahead_is_finished_not_taken_for_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workspace_path(&dir);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let wal = foreign_with_rows_in_its_wal(dir.path(), &path);
+    // A run killed between its renames: the WAL is at the set-aside name, the main file
+    // not yet. Without its WAL the main file holds no table at all, so it would read as
+    // an empty, new database and be made a workspace, losing the rows for good.
+    let aside = path.with_file_name("workspace.sqlite.corrupt-1700000000000");
+    let mut aside_wal = aside.clone().into_os_string();
+    aside_wal.push("-wal");
+    std::fs::rename(&wal, &aside_wal).unwrap();
+
+    let err = Workspace::open(&path).err().unwrap();
+    assert_eq!(err.kind(), "corrupt", "{err}");
+    let StoreError::Corrupt {
+        moved_to, reason, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(moved_to, &aside);
+    assert!(reason.contains("stopped while moving it aside"), "{reason}");
+    assert!(!path.exists());
+    // Reunited: the set-aside file reads with every row of its WAL.
+    let kept = Connection::open(moved_to).unwrap();
+    let name: String = kept
+        .query_row("SELECT name FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "ada");
+    drop(kept);
+
+    // A workspace of ours is never moved for a stray set-aside sidecar beside it (one
+    // left when someone deleted an old set-aside file by hand).
+    let mut ws = Workspace::open(&path).unwrap();
+    ws.create_project("mine", None).unwrap();
+    drop(ws);
+    std::fs::remove_file(&aside).unwrap();
+    std::fs::write(&aside_wal, b"stray").unwrap();
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.list_projects().unwrap().len(), 1);
+    assert_eq!(std::fs::read(&aside_wal).unwrap(), b"stray");
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn lines_of(child: &mut Child) -> mpsc::Receiver<Vec<String>> {
             let Ok(line) = line else { break };
             let words: Vec<String> = line
                 .split_whitespace()
-                .skip_while(|w| !["READY", "SAVED", "AUTOSAVED"].contains(w))
+                .skip_while(|w| !WORDS.contains(w))
                 .map(str::to_string)
                 .collect();
             if !words.is_empty() && tx.send(words).is_err() {
@@ -67,6 +67,17 @@ fn lines_of(child: &mut Child) -> mpsc::Receiver<Vec<String>> {
     });
     rx
 }
+
+/// The first words of the children's report lines.
+const WORDS: [&str; 7] = [
+    "READY",
+    "SAVED",
+    "AUTOSAVED",
+    "BEGIN",
+    "RESTORED",
+    "OPENING",
+    "OPENED",
+];
 
 fn say(line: &str) {
     let mut out = std::io::stdout().lock();
@@ -352,4 +363,301 @@ fn two_processes_saving_at_once_lose_nothing() {
         "two writers: {} revisions, the writer changed {switches} times",
         revisions.len()
     );
+}
+
+// ---- kills during a schema upgrade ----
+
+/// Projects in the version-1 workspace the upgrade child opens: enough rows that the
+/// upgrade's UPDATE spills pages to the WAL before it commits, and lasts long enough
+/// for a kill to land inside it.
+const UPGRADE_ROWS: i64 = 60_000;
+
+fn upgrade_child() {
+    say("OPENING");
+    Workspace::open(Path::new(&env(PATH))).unwrap();
+    say("OPENED");
+}
+
+/// A version-1 workspace of `UPGRADE_ROWS` projects at `path`, in WAL mode, closed.
+fn version_1_workspace(path: &Path) {
+    let mut conn = Connection::open(path).unwrap();
+    conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get::<_, String>(0))
+        .unwrap();
+    headroom::store::schema::create_at_version(&mut conn, 1).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO projects (name, yaml_path, created_ms) VALUES (?1, ?2, ?3)")
+            .unwrap();
+        for i in 0..UPGRADE_ROWS {
+            insert
+                .execute(rusqlite::params![
+                    format!("project {i} {}", "n".repeat(60)),
+                    format!("/home/someone/specs/{i}.yaml"),
+                    1_700_000_000_000 + i
+                ])
+                .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+/// (schema version, projects, projects whose opened_ms is not their created_ms).
+fn upgrade_state(path: &Path) -> (i64, i64, i64) {
+    let conn = Connection::open(path).unwrap();
+    let version = headroom::store::schema::user_version(&conn).unwrap();
+    let projects = conn
+        .query_row("SELECT count(*) FROM projects", [], |r| r.get(0))
+        .unwrap();
+    let unset = if version >= 2 {
+        conn.query_row(
+            "SELECT count(*) FROM projects WHERE opened_ms != created_ms",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    } else {
+        0
+    };
+    (version, projects, unset)
+}
+
+fn wal_bytes(path: &Path) -> u64 {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).map_or(0, |m| m.len())
+}
+
+#[test]
+fn sigkill_during_a_schema_upgrade_leaves_the_old_version_or_the_new_never_half() {
+    if std::env::var_os(CHILD).is_some() {
+        return upgrade_child();
+    }
+    const KILLS: u64 = 20;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("upgrade crash seed {seed}");
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = dir.path().join("v1.sqlite");
+    version_1_workspace(&pristine);
+    assert_eq!(wal_bytes(&pristine), 0, "closed cleanly: no WAL left");
+    let path = dir.path().join("workspace.sqlite");
+    let fresh = || {
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+        std::fs::copy(&pristine, &path).unwrap();
+    };
+    let run = |kill_after: Option<Duration>| {
+        let mut child = Reaped(spawn_child(
+            "sigkill_during_a_schema_upgrade_leaves_the_old_version_or_the_new_never_half",
+            "upgrade",
+            &[(PATH, path.display().to_string())],
+        ));
+        let lines = lines_of(&mut child.0);
+        match lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(words) if words[0] == "OPENING" => {}
+            other => panic!("the child did not start: {other:?}"),
+        }
+        let started = Instant::now();
+        let opened = match kill_after {
+            Some(after) => {
+                std::thread::sleep(after);
+                child.0.kill().unwrap();
+                child.0.wait().unwrap();
+                lines.iter().any(|w| w[0] == "OPENED")
+            }
+            None => {
+                let opened = lines.iter().any(|w| w[0] == "OPENED");
+                child.0.wait().unwrap();
+                opened
+            }
+        };
+        (opened, started.elapsed())
+    };
+
+    // One upgrade to its end, for its length.
+    fresh();
+    let (opened, took) = run(None);
+    assert!(opened);
+    assert_eq!(upgrade_state(&path), (2, UPGRADE_ROWS, 0));
+    let span_us = took.as_micros() as u64 * 6 / 5;
+
+    let (mut inside, mut old, mut new) = (0, 0, 0);
+    for i in 0..KILLS {
+        fresh();
+        let (opened, _) = run(Some(Duration::from_micros(rng.below(span_us.max(1)))));
+        // Frames in the WAL before any reader looks: the upgrade had written pages.
+        let wal = wal_bytes(&path);
+        assert_eq!(integrity(&path), "ok", "kill {i}, seed {seed}");
+        let (version, projects, unset) = upgrade_state(&path);
+        assert_eq!(projects, UPGRADE_ROWS, "kill {i}, seed {seed}");
+        match version {
+            1 => {
+                old += 1;
+                // Pages written and the kill came before the commit: inside the upgrade's
+                // transaction, which left no trace.
+                if wal > 32 && !opened {
+                    inside += 1;
+                }
+            }
+            2 => {
+                new += 1;
+                assert_eq!(unset, 0, "kill {i}: an upgrade seen half done, seed {seed}");
+            }
+            v => panic!("kill {i}: version {v}, seed {seed}"),
+        }
+        // Whatever the kill left, the next open upgrades it whole.
+        Workspace::open(&path).unwrap();
+        assert_eq!(
+            upgrade_state(&path),
+            (2, UPGRADE_ROWS, 0),
+            "kill {i}, seed {seed}"
+        );
+    }
+    eprintln!(
+        "upgrade crash test: {KILLS} SIGKILLs, {inside} inside the upgrade's transaction \
+         (pages in the WAL, no commit), {old} left version 1, {new} version 2; one upgrade \
+         took {took:?}"
+    );
+    assert!(
+        inside > 0,
+        "no kill landed inside the upgrade's transaction (seed {seed})"
+    );
+}
+
+// ---- kills during a restore ----
+
+fn restore_text(which: u64) -> String {
+    format!(
+        "version: 1\nname: restore\ndescription: revision {which}\n# {}\n",
+        "r".repeat(20_000 + which as usize * 7_000)
+    )
+}
+
+fn restore_child() {
+    let project: i64 = env(PROJECT).parse().unwrap();
+    let ids: Vec<i64> = env(TAG).split(',').map(|x| x.parse().unwrap()).collect();
+    let round: u64 = std::env::var("STORE_ROUND").unwrap().parse().unwrap();
+    let mut ws = Workspace::open(Path::new(&env(PATH))).unwrap();
+    say("READY");
+    let started = Instant::now();
+    for i in 0.. {
+        if started.elapsed() > Duration::from_secs(30) {
+            return;
+        }
+        // Unsaved edits first: the restore keeps them as a revision of their own, in
+        // the same transaction.
+        ws.autosave(
+            project,
+            &format!("version: 1\nname: restore\n# edit {round} {i}\n"),
+        )
+        .unwrap();
+        say(&format!("BEGIN {i}"));
+        let which = i % 2;
+        let saved = ws.restore_revision(ids[which as usize]).unwrap();
+        say(&format!("RESTORED {i} {which} {}", saved.revision.id));
+    }
+}
+
+#[test]
+fn sigkill_during_restores_keeps_each_restore_whole() {
+    if std::env::var_os(CHILD).is_some() {
+        return restore_child();
+    }
+    const ROUNDS: u64 = 20;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("restore crash seed {seed}");
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workspace.sqlite");
+    let (project, ids) = {
+        let mut ws = Workspace::open(&path).unwrap();
+        let project = ws.create_project("restore", None).unwrap().id;
+        let a = ws
+            .save_revision(project, &restore_text(0), "a")
+            .unwrap()
+            .revision
+            .id;
+        let b = ws
+            .save_revision(project, &restore_text(1), "b")
+            .unwrap()
+            .revision
+            .id;
+        (project, [a, b])
+    };
+    let mut restored: Vec<(u64, i64)> = Vec::new();
+    let mut inside = 0;
+    for round in 0..ROUNDS {
+        let mut child = Reaped(spawn_child(
+            "sigkill_during_restores_keeps_each_restore_whole",
+            "restore",
+            &[
+                (PATH, path.display().to_string()),
+                (PROJECT, project.to_string()),
+                (TAG, format!("{},{}", ids[0], ids[1])),
+                ("STORE_ROUND", round.to_string()),
+            ],
+        ));
+        let lines = lines_of(&mut child.0);
+        match lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(words) if words[0] == "READY" => {}
+            other => panic!("round {round}: the child did not get ready: {other:?}"),
+        }
+        std::thread::sleep(Duration::from_micros(rng.below(40_000)));
+        child.0.kill().unwrap();
+        child.0.wait().unwrap();
+        let mut begun = None;
+        for words in lines.iter() {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            match words.as_slice() {
+                ["BEGIN", i] => begun = Some(i.parse::<u64>().unwrap()),
+                ["RESTORED", i, which, id] => {
+                    assert_eq!(begun, Some(i.parse().unwrap()));
+                    begun = None;
+                    restored.push((which.parse().unwrap(), id.parse().unwrap()));
+                }
+                _ => {}
+            }
+        }
+        // Begun and not reported: the kill landed inside the restore.
+        inside += usize::from(begun.is_some());
+
+        assert_eq!(integrity(&path), "ok", "round {round}, seed {seed}");
+        let ws = Workspace::open(&path).unwrap();
+        for &(which, id) in &restored {
+            assert_eq!(
+                ws.revision(id).unwrap().yaml,
+                restore_text(which),
+                "round {round}"
+            );
+        }
+        // Each restore is whole: edits kept by a restore are always followed by it.
+        let mut revisions = ws.revisions(project).unwrap();
+        revisions.reverse();
+        for (k, r) in revisions.iter().enumerate() {
+            if r.message.starts_with("Unsaved edits, kept") {
+                let next = revisions.get(k + 1).map(|n| n.message.as_str());
+                assert!(
+                    next.is_some_and(|m| m.starts_with("Restored revision")),
+                    "round {round}: kept edits without their restore (seed {seed})"
+                );
+            }
+        }
+    }
+    eprintln!(
+        "restore crash test: {ROUNDS} SIGKILLs, {inside} inside a restore, {} restores reported",
+        restored.len()
+    );
+    assert!(inside > 0, "no kill landed inside a restore (seed {seed})");
 }

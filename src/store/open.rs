@@ -34,6 +34,16 @@ pub(crate) fn open(path: &Path, busy_timeout: Duration) -> Result<Connection, St
             source,
         })?;
     }
+    if let Some(moved_to) = interrupted_move(path) {
+        finish_move(path, &moved_to)?;
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason: "an earlier Headroom was stopped while moving it aside (its WAL had gone \
+                     ahead); the move is now complete, the file and its WAL together"
+                .to_string(),
+            moved_to,
+        });
+    }
     match with_retry(path, busy_timeout, || inspect(path, busy_timeout))? {
         Verdict::Usable(mut conn, version) => {
             if version < CURRENT_VERSION {
@@ -164,6 +174,61 @@ fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
         }
     }
     Ok(target)
+}
+
+/// A move aside that a killed Headroom left half done: a `-wal`, `-shm` or `-journal`
+/// already at a `NAME.corrupt-…` name whose main file is missing, while the file at
+/// `path` is not a Headroom workspace (whose header would carry our application id: a
+/// sidecar left by someone deleting an old set-aside file by hand is then no reason to
+/// move a good workspace). Returns the name the main file was going to.
+fn interrupted_move(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!("{name}.corrupt-");
+    let target = fs::read_dir(&dir).ok()?.flatten().find_map(|e| {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let rest = file_name.strip_prefix(&prefix)?;
+        let base = SIDECARS[..3]
+            .iter()
+            .find_map(|s| rest.strip_suffix(s))
+            .filter(|b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit() || c == b'-'))?;
+        let main = dir.join(format!("{prefix}{base}"));
+        fs::symlink_metadata(&main).is_err().then_some(main)
+    })?;
+    (fs::symlink_metadata(path).is_ok() && !ours(path)).then_some(target)
+}
+
+/// Whether the file's SQLite header carries Headroom's application id (offset 68).
+fn ours(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 72];
+    fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok_and(|()| {
+            header.starts_with(b"SQLite format 3\0")
+                && i64::from(u32::from_be_bytes([
+                    header[68], header[69], header[70], header[71],
+                ])) == APPLICATION_ID
+        })
+}
+
+/// Completes an interrupted move aside: what is still at `path` follows what went ahead.
+fn finish_move(path: &Path, target: &Path) -> Result<(), StoreError> {
+    for s in SIDECARS {
+        let from = sidecar(path, s);
+        let to = sidecar(target, s);
+        if fs::symlink_metadata(&from).is_ok() && fs::symlink_metadata(&to).is_err() {
+            fs::rename(&from, &to).map_err(|source| StoreError::Io {
+                action: "move aside",
+                path: from.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The files SQLite keeps beside the main file, then the main file last: a crash between
