@@ -63,6 +63,16 @@ pub fn markdown_text(s: &str) -> String {
     out
 }
 
+/// A figure with `decimals` decimals, or "unbounded" when it is not finite (a saturated
+/// pool, or one waiting on one): no message prints `inf` or `NaN`.
+pub fn figure(v: f64, decimals: usize) -> String {
+    if v.is_finite() {
+        format!("{v:.decimals$}")
+    } else {
+        "unbounded".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

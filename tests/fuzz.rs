@@ -897,28 +897,48 @@ fn finite(what: &str, text: &str) -> Result<(), TestCaseError> {
 /// report in both formats, the scaffold. Refusals are fine; a panic, a hang or a
 /// non-finite number in an answer is not.
 fn every_command(s: &Spec) -> Result<(), TestCaseError> {
-    if let Ok(a) = headroom::analysis::analyze(s) {
-        // The one infinity allowed: a component's utilisation said to be unbounded
-        // (JSON has `null` there and `"unbounded": true`).
-        let said = format!("{a:?}").replace(
+    // Each stage's time, printed when FUZZ_TIMES is set: how a long run (`PROPTEST_CASES`
+    // in the thousands) finds a case that is slow rather than stuck.
+    let clock = std::time::Instant::now();
+    let lap = |stage: &str| {
+        if std::env::var_os("FUZZ_TIMES").is_some() {
+            eprintln!(
+                "fuzz case {}: {stage} at {:.2} s",
+                s.name,
+                clock.elapsed().as_secs_f64()
+            );
+        }
+    };
+    // The one infinity allowed: a component's utilisation said to be unbounded (JSON
+    // has `null` there and `"unbounded": true`), in the analysis and the plan's copy.
+    let said = |debug: String| {
+        debug.replace(
             "utilization: inf, unbounded: true",
             "utilization: (unbounded), unbounded: true",
-        );
-        finite("the analysis", &said)?;
+        )
+    };
+    if let Ok(a) = headroom::analysis::analyze(s) {
+        finite("the analysis", &said(format!("{a:?}")))?;
     }
+    lap("analysed");
     if let Ok(p) = headroom::plan::plan(s, &headroom::plan::PlanOptions::default()) {
-        finite("the plan", &format!("{p:?}"))?;
+        finite("the plan", &said(format!("{p:?}")))?;
     }
+    lap("planned");
     let opts = headroom::sim::SimOptions {
         requests: 2_000,
         replications: 2,
         threads: Some(1),
+        // A tenth of the default budget: a mutant whose run would be long (a day-long
+        // service time makes a long warm-up) is refused, as the default refuses a longer.
+        max_events: headroom::sim::DEFAULT_MAX_EVENTS / 10,
         ..Default::default()
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     if let Ok(r) = headroom::sim::simulate(s, &opts, &|_| {}, &cancel) {
         finite("the simulation", &format!("{r:?}"))?;
     }
+    lap("simulated");
     for format in [
         headroom::report::Format::Markdown,
         headroom::report::Format::Html,
@@ -927,7 +947,9 @@ fn every_command(s: &Spec) -> Result<(), TestCaseError> {
             finite("the report", &text)?;
         }
     }
+    lap("reported");
     let _ = headroom::scaffold::render(s);
+    lap("scaffolded");
     Ok(())
 }
 

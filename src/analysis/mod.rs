@@ -37,6 +37,7 @@ use ts_rs::TS;
 
 use crate::graph::SystemGraph;
 use crate::spec::{defaults, Consistency, Spec};
+use crate::text::figure;
 use component::Moments;
 use consistency::StoreConsistency;
 use cost::CostReport;
@@ -317,8 +318,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         "saturated",
                         Severity::Error,
                         format!(
-                            "{} is saturated: utilisation {:.3} at {:.1} req/s; its queue grows without bound",
-                            c.name, r.utilization, r.arrival_rps
+                            "{} is saturated: utilisation {} at {:.1} req/s; its queue grows without bound",
+                            c.name,
+                            utilization_text(Some(r.utilization)),
+                            r.arrival_rps
                         ),
                     )
                     .component(&c.name)
@@ -330,8 +333,9 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         "above_ceiling",
                         Severity::Warning,
                         format!(
-                            "{} runs at utilisation {:.3}, above the ceiling {ceiling}",
-                            c.name, r.utilization
+                            "{} runs at utilisation {}, above the ceiling {ceiling}",
+                            c.name,
+                            utilization_text(Some(r.utilization))
                         ),
                     )
                     .component(&c.name)
@@ -345,10 +349,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
                         "pool_exhausted",
                         Severity::Error,
                         format!(
-                            "{}'s pool runs out: with blocking I/O each request holds a server {:.1} ms ({own} ms own work, {:.1} ms waiting on its calls); make its I/O async or add servers",
+                            "{}'s pool runs out: with blocking I/O each request holds a server {} ms ({own} ms own work, {} ms waiting on its calls); make its I/O async or add servers",
                             c.name,
-                            own + r.hold.mean,
-                            r.hold.mean
+                            figure(own + r.hold.mean, 1),
+                            figure(r.hold.mean, 1)
                         ),
                     )
                     .component(&c.name)
@@ -600,12 +604,12 @@ fn edge_findings(
                         "lock_contention",
                         severity,
                         format!(
-                            "the lock on {edge} is a hot spot: each of its {} keys is held {:.0} % of the time ({:.1} acquisitions/s, {} ms each), mean wait {:.1} ms",
+                            "the lock on {edge} is a hot spot: each of its {} keys is held {:.0} % of the time ({:.1} acquisitions/s, {} ms each), mean wait {} ms",
                             l.keys,
                             100.0 * lock.key_utilization,
                             lock.key_rate_rps,
                             l.hold_ms,
-                            lock.wait.mean
+                            figure(lock.wait.mean, 1)
                         ),
                     )
                     .component(&d.from)
@@ -855,10 +859,7 @@ struct WayOutEffect {
 
 /// A utilisation in words: three decimals, or "unbounded" when it has no finite value.
 pub fn utilization_text(u: Option<f64>) -> String {
-    match u.filter(|u| u.is_finite()) {
-        Some(u) => format!("{u:.3}"),
-        None => "unbounded".to_string(),
-    }
+    u.map_or_else(|| "unbounded".to_string(), |u| figure(u, 3))
 }
 
 fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {

@@ -116,12 +116,12 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
             target: "utilization_ceiling",
             subject: Some(hottest.name.clone()),
             required: Some(ceiling),
-            predicted: Some(hottest.utilization),
+            predicted: super::finite(hottest.utilization),
             pass,
             summary: format!(
-                "{}: utilisation {:.3} {} ceiling {ceiling} (the hottest component)",
+                "{}: utilisation {} {} ceiling {ceiling} (the hottest component)",
                 hottest.name,
-                hottest.utilization,
+                super::utilization_text(Some(hottest.utilization)),
                 if pass { "<=" } else { ">" }
             ),
         });

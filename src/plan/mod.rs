@@ -365,19 +365,20 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
         _ => {}
     }
     for name in touched {
+        // Present with servers: its utilisation, none when unbounded (as every figure).
         let util = |a: &Analysis| {
             a.components
                 .iter()
                 .find(|c| c.name == name && c.servers > 0)
-                .map(|c| c.utilization)
+                .map(|c| crate::analysis::finite(c.utilization))
         };
         let (b, a) = (util(prev), util(next));
-        if a.is_some() && a != b {
+        if let Some(after) = a.filter(|_| a != b) {
             out.push(Effect {
                 metric: "utilization".to_string(),
                 subject: Some(name),
-                before: b,
-                after: a,
+                before: b.flatten(),
+                after,
                 pass_before: None,
                 pass_after: None,
             });

@@ -19,6 +19,7 @@ use super::PlanOptions;
 use crate::analysis::cost::replicas_needed;
 use crate::analysis::Solved;
 use crate::spec::{defaults, ComponentKind, ReadsFrom, Spec};
+use crate::text::figure;
 
 /// How loaded each component's pools are, at the counts of the spec it came from.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -89,9 +90,9 @@ pub fn primaries_needed(
     let mut m = at_peak;
     if at_peak > floor {
         reasons.push(if f > 1.0 {
-            format!("utilisation {:.3} at {floor} replicas and {f:.2}x the peak for the throughput target, over the ceiling {ceiling}", u_floor * f)
+            format!("utilisation {} at {floor} replicas and {f:.2}x the peak for the throughput target, over the ceiling {ceiling}", figure(u_floor * f, 3))
         } else {
-            format!("utilisation {u_floor:.3} at {floor} replicas, over the ceiling {ceiling}")
+            format!("utilisation {} at {floor} replicas, over the ceiling {ceiling}", figure(u_floor, 3))
         });
     }
     if comp.kind.has_servers() {
@@ -104,8 +105,8 @@ pub fn primaries_needed(
                     "N-1: a single replica goes down with its host".to_string()
                 } else {
                     format!(
-                        "N-1: losing one of {floor} replicas leaves utilisation {:.3}, over the ceiling",
-                        u_floor * f64::from(floor) / f64::from(floor - 1)
+                        "N-1: losing one of {floor} replicas leaves utilisation {}, over the ceiling",
+                        figure(u_floor * f64::from(floor) / f64::from(floor - 1), 3)
                     )
                 });
             }
@@ -153,8 +154,8 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
                             to: m,
                         },
                         reason: format!(
-                            "{:.3} of its {m0} instances busy, over the ceiling {ceiling}",
-                            p.primary * f * f64::from(cur) / f64::from(m0.max(1))
+                            "{} of its {m0} instances busy, over the ceiling {ceiling}",
+                            figure(p.primary * f * f64::from(cur) / f64::from(m0.max(1)), 3)
                         ),
                     });
                 }
@@ -189,8 +190,8 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
                                     to: r,
                                 },
                                 reason: format!(
-                                    "its read replicas run at utilisation {:.3}, over the ceiling {ceiling}",
-                                    u * f * f64::from(cur) / f64::from(r0.max(1))
+                                    "its read replicas run at utilisation {}, over the ceiling {ceiling}",
+                                    figure(u * f * f64::from(cur) / f64::from(r0.max(1)), 3)
                                 ),
                             });
                         }

@@ -130,8 +130,8 @@ pub fn checklist(
             .unwrap_or_else(|| "not declared".to_string()),
         why: match hottest {
             Some(h) => format!(
-                "alert on the utilisation of {} (predicted {:.2} at peak) and on each class's p99 and error rate against its target, so the ceiling is seen before it is crossed",
-                h.name, h.utilization
+                "alert on the utilisation of {} (predicted {} at peak) and on each class's p99 and error rate against its target, so the ceiling is seen before it is crossed",
+                h.name, crate::text::figure(h.utilization, 2)
             ),
             None => "alert on each class's p99 and error rate against its target".to_string(),
         },

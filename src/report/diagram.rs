@@ -160,7 +160,7 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
         let r = &a.components[i];
         let pooled = r.servers > 0;
         let detail = if pooled {
-            format!("{} · ρ {:.2}", c.kind, r.utilization)
+            format!("{} · ρ {}", c.kind, crate::text::figure(r.utilization, 2))
         } else {
             c.kind.to_string()
         };
@@ -179,7 +179,10 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
                 c.name,
                 r.arrival_rps,
                 if pooled {
-                    format!(", utilisation {:.3}", r.utilization)
+                    format!(
+                        ", utilisation {}",
+                        crate::analysis::utilization_text(Some(r.utilization))
+                    )
                 } else {
                     String::new()
                 }

@@ -313,7 +313,7 @@ pub fn build(
                         "-".into()
                     },
                     utilization: if pooled {
-                        format!("{:.3}", c.utilization)
+                        crate::analysis::utilization_text(Some(c.utilization))
                     } else {
                         "-".into()
                     },
@@ -517,11 +517,11 @@ pub fn build(
                 .iter()
                 .map(|w| {
                     format!(
-                        "{}: p99 {}, availability {:.4} %, store utilisation {:.3}, {} a month",
+                        "{}: p99 {}, availability {:.4} %, store utilisation {}, {} a month",
                         w.change,
                         ms(w.p99_latency_ms),
                         w.availability_percent,
-                        w.store_utilization,
+                        crate::analysis::utilization_text(Some(w.store_utilization)),
                         usd(w.monthly_cost_usd)
                     )
                 })

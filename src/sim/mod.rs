@@ -148,8 +148,8 @@ pub enum SimError {
     /// A replication outgrew its memory: the load is more than the model serves.
     #[error(
         "saturated at {:.1} s of simulated time: {} visits in flight, {} of them queued at \
-         `{component}`; the load is more than the model serves (`headroom analyze` shows \
-         each component's utilisation)",
+         `{component}`; the load is more than the model serves (the analysis gives each \
+         component's utilisation)",
         at_ms / 1000.0, group(*in_flight), group(*queued)
     )]
     Saturated {
