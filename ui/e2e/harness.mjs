@@ -8,7 +8,7 @@
 // Needs an X display (run under `xvfb-run -a`). Every wait is bounded.
 
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -283,6 +283,21 @@ export async function startDriver() {
     }
   };
 
+  const logSize = () => {
+    try {
+      return statSync(logPath).size;
+    } catch {
+      return 0;
+    }
+  };
+  const logSince = (offset) => {
+    try {
+      return readFileSync(logPath).subarray(offset).toString("utf8");
+    } catch {
+      return "";
+    }
+  };
+
   let stopped = false;
   const driver = {
     url,
@@ -297,10 +312,20 @@ export async function startDriver() {
           "tauri:options": { application: app, args: specPath ? [specPath] : [] },
         },
       };
-      try {
-        return await Session.create(url, caps, WAIT_MS);
-      } catch (e) {
-        throw new Error(`could not launch ${app} ${specPath}: ${e.message}\n--- ${logPath} ---\n${logTail()}`);
+      for (let attempt = 1; ; attempt++) {
+        const logFrom = logSize();
+        try {
+          return await Session.create(url, caps, WAIT_MS);
+        } catch (e) {
+          // GTK cannot open the X display now and then on a loaded machine (the app
+          // panics in tao's GTK init before any of its code runs; the next launch works):
+          // that one failure, seen in the driver's log, is retried once, and said.
+          if (attempt === 1 && logSince(logFrom).includes("Failed to initialize gtk backend")) {
+            process.stderr.write(`openApp: GTK could not initialise for ${specPath ?? "the start screen"}; launching once more\n`);
+            continue;
+          }
+          throw new Error(`could not launch ${app} ${specPath}: ${e.message}\n--- ${logPath} ---\n${logTail()}`);
+        }
       }
     },
     /** Stops tauri-driver, WebKitWebDriver and any app left running. Never throws. */
