@@ -35,7 +35,9 @@ pub struct Outage {
     /// The loss leaves every component up, within the ceiling, and every p99 met.
     pub holds: bool,
     /// Whether the classes' p99s were recomputed (false when the analysis's what-if
-    /// budget was spent on a very deep model: then only the capacity was checked).
+    /// budget was spent on a very large model: then only the capacity was checked, and
+    /// the classes through the component that miss their p99 with every replica up are
+    /// counted as missing it).
     pub latency_checked: bool,
 }
 
@@ -62,6 +64,29 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The classes through component `c` that miss their p99 already with every
+    /// replica up: losing one cannot make them meet it. What an outage whose latency
+    /// was not recomputed (the what-if budget spent) still knows.
+    fn classes_missing_already(&self, c: usize) -> Vec<String> {
+        let through_c: Vec<bool> = self
+            .load
+            .flows
+            .iter()
+            .map(|f| f.sync_visits.get(c).is_some_and(|v| v.total() > 0.0))
+            .collect();
+        self.classes_missing(self.base, None)
+            .into_iter()
+            .filter(|name| {
+                self.spec
+                    .workload
+                    .classes
+                    .iter()
+                    .position(|k| &k.name == name)
+                    .is_some_and(|k| through_c[k])
+            })
+            .collect()
+    }
+
     fn classes_missing(&self, eval: &Evaluation, only: Option<&[bool]>) -> Vec<String> {
         let mut out = Vec::new();
         for (k, class) in self.spec.workload.classes.iter().enumerate() {
@@ -115,7 +140,8 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
             )
         });
         let latency_checked = checked.is_some();
-        let (utilization, classes_missing_p99) = checked.unwrap_or((capacity_only, Vec::new()));
+        let (utilization, classes_missing_p99) =
+            checked.unwrap_or_else(|| (capacity_only, cx.classes_missing_already(c)));
         let within_ceiling = utilization <= cx.ceiling;
         n_minus_1.push(Outage {
             scenario: format!("{} loses 1 of {replicas} replicas", comp.name),
