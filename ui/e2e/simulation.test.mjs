@@ -274,6 +274,19 @@ test("cancel a long simulation: it says cancelled, keeps nothing, and the app st
     assert.equal(pastAfter, pastBefore);
     await selectNode(app, "gateway");
     await picture(app, "simulation-cancelled");
+
+    // A run past the event budget is refused at once, saying how many requests fit:
+    // the shop makes about 3.1 visits a request, so 3e8 events over 5 replications of
+    // 1.1 x N requests (warm-up included) at 1.5 events a visit fit some 11.7 million.
+    await setField(app, "requests", 100000000);
+    await runSimulation(app);
+    const refused = await waitFor("the refusal", () =>
+      app.execute("const e = document.querySelector('[data-testid=\"sim-error\"]'); return e ? [e.dataset.kind, e.textContent] : null;"),
+    );
+    assert.equal(refused[0], "too_much_work");
+    assert.match(refused[1], /simulate 11,[0-9]{3},[0-9]{3} requests or fewer/);
+    assert.equal(await exists(app, '[data-testid="sim-progress"]'), false);
+    await picture(app, "simulation-too-much-work");
   } finally {
     await app.delete();
   }
