@@ -134,10 +134,11 @@ pub struct ConflictReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WayOut {
     pub change: String,
-    /// The class's p99 and availability with the change, and the store's utilisation.
+    /// The class's p99 and availability with the change, and the store's utilisation
+    /// (`null` when unbounded, as the p99).
     pub p99_latency_ms: Option<f64>,
     pub availability_percent: f64,
-    pub store_utilization: f64,
+    pub store_utilization: Option<f64>,
     pub monthly_cost_usd: f64,
 }
 
@@ -808,7 +809,7 @@ fn consistency_conflicts(
                 change: format!("{}: {}", store.name, e.change),
                 p99_latency_ms: finite(e.classes[conflict.class].0),
                 availability_percent: 100.0 * e.classes[conflict.class].1,
-                store_utilization: e.store_utilization,
+                store_utilization: finite(e.store_utilization),
                 monthly_cost_usd: e.monthly_cost_usd,
             })
             .collect();

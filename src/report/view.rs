@@ -521,7 +521,7 @@ pub fn build(
                         w.change,
                         ms(w.p99_latency_ms),
                         w.availability_percent,
-                        crate::analysis::utilization_text(Some(w.store_utilization)),
+                        crate::analysis::utilization_text(w.store_utilization),
                         usd(w.monthly_cost_usd)
                     )
                 })
