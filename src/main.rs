@@ -429,7 +429,16 @@ fn analysed(path: &PathBuf) -> Result<(spec::Spec, headroom::analysis::Analysis)
     match headroom::analysis::analyze(&model) {
         Ok(a) => Ok((model, a)),
         Err(e) => {
-            println!("{}: {e}", path.display());
+            // A loop is placed at its first dependency, as `validate` places one.
+            let file = path.display().to_string();
+            let placed = e.dependency().and_then(|i| {
+                let at = spec::Path::root().key("dependencies").index(i);
+                spec::load::place(&file, &bytes, at, &e.to_string())
+            });
+            match placed {
+                Some(d) => println!("{d}"),
+                None => println!("{file}: {e}"),
+            }
             Err(Outcome::Invalid)
         }
     }

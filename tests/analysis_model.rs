@@ -348,7 +348,9 @@ fn the_shop_checkout_conflicts_with_async_read_replicas() {
     // Sync replication makes checkout's write wait for a replica: a higher p99.
     assert!(conflict.ways_out[1].p99_latency_ms.unwrap() > checkout.p99_latency_ms.unwrap());
     // Reading from the primary moves the replicas' reads onto it.
-    assert!(conflict.ways_out[0].store_utilization.unwrap() > component(&a, "orders-db").utilization);
+    assert!(
+        conflict.ways_out[0].store_utilization.unwrap() > component(&a, "orders-db").utilization
+    );
     assert!(has_finding(&a, "consistency_conflict"));
 }
 
@@ -435,4 +437,50 @@ fn what_ifs_share_a_budget_of_recomputed_components_and_their_calls() {
     assert!(rest
         .iter()
         .all(|o| !o.latency_checked && o.utilization.is_some()));
+}
+
+#[test]
+fn a_retry_storm_around_a_loop_is_placed_at_the_loops_first_dependency() {
+    // api sends half its requests on through q to w, which calls api back: 0.5 a pass,
+    // a loop that settles. But w's call times out at 1 ms against api's 5 ms and is
+    // tried 4 times: 2 a pass, which grows without bound. validate passes it (one
+    // attempt a call); every command that analyses it says where the loop is.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loop.yaml");
+    std::fs::write(
+        &path,
+        r#"version: 1
+name: loop
+workload:
+  classes:
+    - { name: web, rate_rps: 10, entry: api }
+components:
+  - { name: api, kind: service, concurrency: 16, service_time_ms: 5 }
+  - { name: q, kind: queue }
+  - { name: w, kind: worker, concurrency: 16, service_time_ms: 5 }
+dependencies:
+  - { from: api, to: q, mode: async, calls: 0.5 }
+  - { from: q, to: w, mode: async }
+  - { from: w, to: api, timeout_ms: 1, retries: 3 }
+"#,
+    )
+    .unwrap();
+    let run = |command: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .args([command, &path.display().to_string()])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run("validate").status.code(), Some(0));
+    for command in ["analyze", "check", "plan"] {
+        let out = run(command);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let want = format!(
+            "{}:11:5: dependencies[0] api -> q: the traffic of class \"web\" grows without bound",
+            path.display()
+        );
+        assert!(text.starts_with(&want), "{command}: {text}");
+        assert!(text.contains("a retry storm"), "{command}: {text}");
+    }
 }

@@ -203,8 +203,26 @@ impl Finding {
 pub enum AnalysisError {
     #[error(transparent)]
     Unbounded(#[from] UnboundedLoop),
+    /// The loop settles with one attempt a call, but not with the attempts the model's
+    /// timeouts and retries cause at this load: a retry storm around it.
+    #[error(
+        "{0}, counting the attempts its timeouts and retries cause at this load: a retry storm"
+    )]
+    UnboundedWithRetries(UnboundedLoop),
     #[error(transparent)]
     SyncCycle(#[from] SyncCycle),
+}
+
+impl AnalysisError {
+    /// The dependency the error is about, when it is one (a loop's first edge).
+    pub fn dependency(&self) -> Option<usize> {
+        match self {
+            AnalysisError::Unbounded(l) | AnalysisError::UnboundedWithRetries(l) => {
+                l.dependencies.first().copied()
+            }
+            AnalysisError::SyncCycle(_) => None,
+        }
+    }
 }
 
 pub(crate) fn finite(v: f64) -> Option<f64> {
@@ -253,7 +271,8 @@ pub fn solve(spec: &Spec) -> Result<Solved<'_>, AnalysisError> {
                     .map(|(a, b)| a.iter().zip(b).map(|(x, y)| 0.5 * (x + y)).collect())
                     .collect()
             };
-            flows = class_flows_with(spec, &graph, &attempts)?;
+            flows = class_flows_with(spec, &graph, &attempts)
+                .map_err(AnalysisError::UnboundedWithRetries)?;
             eval = evaluate(spec, &tree, &Load::new(spec, &flows, 1.0));
         }
     }

@@ -136,6 +136,15 @@ pub fn check_file(path: &std::path::Path) -> Result<Checked, std::io::Error> {
     Ok(check(&path.display().to_string(), &bytes))
 }
 
+/// A message about the part of a valid spec at `path`, placed in its file (`bytes`):
+/// what a command that finds a problem past validation prints. None when the text does
+/// not parse (it did when it was validated).
+pub fn place(file: &str, bytes: &[u8], path: super::Path, message: &str) -> Option<Diagnostic> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let root = super::yaml::parse(text).ok()?;
+    Some(locate(file, &root, &Issue::new(path, message)))
+}
+
 /// An issue found on a spec, placed in the file it came from.
 pub fn locate(file: &str, root: &Node, issue: &Issue) -> Diagnostic {
     let mark = root.locate(&issue.path.0);
