@@ -1,5 +1,6 @@
-//! SIGKILL at random moments (spread over one run's length) during `fmt` and `plan -o`: the target is always the complete
-//! old or the complete new content, and the next run leaves no temporary file behind.
+//! SIGKILL at random moments (spread over one run's length) during `fmt`, `plan -o`,
+//! `report -o` and `scaffold --force`: the target is always the complete old or the
+//! complete new content, and the next run leaves no temporary file behind.
 
 use std::fs;
 use std::path::Path;
@@ -113,6 +114,21 @@ fn fmt_killed_leaves_old_or_new() {
             ]
         },
         true,
+    );
+}
+
+#[test]
+fn report_o_killed_leaves_old_or_new() {
+    kill_test(
+        &|spec, out| {
+            vec![
+                "report".into(),
+                spec.display().to_string(),
+                "-o".into(),
+                out.display().to_string(),
+            ]
+        },
+        false,
     );
 }
 
