@@ -8,7 +8,7 @@ use ts_rs::{Config, ExportError, TS};
 use crate::spec::{self, Diagnostic};
 use crate::store;
 use crate::view::{CommandError, ModelView};
-use crate::{analysis, editor, plan};
+use crate::{analysis, editor, plan, report};
 
 /// Where the front end keeps the generated files, relative to the repository root.
 pub const BINDINGS_DIR: &str = "ui/src/bindings";
@@ -51,7 +51,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         plan::QueueTemplate,
         plan::Change,
         plan::ReplicationWay,
-        editor::export::ReportFormat,
+        report::Format,
         editor::export::ExportedReport,
         editor::export::PreviewFile,
         editor::export::ScaffoldPreview,

@@ -126,9 +126,10 @@ enum Command {
         /// Where to write the report (atomically).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
-        /// html (the default, or from a .md extension: md).
-        #[arg(long, value_enum)]
-        format: Option<ReportFormat>,
+        /// html or md; without it the name's extension decides (.md, .markdown; .html,
+        /// .htm), else html.
+        #[arg(long, value_parser = headroom::report::Format::parse)]
+        format: Option<headroom::report::Format>,
         /// Add simulated latencies beside the analytic ones.
         #[arg(long)]
         simulate: bool,
@@ -208,12 +209,6 @@ impl SimArgs {
             max_events: self.max_events,
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ReportFormat {
-    Html,
-    Md,
 }
 
 /// The worst outcome over all files decides the exit code.
@@ -637,16 +632,11 @@ fn plan(path: &PathBuf, json: bool, output: Option<&std::path::Path>) -> Outcome
 fn report(
     path: &PathBuf,
     output: &std::path::Path,
-    format: Option<ReportFormat>,
+    format: Option<headroom::report::Format>,
     simulate: bool,
 ) -> Outcome {
     use headroom::report::Format;
-    let format = match format {
-        Some(ReportFormat::Md) => Format::Markdown,
-        Some(ReportFormat::Html) => Format::Html,
-        None if output.extension().is_some_and(|e| e == "md") => Format::Markdown,
-        None => Format::Html,
-    };
+    let format = Format::for_output(output, format, Format::Html);
     if headroom::fsutil::same_file(path, output) {
         eprintln!(
             "headroom: {} is the spec being reported on: the report would replace it; choose another -o",

@@ -8,7 +8,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use headroom::editor::export::{self, ExportError, ReportFormat};
+use headroom::editor::export::{self, ExportError};
+use headroom::report::Format;
 use headroom::spec::{self, export as yaml_export, Spec};
 
 const CLI: &str = env!("CARGO_BIN_EXE_headroom");
@@ -105,7 +106,7 @@ fn the_report_is_the_clis_for_every_example_in_both_formats() {
     for file in examples() {
         let model = via_ipc(&load(&file));
         let stem = file.file_stem().unwrap().to_str().unwrap();
-        for (format, ext) in [(ReportFormat::Html, "html"), (ReportFormat::Markdown, "md")] {
+        for (format, ext) in [(Format::Html, "html"), (Format::Markdown, "md")] {
             let app = export::render_report(&model, format).unwrap();
             let cli = cli_report(&file, &dir.path().join(format!("{stem}.{ext}")));
             assert!(
@@ -129,12 +130,12 @@ fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
         yaml_export::to_yaml(&model, &["# edited in the app"]),
     )
     .unwrap();
-    let html = export::render_report(&model, ReportFormat::Html).unwrap();
+    let html = export::render_report(&model, Format::Html).unwrap();
     assert_eq!(
         html.as_bytes(),
         cli_report(&saved, &dir.path().join("edited.html")).as_slice()
     );
-    let md = export::render_report(&model, ReportFormat::Markdown).unwrap();
+    let md = export::render_report(&model, Format::Markdown).unwrap();
     assert_eq!(
         md.as_bytes(),
         cli_report(&saved, &dir.path().join("edited.md")).as_slice()
@@ -142,7 +143,7 @@ fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
     // The edit shows: it is not the unedited shop's report.
     assert_ne!(
         md,
-        export::render_report(&shop(), ReportFormat::Markdown).unwrap()
+        export::render_report(&shop(), Format::Markdown).unwrap()
     );
     assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
     assert!(!html.contains("<script"), "the report runs no script");
@@ -155,7 +156,7 @@ fn a_model_with_problems_has_no_report_and_says_how_many() {
     let yaml = yaml_export::to_yaml(&model, &[]);
     let expected = spec::check("x", yaml.as_bytes()).diagnostics;
     assert!(!expected.is_empty());
-    let err = export::render_report(&model, ReportFormat::Html).unwrap_err();
+    let err = export::render_report(&model, Format::Html).unwrap_err();
     assert_eq!(err.kind(), "invalid_spec");
     match &err {
         ExportError::InvalidSpec { count, first } => {
@@ -173,36 +174,76 @@ fn a_model_with_problems_has_no_report_and_says_how_many() {
 #[test]
 fn the_format_follows_a_known_extension_else_the_choice() {
     assert_eq!(
-        ReportFormat::from_path(Path::new("a/b.MD")),
-        Some(ReportFormat::Markdown)
+        Format::from_path(Path::new("a/b.MD")),
+        Some(Format::Markdown)
     );
     assert_eq!(
-        ReportFormat::from_path(Path::new("b.markdown")),
-        Some(ReportFormat::Markdown)
+        Format::from_path(Path::new("b.markdown")),
+        Some(Format::Markdown)
     );
-    assert_eq!(
-        ReportFormat::from_path(Path::new("b.htm")),
-        Some(ReportFormat::Html)
-    );
-    assert_eq!(ReportFormat::from_path(Path::new("b.txt")), None);
-    assert_eq!(ReportFormat::from_path(Path::new("report")), None);
+    assert_eq!(Format::from_path(Path::new("b.htm")), Some(Format::Html));
+    assert_eq!(Format::from_path(Path::new("b.txt")), None);
+    assert_eq!(Format::from_path(Path::new("report")), None);
 
     let dir = tempfile::tempdir().unwrap();
     let model = shop();
-    let md = export::render_report(&model, ReportFormat::Markdown).unwrap();
-    let html = export::render_report(&model, ReportFormat::Html).unwrap();
+    let md = export::render_report(&model, Format::Markdown).unwrap();
+    let html = export::render_report(&model, Format::Html).unwrap();
     // Export HTML… to a .md name writes Markdown, as `headroom report -o x.md` does.
     let to_md = dir.path().join("r.md");
-    let done = export::export_report(&model, ReportFormat::Html, &to_md, None).unwrap();
-    assert_eq!(done.format, ReportFormat::Markdown);
+    let done = export::export_report(&model, Format::Html, &to_md, None).unwrap();
+    assert_eq!(done.format, Format::Markdown);
     assert_eq!(done.bytes, md.len() as u64);
     assert_eq!(fs::read_to_string(&to_md).unwrap(), md);
     // No extension it knows: the button's format.
     let plain = dir.path().join("report.txt");
-    let done = export::export_report(&model, ReportFormat::Html, &plain, None).unwrap();
-    assert_eq!(done.format, ReportFormat::Html);
+    let done = export::export_report(&model, Format::Html, &plain, None).unwrap();
+    assert_eq!(done.format, Format::Html);
     assert_eq!(fs::read_to_string(&plain).unwrap(), html);
     assert_eq!(names_in(dir.path()), ["r.md", "report.txt"]);
+}
+
+#[test]
+fn the_cli_and_the_app_write_the_same_bytes_for_the_same_report_name() {
+    // One rule (report::Format::for_output): a format asked by name, else the name's
+    // extension, else the fallback. `.markdown` was HTML from the CLI, Markdown from
+    // the app; every name now gives one set of bytes from both.
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let model = via_ipc(&load(&file));
+    let md = export::render_report(&model, Format::Markdown).unwrap();
+    let html = export::render_report(&model, Format::Html).unwrap();
+    for (name, want) in [
+        ("r.markdown", &md),
+        ("r.MD", &md),
+        ("r.md", &md),
+        ("r.htm", &html),
+        ("r.html", &html),
+        ("r.txt", &html),
+    ] {
+        let cli = cli_report(&file, &dir.path().join(format!("cli-{name}")));
+        let app_path = dir.path().join(format!("app-{name}"));
+        // The app's Export HTML button: its choice is only the fallback.
+        export::export_report(&model, Format::Html, &app_path, None).unwrap();
+        let app = fs::read(&app_path).unwrap();
+        assert!(cli == app, "{name}: the CLI and the app differ");
+        assert!(cli == want.as_bytes(), "{name}: not the expected format");
+    }
+    // A format asked by name wins on the command line, as before.
+    let out = dir.path().join("asked.html");
+    cli(&[
+        "report",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert_eq!(fs::read_to_string(&out).unwrap(), md);
+    assert_eq!(Format::parse("markdown"), Ok(Format::Markdown));
+    assert!(Format::parse("pdf")
+        .unwrap_err()
+        .contains("not a report format"));
 }
 
 #[test]
@@ -217,8 +258,8 @@ fn export_replaces_a_file_by_renaming_over_it_and_leaves_nothing_else() {
     let reader = fs::File::open(&path).unwrap();
 
     let model = shop();
-    let done = export::export_report(&model, ReportFormat::Html, &path, None).unwrap();
-    let html = export::render_report(&model, ReportFormat::Html).unwrap();
+    let done = export::export_report(&model, Format::Html, &path, None).unwrap();
+    let html = export::render_report(&model, Format::Html).unwrap();
     assert_eq!(done.path, path.display().to_string());
     assert_eq!(done.bytes, html.len() as u64);
     assert_eq!(fs::read_to_string(&path).unwrap(), html);
@@ -242,7 +283,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     fs::create_dir(&folder).unwrap();
     fs::write(folder.join("inside.txt"), "mine").unwrap();
     let model = shop();
-    let err = export::export_report(&model, ReportFormat::Html, &folder, None).unwrap_err();
+    let err = export::export_report(&model, Format::Html, &folder, None).unwrap_err();
     assert_eq!(err.kind(), "is_a_directory");
     assert!(err.to_string().contains("is a folder"), "{err}");
     assert_eq!(names_in(&folder), ["inside.txt"]);
@@ -252,7 +293,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     );
 
     let nowhere = dir.path().join("missing").join("r.html");
-    let err = export::export_report(&model, ReportFormat::Html, &nowhere, None).unwrap_err();
+    let err = export::export_report(&model, Format::Html, &nowhere, None).unwrap_err();
     assert_eq!(err.kind(), "io");
     assert!(err.to_string().contains("missing/r.html"), "{err}");
     assert_eq!(names_in(dir.path()), ["taken.html"], "nothing created");
@@ -263,15 +304,15 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     let link = dir.path().join("link.html");
     std::os::unix::fs::symlink(&spec_file, &link).unwrap();
     for target in [&spec_file, &link] {
-        let err = export::export_report(&model, ReportFormat::Html, target, Some(&spec_file))
-            .unwrap_err();
+        let err =
+            export::export_report(&model, Format::Html, target, Some(&spec_file)).unwrap_err();
         assert_eq!(err.kind(), "is_the_model", "{}", target.display());
         assert!(err.to_string().contains("the model's own file"), "{err}");
     }
     assert_eq!(fs::read_to_string(&spec_file).unwrap(), "version: 1\n");
     // Any other name beside it is written.
     let beside = dir.path().join("shop-report.html");
-    export::export_report(&model, ReportFormat::Html, &beside, Some(&spec_file)).unwrap();
+    export::export_report(&model, Format::Html, &beside, Some(&spec_file)).unwrap();
     assert!(fs::read_to_string(&beside)
         .unwrap()
         .starts_with("<!DOCTYPE html>"));

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::fsutil::write_atomic;
@@ -24,41 +24,13 @@ use crate::view::CommandError;
 /// How many entries of a folder [`folder_info`] names.
 const FOLDER_SAMPLE: usize = 5;
 
-/// A report's format, as the app names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    Html,
-    Markdown,
-}
-
-impl ReportFormat {
-    /// The format a file name asks for by its extension (`.md`, `.markdown`; `.html`,
-    /// `.htm`), if any.
-    pub fn from_path(path: &Path) -> Option<ReportFormat> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "md" | "markdown" => Some(ReportFormat::Markdown),
-            "html" | "htm" => Some(ReportFormat::Html),
-            _ => None,
-        }
-    }
-
-    fn engine(self) -> report::Format {
-        match self {
-            ReportFormat::Html => report::Format::Html,
-            ReportFormat::Markdown => report::Format::Markdown,
-        }
-    }
-}
-
 /// What an export of the report wrote.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ExportedReport {
     /// The file written, as given.
     pub path: String,
     /// The format written: the file's extension decides when it names one.
-    pub format: ReportFormat,
+    pub format: report::Format,
     #[ts(type = "number")]
     pub bytes: u64,
 }
@@ -190,9 +162,9 @@ pub fn as_saved(model: &Spec) -> Result<Spec, ExportError> {
 
 /// The gap-analysis report of `model` in `format`: what `headroom report` writes for
 /// the saved model.
-pub fn render_report(model: &Spec, format: ReportFormat) -> Result<String, ExportError> {
+pub fn render_report(model: &Spec, format: report::Format) -> Result<String, ExportError> {
     let model = as_saved(model)?;
-    Ok(report::report(&model, None, format.engine())?)
+    Ok(report::report(&model, None, format)?)
 }
 
 /// Writes the report of `model` to `path` atomically, in the format its extension names
@@ -201,11 +173,11 @@ pub fn render_report(model: &Spec, format: ReportFormat) -> Result<String, Expor
 /// and left alone.
 pub fn export_report(
     model: &Spec,
-    format: ReportFormat,
+    format: report::Format,
     path: &Path,
     document: Option<&Path>,
 ) -> Result<ExportedReport, ExportError> {
-    let format = ReportFormat::from_path(path).unwrap_or(format);
+    let format = report::Format::for_output(path, None, format);
     if path.is_dir() {
         return Err(ExportError::IsADirectory(path.to_path_buf()));
     }

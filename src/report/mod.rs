@@ -69,10 +69,45 @@ impl From<&crate::sim::SimReport> for SimulatedClasses {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A report's format: what `headroom report` writes and the desktop exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "ReportFormat")]
 pub enum Format {
     Html,
     Markdown,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension (`.md`, `.markdown`; `.html`,
+    /// `.htm`, any case), if any.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// The format written to `path`, by the one rule the CLI and the desktop share: a
+    /// format asked for by name (`--format`) wins, then the name's extension, then
+    /// `fallback` (the CLI's HTML, the format of the desktop's button). So one output
+    /// name gives the same bytes from both.
+    pub fn for_output(path: &std::path::Path, asked: Option<Format>, fallback: Format) -> Format {
+        asked
+            .or_else(|| Format::from_path(path))
+            .unwrap_or(fallback)
+    }
+
+    /// A format's name on the command line: `html`, `htm`, `md` or `markdown`.
+    pub fn parse(name: &str) -> Result<Format, String> {
+        match name.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Ok(Format::Html),
+            "md" | "markdown" => Ok(Format::Markdown),
+            _ => Err(format!("{name:?} is not a report format: html or md")),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

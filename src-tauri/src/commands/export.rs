@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use headroom::editor::export::{
-    self, ExportedReport, FolderInfo, GeneratedScaffold, ReportFormat, ScaffoldPreview,
+    self, ExportedReport, FolderInfo, GeneratedScaffold, ScaffoldPreview,
 };
+use headroom::report::Format;
 use headroom::spec::Spec;
 use headroom::view::CommandError;
 
@@ -27,7 +28,7 @@ async fn blocking<T: Send + 'static>(
 #[tauri::command]
 pub async fn report_preview(spec: Spec) -> Result<String, CommandError> {
     blocking("the report", move || {
-        export::render_report(&spec, ReportFormat::Html)
+        export::render_report(&spec, Format::Html)
     })
     .await
 }
@@ -36,7 +37,7 @@ pub async fn report_preview(spec: Spec) -> Result<String, CommandError> {
 #[tauri::command]
 pub async fn export_report(
     spec: Spec,
-    format: ReportFormat,
+    format: Format,
     path: String,
     document: Option<String>,
 ) -> Result<ExportedReport, CommandError> {
