@@ -159,9 +159,17 @@ fn a_model_with_problems_has_no_report_and_says_how_many() {
     let err = export::render_report(&model, Format::Html).unwrap_err();
     assert_eq!(err.kind(), "invalid_spec");
     match &err {
-        ExportError::InvalidSpec { count, first } => {
-            assert_eq!(*count, expected.len());
-            assert_eq!(first, &expected[0].message);
+        ExportError::InvalidSpec(problems) => {
+            assert_eq!(problems.count, expected.len());
+            assert_eq!(problems.first, expected[0].message);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the model has {} problems; fix them before exporting: {}",
+                    expected.len(),
+                    expected[0].message
+                )
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -394,10 +394,13 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
     let mut broken = model.clone();
     broken.components[1].replicas = Some(0);
     let err = run(&broken, &settings(1000, 1, 2, steady())).unwrap_err();
-    assert_eq!(err.kind(), "invalid_model");
-    assert_eq!(
-        err.to_string(),
-        "the model has 1 problem: fix it before simulating"
+    // The one refusal of a model with problems (editor::saved): the kind and the words
+    // the report's export and the planner give too.
+    assert_eq!(err.kind(), "invalid_spec");
+    assert!(
+        err.to_string()
+            .starts_with("the model has 1 problem; fix it before simulating: "),
+        "{err}"
     );
     // A daily run needs the workload's daily profile.
     let mut flat = model.clone();

@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::fsutil::write_atomic;
 use crate::report::{self, ReportError};
 use crate::scaffold::{self, DeploymentSummary, ScaffoldError};
-use crate::spec::{self, export, Spec};
+use crate::spec::Spec;
 use crate::view::CommandError;
 
 /// How many entries of a folder [`folder_info`] names.
@@ -98,12 +98,8 @@ pub struct GeneratedScaffold {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The edited model does not pass the checks a file does.
-    #[error(
-        "the model has {count} problem{}; fix {} first ({first})",
-        if *count == 1 { "" } else { "s" },
-        if *count == 1 { "it" } else { "them" }
-    )]
-    InvalidSpec { count: usize, first: String },
+    #[error(transparent)]
+    InvalidSpec(#[from] super::ModelProblems),
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error(transparent)]
@@ -124,7 +120,7 @@ impl ExportError {
     /// The stable machine-readable kind the front end switches on.
     pub fn kind(&self) -> &'static str {
         match self {
-            ExportError::InvalidSpec { .. } => "invalid_spec",
+            ExportError::InvalidSpec(_) => "invalid_spec",
             ExportError::Report(ReportError::Analysis(_)) => "analysis",
             ExportError::Report(ReportError::Plan(_)) => "plan",
             ExportError::Report(_) => "render",
@@ -145,19 +141,9 @@ impl From<ExportError> for CommandError {
     }
 }
 
-/// The model as `headroom` reads it from the file Save writes: exported in canonical
-/// form and checked like a file.
-pub fn as_saved(model: &Spec) -> Result<Spec, ExportError> {
-    let yaml = export::to_yaml(model, &[]);
-    spec::check(&model.name, yaml.as_bytes())
-        .into_result()
-        .map_err(|diagnostics| ExportError::InvalidSpec {
-            count: diagnostics.len(),
-            first: diagnostics
-                .first()
-                .map(|d| d.message.clone())
-                .unwrap_or_default(),
-        })
+/// The model as its saved file reads (see `editor::saved`).
+fn as_saved(model: &Spec) -> Result<Spec, ExportError> {
+    Ok(super::as_saved(model, &[], "exporting")?)
 }
 
 /// The gap-analysis report of `model` in `format`: what `headroom report` writes for

@@ -9,6 +9,7 @@ pub mod live;
 pub mod live_session;
 pub mod patch;
 pub mod plan;
+pub mod saved;
 pub mod simulation;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use history::{HistoryEntry, RevisionComparison, Side, SideView};
 pub use live::{live, live_of_yaml, LiveAnalysis, LiveModel};
 pub use live_session::{LiveAnswer, LiveEdit, LiveSession, LiveSessionError};
 pub use plan::{PlanProposal, StepEdit};
+pub use saved::{as_saved, ModelProblems};
 
 use crate::store::StoreError;
 use crate::view::CommandError;
@@ -41,9 +43,12 @@ pub enum EditorError {
     ChangedOnDisk { path: PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The model (or a revision of it) does not read as a valid spec.
+    /// A revision does not read as a valid spec.
     #[error("{0}")]
     Invalid(String),
+    /// The edited model does not pass the checks its saved file would.
+    #[error(transparent)]
+    Problems(#[from] ModelProblems),
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
 }
@@ -63,7 +68,7 @@ impl EditorError {
             EditorError::Io { .. } => "io",
             EditorError::ChangedOnDisk { .. } => "changed_on_disk",
             EditorError::Store(e) => e.kind(),
-            EditorError::Invalid(_) => "invalid_spec",
+            EditorError::Invalid(_) | EditorError::Problems(_) => "invalid_spec",
             EditorError::Plan(_) => "plan",
         }
     }

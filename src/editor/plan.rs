@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::EditorError;
 use crate::plan::{self, Change, Plan, PlanOptions};
-use crate::spec::{self, export, Spec};
+use crate::spec::Spec;
 use crate::store;
 
 /// A plan of the edited model, ready to apply.
@@ -41,21 +41,7 @@ pub struct StepEdit {
 /// Plans `model` with the default options, as `headroom plan` does. The model is read
 /// back from its canonical YAML first, so the plan is the CLI's plan of the saved file.
 pub fn plan_model(model: &Spec) -> Result<PlanProposal, EditorError> {
-    let yaml = export::to_yaml(model, &[]);
-    let model = spec::check("model", yaml.as_bytes())
-        .into_result()
-        .map_err(|diagnostics| {
-            let n = diagnostics.len();
-            let first = diagnostics
-                .first()
-                .map(|d| format!(": {}", d.message))
-                .unwrap_or_default();
-            EditorError::Invalid(format!(
-                "the model has {n} problem{}; fix {} before planning{first}",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "it" } else { "them" },
-            ))
-        })?;
+    let model = super::as_saved(model, &[], "planning")?;
     let plan = plan::plan(&model, &PlanOptions::default())?;
     let steps = step_edits(&model, &plan)?;
     Ok(PlanProposal {

@@ -207,12 +207,8 @@ pub struct PastSimulation {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimulationError {
-    #[error(
-        "the model has {problems} problem{}: fix {} before simulating",
-        if *problems == 1 { "" } else { "s" },
-        if *problems == 1 { "it" } else { "them" }
-    )]
-    InvalidModel { problems: usize },
+    #[error(transparent)]
+    InvalidModel(#[from] super::ModelProblems),
     #[error("{0}")]
     Settings(String),
     #[error(transparent)]
@@ -229,7 +225,7 @@ impl SimulationError {
     /// The stable machine-readable kind the front end switches on.
     pub fn kind(&self) -> &'static str {
         match self {
-            SimulationError::InvalidModel { .. } => "invalid_model",
+            SimulationError::InvalidModel(_) => "invalid_spec",
             SimulationError::Settings(_) => "bad_settings",
             SimulationError::Sim(e) => match e {
                 SimError::Cancelled => "cancelled",
@@ -275,10 +271,7 @@ pub fn simulate(
     cancel: &AtomicBool,
 ) -> Result<SimulationResult, SimulationError> {
     let started = Instant::now();
-    let yaml = canonical_yaml(spec, header);
-    let model = spec::check("model", yaml.as_bytes())
-        .into_result()
-        .map_err(|d| SimulationError::InvalidModel { problems: d.len() })?;
+    let model = super::as_saved(spec, header, "simulating")?;
     let opts = settings.options()?;
     if cancel.load(Ordering::Relaxed) {
         return Err(SimError::Cancelled.into());

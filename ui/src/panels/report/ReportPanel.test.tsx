@@ -57,7 +57,7 @@ describe('ReportPanel', () => {
     await waitFor(() => expect(state()).toBe('current'), SETTLE);
     rerender(<ReportPanel {...panelProps(backend, withReplicas(spec, 'api', 0))} />);
     await waitFor(() => expect(state()).toBe('failed'), SETTLE);
-    expect(screen.getByTestId('report-error')).toHaveTextContent('the model has 1 problem; fix it first');
+    expect(screen.getByTestId('report-error')).toHaveTextContent('the model has 1 problem; fix it before exporting');
     expect(screen.getByTestId('report-status')).toHaveTextContent('the preview is of an earlier version');
     expect(frame()).toHaveAttribute('srcdoc', toyReport(spec, 'html'));
     expect(frame()).toHaveAttribute('data-current', 'false');
