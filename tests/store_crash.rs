@@ -91,6 +91,18 @@ fn integrity(path: &Path) -> String {
         .unwrap()
 }
 
+/// A generator seeded from the clock, its seed printed (as `what seed N`) so that a
+/// failure can be replayed.
+fn seeded(what: &str) -> (u64, Rng) {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("{what} seed {seed}");
+    (seed, Rng(seed))
+}
+
 /// A small xorshift generator: the seed is printed, so a failure can be replayed.
 struct Rng(u64);
 impl Rng {
@@ -158,13 +170,7 @@ fn sigkill_at_random_moments_loses_no_returned_save() {
     }
     const ROUNDS: u64 = 60;
     let started = Instant::now();
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("crash test seed {seed}");
-    let mut rng = Rng(seed);
+    let (seed, mut rng) = seeded("crash test");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workspace.sqlite");
     let project = Workspace::open(&path)
@@ -434,13 +440,7 @@ fn sigkill_during_a_schema_upgrade_leaves_the_old_version_or_the_new_never_half(
         return upgrade_child();
     }
     const KILLS: u64 = 20;
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("upgrade crash seed {seed}");
-    let mut rng = Rng(seed);
+    let (seed, mut rng) = seeded("upgrade crash");
     let dir = tempfile::tempdir().unwrap();
     let pristine = dir.path().join("v1.sqlite");
     version_1_workspace(&pristine);
@@ -572,13 +572,7 @@ fn sigkill_during_restores_keeps_each_restore_whole() {
         return restore_child();
     }
     const ROUNDS: u64 = 20;
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("restore crash seed {seed}");
-    let mut rng = Rng(seed);
+    let (seed, mut rng) = seeded("restore crash");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workspace.sqlite");
     let (project, ids) = {
