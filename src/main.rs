@@ -40,7 +40,8 @@ enum Command {
     Analyze {
         #[arg(value_name = "SPEC")]
         spec: PathBuf,
-        /// Print the machine-readable result (the shape DESIGN.md fixes).
+        /// Print the machine-readable result as JSON: the analysis's fields, with null for
+        /// an unbounded figure.
         #[arg(long)]
         json: bool,
         /// Also simulate the spec at peak and put analytic and simulated figures side by

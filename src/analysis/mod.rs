@@ -47,8 +47,9 @@ use queueing::gamma_quantile;
 use resilience::Resilience;
 use whatif::WhatIf;
 
-/// The analysis of a spec at its peak workload, in the shape every front end reads
-/// (DESIGN.md, "Machine-readable output"). Unbounded numbers are `null`.
+/// The analysis of a spec at its peak workload, in the shape every front end reads:
+/// these field names are the JSON of `headroom analyze --json`, which CI pipelines and
+/// the desktop read. Unbounded numbers are `null`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
     pub components: Vec<ComponentReport>,

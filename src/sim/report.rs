@@ -1,5 +1,5 @@
-//! What a simulation reports, in the shape of the analysis's JSON (DESIGN.md,
-//! "Machine-readable output"): the same field names (`components[].utilization`,
+//! What a simulation reports, in the shape of the analysis's JSON (`headroom analyze
+//! --json`): the same field names (`components[].utilization`,
 //! `classes[].mean_latency_ms`, ...), plus 95 % confidence intervals (`*_ci95`, from
 //! independent replications), errors, timeouts, queue lengths, async lag, a time series
 //! per window, and `events` / `events_per_second`. A number that cannot be had (no
