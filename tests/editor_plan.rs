@@ -9,7 +9,7 @@ use headroom::analysis::analyze;
 use headroom::editor::{self, history, plan, Side};
 use headroom::plan::{Change, Plan, PlanOptions};
 use headroom::spec::{self, export, Autoscale, Spec};
-use headroom::store::{self, Workspace};
+use headroom::store::Workspace;
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
@@ -113,14 +113,14 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
             .alone
             .as_ref()
             .expect("the shop's steps are independent");
-        let diff = store::diff(&model, alone);
+        let diff = headroom::spec::diff(&model, alone);
         assert_eq!(diff.components.len(), 1, "step {}: {diff:?}", step.number);
         assert_eq!(diff.components[0].key, step.change.component());
         let mut rest = alone.clone();
         for s in steps.iter().take(step.number - 1) {
             s.change.apply(&mut rest).unwrap();
         }
-        assert!(store::diff(&rest, &edit.through).is_empty());
+        assert!(headroom::spec::diff(&rest, &edit.through).is_empty());
     }
     // fulfilment 2 -> 7 alone: only its replicas moved.
     let fulfilment = steps
@@ -128,7 +128,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
         .position(|s| s.change.component() == "fulfilment")
         .unwrap();
     let alone = proposal.steps[fulfilment].alone.as_ref().unwrap();
-    let diff = store::diff(&model, alone);
+    let diff = headroom::spec::diff(&model, alone);
     assert_eq!(diff.components[0].fields.len(), 1);
     assert_eq!(diff.components[0].fields[0].field, "replicas");
     assert_eq!(diff.components[0].fields[0].before.as_deref(), Some("2"));
@@ -356,7 +356,7 @@ fn history_lists_restores_and_compares_revisions() {
         },
     )
     .unwrap();
-    assert_eq!(c.diff, store::diff(&planned, &edited));
+    assert_eq!(c.diff, headroom::spec::diff(&planned, &edited));
     assert_eq!(c.diff.components.len(), 1);
     assert!(c.after.revision.is_none());
     assert_eq!(card(&c.after), analyze(&edited).unwrap().scorecard);

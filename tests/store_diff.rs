@@ -1,8 +1,9 @@
 //! The semantic diff on crafted pairs: each change reported once, field by field, with
 //! the values as the spec writes them; formatting, comments and order make no difference.
 
+use headroom::spec::diff::{diff, Change, FieldChange, ItemChange, SpecDiff};
 use headroom::spec::{self, Spec};
-use headroom::store::{diff, Change, FieldChange, ItemChange, SpecDiff, Workspace};
+use headroom::store::Workspace;
 
 const BASE: &str = "\
 version: 1

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{live, EditorError, LiveModel};
-use crate::spec::{self, Spec};
-use crate::store::{self, Change, ProjectId, RevisionId, RevisionSummary, SpecDiff, Workspace};
+use crate::spec::diff::{Change, FieldChange};
+use crate::spec::{self, Spec, SpecDiff};
+use crate::store::{ProjectId, RevisionId, RevisionSummary, Workspace};
 
 /// A revision as the history lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -74,7 +75,7 @@ pub fn history(ws: &Workspace, project: ProjectId) -> Result<Vec<HistoryEntry>, 
                 (None, _) => "does not read as a spec".to_string(),
                 (Some(m), None) => contents(m),
                 (Some(m), Some(p)) => match model_of(p) {
-                    Some(parent) => summarize(&store::diff(parent, m)),
+                    Some(parent) => summarize(&spec::diff(parent, m)),
                     None => contents(m),
                 },
             };
@@ -103,7 +104,7 @@ pub fn compare(
     let (before_model, before_view) = side(ws, before)?;
     let (after_model, after_view) = side(ws, after)?;
     Ok(RevisionComparison {
-        diff: store::diff(&before_model, &after_model),
+        diff: spec::diff(&before_model, &after_model),
         before: before_view,
         after: after_view,
     })
@@ -232,7 +233,7 @@ pub fn summarize(d: &SpecDiff) -> String {
     parts.join("; ")
 }
 
-fn field_line(item: &str, f: &store::FieldChange) -> String {
+fn field_line(item: &str, f: &FieldChange) -> String {
     let name = if item.is_empty() {
         f.field.clone()
     } else {

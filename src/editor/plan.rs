@@ -14,7 +14,6 @@ use ts_rs::TS;
 use super::EditorError;
 use crate::plan::{self, Change, Plan, PlanOptions};
 use crate::spec::Spec;
-use crate::store;
 
 /// A plan of the edited model, ready to apply.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -79,5 +78,7 @@ fn alone(original: &Spec, earlier: &[&Change], change: &Change, through: &Spec) 
     for c in earlier {
         c.apply(&mut rest).ok()?;
     }
-    store::diff(&rest, through).is_empty().then_some(first)
+    crate::spec::diff(&rest, through)
+        .is_empty()
+        .then_some(first)
 }

@@ -3,6 +3,7 @@
 pub mod bounds;
 pub mod defaults;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod load;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod validate;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Issue};
+pub use diff::{diff, SpecDiff};
 pub use export::to_yaml;
 pub use load::{check, check_file, Checked};
 pub use model::*;

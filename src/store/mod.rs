@@ -6,7 +6,6 @@
 //! another window or process holds it); WAL with `synchronous=FULL` makes a save durable
 //! when it returns, and a crash at any moment leaves the last committed state.
 
-pub mod diff;
 mod error;
 mod open;
 mod queries;
@@ -21,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use sha2::{Digest, Sha256};
 
 use crate::spec;
-pub use diff::{diff, Change, FieldChange, ItemChange, SpecDiff};
+use crate::spec::{diff, SpecDiff};
 pub use error::StoreError;
 use queries::*;
 pub use records::*;
