@@ -8,7 +8,6 @@ pub mod analysis;
 pub mod bindings;
 pub mod editor;
 pub mod fsutil;
-pub mod graph;
 pub mod plan;
 pub mod report;
 pub mod scaffold;

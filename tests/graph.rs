@@ -1,6 +1,6 @@
 //! The dependency graph and the queries later stages stand on.
 
-use headroom::graph::SystemGraph;
+use headroom::spec::graph::SystemGraph;
 use headroom::spec::{self, Component, ComponentKind, Dependency, Spec};
 
 fn shop() -> Spec {

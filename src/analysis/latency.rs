@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use super::component::{self, ComponentResult, Moments};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
-use crate::graph::SystemGraph;
+use crate::spec::graph::SystemGraph;
 use crate::spec::{Component, ComponentKind, Io, Op, Spec};
 
 /// One sync call out of a component.

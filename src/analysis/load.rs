@@ -19,7 +19,7 @@
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
-use crate::graph::SystemGraph;
+use crate::spec::graph::SystemGraph;
 use crate::spec::{ComponentKind, Op, Spec};
 
 /// Visits per request, split by the op they arrive with.

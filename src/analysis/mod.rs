@@ -35,7 +35,7 @@ pub mod whatif;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::graph::SystemGraph;
+use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, Consistency, Spec};
 use crate::text::figure;
 use component::Moments;

@@ -4,7 +4,7 @@
 //!
 //! Routing is decided by the analysis's own code, so the two cannot drift apart:
 //! [`crate::analysis::load::firing`] says whether an edge fires for a visit (always, on a
-//! cache or CDN miss, or never), [`crate::graph::SystemGraph::is_sync`] whether it is on
+//! cache or CDN miss, or never), [`crate::spec::graph::SystemGraph::is_sync`] whether it is on
 //! the request's own path, and `Dependency::applies_to` whether it carries a class.
 //!
 //! Pools follow `src/analysis/component.rs`: a primary pool of `replicas x concurrency`
@@ -16,7 +16,7 @@
 //! visits, the others share the rest evenly.
 
 use crate::analysis::load::{firing, Firing};
-use crate::graph::SystemGraph;
+use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
 
 use super::dist::Dist;

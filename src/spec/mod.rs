@@ -5,6 +5,7 @@ pub mod defaults;
 pub mod diagnostic;
 pub mod diff;
 pub mod export;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod path;

@@ -8,7 +8,7 @@ use super::defaults;
 use super::diagnostic::{closest, Issue};
 use super::model::{CallMode, Component, ComponentKind, ReadsFrom, Spec};
 use super::path::{Path, Seg};
-use crate::graph::SystemGraph;
+use super::graph::SystemGraph;
 
 /// The spec format version this Headroom reads.
 pub const SPEC_VERSION: u32 = 1;

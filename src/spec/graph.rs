@@ -8,7 +8,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::spec::{CallMode, ComponentKind, Spec};
+use super::{CallMode, ComponentKind, Spec};
 
 pub struct SystemGraph<'a> {
     pub spec: &'a Spec,
