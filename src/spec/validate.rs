@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::defaults;
 use super::diagnostic::{closest, Issue};
+use super::graph::SystemGraph;
 use super::model::{CallMode, Component, ComponentKind, ReadsFrom, Spec};
 use super::path::{Path, Seg};
-use super::graph::SystemGraph;
 
 /// The spec format version this Headroom reads.
 pub const SPEC_VERSION: u32 = 1;

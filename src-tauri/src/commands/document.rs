@@ -66,16 +66,12 @@ pub struct Live(Arc<Mutex<LiveSession>>);
 #[tauri::command]
 pub async fn live_edit(edit: LiveEdit, live: State<'_, Live>) -> Result<LiveAnswer, CommandError> {
     let session = Arc::clone(&live.0);
-    tauri::async_runtime::spawn_blocking(move || {
+    super::off_main("the analysis", move || {
         // (After a panic mid-edit the session has no revision: the next edit must be whole.)
         let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
-        session.edit(edit).map_err(CommandError::from)
+        session.edit(edit)
     })
     .await
-    .map_err(|e| CommandError {
-        kind: "internal".into(),
-        message: format!("the analysis stopped: {e}"),
-    })?
 }
 
 #[tauri::command]

@@ -10,24 +10,12 @@ use headroom::report::Format;
 use headroom::spec::Spec;
 use headroom::view::CommandError;
 
-/// Runs `work` on the blocking pool and maps its error.
-async fn blocking<T: Send + 'static>(
-    what: &'static str,
-    work: impl FnOnce() -> Result<T, export::ExportError> + Send + 'static,
-) -> Result<T, CommandError> {
-    match tauri::async_runtime::spawn_blocking(work).await {
-        Ok(result) => result.map_err(CommandError::from),
-        Err(e) => Err(CommandError {
-            kind: "internal".into(),
-            message: format!("{what} stopped: {e}"),
-        }),
-    }
-}
+use super::off_main;
 
 /// The report of the model as HTML, for the preview.
 #[tauri::command]
 pub async fn report_preview(spec: Spec) -> Result<String, CommandError> {
-    blocking("the report", move || {
+    off_main("the report", move || {
         export::render_report(&spec, Format::Html)
     })
     .await
@@ -41,7 +29,7 @@ pub async fn export_report(
     path: String,
     document: Option<String>,
 ) -> Result<ExportedReport, CommandError> {
-    blocking("the export", move || {
+    off_main("the export", move || {
         let document = document.map(PathBuf::from);
         export::export_report(&spec, format, &PathBuf::from(path), document.as_deref())
     })
@@ -50,12 +38,12 @@ pub async fn export_report(
 
 #[tauri::command]
 pub async fn scaffold_preview(spec: Spec) -> Result<ScaffoldPreview, CommandError> {
-    blocking("the scaffold", move || export::scaffold_preview(&spec)).await
+    off_main("the scaffold", move || export::scaffold_preview(&spec)).await
 }
 
 #[tauri::command]
 pub async fn folder_info(path: String) -> Result<FolderInfo, CommandError> {
-    blocking("reading the folder", move || {
+    off_main("reading the folder", move || {
         export::folder_info(&PathBuf::from(path))
     })
     .await
@@ -68,7 +56,7 @@ pub async fn generate_scaffold(
     dir: String,
     force: bool,
 ) -> Result<GeneratedScaffold, CommandError> {
-    blocking("the scaffold", move || {
+    off_main("the scaffold", move || {
         export::generate_scaffold(&spec, &PathBuf::from(dir), force)
     })
     .await

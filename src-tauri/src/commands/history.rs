@@ -14,12 +14,7 @@ async fn off_main<T: Send + 'static>(
     app: AppHandle,
     f: impl FnOnce(&mut headroom::store::Workspace) -> Result<T, CommandError> + Send + 'static,
 ) -> Result<T, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<Shared>().with(f))
-        .await
-        .map_err(|e| CommandError {
-            kind: "internal".into(),
-            message: format!("reading the history stopped: {e}"),
-        })?
+    super::off_main("reading the history", move || app.state::<Shared>().with(f)).await
 }
 
 /// The project's revisions, newest first, with what each changed.

@@ -8,10 +8,5 @@ use headroom::view::CommandError;
 /// off the main thread.
 #[tauri::command]
 pub async fn plan_model(spec: Spec) -> Result<PlanProposal, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || Ok(editor::plan::plan_model(&spec)?))
-        .await
-        .map_err(|e| CommandError {
-            kind: "internal".into(),
-            message: format!("the planner stopped: {e}"),
-        })?
+    super::off_main("the planner", move || editor::plan::plan_model(&spec)).await
 }

@@ -77,7 +77,7 @@ pub async fn start_simulation(
     };
     let result = {
         let (spec, header) = (spec.clone(), header.clone());
-        tauri::async_runtime::spawn_blocking(move || {
+        super::off_main("the simulation", move || {
             simulation::simulate(
                 &spec,
                 &header,
@@ -89,11 +89,7 @@ pub async fn start_simulation(
                 &cancel,
             )
         })
-        .await
-        .map_err(|e| CommandError {
-            kind: "internal".into(),
-            message: format!("the simulation stopped: {e}"),
-        })??
+        .await?
     };
     ws.with(|ws| {
         Ok(simulation::record(
