@@ -87,6 +87,14 @@ fn a_cache_beats_scaling_a_dear_store() {
          dependencies:\n  - { from: api, to: db, op: read }\n",
     );
     let p = plan_of(&s);
+    // The cache is new: its utilisation reads as new, not as "unbounded ->" (it had
+    // none before because it was not there).
+    let text = headroom::plan::text::render(&p);
+    assert!(
+        text.contains("utilisation of db-cache: 0.0250 (new)"),
+        "{text}"
+    );
+    assert!(!text.contains("unbounded -> 0.0250"), "{text}");
     assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
     let cache = p
         .steps

@@ -190,8 +190,11 @@ pub struct Effect {
     /// A scorecard target (`p99_ms`, ...) or `utilization`.
     pub metric: String,
     pub subject: Option<String>,
+    /// None when unbounded, or when the subject is `added` by the step.
     pub before: Option<f64>,
     pub after: Option<f64>,
+    /// The subject did not exist before the step (a cache or queue it adds).
+    pub added: bool,
     pub pass_before: Option<bool>,
     pub pass_after: Option<bool>,
 }
@@ -353,6 +356,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
                 subject: t.subject.clone(),
                 before: old.and_then(|o| o.predicted),
                 after: t.predicted,
+                added: false,
                 pass_before: old.map(|o| o.pass),
                 pass_after: Some(t.pass),
             });
@@ -379,6 +383,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
                 subject: Some(name),
                 before: b.flatten(),
                 after,
+                added: b.is_none(),
                 pass_before: None,
                 pass_after: None,
             });

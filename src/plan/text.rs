@@ -50,6 +50,9 @@ pub fn effect_line(e: &Effect) -> String {
         "utilization" => format!("utilisation of {subject}"),
         other => format!("{other} {subject}"),
     };
+    if e.added {
+        return format!("{what}: {} (new){verdict}", value(&e.metric, e.after));
+    }
     format!(
         "{what}: {} -> {}{verdict}",
         value(&e.metric, e.before),

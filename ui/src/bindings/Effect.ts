@@ -4,4 +4,12 @@ export type Effect = {
 /**
  * A scorecard target (`p99_ms`, ...) or `utilization`.
  */
-metric: string, subject: string | null, before: number | null, after: number | null, pass_before: boolean | null, pass_after: boolean | null, };
+metric: string, subject: string | null, 
+/**
+ * None when unbounded, or when the subject is `added` by the step.
+ */
+before: number | null, after: number | null, 
+/**
+ * The subject did not exist before the step (a cache or queue it adds).
+ */
+added: boolean, pass_before: boolean | null, pass_after: boolean | null, };

@@ -293,7 +293,9 @@ function StepCard({
               >
                 <span>{metricLabel(e.metric, e.subject)}: </span>
                 <span className="hrf-num">
-                  {metricValue(e.metric, e.before)} → {metricValue(e.metric, e.after)}
+                  {e.added
+                    ? `${metricValue(e.metric, e.after)} (new)`
+                    : `${metricValue(e.metric, e.before)} → ${metricValue(e.metric, e.after)}`}
                 </span>
                 {v ? <span className="hrf-effect__verdict"> ({v})</span> : null}
               </li>
