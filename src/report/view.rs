@@ -5,7 +5,7 @@ use super::checklist::{self, Item};
 use super::{charts, diagram, hourly, sweep, ReportError, SimulatedClasses};
 use crate::analysis::availability::unavailabilities;
 use crate::analysis::scorecard::{consistency_name, TargetCheck};
-use crate::analysis::{solve, Analysis, Severity};
+use crate::analysis::{solve, Analysis, Severity, Solved};
 use crate::plan::text::{effect_line, value};
 use crate::plan::Plan;
 use crate::spec::{defaults, Spec};
@@ -264,8 +264,80 @@ pub fn build(
         .targets
         .utilization_ceiling
         .unwrap_or(defaults::UTILIZATION_CEILING);
+    let (components, bars) = component_rows(a, ceiling);
+    let sw = sweep::sweep(spec)?;
+    let first_knee = sw
+        .curves
+        .iter()
+        .filter_map(|c| c.knee.map(|k| (c.class.clone(), k.0)))
+        .min_by(|x, y| x.1.total_cmp(&y.1));
+    let solved = solve(spec)?;
+    let availability = availability_rows(spec, a, &solved);
+    let hops = busiest_path(spec, &solved);
+    drop(solved);
+    let (cost, cost_rows) = cost_section(a);
+    let hours = hourly::hourly(spec, a);
+    let c = &a.cost;
+
+    Ok(Report {
+        name: spec.name.clone(),
+        description: spec.description.clone().unwrap_or_default(),
+        verdict: verdict(a, plan),
+        scorecard: a.scorecard.iter().map(|t| score_row(spec, t)).collect(),
+        diagram_svg: diagram::diagram(spec, a, ceiling),
+        edges: spec
+            .dependencies
+            .iter()
+            .map(|d| {
+                (
+                    d.from.clone(),
+                    d.to.clone(),
+                    format!("{}", d.calls_or_default()),
+                    format!("{:?}", d.op_or_default()).to_lowercase(),
+                    format!("{:?}", d.mode_or_default()).to_lowercase(),
+                )
+            })
+            .collect(),
+        bottleneck: bottleneck_lines(spec, a, ceiling),
+        components,
+        utilization_svg: charts::utilization(&bars, ceiling)?,
+        classes: class_rows(a, simulated),
+        simulated: simulated.is_some(),
+        simulation_note: simulated.map(|s| s.note.clone()).unwrap_or_default(),
+        latency_svg: charts::latency(&sw)?,
+        curves: curve_rows(&sw),
+        availability,
+        stores: store_rows(a),
+        conflicts: conflict_rows(a),
+        n_minus_1: a
+            .resilience
+            .n_minus_1
+            .iter()
+            .map(|o| outage_row(o, ceiling))
+            .collect(),
+        zone_loss: a
+            .resilience
+            .zone_loss
+            .as_ref()
+            .map(|o| outage_row(o, ceiling)),
+        zones_unknown: a.resilience.zones_unknown.join(", "),
+        cost,
+        cost_rows,
+        cost_svg: charts::cost(
+            &hours,
+            c.monthly_budget_usd
+                .map(|b| b / crate::analysis::cost::HOURS_PER_MONTH),
+        )?,
+        plan: plan_view(plan),
+        checklist: checklist::checklist(spec, a, first_knee, hops),
+        findings: finding_rows(a),
+    })
+}
+
+/// One sentence: whether the design meets its targets, and what the plan does about it.
+fn verdict(a: &Analysis, plan: &Plan) -> String {
     let met = a.scorecard.iter().filter(|t| t.pass).count();
-    let verdict = if met == a.scorecard.len() {
+    if met == a.scorecard.len() {
         format!("meets all {} of its targets", a.scorecard.len())
     } else if plan.meets_all_targets {
         format!(
@@ -283,8 +355,11 @@ pub fn build(
             a.scorecard.len(),
             plan.after.targets_met
         )
-    };
+    }
+}
 
+/// The components, hottest first, and the bars of the utilisation chart.
+fn component_rows(a: &Analysis, ceiling: f64) -> (Vec<ComponentRow>, Vec<(String, f64)>) {
     let mut components: Vec<(f64, ComponentRow)> = a
         .components
         .iter()
@@ -333,7 +408,11 @@ pub fn build(
         .collect();
     let mut bars = bars;
     bars.sort_by(|x, y| y.1.total_cmp(&x.1));
+    (components.into_iter().map(|x| x.1).collect(), bars)
+}
 
+/// What saturates first, and how far the p99 targets hold.
+fn bottleneck_lines(spec: &Spec, a: &Analysis, ceiling: f64) -> Vec<String> {
     let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
     let mut bottleneck = Vec::new();
     match &a.bottleneck {
@@ -349,10 +428,13 @@ pub fn build(
             "Every class stays within its p99 target up to {x:.0} req/s."
         ));
     }
+    bottleneck
+}
 
+/// Each class's latency, with the simulated figures beside it when there are some.
+fn class_rows(a: &Analysis, simulated: Option<&SimulatedClasses>) -> Vec<ClassRow> {
     let sim = |name: &str| simulated.and_then(|s| s.classes.iter().find(|c| c.name == name));
-    let classes = a
-        .classes
+    a.classes
         .iter()
         .map(|k| {
             let s = sim(&k.name);
@@ -378,11 +460,12 @@ pub fn build(
                 }),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let sw = sweep::sweep(spec)?;
-    let curves = sw
-        .curves
+/// Each class's latency curve against load: its knee, and how far its target holds.
+fn curve_rows(sw: &sweep::Sweep) -> Vec<CurveRow> {
+    sw.curves
         .iter()
         .map(|c| CurveRow {
             class: c.class.clone(),
@@ -407,19 +490,14 @@ pub fn build(
                 (Some(_), Some(x), _) => format!("up to {x:.0} req/s"),
             },
         })
-        .collect();
-    let first_knee = sw
-        .curves
-        .iter()
-        .filter_map(|c| c.knee.map(|k| (c.class.clone(), k.0)))
-        .min_by(|x, y| x.1.total_cmp(&y.1));
+        .collect()
+}
 
-    // Who eats each class's error budget: each component's share of the downtime
-    // (the budget is what the target allows).
+/// Each class's availability, and who eats its error budget: each component's share of
+/// the downtime (the budget is what the target allows).
+fn availability_rows(spec: &Spec, a: &Analysis, solved: &Solved) -> Vec<AvailabilityRow> {
     let unavailable = unavailabilities(spec);
-    let solved = solve(spec)?;
-    let availability = a
-        .classes
+    a.classes
         .iter()
         .enumerate()
         .map(|(k, c)| {
@@ -461,10 +539,12 @@ pub fn build(
                 },
             }
         })
-        .collect();
-    // The class with the most sync calls on its path (edges out of what it visits).
-    let hops = spec
-        .workload
+        .collect()
+}
+
+/// The class with the most sync calls on its path (edges out of what it visits).
+fn busiest_path(spec: &Spec, solved: &Solved) -> Option<(String, usize)> {
+    spec.workload
         .classes
         .iter()
         .enumerate()
@@ -487,11 +567,11 @@ pub fn build(
                 .count();
             (class.name.clone(), n)
         })
-        .max_by_key(|x| x.1);
-    drop(solved);
+        .max_by_key(|x| x.1)
+}
 
-    let stores = a
-        .stores
+fn store_rows(a: &Analysis) -> Vec<StoreRow> {
+    a.stores
         .iter()
         .map(|s| StoreRow {
             component: s.component.clone(),
@@ -503,9 +583,12 @@ pub fn build(
                 .map_or("-".to_string(), |x| format!("up to {x} ms")),
             why: s.why.to_string(),
         })
-        .collect();
-    let conflicts = a
-        .conflicts
+        .collect()
+}
+
+/// Each consistency conflict, with the ways out and what each costs.
+fn conflict_rows(a: &Analysis) -> Vec<ConflictRow> {
+    a.conflicts
         .iter()
         .map(|c| ConflictRow {
             class: c.class.clone(),
@@ -527,9 +610,11 @@ pub fn build(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    let outage = |o: &crate::analysis::resilience::Outage| OutageRow {
+fn outage_row(o: &crate::analysis::resilience::Outage, ceiling: f64) -> OutageRow {
+    OutageRow {
         scenario: o.scenario.clone(),
         holds: o.holds,
         detail: if !o.down.is_empty() {
@@ -554,10 +639,11 @@ pub fn build(
             }
             d
         },
-    };
-    let n_minus_1 = a.resilience.n_minus_1.iter().map(outage).collect();
-    let zone_loss = a.resilience.zone_loss.as_ref().map(outage);
+    }
+}
 
+/// The cost as written, and per component, dearest first.
+fn cost_section(a: &Analysis) -> (CostView, Vec<CostRow>) {
     let c = &a.cost;
     let cost = CostView {
         static_usd: usd(c.static_monthly_usd),
@@ -595,9 +681,11 @@ pub fn build(
         })
         .collect();
     cost_rows.sort_by(|x, y| y.0.total_cmp(&x.0));
-    let hours = hourly::hourly(spec, a);
+    (cost, cost_rows.into_iter().map(|x| x.1).collect())
+}
 
-    let plan_view = PlanView {
+fn plan_view(plan: &Plan) -> PlanView {
+    PlanView {
         meets_all: plan.meets_all_targets,
         stopped: plan
             .stopped_at_bound
@@ -656,10 +744,11 @@ pub fn build(
             plan.baseline.targets_met,
             plan.after.targets
         ),
-    };
+    }
+}
 
-    let findings = a
-        .findings
+fn finding_rows(a: &Analysis) -> Vec<FindingRow> {
+    a.findings
         .iter()
         .map(|f| FindingRow {
             severity: match f.severity {
@@ -668,50 +757,5 @@ pub fn build(
             },
             message: f.message.clone(),
         })
-        .collect();
-
-    Ok(Report {
-        name: spec.name.clone(),
-        description: spec.description.clone().unwrap_or_default(),
-        verdict,
-        scorecard: a.scorecard.iter().map(|t| score_row(spec, t)).collect(),
-        diagram_svg: diagram::diagram(spec, a, ceiling),
-        edges: spec
-            .dependencies
-            .iter()
-            .map(|d| {
-                (
-                    d.from.clone(),
-                    d.to.clone(),
-                    format!("{}", d.calls_or_default()),
-                    format!("{:?}", d.op_or_default()).to_lowercase(),
-                    format!("{:?}", d.mode_or_default()).to_lowercase(),
-                )
-            })
-            .collect(),
-        bottleneck,
-        components: components.into_iter().map(|x| x.1).collect(),
-        utilization_svg: charts::utilization(&bars, ceiling)?,
-        classes,
-        simulated: simulated.is_some(),
-        simulation_note: simulated.map(|s| s.note.clone()).unwrap_or_default(),
-        latency_svg: charts::latency(&sw)?,
-        curves,
-        availability,
-        stores,
-        conflicts,
-        n_minus_1,
-        zone_loss,
-        zones_unknown: a.resilience.zones_unknown.join(", "),
-        cost,
-        cost_rows: cost_rows.into_iter().map(|x| x.1).collect(),
-        cost_svg: charts::cost(
-            &hours,
-            c.monthly_budget_usd
-                .map(|b| b / crate::analysis::cost::HOURS_PER_MONTH),
-        )?,
-        plan: plan_view,
-        checklist: checklist::checklist(spec, a, first_knee, hops),
-        findings,
-    })
+        .collect()
 }
