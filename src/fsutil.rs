@@ -283,7 +283,6 @@ fn remove_stale(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    let proc_fs = Path::new("/proc/self").exists();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(pid) = tmp_pid(&file_name.to_string_lossy()) else {
@@ -300,7 +299,7 @@ fn remove_stale(dir: &Path) {
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age.as_secs() > 600);
-        if old || (proc_fs && writer_gone(pid)) {
+        if old || writer_gone(pid) {
             let _ = fs::remove_file(entry.path());
         }
     }

@@ -73,6 +73,11 @@ pub fn figure(v: f64, decimals: usize) -> String {
     }
 }
 
+/// [`figure`] of a value that is none when unbounded, as the engine's outputs carry it.
+pub fn figure_or_unbounded(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "unbounded".to_string(), |v| figure(v, decimals))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

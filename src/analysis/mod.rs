@@ -797,7 +797,7 @@ struct WayOutEffect {
 
 /// A utilisation in words: three decimals, or "unbounded" when it has no finite value.
 pub fn utilization_text(u: Option<f64>) -> String {
-    u.map_or_else(|| "unbounded".to_string(), |u| figure(u, 3))
+    crate::text::figure_or_unbounded(u, 3)
 }
 
 fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {

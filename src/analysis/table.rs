@@ -6,7 +6,7 @@ use super::{Analysis, Severity};
 
 /// A time, or "unbounded" where a saturated pool makes it so.
 fn ms(v: Option<f64>) -> String {
-    v.map_or("unbounded".to_string(), |v| format!("{v:.1}"))
+    crate::text::figure_or_unbounded(v, 1)
 }
 
 pub fn render(a: &Analysis) -> String {

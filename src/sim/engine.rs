@@ -325,7 +325,6 @@ pub enum Stop {
 pub struct Saturation {
     pub at_ms: f64,
     pub live_visits: u64,
-    pub pending_events: u64,
     /// The component with the longest queue, and that queue's length.
     pub component: u32,
     pub queued: u64,
@@ -578,7 +577,6 @@ impl<'n> Engine<'n> {
         Saturation {
             at_ms: self.now,
             live_visits: (self.frames.len() - self.free_frames.len()) as u64,
-            pending_events: self.heap.len() as u64,
             component: self.net.stations.get(station).map_or(NONE, |s| s.comp),
             queued: queued as u64,
         }

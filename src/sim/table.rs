@@ -10,11 +10,6 @@ fn num(v: Option<f64>, digits: usize) -> String {
     v.map_or("-".to_string(), |v| format!("{v:.digits$}"))
 }
 
-/// An analytic figure; none when the analysis finds it unbounded (a saturated pool).
-fn analytic(v: Option<f64>, digits: usize) -> String {
-    v.map_or("unbounded".to_string(), |v| format!("{v:.digits$}"))
-}
-
 fn ci(v: Option<[f64; 2]>, digits: usize) -> String {
     v.map_or("-".to_string(), |[lo, hi]| {
         format!("[{lo:.digits$}, {hi:.digits$}]")
@@ -177,7 +172,8 @@ pub fn render(r: &SimReport) -> String {
 
 fn fig(f: &Figure, digits: usize) -> [String; 3] {
     [
-        analytic(f.analytic, digits),
+        // None when the analysis finds the figure unbounded (a saturated pool).
+        crate::text::figure_or_unbounded(f.analytic, digits),
         num(f.simulated, digits),
         format!(
             "{}{}",
