@@ -158,6 +158,14 @@ fn ms(v: Option<f64>) -> String {
     opt(v, |x| format!("{x:.1} ms"))
 }
 
+/// `s` with its first letter upper case, to stand as a sentence of its own.
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 fn usd(x: f64) -> String {
     format!("{x:.0} USD")
 }
@@ -689,7 +697,7 @@ fn plan_view(plan: &Plan) -> PlanView {
         meets_all: plan.meets_all_targets,
         stopped: plan
             .stopped_at_bound
-            .then(|| crate::plan::text::stopped_note(plan)),
+            .then(|| capitalized(&crate::plan::text::stopped_note(plan))),
         summary: if plan.steps.is_empty() {
             "No change is needed.".to_string()
         } else {
