@@ -99,8 +99,9 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         spec::diff::ItemChange,
         spec::diff::Change,
         spec::diff::FieldChange,
-        editor::simulation::SimSettings,
-        editor::simulation::SimScenario,
+        crate::sim::SimSettings,
+        crate::sim::SimScenario,
+        crate::sim::FailureTarget,
         editor::simulation::SimProgress,
         editor::simulation::AnalyticClass,
         editor::simulation::SimulationResult,
@@ -115,9 +116,16 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         crate::sim::Bucket,
     );
     out.push((KIND_FIELDS_FILE.to_string(), kind_fields_ts()));
+    out.push((
+        SIM_DEFAULTS_FILE.to_string(),
+        crate::sim::settings::defaults_ts(),
+    ));
     out.sort();
     Ok(out)
 }
+
+/// The generated file of the simulation settings' defaults and the form's bounds.
+pub const SIM_DEFAULTS_FILE: &str = "simDefaults.ts";
 
 /// The generated file of what the spec's types cannot say: which fields apply to each
 /// kind, the defaults, whole-number fields and the fields' doc comments.

@@ -9,7 +9,9 @@ use std::sync::atomic::AtomicBool;
 
 use clap::{Parser, Subcommand};
 use headroom::fsutil::write_atomic;
-use headroom::sim::{self, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
+use headroom::sim::{
+    self, FailureTarget, SimError, SimOptions, SimReport, SimScenario, SimSettings,
+};
 use headroom::spec::{self, export};
 
 #[derive(Parser)]
@@ -69,17 +71,17 @@ enum Command {
         #[arg(long, default_value = "steady", value_parser = ["steady", "ramp", "failure", "daily"])]
         scenario: String,
         /// Load as a multiple of peak (steady and failure).
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = sim::settings::DEFAULT_LOAD)]
         load: f64,
         /// Ramp: load at the start, as a multiple of peak.
-        #[arg(long, default_value_t = 0.5)]
+        #[arg(long, default_value_t = sim::settings::DEFAULT_RAMP_FROM)]
         ramp_from: f64,
         /// Ramp: load at the end, as a multiple of peak.
-        #[arg(long, default_value_t = 2.0)]
+        #[arg(long, default_value_t = sim::settings::DEFAULT_RAMP_TO)]
         ramp_to: f64,
         /// Failure: what goes down: COMPONENT, COMPONENT/REPLICA or zone:Z (repeatable).
-        #[arg(long, value_name = "TARGET")]
-        fail: Vec<String>,
+        #[arg(long, value_name = "TARGET", value_parser = parse_failure_target)]
+        fail: Vec<FailureTarget>,
         /// Failure: when it goes down, in seconds from the start (default: 40 % of the run).
         #[arg(long, value_name = "SECONDS")]
         fail_from: Option<f64>,
@@ -174,42 +176,46 @@ enum Command {
     },
 }
 
-/// Options every simulation takes.
+/// Options every simulation takes; the defaults are [`SimSettings::default`]'s.
 #[derive(clap::Args)]
 struct SimArgs {
     /// Measured requests per replication.
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = SimSettings::default().requests)]
     requests: u64,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SimSettings::default().seed)]
     seed: u64,
     /// Independent replications (at least 2 for confidence intervals).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = SimSettings::default().replications)]
     replications: u32,
     /// Worker threads (default: all cores); the result does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
     /// Warm-up before measuring, as a fraction of the measured period.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = SimSettings::default().warmup)]
     warmup: f64,
     /// The run's work budget in events, all replications together: a run estimated
     /// past it is refused before it starts.
-    #[arg(long, default_value_t = sim::DEFAULT_MAX_EVENTS)]
+    #[arg(long, default_value_t = SimSettings::default().max_events)]
     max_events: u64,
 }
 
 impl SimArgs {
-    fn options(&self, scenario: Scenario, windows: Option<u32>) -> SimOptions {
-        SimOptions {
+    fn settings(&self, scenario: SimScenario, windows: Option<u32>) -> SimSettings {
+        SimSettings {
             requests: self.requests,
             seed: self.seed,
             replications: self.replications,
-            threads: self.threads,
-            warmup_fraction: self.warmup,
-            scenario,
+            warmup: self.warmup,
             windows,
             max_events: self.max_events,
+            scenario,
         }
     }
+}
+
+/// `--fail`'s value: `NAME`, `NAME/REPLICA` or `zone:Z`.
+fn parse_failure_target(text: &str) -> Result<FailureTarget, String> {
+    text.parse()
 }
 
 /// The worst outcome over all files decides the exit code.
@@ -244,35 +250,24 @@ fn main() -> ExitCode {
             sim,
         } => {
             let scenario = match scenario.as_str() {
-                "ramp" => Scenario::Ramp {
+                "ramp" => SimScenario::Ramp {
                     from: ramp_from,
                     to: ramp_to,
                 },
-                "daily" => Scenario::Daily,
-                "failure" => {
-                    let mut failures = Vec::new();
-                    for target in &fail {
-                        match target.parse::<FailureTarget>() {
-                            Ok(target) => failures.push(Failure {
-                                target,
-                                from_s: fail_from,
-                                to_s: fail_to,
-                            }),
-                            Err(e) => {
-                                eprintln!("headroom: --fail {target}: {e}");
-                                return ExitCode::from(Outcome::Failed as u8);
-                            }
-                        }
-                    }
-                    if failures.is_empty() {
-                        eprintln!("headroom: --scenario failure needs --fail TARGET (COMPONENT, COMPONENT/REPLICA or zone:Z)");
-                        return ExitCode::from(Outcome::Failed as u8);
-                    }
-                    Scenario::Failure { load, failures }
+                "daily" => SimScenario::Daily,
+                "failure" if fail.is_empty() => {
+                    eprintln!("headroom: --scenario failure needs --fail TARGET (COMPONENT, COMPONENT/REPLICA or zone:Z)");
+                    return ExitCode::from(Outcome::Failed as u8);
                 }
-                _ => Scenario::Steady { load },
+                "failure" => SimScenario::Failure {
+                    load,
+                    targets: fail,
+                    from_s: fail_from,
+                    to_s: fail_to,
+                },
+                _ => SimScenario::Steady { load },
             };
-            simulate(&spec, json, &sim.options(scenario, windows))
+            simulate(&spec, json, &sim.settings(scenario, windows), sim.threads)
         }
         Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
         Command::Plan { spec, json, output } => plan(&spec, json, output.as_deref()),
@@ -491,24 +486,28 @@ fn print_json(value: &impl serde::Serialize) -> Outcome {
     }
 }
 
-/// Runs a simulation, showing progress on a terminal's stderr.
+/// Runs a simulation on `threads` (none: all cores), showing progress on a terminal's
+/// stderr.
 fn run_simulation(
     path: &std::path::Path,
     model: &spec::Spec,
-    opts: &SimOptions,
+    settings: &SimSettings,
+    threads: Option<usize>,
 ) -> Result<SimReport, Outcome> {
     let tty = std::io::stderr().is_terminal();
     let cancel = AtomicBool::new(false);
-    let report = sim::simulate(
-        model,
-        opts,
-        &|p| {
-            if tty {
-                eprint!("\rsimulating: {:3.0} %", 100.0 * p.fraction);
-            }
-        },
-        &cancel,
-    );
+    let report = settings.options().and_then(|opts| {
+        sim::simulate(
+            model,
+            &SimOptions { threads, ..opts },
+            &|p| {
+                if tty {
+                    eprint!("\rsimulating: {:3.0} %", 100.0 * p.fraction);
+                }
+            },
+            &cancel,
+        )
+    });
     if tty {
         eprint!("\r                    \r");
     }
@@ -524,12 +523,12 @@ fn run_simulation(
     })
 }
 
-fn simulate(path: &PathBuf, json: bool, opts: &SimOptions) -> Outcome {
+fn simulate(path: &PathBuf, json: bool, settings: &SimSettings, threads: Option<usize>) -> Outcome {
     let model = match load_valid(path, "simulated") {
         Ok(m) => m,
         Err(o) => return o,
     };
-    let report = match run_simulation(path, &model, opts) {
+    let report = match run_simulation(path, &model, settings, threads) {
         Ok(r) => r,
         Err(o) => return o,
     };
@@ -546,8 +545,8 @@ fn analyze(path: &PathBuf, json: bool, compare_sim: Option<&SimArgs>) -> Outcome
         Err(o) => return o,
     };
     if let Some(args) = compare_sim {
-        let opts = args.options(Scenario::Steady { load: 1.0 }, None);
-        let report = match run_simulation(path, &model, &opts) {
+        let at_peak = args.settings(SimScenario::Steady { load: 1.0 }, None);
+        let report = match run_simulation(path, &model, &at_peak, args.threads) {
             Ok(r) => r,
             Err(o) => return o,
         };
@@ -650,7 +649,7 @@ fn report(
         Err(o) => return o,
     };
     let simulated = if simulate {
-        match run_simulation(path, &model, &SimOptions::default()) {
+        match run_simulation(path, &model, &SimSettings::default(), None) {
             Ok(run) => Some(headroom::report::SimulatedClasses::from(&run)),
             Err(o) => return o,
         }

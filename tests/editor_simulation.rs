@@ -9,11 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use headroom::editor::simulation::{
-    self as simulation, SimProgress, SimScenario, SimSettings, SimulationError,
-    UNSAVED_REVISION_MESSAGE,
+    self as simulation, SimProgress, SimulationError, UNSAVED_REVISION_MESSAGE,
 };
 use headroom::editor::{self};
-use headroom::sim::SimError;
+use headroom::sim::{FailureTarget, SimError, SimScenario, SimSettings};
 use headroom::spec::{export, Spec};
 use headroom::store::{content_hash, RunKind, Workspace};
 
@@ -29,6 +28,11 @@ fn settings(requests: u64, seed: u64, replications: u32, scenario: SimScenario) 
         scenario,
         ..SimSettings::default()
     }
+}
+
+/// A failure target as `--fail` reads it.
+fn target(text: &str) -> FailureTarget {
+    text.parse().unwrap()
 }
 
 fn steady() -> SimScenario {
@@ -116,7 +120,7 @@ fn results_are_the_clis_for_the_same_seed_and_options() {
                 2,
                 SimScenario::Failure {
                     load: 1.0,
-                    targets: vec!["payments".into()],
+                    targets: vec![target("payments")],
                     from_s: Some(2.0),
                     to_s: Some(4.0),
                 },
@@ -150,7 +154,7 @@ fn results_are_the_clis_for_the_same_seed_and_options() {
                     2,
                     SimScenario::Failure {
                         load: 1.2,
-                        targets: vec!["api/0".into()],
+                        targets: vec![target("api/0")],
                         from_s: None,
                         to_s: None,
                     },
@@ -353,7 +357,7 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
             2,
             SimScenario::Failure {
                 load: 1.0,
-                targets: targets.into_iter().map(String::from).collect(),
+                targets: targets.into_iter().map(target).collect(),
                 from_s: None,
                 to_s: None,
             },
@@ -361,8 +365,12 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
     };
     let kind = |m: &Spec, s: &SimSettings| run(m, s).unwrap_err().kind();
     assert_eq!(kind(&model, &fail(vec![])), "bad_settings");
-    assert_eq!(kind(&model, &fail(vec!["api/one"])), "bad_settings");
-    assert_eq!(kind(&model, &fail(vec!["zone:x"])), "bad_settings");
+    // A target the command line's grammar cannot read cannot be sent either: the
+    // settings do not deserialize.
+    for text in ["api/one", "zone:x"] {
+        assert!(text.parse::<FailureTarget>().is_err(), "{text}");
+        assert!(serde_json::from_value::<FailureTarget>(serde_json::json!(text)).is_err());
+    }
     assert_eq!(kind(&model, &fail(vec!["nowhere"])), "unknown_component");
     assert_eq!(kind(&model, &fail(vec!["api/99"])), "bad_settings");
     assert_eq!(kind(&model, &settings(0, 1, 2, steady())), "bad_settings");
@@ -376,7 +384,7 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
         2,
         SimScenario::Failure {
             load: 1.0,
-            targets: vec!["api".into()],
+            targets: vec![target("api")],
             from_s: Some(5.0),
             to_s: Some(1.0),
         },

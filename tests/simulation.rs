@@ -364,7 +364,9 @@ fn a_failure_shows_errors_then_recovery_in_the_right_windows() {
         scenario: Scenario::Failure {
             load: 1.0,
             failures: vec![Failure {
-                target: FailureTarget::Component("psp".into()),
+                target: FailureTarget::Component {
+                    component: "psp".into(),
+                },
                 from_s: Some(20.0),
                 to_s: Some(40.0),
             }],
@@ -545,7 +547,9 @@ fn progress_is_reported_and_bad_options_are_errors() {
         scenario: Scenario::Failure {
             load: 1.0,
             failures: vec![Failure {
-                target: FailureTarget::Component("nope".into()),
+                target: FailureTarget::Component {
+                    component: "nope".into(),
+                },
                 from_s: None,
                 to_s: None,
             }],

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::sim::{self, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
+use crate::sim::{self, SimError, SimReport, SimSettings};
 use crate::spec::{self, export, Spec};
 use crate::store::{
     content_hash, ProjectId, RevisionSummary, RunId, RunKind, RunSummary, StoreError, Workspace,
@@ -31,120 +31,6 @@ pub const PAST_RUNS_LISTED: usize = 50;
 
 /// The message of a revision recorded for a model with unsaved edits.
 pub const UNSAVED_REVISION_MESSAGE: &str = "Unsaved edits, kept with a simulation run";
-
-/// What the user asks for; the defaults are `headroom simulate`'s.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct SimSettings {
-    /// Measured requests per replication (`--requests`).
-    #[ts(type = "number")]
-    pub requests: u64,
-    #[ts(type = "number")]
-    pub seed: u64,
-    /// Independent replications (`--replications`, at least 2 for intervals).
-    pub replications: u32,
-    /// Warm-up as a fraction of the measured period (`--warmup`).
-    pub warmup: f64,
-    /// Windows of the time series (`--windows`); none: 50 for ramp and failure runs.
-    pub windows: Option<u32>,
-    pub scenario: SimScenario,
-}
-
-impl Default for SimSettings {
-    fn default() -> Self {
-        let d = SimOptions::default();
-        SimSettings {
-            requests: d.requests,
-            seed: d.seed,
-            replications: d.replications,
-            warmup: d.warmup_fraction,
-            windows: None,
-            scenario: SimScenario::Steady { load: 1.0 },
-        }
-    }
-}
-
-/// `--scenario` and the flags that go with it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum SimScenario {
-    /// Every class at `load` times its peak rate.
-    Steady { load: f64 },
-    /// The load grows from `from` to `to` times peak over the run (`--ramp-from`, `--ramp-to`).
-    Ramp { from: f64, to: f64 },
-    /// Steady load while `targets` are down (`--fail`: COMPONENT, COMPONENT/REPLICA or
-    /// zone:Z) from `from_s` to `to_s`, seconds from the start of the run with its
-    /// warm-up (`--fail-from`, `--fail-to`; none: 40 % and 60 % of the run).
-    Failure {
-        load: f64,
-        targets: Vec<String>,
-        from_s: Option<f64>,
-        to_s: Option<f64>,
-    },
-    /// The workload's daily profile compressed into the run.
-    Daily,
-}
-
-impl SimSettings {
-    /// The engine's options, as `headroom simulate` builds them from the same flags.
-    pub fn options(&self) -> Result<SimOptions, SimulationError> {
-        let scenario = match &self.scenario {
-            SimScenario::Steady { load } => Scenario::Steady { load: *load },
-            SimScenario::Ramp { from, to } => Scenario::Ramp {
-                from: *from,
-                to: *to,
-            },
-            SimScenario::Daily => Scenario::Daily,
-            SimScenario::Failure {
-                load,
-                targets,
-                from_s,
-                to_s,
-            } => {
-                let failures = targets
-                    .iter()
-                    .map(|t| {
-                        let target = t.trim().parse::<FailureTarget>().map_err(|e| {
-                            SimulationError::Settings(format!("what fails ({t:?}): {e}"))
-                        })?;
-                        Ok(Failure {
-                            target,
-                            from_s: *from_s,
-                            to_s: *to_s,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, SimulationError>>()?;
-                if failures.is_empty() {
-                    return Err(SimulationError::Settings(
-                        "a failure run needs something to fail: a component, COMPONENT/REPLICA or zone:Z"
-                            .into(),
-                    ));
-                }
-                Scenario::Failure {
-                    load: *load,
-                    failures,
-                }
-            }
-        };
-        Ok(SimOptions {
-            requests: self.requests,
-            seed: self.seed,
-            replications: self.replications,
-            threads: None,
-            warmup_fraction: self.warmup,
-            scenario,
-            windows: self.windows,
-            ..SimOptions::default()
-        })
-    }
-
-    /// The load the analytic figures are computed at: the steady part of the run.
-    fn analytic_load(&self) -> f64 {
-        match self.scenario {
-            SimScenario::Steady { load } | SimScenario::Failure { load, .. } => load,
-            SimScenario::Ramp { .. } | SimScenario::Daily => 1.0,
-        }
-    }
-}
 
 /// Progress of a run, as the progress bar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
@@ -209,8 +95,6 @@ pub struct PastSimulation {
 pub enum SimulationError {
     #[error(transparent)]
     InvalidModel(#[from] super::ModelProblems),
-    #[error("{0}")]
-    Settings(String),
     #[error(transparent)]
     Sim(#[from] SimError),
     #[error(transparent)]
@@ -226,7 +110,6 @@ impl SimulationError {
     pub fn kind(&self) -> &'static str {
         match self {
             SimulationError::InvalidModel(_) => "invalid_spec",
-            SimulationError::Settings(_) => "bad_settings",
             SimulationError::Sim(e) => match e {
                 SimError::Cancelled => "cancelled",
                 SimError::NoLoad => "no_load",
@@ -299,7 +182,7 @@ pub fn simulate(
         remaining_s: Some(0.0),
     });
 
-    let analytic_load = settings.analytic_load();
+    let analytic_load = settings.scenario.steady_load();
     Ok(SimulationResult {
         settings: settings.clone(),
         report,

@@ -38,6 +38,7 @@ pub mod network;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod settings;
 pub mod stats;
 pub mod table;
 
@@ -53,6 +54,7 @@ pub use histogram::Bucket;
 pub use network::Network;
 pub use report::{BreakingPoint, SimClass, SimComponent, SimReport, SimWindow, WindowClassReport};
 pub use scenario::{Failure, FailureTarget, Scenario};
+pub use settings::{SimScenario, SimSettings};
 
 /// Each replication keeps its own histograms until they are combined: this bounds the
 /// memory a run can ask for.
@@ -237,9 +239,10 @@ pub fn simulate(
             opts.windows.unwrap_or(0)
         )));
     }
-    if !(0.0..=10.0).contains(&opts.warmup_fraction) {
+    if !(0.0..=settings::MAX_WARMUP_FRACTION).contains(&opts.warmup_fraction) {
         return Err(SimError::Option(format!(
-            "warm-up must be a fraction in [0, 10] of the run, got {}",
+            "warm-up must be a fraction in [0, {}] of the run, got {}",
+            settings::MAX_WARMUP_FRACTION,
             opts.warmup_fraction
         )));
     }

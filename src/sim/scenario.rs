@@ -21,7 +21,8 @@
 //! those in service finish. While some replicas of a pool are down, visits go to the
 //! others; when none is up, calls fail at once (connection refused).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::engine::Outage;
 use super::network::{Model, Network};
@@ -55,22 +56,60 @@ pub struct Failure {
     pub to_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What goes down in a failure run. On the command line (`--fail`): `NAME`,
+/// `NAME/REPLICA` or `zone:Z`; over the wire, tagged by `kind`. Runs kept before the
+/// tagged form read from the command line's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
 pub enum FailureTarget {
-    Component(String),
+    /// All of a component's servers.
+    Component { component: String },
+    /// Replica `replica` (from 0) of a component's primary pool, in every shard.
     Replica { component: String, replica: u32 },
-    Zone(u32),
+    /// The replicas placed in zone `zone` of every component with servers.
+    Zone { zone: u32 },
+}
+
+/// A target as it may arrive: tagged, or the command line's text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TargetWire {
+    Text(String),
+    Tagged(TaggedTarget),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+enum TaggedTarget {
+    Component { component: String },
+    Replica { component: String, replica: u32 },
+    Zone { zone: u32 },
+}
+
+impl<'de> Deserialize<'de> for FailureTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match TargetWire::deserialize(d)? {
+            TargetWire::Text(text) => text.parse().map_err(serde::de::Error::custom)?,
+            TargetWire::Tagged(TaggedTarget::Component { component }) => {
+                FailureTarget::Component { component }
+            }
+            TargetWire::Tagged(TaggedTarget::Replica { component, replica }) => {
+                FailureTarget::Replica { component, replica }
+            }
+            TargetWire::Tagged(TaggedTarget::Zone { zone }) => FailureTarget::Zone { zone },
+        })
+    }
 }
 
 impl std::str::FromStr for FailureTarget {
     type Err = String;
     /// `NAME`, `NAME/REPLICA` or `zone:Z`.
     fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
         if let Some(z) = s.strip_prefix("zone:") {
             return z
                 .parse()
-                .map(FailureTarget::Zone)
+                .map(|zone| FailureTarget::Zone { zone })
                 .map_err(|_| format!("zone must be a number, got {z:?}"));
         }
         if let Some((name, r)) = s.split_once('/') {
@@ -82,7 +121,20 @@ impl std::str::FromStr for FailureTarget {
                 replica,
             });
         }
-        Ok(FailureTarget::Component(s.to_string()))
+        Ok(FailureTarget::Component {
+            component: s.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for FailureTarget {
+    /// The command line's form, which `from_str` reads back.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FailureTarget::Component { component } => write!(f, "{component}"),
+            FailureTarget::Replica { component, replica } => write!(f, "{component}/{replica}"),
+            FailureTarget::Zone { zone } => write!(f, "zone:{zone}"),
+        }
     }
 }
 
@@ -111,8 +163,8 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                     .ok_or_else(|| SimError::UnknownComponent(name.to_string()))
             };
             match &f.target {
-                FailureTarget::Component(name) => {
-                    let c = find(name)?;
+                FailureTarget::Component { component } => {
+                    let c = find(component)?;
                     if net.comps[c as usize].model == Model::Pool {
                         for (s, st) in net.stations.iter().enumerate() {
                             if st.comp == c {
@@ -147,7 +199,7 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                         }
                     }
                 }
-                FailureTarget::Zone(z) => {
+                FailureTarget::Zone { zone: z } => {
                     let zones = net.comps.iter().map(|c| c.zones).max().unwrap_or(1);
                     if *z >= zones {
                         return Err(SimError::Option(format!(

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use headroom::editor::simulation::{
-    self, PastSimulation, SimProgress, SimSettings, StoredSimulation,
-};
+use headroom::editor::simulation::{self, PastSimulation, SimProgress, StoredSimulation};
+use headroom::sim::SimSettings;
 use headroom::spec::Spec;
 use headroom::store::{ProjectId, RunId};
 use headroom::view::CommandError;

@@ -20,4 +20,9 @@ warmup: number,
 /**
  * Windows of the time series (`--windows`); none: 50 for ramp and failure runs.
  */
-windows: number | null, scenario: SimScenario, };
+windows: number | null, 
+/**
+ * The run's work budget in events (`--max-events`). Runs kept before it was a
+ * setting ran with the default.
+ */
+max_events: number, scenario: SimScenario, };

@@ -9,7 +9,7 @@ import type { SimClass } from '../../bindings/SimClass';
 import type { StoredSimulation } from '../../bindings/StoredSimulation';
 import { LatencyHistogram, Legend, SERIES_COLORS, TimeSeriesChart, type Marker, type Series } from './charts';
 import { formatCount, formatDifference, formatDuration, formatLatency, formatMs, formatTime } from './format';
-import { describeScenario } from './settings';
+import { describeScenario, targetFlag } from './settings';
 
 /** The relative resolution of a simulated percentile (the engine's histogram buckets). */
 const PERCENTILE_RESOLUTION = 1 / 256;
@@ -162,7 +162,7 @@ function TimeSeries(props: { stored: StoredSimulation }): JSX.Element | null {
       ? {
           from: s.from_s ?? 0.4 * xEnd,
           to: s.to_s ?? 0.6 * xEnd,
-          label: `${s.targets.join(', ')} down`,
+          label: `${s.targets.map(targetFlag).join(', ')} down`,
         }
       : null;
   const legend = (series: Series[]) => <Legend items={series.map((x) => ({ name: x.name, color: x.color }))} />;

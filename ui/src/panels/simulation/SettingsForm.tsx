@@ -12,6 +12,7 @@ import {
   type FormField,
   type ScenarioKind,
   type SimForm,
+  zoneChoice,
 } from './settings';
 
 const SCENARIOS: { kind: ScenarioKind; label: string }[] = [
@@ -157,7 +158,7 @@ export function SettingsForm(props: {
               {choices.zones > 1 ? (
                 <optgroup label="Zones (their replicas in every component)">
                   {Array.from({ length: choices.zones }, (_, z) => (
-                    <option key={z} value={`zone:${z}`}>
+                    <option key={z} value={zoneChoice(z)}>
                       zone {z}
                     </option>
                   ))}

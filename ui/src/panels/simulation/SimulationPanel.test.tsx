@@ -59,6 +59,7 @@ describe('SimulationPanel', () => {
       replications: 5,
       warmup: 0.1,
       windows: null,
+      max_events: 300_000_000,
       scenario: { kind: 'steady', load: 1 },
     });
     expect(r.project).toBe(7);
@@ -176,7 +177,7 @@ describe('SimulationPanel', () => {
     expect(fixture.requests[0]!.settings.scenario).toEqual({
       kind: 'failure',
       load: 1,
-      targets: ['api/2'],
+      targets: [{ kind: 'replica', component: 'api', replica: 2 }],
       from_s: 20,
       to_s: 40,
     });
@@ -195,13 +196,13 @@ describe('SimulationPanel', () => {
     type('failTo', '');
     fireEvent.click(runButton());
     await waitFor(() => expect(fixture.requests).toHaveLength(2));
-    expect(fixture.requests[1]!.settings.scenario).toEqual({ kind: 'failure', load: 1, targets: ['payments'], from_s: null, to_s: null });
+    expect(fixture.requests[1]!.settings.scenario).toEqual({ kind: 'failure', load: 1, targets: [{ kind: 'component', component: 'payments' }], from_s: null, to_s: null });
     act(() => fixture.finish());
     await screen.findByTestId('sim-results');
     fireEvent.change(screen.getByTestId('sim-fail-target'), { target: { value: 'zone:1' } });
     fireEvent.click(runButton());
     await waitFor(() => expect(fixture.requests).toHaveLength(3));
-    expect(fixture.requests[2]!.settings.scenario).toMatchObject({ targets: ['zone:1'] });
+    expect(fixture.requests[2]!.settings.scenario).toMatchObject({ targets: [{ kind: 'zone', zone: 1 }] });
   });
 
   it('runs a ramp with its bounds', async () => {

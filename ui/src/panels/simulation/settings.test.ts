@@ -9,7 +9,15 @@ import { checkForm, DEFAULT_FORM, describeScenario, failureChoices, formOf, runL
 describe('checkForm', () => {
   it("turns the defaults into headroom simulate's", () => {
     expect(checkForm(DEFAULT_FORM, shopSpec())).toEqual({
-      settings: { requests: 200000, seed: 1, replications: 5, warmup: 0.1, windows: null, scenario: { kind: 'steady', load: 1 } },
+      settings: {
+        requests: 200000,
+        seed: 1,
+        replications: 5,
+        warmup: 0.1,
+        windows: null,
+        max_events: 300_000_000,
+        scenario: { kind: 'steady', load: 1 },
+      },
       errors: {},
     });
   });
@@ -48,10 +56,10 @@ describe('checkForm', () => {
 
   it('round-trips settings through the form', () => {
     const all: SimSettings[] = [
-      { requests: 1000, seed: 3, replications: 2, warmup: 0.2, windows: 10, scenario: { kind: 'steady', load: 1.5 } },
-      { requests: 1000, seed: 3, replications: 2, warmup: 0.1, windows: null, scenario: { kind: 'ramp', from: 0.25, to: 4 } },
-      { requests: 5, seed: 0, replications: 1, warmup: 0, windows: 7, scenario: { kind: 'failure', load: 1, targets: ['api/3'], from_s: 2, to_s: null } },
-      { requests: 5, seed: 0, replications: 1, warmup: 0, windows: null, scenario: { kind: 'failure', load: 2, targets: ['zone:1'], from_s: null, to_s: 9 } },
+      { requests: 1000, seed: 3, replications: 2, warmup: 0.2, windows: 10, max_events: 3e8, scenario: { kind: 'steady', load: 1.5 } },
+      { requests: 1000, seed: 3, replications: 2, warmup: 0.1, windows: null, max_events: 3e8, scenario: { kind: 'ramp', from: 0.25, to: 4 } },
+      { requests: 5, seed: 0, replications: 1, warmup: 0, windows: 7, max_events: 3e8, scenario: { kind: 'failure', load: 1, targets: [{ kind: 'replica', component: 'api', replica: 3 }], from_s: 2, to_s: null } },
+      { requests: 5, seed: 0, replications: 1, warmup: 0, windows: null, max_events: 3e8, scenario: { kind: 'failure', load: 2, targets: [{ kind: 'zone', zone: 1 }], from_s: null, to_s: 9 } },
     ];
     for (const s of all) expect(checkForm(formOf(s), shopSpec()).settings).toEqual(s);
   });
@@ -83,10 +91,10 @@ describe('describeScenario', () => {
   it('says what ran', () => {
     expect(describeScenario({ kind: 'steady', load: 1 })).toBe('Steady at 1× peak');
     expect(describeScenario({ kind: 'ramp', from: 0.5, to: 2 })).toBe('Ramp from 0.5× to 2× peak');
-    expect(describeScenario({ kind: 'failure', load: 1, targets: ['payments'], from_s: null, to_s: null })).toBe(
+    expect(describeScenario({ kind: 'failure', load: 1, targets: [{ kind: 'component', component: 'payments' }], from_s: null, to_s: null })).toBe(
       'Failure: payments down from 40 % to 60 % of the run, at 1× peak',
     );
-    expect(describeScenario({ kind: 'failure', load: 1, targets: ['api/2'], from_s: 5, to_s: 9 })).toBe(
+    expect(describeScenario({ kind: 'failure', load: 1, targets: [{ kind: 'replica', component: 'api', replica: 2 }], from_s: 5, to_s: 9 })).toBe(
       'Failure: api replica 2 down from 5 s to 9 s, at 1× peak',
     );
   });

@@ -2,7 +2,9 @@
 // engine's settings (the same meaning as `headroom simulate`'s flags).
 
 import type { Component } from '../../bindings/Component';
+import type { FailureTarget } from '../../bindings/FailureTarget';
 import { KIND_FIELDS } from '../../bindings/kindFields';
+import { RAMP_DEFAULTS, SIM_DEFAULTS, SIM_LIMITS } from '../../bindings/simDefaults';
 import type { SimScenario } from '../../bindings/SimScenario';
 import type { SimSettings } from '../../bindings/SimSettings';
 import type { Spec } from '../../bindings/Spec';
@@ -34,27 +36,27 @@ export interface SimForm {
 
 export type FormField = Exclude<keyof SimForm, 'scenario'>;
 
-/** `headroom simulate`'s defaults. */
+/** `headroom simulate`'s defaults, from the engine's. */
 export const DEFAULT_FORM: SimForm = {
-  scenario: 'steady',
-  requests: '200000',
-  replications: '5',
-  seed: '1',
-  warmup: '0.1',
-  windows: '',
-  load: '1',
-  rampFrom: '0.5',
-  rampTo: '2',
+  scenario: SIM_DEFAULTS.scenario.kind,
+  requests: String(SIM_DEFAULTS.requests),
+  replications: String(SIM_DEFAULTS.replications),
+  seed: String(SIM_DEFAULTS.seed),
+  warmup: String(SIM_DEFAULTS.warmup),
+  windows: SIM_DEFAULTS.windows === null ? '' : String(SIM_DEFAULTS.windows),
+  load: String(SIM_DEFAULTS.scenario.kind === 'steady' ? SIM_DEFAULTS.scenario.load : 1),
+  rampFrom: String(RAMP_DEFAULTS.from),
+  rampTo: String(RAMP_DEFAULTS.to),
   failTarget: '',
   failReplica: '',
   failFrom: '',
   failTo: '',
 };
 
-export const MAX_REQUESTS = 1_000_000_000;
-export const MAX_REPLICATIONS = 1000;
-export const MAX_WINDOWS = 100_000;
-export const MAX_LOAD = 1000;
+/** The value of the "what fails" choice for zone `z` (the others are component names). */
+export function zoneChoice(z: number): string {
+  return `zone:${z}`;
+}
 
 export interface Checked {
   /** The settings, when every field is good. */
@@ -116,22 +118,22 @@ export function checkForm(form: SimForm, spec: Spec): Checked {
   const optional = (field: FormField, rules: Parameters<typeof parseNumber>[1]): number | null =>
     form[field].trim() === '' ? null : num(field, rules);
 
-  const requests = num('requests', { min: 1, max: MAX_REQUESTS, integer: true });
-  const replications = num('replications', { min: 1, max: MAX_REPLICATIONS, integer: true });
+  const requests = num('requests', { min: 1, max: SIM_LIMITS.max_requests, integer: true });
+  const replications = num('replications', { min: 1, max: SIM_LIMITS.max_replications, integer: true });
   const seed = num('seed', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
-  const warmup = num('warmup', { min: 0, max: 10 });
-  const windows = optional('windows', { min: 1, max: MAX_WINDOWS, integer: true });
+  const warmup = num('warmup', { min: 0, max: SIM_LIMITS.max_warmup });
+  const windows = optional('windows', { min: 1, max: SIM_LIMITS.max_windows, integer: true });
 
   let scenario: SimScenario | null = null;
   switch (form.scenario) {
     case 'steady': {
-      const load = num('load', { above: 0, max: MAX_LOAD });
+      const load = num('load', { above: 0, max: SIM_LIMITS.max_load });
       scenario = { kind: 'steady', load };
       break;
     }
     case 'ramp': {
-      const from = num('rampFrom', { min: 0, max: MAX_LOAD });
-      const to = num('rampTo', { min: 0, max: MAX_LOAD });
+      const from = num('rampFrom', { min: 0, max: SIM_LIMITS.max_load });
+      const to = num('rampTo', { min: 0, max: SIM_LIMITS.max_load });
       if (from === 0 && to === 0) errors.rampTo = 'The load cannot stay at 0.';
       scenario = { kind: 'ramp', from, to };
       break;
@@ -141,25 +143,29 @@ export function checkForm(form: SimForm, spec: Spec): Checked {
       scenario = { kind: 'daily' };
       break;
     case 'failure': {
-      const load = num('load', { above: 0, max: MAX_LOAD });
+      const load = num('load', { above: 0, max: SIM_LIMITS.max_load });
       const choices = failureChoices(spec);
-      let target = form.failTarget.trim();
-      if (target === '') {
+      const chosen = form.failTarget.trim();
+      const zone = Array.from({ length: choices.zones }, (_, z) => z).find((z) => zoneChoice(z) === chosen);
+      let target: FailureTarget | null = null;
+      if (chosen === '') {
         errors.failTarget = 'Choose what fails.';
-      } else if (target.startsWith('zone:')) {
-        const z = Number(target.slice(5));
-        if (!Number.isInteger(z) || z < 0 || z >= choices.zones) errors.failTarget = 'No such zone.';
+      } else if (chosen.startsWith('zone:')) {
+        if (zone === undefined) errors.failTarget = 'No such zone.';
+        else target = { kind: 'zone', zone };
       } else {
-        const c = choices.components.find((x) => x.name === target);
+        const c = choices.components.find((x) => x.name === chosen);
         if (!c) {
-          errors.failTarget = `The model has no component "${target}".`;
+          errors.failTarget = `The model has no component "${chosen}".`;
         } else if (form.failReplica.trim() !== '') {
           if (c.replicas === null) {
             errors.failReplica = `${c.name} has no replicas to fail one by one.`;
           } else {
-            const r = num('failReplica', { min: 0, max: c.replicas - 1, integer: true });
-            target = `${target}/${r}`;
+            const replica = num('failReplica', { min: 0, max: c.replicas - 1, integer: true });
+            target = { kind: 'replica', component: c.name, replica };
           }
+        } else {
+          target = { kind: 'component', component: c.name };
         }
       }
       const from = optional('failFrom', { min: 0 });
@@ -167,12 +173,15 @@ export function checkForm(form: SimForm, spec: Spec): Checked {
       if (from !== null && to !== null && Number.isFinite(from) && Number.isFinite(to) && to < from) {
         errors.failTo = 'Must not be before the start.';
       }
-      scenario = { kind: 'failure', load, targets: [target], from_s: from, to_s: to };
+      scenario = { kind: 'failure', load, targets: target ? [target] : [], from_s: from, to_s: to };
       break;
     }
   }
   if (Object.keys(errors).length > 0 || scenario === null) return { settings: null, errors };
-  return { settings: { requests, seed, replications, warmup, windows, scenario }, errors };
+  return {
+    settings: { requests, seed, replications, warmup, windows, max_events: SIM_DEFAULTS.max_events, scenario },
+    errors,
+  };
 }
 
 /** The form that gives `settings` (to run a past run's settings again). */
@@ -194,10 +203,9 @@ export function formOf(settings: SimSettings): SimForm {
   }
   if (s.kind === 'failure') {
     form.load = String(s.load);
-    const target = s.targets[0] ?? '';
-    const slash = target.startsWith('zone:') ? -1 : target.lastIndexOf('/');
-    form.failTarget = slash >= 0 ? target.slice(0, slash) : target;
-    form.failReplica = slash >= 0 ? target.slice(slash + 1) : '';
+    const target = s.targets[0];
+    form.failTarget = target === undefined ? '' : target.kind === 'zone' ? zoneChoice(target.zone) : target.component;
+    form.failReplica = target?.kind === 'replica' ? String(target.replica) : '';
     form.failFrom = s.from_s === null ? '' : String(s.from_s);
     form.failTo = s.to_s === null ? '' : String(s.to_s);
   }
@@ -233,6 +241,30 @@ export function runLength(settings: SimSettings, spec: Spec): { measuredS: numbe
   return { measuredS, warmupS: warm ? measuredS * settings.warmup : 0 };
 }
 
+/** What fails, in words: "payments", "api replica 2", "zone 1". */
+export function describeTarget(t: FailureTarget): string {
+  switch (t.kind) {
+    case 'component':
+      return t.component;
+    case 'replica':
+      return `${t.component} replica ${t.replica}`;
+    case 'zone':
+      return `zone ${t.zone}`;
+  }
+}
+
+/** What fails, as `headroom simulate --fail` takes it: "payments", "api/2", "zone:1". */
+export function targetFlag(t: FailureTarget): string {
+  switch (t.kind) {
+    case 'component':
+      return t.component;
+    case 'replica':
+      return `${t.component}/${t.replica}`;
+    case 'zone':
+      return zoneChoice(t.zone);
+  }
+}
+
 /** A short description of settings, e.g. "Failure of payments at 1× peak". */
 export function describeScenario(s: SimScenario): string {
   switch (s.kind) {
@@ -243,9 +275,7 @@ export function describeScenario(s: SimScenario): string {
     case 'daily':
       return 'Daily profile';
     case 'failure': {
-      const what = s.targets
-        .map((t) => (t.startsWith('zone:') ? `zone ${t.slice(5)}` : t.replace('/', ' replica ')))
-        .join(', ');
+      const what = s.targets.map(describeTarget).join(', ');
       const from = s.from_s === null ? '40 %' : `${s.from_s} s`;
       const to = s.to_s === null ? '60 % of the run' : `${s.to_s} s`;
       return `Failure: ${what} down from ${from} to ${to}, at ${s.load}× peak`;
