@@ -25,6 +25,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
     render!(
         ModelView,
         CommandError,
+        crate::error::ErrorKind,
         editor::LiveModel,
         editor::LiveAnalysis,
         editor::LiveEdit,

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod bindings;
 pub mod editor;
+pub mod error;
 pub mod fsutil;
 pub mod plan;
 pub mod report;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::{ErrorKind, HasKind};
 use crate::spec::{self, Diagnostic, Spec};
 
 /// A spec file as the app shows it.
@@ -32,8 +33,23 @@ impl ModelView {
 /// How every failed command reaches the front end: `{ kind, message }`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CommandError {
-    /// A stable machine-readable kind: `io`, `invalid_spec`, ...
-    pub kind: String,
+    pub kind: ErrorKind,
     /// A sentence for the user.
     pub message: String,
+}
+
+impl CommandError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CommandError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// The one conversion of an engine error into a command's.
+impl<E: HasKind> From<E> for CommandError {
+    fn from(e: E) -> Self {
+        CommandError::new(e.kind(), e.to_string())
+    }
 }

@@ -2,6 +2,7 @@
 //! opened, autosaved, recovered and saved through the workspace without losing a byte.
 
 use headroom::editor::{self, EditorError};
+use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::{self, export, Spec};
 use headroom::store::{content_hash, Workspace};
 
@@ -194,7 +195,7 @@ fn a_file_changed_outside_the_app_is_not_overwritten() {
     )
     .unwrap_err();
     assert!(matches!(err, EditorError::ChangedOnDisk { .. }), "{err}");
-    assert_eq!(err.kind(), "changed_on_disk");
+    assert_eq!(err.kind(), ErrorKind::ChangedOnDisk);
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "# someone else's edit\n"
@@ -228,6 +229,6 @@ fn an_unreadable_file_is_an_io_error_naming_it() {
     let mut ws = workspace(&dir);
     let missing = dir.path().join("nope.yaml");
     let err = editor::open_file(&mut ws, &missing).unwrap_err();
-    assert_eq!(err.kind(), "io");
+    assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains("nope.yaml"), "{err}");
 }

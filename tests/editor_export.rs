@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use headroom::editor::export::{self, ExportError};
+use headroom::error::{ErrorKind, HasKind};
 use headroom::report::Format;
 use headroom::spec::{self, export as yaml_export, Spec};
 
@@ -157,7 +158,7 @@ fn a_model_with_problems_has_no_report_and_says_how_many() {
     let expected = spec::check("x", yaml.as_bytes()).diagnostics;
     assert!(!expected.is_empty());
     let err = export::render_report(&model, Format::Html).unwrap_err();
-    assert_eq!(err.kind(), "invalid_spec");
+    assert_eq!(err.kind(), ErrorKind::InvalidSpec);
     match &err {
         ExportError::InvalidSpec(problems) => {
             assert_eq!(problems.count, expected.len());
@@ -175,7 +176,7 @@ fn a_model_with_problems_has_no_report_and_says_how_many() {
     }
     assert_eq!(
         export::scaffold_preview(&model).unwrap_err().kind(),
-        "invalid_spec"
+        ErrorKind::InvalidSpec
     );
 }
 
@@ -292,7 +293,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     fs::write(folder.join("inside.txt"), "mine").unwrap();
     let model = shop();
     let err = export::export_report(&model, Format::Html, &folder, None).unwrap_err();
-    assert_eq!(err.kind(), "is_a_directory");
+    assert_eq!(err.kind(), ErrorKind::IsADirectory);
     assert!(err.to_string().contains("is a folder"), "{err}");
     assert_eq!(names_in(&folder), ["inside.txt"]);
     assert_eq!(
@@ -302,7 +303,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
 
     let nowhere = dir.path().join("missing").join("r.html");
     let err = export::export_report(&model, Format::Html, &nowhere, None).unwrap_err();
-    assert_eq!(err.kind(), "io");
+    assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains("missing/r.html"), "{err}");
     assert_eq!(names_in(dir.path()), ["taken.html"], "nothing created");
 
@@ -314,7 +315,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     for target in [&spec_file, &link] {
         let err =
             export::export_report(&model, Format::Html, target, Some(&spec_file)).unwrap_err();
-        assert_eq!(err.kind(), "is_the_model", "{}", target.display());
+        assert_eq!(err.kind(), ErrorKind::IsTheModel, "{}", target.display());
         assert!(err.to_string().contains("the model's own file"), "{err}");
     }
     assert_eq!(fs::read_to_string(&spec_file).unwrap(), "version: 1\n");
@@ -507,7 +508,7 @@ fn generate_fills_a_new_or_empty_folder_refuses_a_full_one_and_force_replaces_it
     fs::write(full.join("docker-compose.yml"), "mine").unwrap();
     let before = tree(&full);
     let err = export::generate_scaffold(&model, &full, false).unwrap_err();
-    assert_eq!(err.kind(), "not_empty");
+    assert_eq!(err.kind(), ErrorKind::NotEmpty);
     assert_eq!(tree(&full), before);
 
     // With force: the whole folder is replaced — the user's files that the scaffold
@@ -523,6 +524,6 @@ fn generate_fills_a_new_or_empty_folder_refuses_a_full_one_and_force_replaces_it
     let file = dir.path().join("a-file");
     fs::write(&file, "x").unwrap();
     let err = export::generate_scaffold(&model, &file, true).unwrap_err();
-    assert_eq!(err.kind(), "not_a_directory");
+    assert_eq!(err.kind(), ErrorKind::NotADirectory);
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
 }

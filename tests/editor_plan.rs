@@ -7,6 +7,7 @@ use std::process::Command;
 
 use headroom::analysis::analyze;
 use headroom::editor::{self, history, plan, Side};
+use headroom::error::{ErrorKind, HasKind};
 use headroom::plan::{Change, Plan, PlanOptions};
 use headroom::spec::{self, export, Autoscale, Spec};
 use headroom::store::Workspace;
@@ -234,7 +235,7 @@ fn planning_a_model_with_problems_is_refused_with_its_first_problem() {
         .unwrap();
     model.components[api].replicas = Some(0);
     let e = plan::plan_model(&model).unwrap_err();
-    assert_eq!(e.kind(), "invalid_spec");
+    assert_eq!(e.kind(), ErrorKind::InvalidSpec);
     let problems = spec::check("model", export::to_yaml(&model, &[]).as_bytes()).diagnostics;
     assert!(!problems.is_empty());
     let text = e.to_string();
@@ -385,7 +386,7 @@ fn a_revision_that_is_not_a_spec_is_listed_but_not_restored_or_compared() {
     assert!(entries[1].readable);
 
     let e = history::revision_model(&ws, bad).unwrap_err();
-    assert_eq!(e.kind(), "invalid_spec");
+    assert_eq!(e.kind(), ErrorKind::InvalidSpec);
     assert!(
         e.to_string()
             .starts_with(&format!("revision {bad} does not read as a spec")),
@@ -397,9 +398,9 @@ fn a_revision_that_is_not_a_spec_is_listed_but_not_restored_or_compared() {
         &Side::Revision { id: bad },
     )
     .unwrap_err();
-    assert_eq!(e.kind(), "invalid_spec");
+    assert_eq!(e.kind(), ErrorKind::InvalidSpec);
     let e = history::revision_model(&ws, 9999).unwrap_err();
-    assert_eq!(e.kind(), "not_found");
+    assert_eq!(e.kind(), ErrorKind::NotFound);
 }
 
 /// The front end sends a side as `{kind: "revision", id}` or `{kind: "model", spec}`.

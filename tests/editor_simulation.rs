@@ -12,6 +12,7 @@ use headroom::editor::simulation::{
     self as simulation, SimProgress, SimulationError, UNSAVED_REVISION_MESSAGE,
 };
 use headroom::editor::{self};
+use headroom::error::{ErrorKind, HasKind};
 use headroom::sim::{FailureTarget, SimError, SimScenario, SimSettings};
 use headroom::spec::{export, Spec};
 use headroom::store::{content_hash, RunKind, Workspace};
@@ -330,7 +331,7 @@ fn cancel_stops_a_long_run_at_once_and_says_so() {
     let (result, progressed) = handle.join().unwrap();
     let took = asked.elapsed();
     let err = result.unwrap_err();
-    assert_eq!(err.kind(), "cancelled");
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
     assert!(matches!(err, SimulationError::Sim(SimError::Cancelled)));
     assert!(progressed, "progress was reported before the cancel");
     assert!(
@@ -343,7 +344,7 @@ fn cancel_stops_a_long_run_at_once_and_says_so() {
     let cancelled = AtomicBool::new(true);
     let t = Instant::now();
     let err = simulation::simulate(&shop(), &[], &s, &|_| {}, &cancelled).unwrap_err();
-    assert_eq!(err.kind(), "cancelled");
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
     assert!(t.elapsed() < Duration::from_secs(1));
 }
 
@@ -364,19 +365,25 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
         )
     };
     let kind = |m: &Spec, s: &SimSettings| run(m, s).unwrap_err().kind();
-    assert_eq!(kind(&model, &fail(vec![])), "bad_settings");
+    assert_eq!(kind(&model, &fail(vec![])), ErrorKind::BadSettings);
     // A target the command line's grammar cannot read cannot be sent either: the
     // settings do not deserialize.
     for text in ["api/one", "zone:x"] {
         assert!(text.parse::<FailureTarget>().is_err(), "{text}");
         assert!(serde_json::from_value::<FailureTarget>(serde_json::json!(text)).is_err());
     }
-    assert_eq!(kind(&model, &fail(vec!["nowhere"])), "unknown_component");
-    assert_eq!(kind(&model, &fail(vec!["api/99"])), "bad_settings");
-    assert_eq!(kind(&model, &settings(0, 1, 2, steady())), "bad_settings");
+    assert_eq!(
+        kind(&model, &fail(vec!["nowhere"])),
+        ErrorKind::UnknownComponent
+    );
+    assert_eq!(kind(&model, &fail(vec!["api/99"])), ErrorKind::BadSettings);
+    assert_eq!(
+        kind(&model, &settings(0, 1, 2, steady())),
+        ErrorKind::BadSettings
+    );
     assert_eq!(
         kind(&model, &settings(100, 1, 5000, steady())),
-        "bad_settings"
+        ErrorKind::BadSettings
     );
     let backwards = settings(
         1000,
@@ -389,14 +396,14 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
             to_s: Some(1.0),
         },
     );
-    assert_eq!(kind(&model, &backwards), "bad_settings");
+    assert_eq!(kind(&model, &backwards), ErrorKind::BadSettings);
 
     let mut idle = model.clone();
     for c in &mut idle.workload.classes {
         c.rate_rps = 0.0;
     }
     let err = run(&idle, &settings(1000, 1, 2, steady())).unwrap_err();
-    assert_eq!(err.kind(), "no_load");
+    assert_eq!(err.kind(), ErrorKind::NoLoad);
     assert!(err.to_string().contains("no request class"), "{err}");
 
     let mut broken = model.clone();
@@ -404,7 +411,7 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
     let err = run(&broken, &settings(1000, 1, 2, steady())).unwrap_err();
     // The one refusal of a model with problems (editor::saved): the kind and the words
     // the report's export and the planner give too.
-    assert_eq!(err.kind(), "invalid_spec");
+    assert_eq!(err.kind(), ErrorKind::InvalidSpec);
     assert!(
         err.to_string()
             .starts_with("the model has 1 problem; fix it before simulating: "),
@@ -415,7 +422,7 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
     flat.workload.daily_profile = None;
     assert_eq!(
         kind(&flat, &settings(1000, 1, 2, SimScenario::Daily)),
-        "bad_settings"
+        ErrorKind::BadSettings
     );
 }
 
@@ -514,11 +521,11 @@ fn a_run_is_kept_with_the_revision_that_holds_the_model() {
         .unwrap();
     assert_eq!(
         simulation::load_run(&ws, not_sim.id).unwrap_err().kind(),
-        "not_a_simulation"
+        ErrorKind::NotASimulation
     );
     assert_eq!(
         simulation::load_run(&ws, 9999).unwrap_err().kind(),
-        "not_found"
+        ErrorKind::NotFound
     );
 
     // The app closes without saving: the edits are offered back on reopening.

@@ -3,6 +3,7 @@
 
 use headroom::editor::patch::{self, PatchOp, PathStep};
 use headroom::editor::{self, LiveEdit, LiveSession, LiveSessionError};
+use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::Spec;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -99,7 +100,7 @@ fn an_edit_against_a_revision_the_backend_lost_asks_for_the_whole_model() {
             have: Some(r2)
         }
     );
-    assert_eq!(err.kind(), "out_of_step");
+    assert_eq!(err.kind(), ErrorKind::OutOfStep);
     // ...after which the backend holds nothing: even revision 2 must be sent whole.
     let err = session.edit(edit_of(r2, &second, &third)).unwrap_err();
     assert_eq!(
@@ -129,7 +130,7 @@ fn a_patch_that_does_not_fit_or_makes_no_spec_is_refused_and_empties_the_session
         header: vec![],
     };
     let err = session.edit(misfit).unwrap_err();
-    assert_eq!(err.kind(), "bad_patch");
+    assert_eq!(err.kind(), ErrorKind::BadPatch);
     assert_eq!(
         err.to_string(),
         "the edit does not apply to the model it is against: the patch does not fit the value at .components[999]"
@@ -146,7 +147,7 @@ fn a_patch_that_does_not_fit_or_makes_no_spec_is_refused_and_empties_the_session
         header: vec![],
     };
     let err = session.edit(not_a_spec).unwrap_err();
-    assert_eq!(err.kind(), "invalid_spec");
+    assert_eq!(err.kind(), ErrorKind::InvalidSpec);
     assert!(
         err.to_string().contains("invalid type: integer `7`"),
         "{err}"

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use headroom::error::{ErrorKind, HasKind};
 use headroom::plan::{plan, PlanOptions};
 use headroom::scaffold::{self, Scaffold, ScaffoldError, ScaffoldFile};
 use headroom::spec::{self, Spec};
@@ -576,7 +577,7 @@ fn a_non_empty_directory_is_refused_and_left_untouched_unless_forced() {
     std::fs::write(dir.join("README.md"), b"my readme").unwrap();
     let before = tree(&dir);
     let err = scaffold::write(&s, &dir, false).unwrap_err();
-    assert_eq!(err.kind(), "not_empty");
+    assert_eq!(err.kind(), ErrorKind::NotEmpty);
     assert!(err.to_string().contains("--force"), "{err}");
     assert_eq!(tree(&dir), before);
     // Nothing was left beside it either.
@@ -630,7 +631,7 @@ fn a_failure_midway_leaves_nothing_behind() {
     let root = tmp("midway");
     let fresh = root.path().join("fresh");
     let err = scaffold::write(&s, &fresh, false).unwrap_err();
-    assert_eq!(err.kind(), "io");
+    assert_eq!(err.kind(), ErrorKind::Io);
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0, "{err}");
 
     // With --force over an existing tree, the old tree stays as it was.
@@ -638,7 +639,10 @@ fn a_failure_midway_leaves_nothing_behind() {
     std::fs::create_dir(&old).unwrap();
     std::fs::write(old.join("mine.txt"), b"mine").unwrap();
     let before = tree(&old);
-    assert_eq!(scaffold::write(&s, &old, true).unwrap_err().kind(), "io");
+    assert_eq!(
+        scaffold::write(&s, &old, true).unwrap_err().kind(),
+        ErrorKind::Io
+    );
     assert_eq!(tree(&old), before);
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
 }
@@ -655,7 +659,7 @@ fn no_path_escapes_the_directory() {
         let root = tmp("escape");
         let dir = root.path().join("out");
         let err = scaffold::write(&s, &dir, false).unwrap_err();
-        assert_eq!(err.kind(), "unsafe_path", "{bad}: {err}");
+        assert_eq!(err.kind(), ErrorKind::UnsafePath, "{bad}: {err}");
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
         s.files.pop();
     }
@@ -679,7 +683,7 @@ fn an_invalid_spec_is_an_error_not_a_panic() {
     let mut spec = example("shop");
     spec.components[2].replicas = Some(0);
     let err = scaffold::render(&spec).unwrap_err();
-    assert_eq!(err.kind(), "invalid_spec");
+    assert_eq!(err.kind(), ErrorKind::InvalidSpec);
     assert!(err.to_string().contains("components[2].replicas"), "{err}");
     // A name that Kubernetes cannot take once the rollout adds its suffix.
     let mut spec = example("shop");

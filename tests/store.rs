@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use headroom::error::{ErrorKind, HasKind};
 use headroom::store::schema::{self, APPLICATION_ID, CURRENT_VERSION};
 use headroom::store::{content_hash, RunKind, StoreError, Workspace, RECENT_FILES_KEPT};
 use headroom::view::CommandError;
@@ -72,7 +73,7 @@ fn projects_create_list_rename_open_delete() {
     assert_eq!(renamed.name, "Social feed");
     assert_eq!(ws.project(b.id).unwrap(), renamed);
     let empty = ws.rename_project(b.id, "   ").unwrap_err();
-    assert_eq!(empty.kind(), "invalid_name");
+    assert_eq!(empty.kind(), ErrorKind::InvalidName);
     assert_eq!(ws.project(b.id).unwrap().name, "Social feed");
 
     // Deleting takes the project's revisions, runs and working copy with it.
@@ -84,14 +85,14 @@ fn projects_create_list_rename_open_delete() {
         .unwrap();
     ws.delete_project(a.id).unwrap();
     assert_eq!(names(&ws), ["Social feed"]);
-    assert_eq!(ws.project(a.id).unwrap_err().kind(), "not_found");
+    assert_eq!(ws.project(a.id).unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(
         ws.revision(rev.revision.id).unwrap_err().kind(),
-        "not_found"
+        ErrorKind::NotFound
     );
-    assert_eq!(ws.run(run.id).unwrap_err().kind(), "not_found");
+    assert_eq!(ws.run(run.id).unwrap_err().kind(), ErrorKind::NotFound);
     let again = ws.delete_project(a.id).unwrap_err();
-    assert_eq!(again.kind(), "not_found");
+    assert_eq!(again.kind(), ErrorKind::NotFound);
     assert!(again.to_string().contains("project"), "{again}");
     assert!(again.to_string().contains("workspace.sqlite"), "{again}");
 }
@@ -141,10 +142,10 @@ fn revisions_keep_the_text_byte_for_byte_and_skip_unchanged_saves() {
     assert_eq!(summary.revision_count, 3);
     assert_eq!(summary.head_revision_id, Some(third.revision.id));
 
-    assert_eq!(ws.revisions(9999).unwrap_err().kind(), "not_found");
+    assert_eq!(ws.revisions(9999).unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(
         ws.save_revision(9999, "x", "").unwrap_err().kind(),
-        "not_found"
+        ErrorKind::NotFound
     );
 }
 
@@ -238,7 +239,10 @@ fn restore_makes_an_old_revision_the_head_and_keeps_unsaved_edits() {
     let again = ws.restore_revision(restored.revision.id).unwrap();
     assert!(!again.created);
     assert_eq!(ws.revisions(p).unwrap().len(), 4);
-    assert_eq!(ws.restore_revision(4242).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        ws.restore_revision(4242).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 #[test]
@@ -273,7 +277,7 @@ fn import_and_atomic_export_round_trip() {
     // An existing file is replaced only when asked.
     std::fs::write(&dest, "mine").unwrap();
     let refused = ws.export_revision(head, &dest, false).unwrap_err();
-    assert_eq!(refused.kind(), "exists");
+    assert_eq!(refused.kind(), ErrorKind::Exists);
     assert!(
         refused.to_string().contains("shop-export.yaml"),
         "{refused}"
@@ -287,12 +291,12 @@ fn import_and_atomic_export_round_trip() {
     let junk = out_dir.path().join("notes.yaml");
     std::fs::write(&junk, "components: [unclosed\n").unwrap();
     let bad = ws.import_yaml(&junk).unwrap_err();
-    assert_eq!(bad.kind(), "invalid_spec");
+    assert_eq!(bad.kind(), ErrorKind::InvalidSpec);
     assert!(bad.to_string().contains("notes.yaml:1:"), "{bad}");
     let missing = ws
         .import_yaml(&out_dir.path().join("nope.yaml"))
         .unwrap_err();
-    assert_eq!(missing.kind(), "io");
+    assert_eq!(missing.kind(), ErrorKind::Io);
     assert!(missing.to_string().contains("nope.yaml"), "{missing}");
     // A FIFO is refused at once (never waited on), as every spec reader refuses it.
     let fifo = out_dir.path().join("pipe.yaml");
@@ -310,7 +314,7 @@ fn import_and_atomic_export_round_trip() {
     assert_eq!(ws.list_projects().unwrap().len(), 1);
     assert_eq!(
         ws.export_revision(999, &dest, true).unwrap_err().kind(),
-        "not_found"
+        ErrorKind::NotFound
     );
 }
 
@@ -362,7 +366,7 @@ fn runs_are_kept_with_their_revision() {
         ws.record_run(777, RunKind::Plan, &json!({}))
             .unwrap_err()
             .kind(),
-        "not_found"
+        ErrorKind::NotFound
     );
 }
 
@@ -525,7 +529,7 @@ fn a_workspace_from_a_newer_headroom_is_refused_and_left_alone() {
     let listing = files_in(path.parent().unwrap());
 
     let err = Workspace::open(&path).err().unwrap();
-    assert_eq!(err.kind(), "too_new");
+    assert_eq!(err.kind(), ErrorKind::TooNew);
     let msg = err.to_string();
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     assert!(
@@ -546,7 +550,7 @@ fn a_file_that_is_not_a_database_is_moved_aside_not_overwritten() {
     std::fs::write(&path, &junk).unwrap();
 
     let err = Workspace::open(&path).err().unwrap();
-    assert_eq!(err.kind(), "corrupt");
+    assert_eq!(err.kind(), ErrorKind::Corrupt);
     let StoreError::Corrupt {
         moved_to, reason, ..
     } = &err
@@ -576,7 +580,7 @@ fn another_applications_database_is_moved_aside_with_its_wal() {
     let wal = foreign_with_rows_in_its_wal(dir.path(), &path);
 
     let err = Workspace::open(&path).err().unwrap();
-    assert_eq!(err.kind(), "foreign");
+    assert_eq!(err.kind(), ErrorKind::Foreign);
     let StoreError::Foreign { moved_to, .. } = &err else {
         panic!("{err:?}")
     };
@@ -628,7 +632,7 @@ fn a_move_aside_killed_after_the_wal_went_ahead_is_finished_not_taken_for_a_new_
     std::fs::rename(&wal, &aside_wal).unwrap();
 
     let err = Workspace::open(&path).err().unwrap();
-    assert_eq!(err.kind(), "corrupt", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     let StoreError::Corrupt {
         moved_to, reason, ..
     } = &err
@@ -679,7 +683,7 @@ fn a_damaged_workspace_is_detected_and_moved_aside() {
     std::fs::write(&path, &bytes).unwrap();
 
     let err = Workspace::open(&path).err().unwrap();
-    assert_eq!(err.kind(), "corrupt", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     let StoreError::Corrupt { moved_to, .. } = &err else {
         panic!("{err:?}")
     };
@@ -703,7 +707,7 @@ fn a_workspace_held_locked_is_reported_as_locked_and_reads_go_on() {
     let err = ws
         .save_revision(p, "version: 1\nname: shop\n", "")
         .unwrap_err();
-    assert_eq!(err.kind(), "locked");
+    assert_eq!(err.kind(), ErrorKind::Locked);
     let msg = err.to_string();
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     assert!(msg.contains("another Headroom window or process"), "{msg}");
@@ -760,7 +764,7 @@ fn errors_reach_the_app_as_kind_and_message() {
     let ws = Workspace::open(&workspace_path(&dir)).unwrap();
     let err = ws.revision(12).unwrap_err();
     let cmd = CommandError::from(&err);
-    assert_eq!(cmd.kind, "not_found");
+    assert_eq!(cmd.kind, ErrorKind::NotFound);
     assert_eq!(
         cmd.message,
         format!(
@@ -772,6 +776,6 @@ fn errors_reach_the_app_as_kind_and_message() {
     let blocked = dir.path().join("blocked");
     std::fs::create_dir_all(&blocked).unwrap();
     let err = Workspace::open(&blocked).err().unwrap();
-    assert_eq!(err.kind(), "io", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(blocked.is_dir());
 }

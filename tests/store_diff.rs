@@ -1,6 +1,7 @@
 //! The semantic diff on crafted pairs: each change reported once, field by field, with
 //! the values as the spec writes them; formatting, comments and order make no difference.
 
+use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::diff::{diff, Change, FieldChange, ItemChange, SpecDiff};
 use headroom::spec::{self, Spec};
 use headroom::store::Workspace;
@@ -330,12 +331,15 @@ fn diff_of_two_stored_revisions() {
         .revision
         .id;
     let err = ws.diff_revisions(a, broken).unwrap_err();
-    assert_eq!(err.kind(), "invalid_spec");
+    assert_eq!(err.kind(), ErrorKind::InvalidSpec);
     assert!(
         err.to_string().starts_with(&format!(
             "revision {broken} is not a spec: revision {broken}:1:"
         )),
         "{err}"
     );
-    assert_eq!(ws.diff_revisions(a, 999).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        ws.diff_revisions(a, 999).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }

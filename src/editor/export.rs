@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::{ErrorKind, HasKind};
 use crate::fsutil::write_atomic;
 use crate::report::{self, ReportError};
 use crate::scaffold::{self, DeploymentSummary, ScaffoldError};
 use crate::spec::Spec;
-use crate::view::CommandError;
 
 /// How many entries of a folder [`folder_info`] names.
 const FOLDER_SAMPLE: usize = 5;
@@ -116,27 +116,17 @@ pub enum ExportError {
     },
 }
 
-impl ExportError {
-    /// The stable machine-readable kind the front end switches on.
-    pub fn kind(&self) -> &'static str {
+impl HasKind for ExportError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            ExportError::InvalidSpec(_) => "invalid_spec",
-            ExportError::Report(ReportError::Analysis(_)) => "analysis",
-            ExportError::Report(ReportError::Plan(_)) => "plan",
-            ExportError::Report(_) => "render",
+            ExportError::InvalidSpec(_) => ErrorKind::InvalidSpec,
+            ExportError::Report(ReportError::Analysis(_)) => ErrorKind::Analysis,
+            ExportError::Report(ReportError::Plan(_)) => ErrorKind::Plan,
+            ExportError::Report(_) => ErrorKind::Render,
             ExportError::Scaffold(e) => e.kind(),
-            ExportError::IsADirectory(_) => "is_a_directory",
-            ExportError::IsTheModel(_) => "is_the_model",
-            ExportError::Io { .. } => "io",
-        }
-    }
-}
-
-impl From<ExportError> for CommandError {
-    fn from(e: ExportError) -> Self {
-        CommandError {
-            kind: e.kind().to_string(),
-            message: e.to_string(),
+            ExportError::IsADirectory(_) => ErrorKind::IsADirectory,
+            ExportError::IsTheModel(_) => ErrorKind::IsTheModel,
+            ExportError::Io { .. } => ErrorKind::Io,
         }
     }
 }

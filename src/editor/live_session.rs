@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use super::live::live;
 use super::patch::{self, PatchError, PatchOp};
+use crate::error::{ErrorKind, HasKind};
 use crate::spec::Spec;
 
 /// An edit of the model, sent after each change.
@@ -51,14 +52,13 @@ pub enum LiveSessionError {
     Answer(String),
 }
 
-impl LiveSessionError {
-    /// The stable machine-readable kind the front end switches on.
-    pub fn kind(&self) -> &'static str {
+impl HasKind for LiveSessionError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            LiveSessionError::OutOfStep { .. } => "out_of_step",
-            LiveSessionError::Patch(_) => "bad_patch",
-            LiveSessionError::NotASpec(_) => "invalid_spec",
-            LiveSessionError::Answer(_) => "internal",
+            LiveSessionError::OutOfStep { .. } => ErrorKind::OutOfStep,
+            LiveSessionError::Patch(_) => ErrorKind::BadPatch,
+            LiveSessionError::NotASpec(_) => ErrorKind::InvalidSpec,
+            LiveSessionError::Answer(_) => ErrorKind::Internal,
         }
     }
 }
@@ -122,14 +122,5 @@ impl LiveSession {
             revision: self.counter,
             patch: changes,
         })
-    }
-}
-
-impl From<LiveSessionError> for crate::view::CommandError {
-    fn from(e: LiveSessionError) -> Self {
-        crate::view::CommandError {
-            kind: e.kind().to_string(),
-            message: e.to_string(),
-        }
     }
 }

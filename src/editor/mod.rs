@@ -23,8 +23,8 @@ pub use live_session::{LiveAnswer, LiveEdit, LiveSession, LiveSessionError};
 pub use plan::{PlanProposal, StepEdit};
 pub use saved::{as_saved, ModelProblems};
 
+use crate::error::{ErrorKind, HasKind};
 use crate::store::StoreError;
-use crate::view::CommandError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
@@ -53,32 +53,24 @@ pub enum EditorError {
     Plan(#[from] crate::plan::PlanError),
 }
 
+impl HasKind for EditorError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            EditorError::Io { .. } => ErrorKind::Io,
+            EditorError::ChangedOnDisk { .. } => ErrorKind::ChangedOnDisk,
+            EditorError::Store(e) => e.kind(),
+            EditorError::Invalid(_) | EditorError::Problems(_) => ErrorKind::InvalidSpec,
+            EditorError::Plan(_) => ErrorKind::Plan,
+        }
+    }
+}
+
 impl EditorError {
     fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         EditorError::Io {
             action,
             path: path.to_path_buf(),
             source,
-        }
-    }
-
-    /// The stable machine-readable kind the front end switches on.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            EditorError::Io { .. } => "io",
-            EditorError::ChangedOnDisk { .. } => "changed_on_disk",
-            EditorError::Store(e) => e.kind(),
-            EditorError::Invalid(_) | EditorError::Problems(_) => "invalid_spec",
-            EditorError::Plan(_) => "plan",
-        }
-    }
-}
-
-impl From<EditorError> for CommandError {
-    fn from(e: EditorError) -> Self {
-        CommandError {
-            kind: e.kind().to_string(),
-            message: e.to_string(),
         }
     }
 }

@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::{ErrorKind, HasKind};
 use crate::sim::{self, SimError, SimReport, SimSettings};
 use crate::spec::{self, export, Spec};
 use crate::store::{
     content_hash, ProjectId, RevisionSummary, RunId, RunKind, RunSummary, StoreError, Workspace,
 };
-use crate::view::CommandError;
 
 /// Progress reaches the caller at most this often (plus once at the end).
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -105,33 +105,14 @@ pub enum SimulationError {
     Unreadable { id: RunId, message: String },
 }
 
-impl SimulationError {
-    /// The stable machine-readable kind the front end switches on.
-    pub fn kind(&self) -> &'static str {
+impl HasKind for SimulationError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            SimulationError::InvalidModel(_) => "invalid_spec",
-            SimulationError::Sim(e) => match e {
-                SimError::Cancelled => "cancelled",
-                SimError::NoLoad => "no_load",
-                SimError::Unbounded(_) => "unbounded",
-                SimError::UnknownComponent(_) => "unknown_component",
-                SimError::Option(_) => "bad_settings",
-                SimError::TooMuchWork { .. } => "too_much_work",
-                SimError::Saturated { .. } => "saturated",
-                SimError::OverBudget { .. } => "over_budget",
-            },
+            SimulationError::InvalidModel(_) => ErrorKind::InvalidSpec,
+            SimulationError::Sim(e) => e.kind(),
             SimulationError::Store(e) => e.kind(),
-            SimulationError::NotASimulation(_) => "not_a_simulation",
-            SimulationError::Unreadable { .. } => "unreadable",
-        }
-    }
-}
-
-impl From<SimulationError> for CommandError {
-    fn from(e: SimulationError) -> Self {
-        CommandError {
-            kind: e.kind().to_string(),
-            message: e.to_string(),
+            SimulationError::NotASimulation(_) => ErrorKind::NotASimulation,
+            SimulationError::Unreadable { .. } => ErrorKind::Unreadable,
         }
     }
 }

@@ -27,6 +27,7 @@ use askama::Template;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::{ErrorKind, HasKind};
 use crate::plan::{plan, PlanError, PlanOptions};
 use crate::spec::{Runtime, Spec};
 use view::ProjectView;
@@ -100,17 +101,16 @@ pub enum ScaffoldError {
     },
 }
 
-impl ScaffoldError {
-    /// A stable name for the kind of error, for the desktop app.
-    pub fn kind(&self) -> &'static str {
+impl HasKind for ScaffoldError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            ScaffoldError::InvalidSpec(_) => "invalid_spec",
-            ScaffoldError::Plan(_) => "plan",
-            ScaffoldError::Render { .. } => "render",
-            ScaffoldError::NotEmpty(_) => "not_empty",
-            ScaffoldError::NotADirectory(_) => "not_a_directory",
-            ScaffoldError::UnsafePath { .. } => "unsafe_path",
-            ScaffoldError::Io { .. } => "io",
+            ScaffoldError::InvalidSpec(_) => ErrorKind::InvalidSpec,
+            ScaffoldError::Plan(_) => ErrorKind::Plan,
+            ScaffoldError::Render { .. } => ErrorKind::Render,
+            ScaffoldError::NotEmpty(_) => ErrorKind::NotEmpty,
+            ScaffoldError::NotADirectory(_) => ErrorKind::NotADirectory,
+            ScaffoldError::UnsafePath { .. } => ErrorKind::UnsafePath,
+            ScaffoldError::Io { .. } => ErrorKind::Io,
         }
     }
 }

@@ -47,6 +47,7 @@ use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::analysis::load::{class_flows, ClassFlow, UnboundedLoop};
+use crate::error::{ErrorKind, HasKind};
 use crate::spec::Spec;
 
 pub use engine::LoadShape;
@@ -169,6 +170,21 @@ pub enum SimError {
         sci(*events as f64)
     )]
     OverBudget { events: u64 },
+}
+
+impl HasKind for SimError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            SimError::Cancelled => ErrorKind::Cancelled,
+            SimError::NoLoad => ErrorKind::NoLoad,
+            SimError::Unbounded(_) => ErrorKind::Unbounded,
+            SimError::UnknownComponent(_) => ErrorKind::UnknownComponent,
+            SimError::Option(_) => ErrorKind::BadSettings,
+            SimError::TooMuchWork { .. } => ErrorKind::TooMuchWork,
+            SimError::Saturated { .. } => ErrorKind::Saturated,
+            SimError::OverBudget { .. } => ErrorKind::OverBudget,
+        }
+    }
 }
 
 fn plural(n: u32) -> &'static str {

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::error::{ErrorKind, HasKind};
 use crate::spec::Diagnostic;
-use crate::view::CommandError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -87,36 +87,20 @@ pub enum StoreError {
     },
 }
 
-impl StoreError {
-    /// The stable machine-readable kind the front end switches on.
-    pub fn kind(&self) -> &'static str {
+impl HasKind for StoreError {
+    fn kind(&self) -> ErrorKind {
         match self {
-            StoreError::Locked { .. } => "locked",
-            StoreError::Corrupt { .. } => "corrupt",
-            StoreError::Foreign { .. } => "foreign",
-            StoreError::TooNew { .. } => "too_new",
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::Io { .. } => "io",
-            StoreError::InvalidSpec { .. } => "invalid_spec",
-            StoreError::InvalidName => "invalid_name",
-            StoreError::Exists { .. } => "exists",
-            StoreError::Database { .. } => "database",
+            StoreError::Locked { .. } => ErrorKind::Locked,
+            StoreError::Corrupt { .. } => ErrorKind::Corrupt,
+            StoreError::Foreign { .. } => ErrorKind::Foreign,
+            StoreError::TooNew { .. } => ErrorKind::TooNew,
+            StoreError::NotFound { .. } => ErrorKind::NotFound,
+            StoreError::Io { .. } => ErrorKind::Io,
+            StoreError::InvalidSpec { .. } => ErrorKind::InvalidSpec,
+            StoreError::InvalidName => ErrorKind::InvalidName,
+            StoreError::Exists { .. } => ErrorKind::Exists,
+            StoreError::Database { .. } => ErrorKind::Database,
         }
-    }
-}
-
-impl From<&StoreError> for CommandError {
-    fn from(e: &StoreError) -> Self {
-        CommandError {
-            kind: e.kind().to_string(),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<StoreError> for CommandError {
-    fn from(e: StoreError) -> Self {
-        CommandError::from(&e)
     }
 }
 

@@ -10,9 +10,9 @@ describe('toCommandError', () => {
     });
   });
 
-  it('wraps a plain string rejection', () => {
+  it('wraps a plain string rejection as a bug', () => {
     expect(toCommandError('command initial_model not found')).toEqual({
-      kind: 'error',
+      kind: 'internal',
       message: 'command initial_model not found',
     });
   });
@@ -21,7 +21,12 @@ describe('toCommandError', () => {
     expect(toCommandError(new Error('boom'))).toEqual({ kind: 'internal', message: 'boom' });
   });
 
+  it('takes a kind it does not know for a bug', () => {
+    expect(toCommandError({ kind: 'no_such_kind', message: 'x' })).toEqual({ kind: 'internal', message: 'x' });
+  });
+
   it('describes anything else', () => {
+    expect(toCommandError(42).kind).toBe('internal');
     expect(toCommandError(42).message).toContain('42');
     expect(toCommandError({ nope: true }).message).toContain('nope');
     expect(toCommandError(undefined).message).toContain('undefined');

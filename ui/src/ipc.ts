@@ -5,6 +5,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { CommandError } from './bindings/CommandError';
+import type { ErrorKind } from './bindings/ErrorKind';
 import type { Document } from './bindings/Document';
 import type { LiveAnswer } from './bindings/LiveAnswer';
 import type { LiveModel } from './bindings/LiveModel';
@@ -94,17 +95,59 @@ export const tauriBackend: Backend = {
   ...tauriSimulation,
 };
 
+/** Every kind the engine sends; the compiler holds this to the generated union. */
+const ERROR_KINDS: Record<ErrorKind, true> = {
+  io: true,
+  changed_on_disk: true,
+  is_a_directory: true,
+  not_a_directory: true,
+  is_the_model: true,
+  not_empty: true,
+  unsafe_path: true,
+  invalid_spec: true,
+  unbounded: true,
+  unknown_component: true,
+  analysis: true,
+  plan: true,
+  render: true,
+  bad_settings: true,
+  no_load: true,
+  too_much_work: true,
+  saturated: true,
+  over_budget: true,
+  cancelled: true,
+  busy: true,
+  not_a_simulation: true,
+  unreadable: true,
+  locked: true,
+  corrupt: true,
+  foreign: true,
+  too_new: true,
+  not_found: true,
+  invalid_name: true,
+  exists: true,
+  database: true,
+  out_of_step: true,
+  bad_patch: true,
+  internal: true,
+};
+
+export function isErrorKind(kind: unknown): kind is ErrorKind {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(ERROR_KINDS, kind);
+}
+
 /**
  * Whatever a failed command rejected with, as `{kind, message}`: the shell sends a
- * CommandError; Tauri itself may reject with a string; a bug may throw an Error.
+ * CommandError; anything else (Tauri rejecting a call with a string, a thrown Error, a
+ * kind this front end does not know) is a bug, `internal`.
  */
 export function toCommandError(reason: unknown): CommandError {
-  if (typeof reason === 'string') return { kind: 'error', message: reason };
+  if (typeof reason === 'string') return { kind: 'internal', message: reason };
   if (reason instanceof Error) return { kind: 'internal', message: reason.message };
   if (typeof reason === 'object' && reason !== null) {
     const r = reason as { kind?: unknown; message?: unknown };
     if (typeof r.message === 'string') {
-      return { kind: typeof r.kind === 'string' ? r.kind : 'error', message: r.message };
+      return { kind: isErrorKind(r.kind) ? r.kind : 'internal', message: r.message };
     }
   }
   let text: string;
@@ -113,5 +156,5 @@ export function toCommandError(reason: unknown): CommandError {
   } catch {
     text = String(reason);
   }
-  return { kind: 'error', message: `unexpected error: ${text}` };
+  return { kind: 'internal', message: `unexpected error: ${text}` };
 }

@@ -8,6 +8,7 @@ pub mod history;
 pub mod plan;
 pub mod simulation;
 
+use headroom::error::ErrorKind;
 use headroom::view::CommandError;
 
 /// Runs `work` on the blocking pool, so that the engine's work never holds the main
@@ -23,9 +24,9 @@ where
 {
     match tauri::async_runtime::spawn_blocking(work).await {
         Ok(result) => result.map_err(Into::into),
-        Err(e) => Err(CommandError {
-            kind: "internal".into(),
-            message: format!("{what} stopped: {e}"),
-        }),
+        Err(e) => Err(CommandError::new(
+            ErrorKind::Internal,
+            format!("{what} stopped: {e}"),
+        )),
     }
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use headroom::editor::simulation::{self, PastSimulation, SimProgress, StoredSimulation};
+use headroom::error::ErrorKind;
 use headroom::sim::SimSettings;
 use headroom::spec::Spec;
 use headroom::store::{ProjectId, RunId};
@@ -62,10 +63,10 @@ pub async fn start_simulation(
     {
         let mut runs = running.lock();
         if runs.contains_key(&run_token) {
-            return Err(CommandError {
-                kind: "busy".into(),
-                message: format!("a simulation with token {run_token} is already running"),
-            });
+            return Err(CommandError::new(
+                ErrorKind::Busy,
+                format!("a simulation with token {run_token} is already running"),
+            ));
         }
         runs.insert(run_token.clone(), Arc::clone(&cancel));
     }

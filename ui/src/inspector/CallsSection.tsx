@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 
 import type { Spec } from '../bindings/Spec';
-import { connect } from '../editor/graphEdits';
+import { connect } from '../editor/specEdits';
 import { Section } from './controls';
-import type { InspectorSelection } from './Inspector';
+import type { InspectorSelection } from './selection';
 
 /**
  * The calls a component makes, each a link to its dependency, and a way to add one

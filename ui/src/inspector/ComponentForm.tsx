@@ -10,6 +10,15 @@ import type { Replication } from '../bindings/Replication';
 import type { Spec } from '../bindings/Spec';
 import { KIND_STYLES, KINDS, kindStyle } from '../kinds';
 import {
+  STARTER_REPLICATION_MODE,
+  changeKind,
+  renameComponent,
+  setAutoscaleField,
+  setComponentField,
+  setReplicationField,
+  strayFields,
+} from '../editor/specEdits';
+import {
   ItemProblems,
   NumberField,
   Section,
@@ -19,15 +28,6 @@ import {
   type Problem,
 } from './controls';
 import { applier, type Apply } from './apply';
-import {
-  STARTER_REPLICATION_MODE,
-  changeKind,
-  renameComponent,
-  setAutoscaleField,
-  setComponentField,
-  setReplicationField,
-  strayFields,
-} from './edits';
 import {
   COMPONENT_FIELDS,
   READS_FROM_OPTIONS,

@@ -5,8 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../bindings/Diagnostic';
 import { KIND_FIELDS } from '../bindings/kindFields';
 import type { Spec } from '../bindings/Spec';
+import { renameComponent, setComponentField, toggleDependencyClass } from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
-import { renameComponent, setComponentField, toggleDependencyClass } from './edits';
 import { Inspector, type InspectorSelection } from './Inspector';
 
 type OnEdit = (next: Spec, label: string) => void;

@@ -7,9 +7,9 @@ import { useId, useRef, useState, type KeyboardEvent, type PointerEvent } from '
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
+import { PROFILE_HOURS, clampUnit, clearDailyProfile, setDailyProfileHour } from '../editor/specEdits';
 import { applier } from './apply';
 import { FieldMessages } from './controls';
-import { PROFILE_HOURS, clampUnit, clearDailyProfile, setDailyProfileHour } from './edits';
 import { ItemDiagnostics } from './itemDiagnostics';
 
 /** The keyboard step of a bar. */

@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
+import { addClass, removeClass, setDailyProfileHour } from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
-import { addClass, removeClass, setDailyProfileHour } from './edits';
 import { WorkloadPanel } from './Inspector';
 
 type OnEdit = (next: Spec, label: string) => void;

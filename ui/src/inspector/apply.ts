@@ -1,5 +1,5 @@
 import type { Spec } from '../bindings/Spec';
-import { EditError } from './edits';
+import { EditError } from '../editor/specEdits';
 
 /** Runs an edit and hands a changed spec to `onEdit`: an {@link EditError} comes back as a message. */
 export type Apply = (edit: () => Spec, label: string) => string | null;

@@ -5,16 +5,17 @@
 // the model the planned spec. Each is one undoable edit. A plan is only applied to the
 // model it was made of: once the model changes, it is marked out of date.
 
-import { useCallback, useEffect, useRef, useSyncExternalStore, type JSX } from 'react';
+import { useEffect, useRef, type JSX } from 'react';
 
 import type { PlanProposal } from '../../bindings/PlanProposal';
 import type { Spec } from '../../bindings/Spec';
 import type { Standing } from '../../bindings/Standing';
 import type { Step } from '../../bindings/Step';
 import { toCommandError } from '../../ipc';
+import { useProjectValue } from '../projectStore';
 import type { PanelProps } from '../types';
 import { metricLabel, metricValue, usd, usdDelta, verdict } from './format';
-import { isLatest, onPlan, rememberPlan, rememberedPlan, sameModel, startRun, type PlanState } from './planState';
+import { isLatest, plans, sameModel, startRun, type PlanState } from './planState';
 
 /** Plans already brought into view once (not again each time the panel is shown). */
 const shown = new WeakSet<PlanProposal>();
@@ -24,8 +25,8 @@ const steps = (n: number) => `${n} ${n === 1 ? 'step' : 'steps'}`;
 export function PlanSection({ backend, project, spec, analysis, stale, onApply }: PanelProps): JSX.Element {
   // The plan lives outside the panel, so it survives the dock hiding the panel (and a
   // plan that finishes while hidden is there when it is shown again).
-  const state = useSyncExternalStore(onPlan, useCallback(() => rememberedPlan(project), [project]));
-  const set = (s: PlanState) => rememberPlan(project, s);
+  const state = useProjectValue(plans, project);
+  const set = (s: PlanState) => plans.set(project, s);
 
   const run = () => {
     const from = spec;

@@ -4,6 +4,7 @@
 import type { CommandError } from '../../bindings/CommandError';
 import type { PlanProposal } from '../../bindings/PlanProposal';
 import type { Spec } from '../../bindings/Spec';
+import { projectStore } from '../projectStore';
 
 export type PlanState =
   | { status: 'idle' }
@@ -18,46 +19,27 @@ export type PlanState =
       applied: { label: string; spec: Spec } | null;
     };
 
-const remembered = new Map<number, PlanState>();
-const runs = new Map<number, number>();
-const listeners = new Set<() => void>();
-
 const IDLE: PlanState = { status: 'idle' };
 
-/** The project's plan: the same object until it changes (a store snapshot). */
-export function rememberedPlan(project: number): PlanState {
-  return remembered.get(project) ?? IDLE;
-}
-
-/** Keeps `state` as `project`'s plan and tells every panel showing it. */
-export function rememberPlan(project: number, state: PlanState): void {
-  remembered.set(project, state);
-  for (const l of listeners) l();
-}
-
-/** Calls `listener` whenever a plan is remembered; returns the unsubscribe. */
-export function onPlan(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
+/** Each project's plan. */
+export const plans = projectStore<PlanState>(IDLE);
+/** Each project's newest run: only its answer is taken. */
+const latestRun = projectStore<number>(0);
 
 /** A new run for `project`; `isLatest(run)` stays true until the next one starts. */
 export function startRun(project: number): number {
-  const run = (runs.get(project) ?? 0) + 1;
-  runs.set(project, run);
-  return run;
+  latestRun.update(project, (run) => run + 1);
+  return latestRun.get(project);
 }
 
 export function isLatest(project: number, run: number): boolean {
-  return runs.get(project) === run;
+  return latestRun.get(project) === run;
 }
 
-/** Forgets every remembered plan (for tests). */
+/** Forgets every plan and run (for tests). */
 export function forgetPlans(): void {
-  remembered.clear();
-  runs.clear();
+  plans.reset();
+  latestRun.reset();
 }
 
 /**

@@ -1,14 +1,13 @@
 // The simulation state of each open project, kept outside the panel: a run goes on (and
 // its result stays) while the user looks at another tab of the dock.
 
-import { useCallback, useSyncExternalStore } from 'react';
-
 import type { CommandError } from '../../bindings/CommandError';
 import type { SimProgress } from '../../bindings/SimProgress';
 import type { SimSettings } from '../../bindings/SimSettings';
 import type { StoredSimulation } from '../../bindings/StoredSimulation';
 import { toCommandError } from '../../ipc';
 import type { SimulationBackend, StartSimulation } from '../../ipc/simulation';
+import { projectStore, useProjectValue } from '../projectStore';
 import { DEFAULT_FORM, type SimForm } from './settings';
 
 export type RunState =
@@ -35,43 +34,25 @@ export interface ProjectSimulation {
 
 const FRESH: ProjectSimulation = { run: { phase: 'idle' }, shown: null, form: DEFAULT_FORM, openedLatest: false };
 
-let state = new Map<number, ProjectSimulation>();
-const listeners = new Set<() => void>();
+const simulations = projectStore<ProjectSimulation>(FRESH);
 let tokens = 0;
-
-function get(project: number): ProjectSimulation {
-  return state.get(project) ?? FRESH;
-}
-
-function update(project: number, change: (s: ProjectSimulation) => ProjectSimulation) {
-  const next = new Map(state);
-  next.set(project, change(get(project)));
-  state = next;
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 /** The project's simulation state; re-renders when it changes. */
 export function useProjectSimulation(project: number): ProjectSimulation {
-  const snapshot = useCallback(() => get(project), [project]);
-  return useSyncExternalStore(subscribe, snapshot, snapshot);
+  return useProjectValue(simulations, project);
 }
 
 export function setForm(project: number, form: SimForm) {
-  update(project, (s) => ({ ...s, form }));
+  simulations.update(project, (s) => ({ ...s, form }));
 }
 
 /** Shows a stored run (a past one the user opened, or the newest on opening the panel). */
 export function show(project: number, shown: StoredSimulation, opened = true) {
-  update(project, (s) => ({ ...s, shown, openedLatest: s.openedLatest || opened }));
+  simulations.update(project, (s) => ({ ...s, shown, openedLatest: s.openedLatest || opened }));
 }
 
 export function markOpenedLatest(project: number) {
-  update(project, (s) => ({ ...s, openedLatest: true }));
+  simulations.update(project, (s) => ({ ...s, openedLatest: true }));
 }
 
 /** Starts a run unless one is under way; resolves when it has ended, however it ended. */
@@ -80,22 +61,29 @@ export async function startRun(
   request: Omit<StartSimulation, 'token' | 'onProgress'>,
 ): Promise<void> {
   const { project, settings } = request;
-  if (get(project).run.phase === 'running') return;
+  if (simulations.get(project).run.phase === 'running') return;
   tokens += 1;
   const token = `sim-${project}-${Date.now()}-${tokens}`;
-  update(project, (s) => ({ ...s, run: { phase: 'running', token, settings, progress: null, cancelling: false } }));
+  simulations.update(project, (s) => ({
+    ...s,
+    run: { phase: 'running', token, settings, progress: null, cancelling: false },
+  }));
   const mine = (s: ProjectSimulation) => s.run.phase === 'running' && s.run.token === token;
   try {
     const stored = await backend.startSimulation({
       ...request,
       token,
       onProgress: (progress) =>
-        update(project, (s) => (mine(s) && s.run.phase === 'running' ? { ...s, run: { ...s.run, progress } } : s)),
+        simulations.update(project, (s) =>
+          mine(s) && s.run.phase === 'running' ? { ...s, run: { ...s.run, progress } } : s,
+        ),
     });
-    update(project, (s) => (mine(s) ? { ...s, run: { phase: 'idle' }, shown: stored, openedLatest: true } : s));
+    simulations.update(project, (s) =>
+      mine(s) ? { ...s, run: { phase: 'idle' }, shown: stored, openedLatest: true } : s,
+    );
   } catch (reason) {
     const error = toCommandError(reason);
-    update(project, (s) =>
+    simulations.update(project, (s) =>
       mine(s)
         ? { ...s, run: error.kind === 'cancelled' ? { phase: 'cancelled', settings } : { phase: 'failed', settings, error } }
         : s,
@@ -105,9 +93,11 @@ export async function startRun(
 
 /** Asks the project's run to stop. */
 export async function cancelRun(backend: SimulationBackend, project: number): Promise<void> {
-  const run = get(project).run;
+  const run = simulations.get(project).run;
   if (run.phase !== 'running' || run.cancelling) return;
-  update(project, (s) => (s.run.phase === 'running' ? { ...s, run: { ...s.run, cancelling: true } } : s));
+  simulations.update(project, (s) =>
+    s.run.phase === 'running' ? { ...s, run: { ...s.run, cancelling: true } } : s,
+  );
   try {
     await backend.cancelSimulation(run.token);
   } catch {
@@ -117,11 +107,10 @@ export async function cancelRun(backend: SimulationBackend, project: number): Pr
 
 /** Clears a cancelled or failed run's message. */
 export function dismiss(project: number) {
-  update(project, (s) => (s.run.phase === 'running' ? s : { ...s, run: { phase: 'idle' } }));
+  simulations.update(project, (s) => (s.run.phase === 'running' ? s : { ...s, run: { phase: 'idle' } }));
 }
 
 /** Forgets everything (tests). */
 export function resetSimulations() {
-  state = new Map();
-  for (const l of listeners) l();
+  simulations.reset();
 }

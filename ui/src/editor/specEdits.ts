@@ -1,5 +1,7 @@
-// Pure edits of a spec: each takes a Spec and returns a new one, sharing every part it
-// did not change and never mutating its input. An edit that changes nothing returns its
+// Every edit of a spec, in one place: the graph edits the canvas makes (add a component
+// of a kind, connect two, delete, copy and paste) and the field-by-field edits the
+// inspector makes. Each takes a Spec and returns a new one, sharing every part it did
+// not change and never mutating its input. A field edit that changes nothing returns its
 // input unchanged (the same object), so a caller can skip a no-op with `next === spec`.
 //
 // Absent optional fields mean "the engine's default": setting a field to `undefined`
@@ -9,7 +11,6 @@ import type { Autoscale } from '../bindings/Autoscale';
 import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Dependency } from '../bindings/Dependency';
-import { uniqueName } from '../editor/graphEdits';
 import { STARTER_FIELDS } from '../kinds';
 import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
 import type { Lock } from '../bindings/Lock';
@@ -40,9 +41,9 @@ export const STARTER_REPLICATION_MODE: Replication['mode'] = 'async';
 function withKey<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): T {
   if (value === undefined) {
     if (!(key in obj)) return obj;
-    const copy = { ...obj };
-    delete copy[key];
-    return copy;
+    const without = { ...obj };
+    delete without[key];
+    return without;
   }
   if (obj[key] === value) return obj;
   return { ...obj, [key]: value };
@@ -121,6 +122,116 @@ export function nameProblem(
 /** The component names of `spec`. */
 export function componentNames(spec: Spec): string[] {
   return spec.components.map((c) => c.name);
+}
+
+/** `base`, else `base-2`, `base-3`...: the first not in `taken`. */
+export function uniqueName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const name = `${base}-${i}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The graph: what the canvas adds, connects, deletes, copies and pastes
+
+const NAME_BASE: Record<ComponentKind, string> = {
+  service: 'service',
+  worker: 'worker',
+  function: 'function',
+  load_balancer: 'lb',
+  cdn: 'cdn',
+  cache: 'cache',
+  database: 'db',
+  queue: 'queue',
+  external: 'external',
+};
+
+/** Adds a component of `kind` with a fresh name; returns the spec and the name. */
+export function addComponent(spec: Spec, kind: ComponentKind): { spec: Spec; name: string } {
+  const name = uniqueName(NAME_BASE[kind], new Set(componentNames(spec)));
+  const component: Component = { name, kind, ...STARTER_FIELDS[kind] };
+  return { spec: { ...spec, components: [...spec.components, component] }, name };
+}
+
+/**
+ * Adds a call from `from` to `to`. Refused (null) for a call to itself or to a missing
+ * component; a second call between the same two components is allowed (the spec allows
+ * a read and a write edge side by side).
+ */
+export function connect(spec: Spec, from: string, to: string): Spec | null {
+  const have = new Set(componentNames(spec));
+  if (from === to || !have.has(from) || !have.has(to)) return null;
+  const dependency: Dependency = { from, to };
+  return { ...spec, dependencies: [...spec.dependencies, dependency] };
+}
+
+/**
+ * Removes the named components, every dependency touching them, and the dependencies at
+ * `dependencyIndices`. Request classes that enter at a removed component are kept: the
+ * validation names them, and the user decides (deleting a class is its own edit).
+ */
+export function deleteItems(
+  spec: Spec,
+  components: readonly string[],
+  dependencyIndices: readonly number[],
+): Spec {
+  const gone = new Set(components);
+  const dropped = new Set(dependencyIndices);
+  return {
+    ...spec,
+    components: spec.components.filter((c) => !gone.has(c.name)),
+    dependencies: spec.dependencies.filter(
+      (d, i) => !dropped.has(i) && !gone.has(d.from) && !gone.has(d.to),
+    ),
+  };
+}
+
+/** What Copy keeps: the components and the dependencies among them. */
+export interface Clipboard {
+  components: Component[];
+  dependencies: Dependency[];
+}
+
+export function copy(spec: Spec, selected: readonly string[]): Clipboard | null {
+  const chosen = new Set(selected);
+  const components = spec.components.filter((c) => chosen.has(c.name));
+  if (components.length === 0) return null;
+  const dependencies = spec.dependencies.filter((d) => chosen.has(d.from) && chosen.has(d.to));
+  return { components, dependencies };
+}
+
+/**
+ * Pastes a copy: every component under a fresh name (`api-copy`, `api-copy-2`...), its
+ * dependencies among the pasted ones rewired to the new names. Returns the new names in
+ * clipboard order, each with the name it was copied from.
+ */
+export function paste(
+  spec: Spec,
+  clip: Clipboard,
+): { spec: Spec; renamed: ReadonlyMap<string, string> } {
+  const taken = new Set(componentNames(spec));
+  const renamed = new Map<string, string>();
+  const components = clip.components.map((c) => {
+    const name = uniqueName(`${c.name}-copy`, taken);
+    taken.add(name);
+    renamed.set(c.name, name);
+    return { ...c, name };
+  });
+  const dependencies = clip.dependencies.map((d) => ({
+    ...d,
+    from: renamed.get(d.from) ?? d.from,
+    to: renamed.get(d.to) ?? d.to,
+  }));
+  return {
+    spec: {
+      ...spec,
+      components: [...spec.components, ...components],
+      dependencies: [...spec.dependencies, ...dependencies],
+    },
+    renamed,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
