@@ -78,6 +78,11 @@ pub fn figure_or_unbounded(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "unbounded".to_string(), |v| figure(v, decimals))
 }
 
+/// A utilisation in words: three decimals, or "unbounded" when it has no finite value.
+pub fn utilization(u: Option<f64>) -> String {
+    figure_or_unbounded(u, 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

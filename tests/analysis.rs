@@ -2,6 +2,7 @@
 //! network, a χ² table for a sum of exponentials, and flow conservation in the shop.
 
 use headroom::analysis::analyze;
+use headroom::analysis::FindingKind;
 use headroom::spec;
 
 #[path = "common/textbook.rs"]
@@ -157,7 +158,7 @@ fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
     assert!(a
         .findings
         .iter()
-        .any(|f| f.kind == "saturated" && f.component.as_deref() == Some("fulfilment")));
+        .any(|f| f.kind == FindingKind::Saturated && f.component.as_deref() == Some("fulfilment")));
     for c in &a.classes {
         assert!(c.mean_latency_ms.unwrap().is_finite(), "{c:?}");
     }
@@ -173,7 +174,7 @@ fn a_saturated_component_is_a_finding_not_a_crash() {
     assert!(a
         .findings
         .iter()
-        .any(|f| f.kind == "saturated" && f.component.as_deref() == Some("svc")));
+        .any(|f| f.kind == FindingKind::Saturated && f.component.as_deref() == Some("svc")));
     // The JSON says null, never NaN or a panic.
     let json = serde_json::to_string(&a).unwrap();
     assert!(json.contains("\"mean_response_ms\":null"), "{json}");

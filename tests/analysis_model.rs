@@ -4,6 +4,7 @@
 //! `headroom check`.
 
 use headroom::analysis::component::Moments;
+use headroom::analysis::FindingKind;
 use headroom::analysis::{analyze, latency, Analysis};
 use headroom::spec;
 
@@ -15,7 +16,7 @@ fn component<'a>(a: &'a Analysis, name: &str) -> &'a headroom::analysis::Compone
     a.components.iter().find(|c| c.name == name).unwrap()
 }
 
-fn has_finding(a: &Analysis, kind: &str) -> bool {
+fn has_finding(a: &Analysis, kind: FindingKind) -> bool {
     a.findings.iter().any(|f| f.kind == kind)
 }
 
@@ -70,7 +71,7 @@ fn availability_is_series_any_of_n_and_k_of_n() {
         1e-9,
     );
     assert_eq!(class.availability_weakest.as_deref(), Some("psp"));
-    assert!(has_finding(&a, "availability_missed"));
+    assert!(has_finding(&a, FindingKind::AvailabilityMissed));
     close(
         component(&a, "svc").availability_percent,
         100.0 * (1.0 - 1e-6),
@@ -112,7 +113,7 @@ fn cost_static_scheduled_autoscaled_and_per_request() {
     close(a.monthly_cost_usd, 1095.0 + per_request, 1e-12);
     // A blue-green rollout runs a second copy of the 4 replicas: 2 USD an hour.
     close(c.blue_green_rollout_usd_per_hour.unwrap(), 2.0, 1e-12);
-    assert!(has_finding(&a, "over_budget"));
+    assert!(has_finding(&a, FindingKind::OverBudget));
 }
 
 #[test]
@@ -154,7 +155,7 @@ fn a_lock_is_an_md1_queue_per_key() {
     let f = a
         .findings
         .iter()
-        .find(|f| f.kind == "lock_contention")
+        .find(|f| f.kind == FindingKind::LockContention)
         .unwrap();
     close(f.value.unwrap(), 0.8, 1e-12);
     let wait = latency::lock_wait(400.0, 2, 4.0).wait;
@@ -176,7 +177,7 @@ fn retries_multiply_the_load_and_the_latency() {
         0.001 + 1.11 * 50.0,
         1e-9,
     );
-    assert!(has_finding(&a, "timeouts"));
+    assert!(has_finding(&a, FindingKind::Timeouts));
 }
 
 #[test]
@@ -190,7 +191,11 @@ fn a_saturated_callee_with_retries_is_a_retry_storm() {
     // on slow, and the request waits 4 x 100 ms before it gives up.
     close(component(&a, "slow").arrival_rps, 400.0, 1e-12);
     close(a.classes[0].mean_latency_ms.unwrap(), 400.001, 1e-9);
-    let storm = a.findings.iter().find(|f| f.kind == "retry_storm").unwrap();
+    let storm = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::RetryStorm)
+        .unwrap();
     close(storm.value.unwrap(), 4.0, 1e-12);
 }
 
@@ -230,7 +235,7 @@ fn blocking_io_holds_the_server_for_the_downstream_time() {
     );
     // At 220/s the held pool runs out (ρ = 1.1); with async I/O it would be at 0.11.
     let exhausted = shape("blocking", 220.0);
-    assert!(has_finding(&exhausted, "pool_exhausted"));
+    assert!(has_finding(&exhausted, FindingKind::PoolExhausted));
     assert!(!exhausted.components[0].stable);
 }
 
@@ -250,7 +255,7 @@ fn n_minus_1_and_zone_loss() {
     assert!(!n1.holds);
     let zone = a.resilience.zone_loss.as_ref().unwrap();
     close(zone.utilization.unwrap(), 0.75, 1e-12);
-    assert!(has_finding(&a, "n_minus_1") && has_finding(&a, "zone_loss"));
+    assert!(has_finding(&a, FindingKind::NMinus1) && has_finding(&a, FindingKind::ZoneLoss));
     // 4 replicas over 2 zones: N-1 gives 0.5 (holds), a zone takes 2: 0.75 (does not).
     let a = analysis_of(&spec(4, 2));
     close(a.resilience.n_minus_1[0].utilization.unwrap(), 0.5, 1e-12);
@@ -258,13 +263,17 @@ fn n_minus_1_and_zone_loss() {
     let zone = a.resilience.zone_loss.as_ref().unwrap();
     close(zone.utilization.unwrap(), 0.75, 1e-12);
     assert!(!zone.holds);
-    assert!(!has_finding(&a, "n_minus_1"));
+    assert!(!has_finding(&a, FindingKind::NMinus1));
     // One replica: losing it leaves no capacity, an unbounded utilisation, said so
     // (never an infinity, which JSON would print as a bare null).
     let a = analysis_of(&spec(1, 1));
     let n1 = &a.resilience.n_minus_1[0];
     assert_eq!((n1.utilization, n1.unbounded), (None, true));
-    let f = a.findings.iter().find(|f| f.kind == "n_minus_1").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::NMinus1)
+        .unwrap();
     assert_eq!((f.value, f.unbounded), (None, true));
     let json = serde_json::to_value(&a.resilience.n_minus_1[0]).unwrap();
     assert_eq!(json["unbounded"], serde_json::json!(true));
@@ -351,7 +360,7 @@ fn the_shop_checkout_conflicts_with_async_read_replicas() {
     assert!(
         conflict.ways_out[0].store_utilization.unwrap() > component(&a, "orders-db").utilization
     );
-    assert!(has_finding(&a, "consistency_conflict"));
+    assert!(has_finding(&a, FindingKind::ConsistencyConflict));
 }
 
 #[test]

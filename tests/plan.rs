@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use headroom::analysis::analyze;
+use headroom::plan::Metric;
 use headroom::plan::{plan, Change, Plan, PlanOptions, ReplicationWay};
 use headroom::spec::{self, Spec};
 
@@ -60,14 +61,14 @@ fn a_hot_service_gets_exactly_the_replicas_the_ceiling_and_n_minus_1_need() {
     let util = step
         .effects
         .iter()
-        .find(|e| e.metric == "utilization")
+        .find(|e| e.metric == Metric::Utilization)
         .unwrap();
     close(util.before.unwrap(), 0.9, 1e-12);
     close(util.after.unwrap(), 0.54, 1e-12);
     assert!(step
         .effects
         .iter()
-        .any(|e| e.metric == "n_minus_1" && e.pass_after == Some(true)));
+        .any(|e| e.metric == Metric::NMinus1 && e.pass_after == Some(true)));
     assert_eq!(p.spec.components[0].replicas, Some(5));
 }
 
@@ -323,7 +324,11 @@ fn a_side_effect_moves_off_the_request_path() {
         .find(|st| matches!(st.change, Change::Offload { .. }))
         .expect("an offload step");
     close(step.cost_delta_usd, 219.0, 1e-9);
-    let p99 = step.effects.iter().find(|e| e.metric == "p99_ms").unwrap();
+    let p99 = step
+        .effects
+        .iter()
+        .find(|e| e.metric == Metric::P99Ms)
+        .unwrap();
     assert!(
         p99.before.unwrap() > 200.0 && p99.after.unwrap() < 50.0,
         "{p99:?}"

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 
 use super::component::{self, ComponentResult, Moments};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
-use super::queueing::gamma_p;
+use super::queueing::{gamma_p, gamma_quantile};
 use crate::spec::graph::SystemGraph;
 use crate::spec::{Component, ComponentKind, Io, Op, Spec};
 
@@ -609,4 +609,36 @@ fn truncated(l: Moments, t: f64) -> (f64, Moments) {
             variance: (second - mean * mean).max(0.0),
         },
     )
+}
+
+/// The response time of a whole request: its mean and variance, and percentiles from a
+/// gamma distribution with the same two moments.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathSum {
+    pub mean: f64,
+    pub variance: f64,
+}
+
+impl PathSum {
+    /// The `p`-quantile (ms) of the gamma distribution with this mean and variance.
+    pub fn quantile(&self, p: f64) -> f64 {
+        if !self.mean.is_finite() || !self.variance.is_finite() {
+            return f64::INFINITY;
+        }
+        if self.variance <= 1e-12 * self.mean * self.mean {
+            return self.mean; // deterministic
+        }
+        let shape = self.mean * self.mean / self.variance;
+        let scale = self.variance / self.mean;
+        scale * gamma_quantile(shape, p)
+    }
+}
+
+/// A class's whole response time: the visit of its entry component (none: zero).
+pub fn class_time(eval: &Evaluation, class: usize, entry: Option<usize>) -> PathSum {
+    let m = entry.map_or(Moments::ZERO, |e| eval.visit(class, e, Op::Read));
+    PathSum {
+        mean: m.mean,
+        variance: m.variance,
+    }
 }

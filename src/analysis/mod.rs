@@ -7,7 +7,10 @@
 //! - `latency`: the response of a visit with its downstream calls, over the call tree
 //!   (sequence, `parallel` groups, cache misses, locks, timeouts and retries, blocking
 //!   I/O), as two moments;
-//! - `availability`, `consistency` (CAP/PACELC), `cost`, `resilience` (N-1, zone loss).
+//! - `availability`, `consistency` (CAP/PACELC), `cost`, `resilience` (N-1, zone loss);
+//! - `capacity`: the largest load at which every class meets its p99;
+//! - `findings`: what is wrong, with the numbers behind it; `scorecard`: every target
+//!   against its prediction.
 //!
 //! End-to-end percentiles per class come from the distribution of the request's whole
 //! response time, fitted by a gamma distribution with its mean and variance (moment
@@ -25,6 +28,7 @@ mod capacity;
 pub mod component;
 pub mod consistency;
 pub mod cost;
+pub mod findings;
 pub mod latency;
 pub mod load;
 pub mod queueing;
@@ -38,13 +42,12 @@ use ts_rs::TS;
 
 use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, Consistency, Spec};
-use crate::text::figure;
-use component::Moments;
 use consistency::StoreConsistency;
 use cost::CostReport;
+pub use findings::{Finding, FindingKind, Severity};
+pub use latency::PathSum;
 use latency::{evaluate, CallTree, Evaluation, Load, SyncCycle};
 use load::{class_flows_with, ClassFlow, UnboundedLoop};
-use queueing::gamma_quantile;
 use resilience::Resilience;
 use whatif::WhatIf;
 
@@ -142,61 +145,6 @@ pub struct WayOut {
     pub availability_percent: f64,
     pub store_utilization: Option<f64>,
     pub monthly_cost_usd: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One thing the analysis found, with the numbers behind it.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Finding {
-    /// A stable machine-readable kind: `saturated`, `above_ceiling`, `p99_missed`,
-    /// `availability_missed`, `throughput_short`, `over_budget`, `pool_exhausted`,
-    /// `lock_contention`, `timeouts`, `retry_storm`, `consistency_conflict`,
-    /// `n_minus_1`, `zone_loss`.
-    pub kind: &'static str,
-    pub severity: Severity,
-    pub component: Option<String>,
-    pub class: Option<String>,
-    pub message: String,
-    /// The number found, and the limit it is held to; `value` is none and `unbounded`
-    /// true when the number has no finite value (a component left with no replica).
-    pub value: Option<f64>,
-    pub limit: Option<f64>,
-    pub unbounded: bool,
-}
-
-impl Finding {
-    fn new(kind: &'static str, severity: Severity, message: String) -> Self {
-        Finding {
-            kind,
-            severity,
-            component: None,
-            class: None,
-            message,
-            value: None,
-            limit: None,
-            unbounded: false,
-        }
-    }
-    fn component(mut self, name: &str) -> Self {
-        self.component = Some(name.to_string());
-        self
-    }
-    fn class(mut self, name: &str) -> Self {
-        self.class = Some(name.to_string());
-        self
-    }
-    fn numbers(mut self, value: Option<f64>, limit: f64) -> Self {
-        self.value = value.filter(|v| v.is_finite());
-        self.unbounded = self.value.is_none();
-        self.limit = Some(limit);
-        self
-    }
 }
 
 /// Why a spec cannot be analysed at all (a valid spec always can, but for a loop through
@@ -297,17 +245,7 @@ pub fn solve(spec: &Spec) -> Result<Solved<'_>, AnalysisError> {
 impl Solved<'_> {
     /// A class's whole response time.
     pub fn class_time(&self, eval: &Evaluation, class: usize) -> PathSum {
-        class_time(eval, class, self.entries[class])
-    }
-}
-
-fn class_time(eval: &Evaluation, class: usize, entry: Option<usize>) -> PathSum {
-    let m = entry.map_or(Moments::ZERO, |e| {
-        eval.visit(class, e, crate::spec::Op::Read)
-    });
-    PathSum {
-        mean: m.mean,
-        variance: m.variance,
+        latency::class_time(eval, class, self.entries[class])
     }
 }
 
@@ -334,53 +272,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         .zip(rates)
         .enumerate()
         .map(|(i, ((c, r), rate))| {
-            if !r.stable() {
-                findings.push(
-                    Finding::new(
-                        "saturated",
-                        Severity::Error,
-                        format!(
-                            "{} is saturated: utilisation {} at {:.1} req/s; its queue grows without bound",
-                            c.name,
-                            utilization_text(Some(r.utilization)),
-                            r.arrival_rps
-                        ),
-                    )
-                    .component(&c.name)
-                    .numbers(Some(r.utilization), 1.0),
-                );
-            } else if r.utilization > ceiling {
-                findings.push(
-                    Finding::new(
-                        "above_ceiling",
-                        Severity::Warning,
-                        format!(
-                            "{} runs at utilisation {}, above the ceiling {ceiling}",
-                            c.name,
-                            utilization_text(Some(r.utilization))
-                        ),
-                    )
-                    .component(&c.name)
-                    .numbers(Some(r.utilization), ceiling),
-                );
-            }
-            if r.hold.mean > 0.0 && r.utilization > ceiling {
-                let own = c.service_time_ms.unwrap_or(0.0);
-                findings.push(
-                    Finding::new(
-                        "pool_exhausted",
-                        Severity::Error,
-                        format!(
-                            "{}'s pool runs out: with blocking I/O each request holds a server {} ms ({own} ms own work, {} ms waiting on its calls); make its I/O async or add servers",
-                            c.name,
-                            figure(own + r.hold.mean, 1),
-                            figure(r.hold.mean, 1)
-                        ),
-                    )
-                    .component(&c.name)
-                    .numbers(Some(r.utilization), ceiling),
-                );
-            }
+            findings.extend(findings::component_findings(c, r, ceiling));
             ComponentReport {
                 name: c.name.clone(),
                 kind: c.kind.as_str().to_string(),
@@ -397,7 +289,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         })
         .collect();
 
-    edge_findings(spec, &solved, &load, ceiling, &mut findings);
+    findings::edge_findings(spec, &solved, &load, ceiling, &mut findings);
 
     let targets: Vec<Option<f64>> = spec
         .workload
@@ -414,53 +306,16 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
             let sum = solved.class_time(eval, k);
             let p99 = sum.quantile(0.99);
             let target = targets[k];
-            match (target, finite(p99)) {
-                (Some(t), Some(p)) if p > t => findings.push(
-                    Finding::new(
-                        "p99_missed",
-                        Severity::Error,
-                        format!("class {} has p99 {p:.1} ms, over its target {t} ms", class.name),
-                    )
-                    .class(&class.name)
-                    .numbers(Some(p), t),
-                ),
-                (Some(t), None) => findings.push(
-                    Finding::new(
-                        "p99_missed",
-                        Severity::Error,
-                        format!(
-                            "class {} has an unbounded p99 (a component on its path is saturated), target {t} ms",
-                            class.name
-                        ),
-                    )
-                    .class(&class.name)
-                    .numbers(None, t),
-                ),
-                _ => {}
-            }
+            findings.extend(findings::p99_finding(&class.name, finite(p99), target));
             let avail = availability::class_availability(&solved.flows[k], &unavailable);
             let weakest = avail.weakest.map(|c| spec.components[c].name.clone());
             let percent = 100.0 * avail.availability;
-            if let Some(t) = spec.targets.availability {
-                if percent < t {
-                    findings.push(
-                        Finding::new(
-                            "availability_missed",
-                            Severity::Error,
-                            format!(
-                                "class {} is available {percent:.4} % of the time, under its target {t} %{}",
-                                class.name,
-                                weakest
-                                    .as_ref()
-                                    .map(|w| format!("; {w} takes the largest share of the error budget"))
-                                    .unwrap_or_default()
-                            ),
-                        )
-                        .class(&class.name)
-                        .numbers(Some(percent), t),
-                    );
-                }
-            }
+            findings.extend(findings::availability_finding(
+                &class.name,
+                percent,
+                spec.targets.availability,
+                weakest.as_deref(),
+            ));
             let down = 1.0 - avail.availability;
             ClassReport {
                 name: class.name.clone(),
@@ -496,21 +351,11 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         ),
         None => (None, None, None),
     };
-    if let (Some(t), Some(max)) = (spec.targets.throughput_rps, max_throughput_at_ceiling_rps) {
-        if max < t {
-            findings.push(
-                Finding::new(
-                    "throughput_short",
-                    Severity::Error,
-                    format!(
-                        "the system carries {max:.0} req/s before {} reaches the utilisation ceiling; the target is {t} req/s",
-                        bottleneck.as_deref().unwrap_or("a component")
-                    ),
-                )
-                .numbers(Some(max), t),
-            );
-        }
-    }
+    findings.extend(findings::throughput_finding(
+        spec.targets.throughput_rps,
+        max_throughput_at_ceiling_rps,
+        bottleneck.as_deref(),
+    ));
     let max_throughput_p99_rps = capacity::p99_feasible_throughput(
         &solved,
         &targets,
@@ -518,21 +363,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         max_throughput_rps.map(|m| m / total_rate.max(f64::MIN_POSITIVE)),
     );
 
-    if let Some(budget) = spec.targets.monthly_budget_usd {
-        if cost.monthly_usd > budget {
-            findings.push(
-                Finding::new(
-                    "over_budget",
-                    Severity::Error,
-                    format!(
-                        "the spec costs {:.0} USD a month, over the budget of {budget} USD",
-                        cost.monthly_usd
-                    ),
-                )
-                .numbers(Some(cost.monthly_usd), budget),
-            );
-        }
-    }
+    findings.extend(findings::budget_finding(
+        spec.targets.monthly_budget_usd,
+        cost.monthly_usd,
+    ));
 
     let mut what_if = WhatIf::new(spec, &solved.tree, &load, eval);
     let conflicts = consistency_conflicts(
@@ -544,8 +378,6 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         &mut findings,
     );
 
-    let p99_of =
-        |e: &Evaluation, k: usize, entry: usize| class_time(e, k, Some(entry)).quantile(0.99);
     let resilience = resilience::resilience(
         &resilience::Context {
             spec,
@@ -555,11 +387,10 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
             ceiling,
             entries: &solved.entries,
             targets: &targets,
-            p99: &p99_of,
         },
         &mut what_if,
     );
-    resilience_findings(&resilience, ceiling, &mut findings);
+    findings::resilience_findings(&resilience, ceiling, &mut findings);
 
     let dependencies = dependency_reports(&solved);
     let mut analysis = Analysis {
@@ -602,85 +433,6 @@ fn dependency_reports(solved: &Solved) -> Vec<DependencyReport> {
             }
         })
         .collect()
-}
-
-/// Locks, timeouts and retries: findings per edge.
-fn edge_findings(
-    spec: &Spec,
-    solved: &Solved,
-    load: &Load,
-    ceiling: f64,
-    findings: &mut Vec<Finding>,
-) {
-    for (i, d) in spec.dependencies.iter().enumerate() {
-        let edge = format!("{} -> {}", d.from, d.to);
-        if let (Some(Some(lock)), Some(l)) = (load.lock_waits.get(i), d.lock.as_ref()) {
-            if lock.key_utilization > ceiling {
-                let severity = if lock.key_utilization >= 1.0 {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
-                findings.push(
-                    Finding::new(
-                        "lock_contention",
-                        severity,
-                        format!(
-                            "the lock on {edge} is a hot spot: each of its {} keys is held {:.0} % of the time ({:.1} acquisitions/s, {} ms each), mean wait {} ms",
-                            l.keys,
-                            100.0 * lock.key_utilization,
-                            lock.key_rate_rps,
-                            l.hold_ms,
-                            figure(lock.wait.mean, 1)
-                        ),
-                    )
-                    .component(&d.from)
-                    .numbers(Some(lock.key_utilization), ceiling),
-                );
-            }
-        }
-        let (mut failure, mut tries) = (0.0f64, 1.0f64);
-        for (k, _) in spec.workload.classes.iter().enumerate() {
-            failure = failure.max(solved.eval.attempt_failure[k][i]);
-            tries = tries.max(solved.eval.attempts[k][i]);
-        }
-        let callee_saturated = solved
-            .graph
-            .node(&d.to)
-            .is_some_and(|n| !solved.eval.results[solved.graph.component_index(n)].stable());
-        if d.retries_or_default() > 0 && callee_saturated {
-            findings.push(
-                Finding::new(
-                    "retry_storm",
-                    Severity::Error,
-                    format!(
-                        "retry storm on {edge}: {} is saturated, so calls time out and each is tried {tries:.2} times, adding load where there is none to spare",
-                        d.to
-                    ),
-                )
-                .component(&d.to)
-                .numbers(Some(tries), 1.0),
-            );
-        } else if failure > 1e-3 && (d.timeout_ms.is_some() || d.retries_or_default() > 0) {
-            findings.push(
-                Finding::new(
-                    "timeouts",
-                    Severity::Warning,
-                    format!(
-                        "{:.2} % of the calls on {edge} time out or fail{}",
-                        100.0 * failure,
-                        if d.retries_or_default() > 0 {
-                            format!("; with retries each call is tried {tries:.3} times")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                )
-                .component(&d.to)
-                .numbers(Some(failure), 1e-3),
-            );
-        }
-    }
 }
 
 fn consistency_conflicts(
@@ -750,32 +502,13 @@ fn consistency_conflicts(
                 monthly_cost_usd: e.monthly_cost_usd,
             })
             .collect();
-        let needs = scorecard::consistency_name(conflict.needs);
-        findings.push(
-            Finding::new(
-                "consistency_conflict",
-                Severity::Error,
-                format!(
-                    "class {} needs {needs} consistency but reads from {}'s async replicas, up to {} ms stale (PA/EL); ways out: {}",
-                    class.name,
-                    store.name,
-                    conflict.staleness_ms,
-                    ways_out
-                        .iter()
-                        .map(|w| format!(
-                            "{} (p99 {}, availability {:.4} %)",
-                            w.change,
-                            w.p99_latency_ms.map_or("unbounded".to_string(), |p| format!("{p:.1} ms")),
-                            w.availability_percent
-                        ))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            )
-            .class(&class.name)
-            .component(&store.name)
-            .numbers(Some(conflict.staleness_ms), 0.0),
-        );
+        findings.push(findings::conflict_finding(
+            &class.name,
+            &store.name,
+            conflict.needs,
+            conflict.staleness_ms,
+            &ways_out,
+        ));
         out.push(ConflictReport {
             class: class.name.clone(),
             component: store.name.clone(),
@@ -793,84 +526,4 @@ struct WayOutEffect {
     classes: Vec<(f64, f64)>,
     store_utilization: f64,
     monthly_cost_usd: f64,
-}
-
-/// A utilisation in words: three decimals, or "unbounded" when it has no finite value.
-pub fn utilization_text(u: Option<f64>) -> String {
-    crate::text::figure_or_unbounded(u, 3)
-}
-
-fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {
-    for o in r.n_minus_1.iter().filter(|o| !o.holds) {
-        let name = o.component.as_deref().unwrap_or_default();
-        let message = if !o.down.is_empty() {
-            format!("N-1: {name} has a single replica; losing it takes {name} down")
-        } else if !o.within_ceiling {
-            format!(
-                "N-1: when {}, it runs at utilisation {}, above the ceiling {ceiling}",
-                o.scenario,
-                utilization_text(o.utilization)
-            )
-        } else {
-            format!(
-                "N-1: when {}, {} miss their p99",
-                o.scenario,
-                o.classes_missing_p99.join(", ")
-            )
-        };
-        findings.push(
-            Finding::new("n_minus_1", Severity::Warning, message)
-                .component(name)
-                .numbers(o.utilization, ceiling),
-        );
-    }
-    if let Some(o) = r.zone_loss.as_ref().filter(|o| !o.holds) {
-        let mut parts = Vec::new();
-        if !o.down.is_empty() {
-            parts.push(format!("{} go down", o.down.join(", ")));
-        }
-        if !o.within_ceiling {
-            parts.push(format!(
-                "utilisation reaches {}",
-                utilization_text(o.utilization)
-            ));
-        }
-        if !o.classes_missing_p99.is_empty() {
-            parts.push(format!(
-                "{} miss their p99",
-                o.classes_missing_p99.join(", ")
-            ));
-        }
-        findings.push(
-            Finding::new(
-                "zone_loss",
-                Severity::Warning,
-                format!("zone loss ({}): {}", o.scenario, parts.join("; ")),
-            )
-            .numbers(o.utilization, ceiling),
-        );
-    }
-}
-
-/// The response time of a whole request: its mean and variance, and percentiles from a
-/// gamma distribution with the same two moments.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PathSum {
-    pub mean: f64,
-    pub variance: f64,
-}
-
-impl PathSum {
-    /// The `p`-quantile (ms) of the gamma distribution with this mean and variance.
-    pub fn quantile(&self, p: f64) -> f64 {
-        if !self.mean.is_finite() || !self.variance.is_finite() {
-            return f64::INFINITY;
-        }
-        if self.variance <= 1e-12 * self.mean * self.mean {
-            return self.mean; // deterministic
-        }
-        let shape = self.mean * self.mean / self.variance;
-        let scale = self.variance / self.mean;
-        scale * gamma_quantile(shape, p)
-    }
 }

@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::latency::{evaluate_into, CallTree, Evaluation, Load};
+use super::latency::{class_time, evaluate_into, CallTree, Evaluation, Load};
 use super::whatif::WhatIf;
 use crate::spec::{Component, Spec};
 
@@ -59,8 +59,6 @@ pub struct Context<'a> {
     /// Per class: its entry component and p99 target.
     pub entries: &'a [Option<usize>],
     pub targets: &'a [Option<f64>],
-    /// The p99 of a class from the latency of its entry visit.
-    pub p99: &'a dyn Fn(&Evaluation, usize, usize) -> f64,
 }
 
 impl Context<'_> {
@@ -96,7 +94,7 @@ impl Context<'_> {
             if only.is_some_and(|o| !o[entry]) {
                 continue; // untouched by the what-if
             }
-            let p99 = (self.p99)(eval, k, entry);
+            let p99 = class_time(eval, k, Some(entry)).quantile(0.99);
             if p99.is_nan() || p99 > target {
                 out.push(class.name.clone());
             }

@@ -9,11 +9,47 @@ use super::resilience::{Outage, Resilience};
 use super::Analysis;
 use crate::spec::{defaults, Consistency, Spec};
 
+/// A target of the spec, named as its field is (`n_minus_1` and `zone_loss` are the
+/// practices that ask for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    ThroughputRps,
+    P99Ms,
+    Availability,
+    Consistency,
+    UtilizationCeiling,
+    MonthlyBudgetUsd,
+    #[serde(rename = "n_minus_1")]
+    NMinus1,
+    ZoneLoss,
+}
+
+impl Target {
+    /// The name on the wire and in text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::ThroughputRps => "throughput_rps",
+            Target::P99Ms => "p99_ms",
+            Target::Availability => "availability",
+            Target::Consistency => "consistency",
+            Target::UtilizationCeiling => "utilization_ceiling",
+            Target::MonthlyBudgetUsd => "monthly_budget_usd",
+            Target::NMinus1 => "n_minus_1",
+            Target::ZoneLoss => "zone_loss",
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TargetCheck {
-    /// `throughput_rps`, `p99_ms`, `availability`, `utilization_ceiling`,
-    /// `monthly_budget_usd`, `consistency`, `n_minus_1` or `zone_loss`.
-    pub target: &'static str,
+    pub target: Target,
     /// The class or component the target is held for, if any.
     pub subject: Option<String>,
     pub required: Option<f64>,
@@ -31,7 +67,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
         let predicted = a.max_throughput_at_ceiling_rps;
         let pass = predicted.is_some_and(|p| p >= required);
         card.push(TargetCheck {
-            target: "throughput_rps",
+            target: Target::ThroughputRps,
             subject: None,
             required: Some(required),
             predicted,
@@ -47,7 +83,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
         if let Some(required) = c.p99_target_ms {
             let pass = c.p99_latency_ms.is_some_and(|p| p <= required);
             card.push(TargetCheck {
-                target: "p99_ms",
+                target: Target::P99Ms,
                 subject: Some(c.name.clone()),
                 required: Some(required),
                 predicted: c.p99_latency_ms,
@@ -64,7 +100,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
         if let Some(required) = c.availability_target_percent {
             let pass = c.availability_percent >= required;
             card.push(TargetCheck {
-                target: "availability",
+                target: Target::Availability,
                 subject: Some(c.name.clone()),
                 required: Some(required),
                 predicted: Some(c.availability_percent),
@@ -80,7 +116,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
         if c.consistency != Consistency::Eventual {
             let conflict = a.conflicts.iter().find(|x| x.class == c.name);
             card.push(TargetCheck {
-                target: "consistency",
+                target: Target::Consistency,
                 subject: Some(c.name.clone()),
                 required: None,
                 predicted: conflict.map(|x| x.staleness_ms),
@@ -113,7 +149,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
     {
         let pass = hottest.utilization <= ceiling;
         card.push(TargetCheck {
-            target: "utilization_ceiling",
+            target: Target::UtilizationCeiling,
             subject: Some(hottest.name.clone()),
             required: Some(ceiling),
             predicted: super::finite(hottest.utilization),
@@ -121,7 +157,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
             summary: format!(
                 "{}: utilisation {} {} ceiling {ceiling} (the hottest component)",
                 hottest.name,
-                super::utilization_text(Some(hottest.utilization)),
+                crate::text::utilization(Some(hottest.utilization)),
                 if pass { "<=" } else { ">" }
             ),
         });
@@ -129,7 +165,7 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
     if let Some(required) = t.monthly_budget_usd {
         let pass = a.monthly_cost_usd <= required;
         card.push(TargetCheck {
-            target: "monthly_budget_usd",
+            target: Target::MonthlyBudgetUsd,
             subject: None,
             required: Some(required),
             predicted: Some(a.monthly_cost_usd),
@@ -154,7 +190,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
         let failing: Vec<&Outage> = r.n_minus_1.iter().filter(|o| !o.holds).collect();
         let pass = failing.is_empty();
         card.push(TargetCheck {
-            target: "n_minus_1",
+            target: Target::NMinus1,
             subject: None,
             required: Some(0.0),
             predicted: Some(failing.len() as f64),
@@ -181,7 +217,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
     if let Some(z) = &r.zone_loss {
         let predicted = z.utilization;
         card.push(TargetCheck {
-            target: "zone_loss",
+            target: Target::ZoneLoss,
             subject: None,
             required: Some(ceiling),
             predicted,
@@ -189,7 +225,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
             summary: if z.holds {
                 format!(
                     "zone loss: the system holds, utilisation at most {} <= ceiling {ceiling}",
-                    super::utilization_text(z.utilization)
+                    crate::text::utilization(z.utilization)
                 )
             } else {
                 let mut parts = Vec::new();
@@ -199,7 +235,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
                 if !z.within_ceiling && z.down.is_empty() {
                     parts.push(format!(
                         "utilisation reaches {} > ceiling {ceiling}",
-                        super::utilization_text(z.utilization)
+                        crate::text::utilization(z.utilization)
                     ));
                 }
                 if !z.classes_missing_p99.is_empty() {
@@ -221,7 +257,7 @@ fn outage_reason(o: &Outage, ceiling: f64) -> String {
     } else if !o.within_ceiling {
         format!(
             "{name} (utilisation {} > {ceiling})",
-            super::utilization_text(o.utilization)
+            crate::text::utilization(o.utilization)
         )
     } else {
         format!(

@@ -22,6 +22,7 @@ use super::sizing::{ceiling, primaries_needed, throughput_factor};
 use super::PlanOptions;
 use crate::analysis::availability::unavailabilities;
 use crate::analysis::cost::replicas_needed;
+use crate::analysis::scorecard::Target;
 use crate::analysis::scorecard::TargetCheck;
 use crate::spec::{
     defaults, Autoscale, CallMode, ComponentKind, Consistency, Io, Op, ReadsFrom, ReplicationMode,
@@ -54,13 +55,15 @@ pub fn candidates(ev: &Evaluated, applied: &[Change], opts: &PlanOptions) -> Vec
             .as_deref()
             .and_then(|s| g.spec.workload.classes.iter().position(|k| k.name == s));
         match (row.target, class) {
-            ("p99_ms", Some(k)) => g.latency(k, &aim),
-            ("availability", Some(k)) => g.availability(k, &aim),
-            ("consistency", Some(_)) => g.consistency(row.subject.as_deref().unwrap_or_default()),
-            ("n_minus_1", _) => g.n_minus_1(&aim),
-            ("zone_loss", _) => g.zone_loss(&aim),
-            ("monthly_budget_usd", _) => g.budget(&aim),
-            ("utilization_ceiling", _) | ("throughput_rps", _) => {
+            (Target::P99Ms, Some(k)) => g.latency(k, &aim),
+            (Target::Availability, Some(k)) => g.availability(k, &aim),
+            (Target::Consistency, Some(_)) => {
+                g.consistency(row.subject.as_deref().unwrap_or_default())
+            }
+            (Target::NMinus1, _) => g.n_minus_1(&aim),
+            (Target::ZoneLoss, _) => g.zone_loss(&aim),
+            (Target::MonthlyBudgetUsd, _) => g.budget(&aim),
+            (Target::UtilizationCeiling, _) | (Target::ThroughputRps, _) => {
                 for c in g.hottest(TOP) {
                     g.capacity(c, &aim);
                 }
@@ -557,15 +560,14 @@ fn aim(t: &TargetCheck) -> String {
     let subject = t.subject.as_deref().unwrap_or_default();
     let req = t.required.unwrap_or_default();
     match t.target {
-        "throughput_rps" => format!("throughput target {req} req/s within the ceiling"),
-        "p99_ms" => format!("p99 of {subject} (target {req} ms)"),
-        "availability" => format!("availability of {subject} (target {req} %)"),
-        "consistency" => format!("consistency of {subject}"),
-        "utilization_ceiling" => format!("utilisation ceiling {req}"),
-        "monthly_budget_usd" => format!("budget {req} USD a month"),
-        "n_minus_1" => "N-1".to_string(),
-        "zone_loss" => "zone loss".to_string(),
-        other => other.to_string(),
+        Target::ThroughputRps => format!("throughput target {req} req/s within the ceiling"),
+        Target::P99Ms => format!("p99 of {subject} (target {req} ms)"),
+        Target::Availability => format!("availability of {subject} (target {req} %)"),
+        Target::Consistency => format!("consistency of {subject}"),
+        Target::UtilizationCeiling => format!("utilisation ceiling {req}"),
+        Target::MonthlyBudgetUsd => format!("budget {req} USD a month"),
+        Target::NMinus1 => "N-1".to_string(),
+        Target::ZoneLoss => "zone loss".to_string(),
     }
 }
 

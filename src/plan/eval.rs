@@ -5,7 +5,7 @@ use super::change::Change;
 use super::sizing::{self, PoolUse, Sized};
 use super::{PlanError, PlanOptions};
 use crate::analysis::load::Visits;
-use crate::analysis::scorecard::TargetCheck;
+use crate::analysis::scorecard::{Target, TargetCheck};
 use crate::analysis::{analyze, solve, Analysis};
 use crate::spec::{Io, Spec};
 
@@ -143,10 +143,10 @@ pub fn shortfall(t: &TargetCheck) -> f64 {
     let relative = match (t.required, t.predicted) {
         (_, None) => 5.0,
         (Some(r), Some(p)) => match t.target {
-            "throughput_rps" => (r - p) / r.max(f64::MIN_POSITIVE),
+            Target::ThroughputRps => (r - p) / r.max(f64::MIN_POSITIVE),
             // Downtime, in orders of magnitude over what is allowed.
-            "availability" => ((100.0 - p).max(1e-12) / (100.0 - r).max(1e-12)).ln(),
-            "n_minus_1" => p,
+            Target::Availability => ((100.0 - p).max(1e-12) / (100.0 - r).max(1e-12)).ln(),
+            Target::NMinus1 => p,
             _ => (p - r) / r.abs().max(f64::MIN_POSITIVE),
         },
         (None, Some(_)) => 0.0,

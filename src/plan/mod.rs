@@ -23,7 +23,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::analysis::cost::HOURS_PER_MONTH;
-use crate::analysis::scorecard::TargetCheck;
+use crate::analysis::scorecard::{Target, TargetCheck};
 use crate::analysis::{analyze, Analysis, AnalysisError};
 use crate::spec::{ComponentKind, Spec};
 pub use change::{Change, ReplicationWay};
@@ -185,10 +185,41 @@ pub struct Step {
     pub effects: Vec<Effect>,
 }
 
+/// What a step's effect is measured in: a target's figure, or a component's utilisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    ThroughputRps,
+    P99Ms,
+    Availability,
+    Consistency,
+    UtilizationCeiling,
+    MonthlyBudgetUsd,
+    #[serde(rename = "n_minus_1")]
+    NMinus1,
+    ZoneLoss,
+    /// The utilisation of the component a step changes or adds.
+    Utilization,
+}
+
+impl From<Target> for Metric {
+    fn from(t: Target) -> Self {
+        match t {
+            Target::ThroughputRps => Metric::ThroughputRps,
+            Target::P99Ms => Metric::P99Ms,
+            Target::Availability => Metric::Availability,
+            Target::Consistency => Metric::Consistency,
+            Target::UtilizationCeiling => Metric::UtilizationCeiling,
+            Target::MonthlyBudgetUsd => Metric::MonthlyBudgetUsd,
+            Target::NMinus1 => Metric::NMinus1,
+            Target::ZoneLoss => Metric::ZoneLoss,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Effect {
-    /// A scorecard target (`p99_ms`, ...) or `utilization`.
-    pub metric: String,
+    pub metric: Metric,
     pub subject: Option<String>,
     /// None when unbounded, or when the subject is `added` by the step.
     pub before: Option<f64>,
@@ -201,7 +232,7 @@ pub struct Effect {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct OutOfReach {
-    pub target: String,
+    pub target: Target,
     pub subject: Option<String>,
     pub required: Option<f64>,
     pub predicted: Option<f64>,
@@ -333,9 +364,9 @@ fn replay(
     Ok((steps, spec, prev))
 }
 
-fn row_key(t: &TargetCheck) -> (&'static str, Option<&str>) {
+fn row_key(t: &TargetCheck) -> (Target, Option<&str>) {
     // The ceiling's row names the hottest component, which a change may move.
-    if t.target == "utilization_ceiling" {
+    if t.target == Target::UtilizationCeiling {
         (t.target, None)
     } else {
         (t.target, t.subject.as_deref())
@@ -352,7 +383,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
         };
         if moved {
             out.push(Effect {
-                metric: t.target.to_string(),
+                metric: t.target.into(),
                 subject: t.subject.clone(),
                 before: old.and_then(|o| o.predicted),
                 after: t.predicted,
@@ -379,7 +410,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
         let (b, a) = (util(prev), util(next));
         if let Some(after) = a.filter(|_| a != b) {
             out.push(Effect {
-                metric: "utilization".to_string(),
+                metric: Metric::Utilization,
                 subject: Some(name),
                 before: b.flatten(),
                 after,
@@ -393,7 +424,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
 }
 
 /// Whether a number moved by as much as it is printed with.
-fn visibly_moved(target: &str, a: Option<f64>, b: Option<f64>) -> bool {
+fn visibly_moved(target: Target, a: Option<f64>, b: Option<f64>) -> bool {
     text::value(target, a) != text::value(target, b)
 }
 
@@ -428,7 +459,7 @@ fn out_of_reach(
                 opts.max_replicas, opts.max_read_replicas, opts.max_shards, opts.max_zones, opts.max_changes, evaluation_bound
             );
             let why = match (t.target, class) {
-                ("availability", Some(k)) => {
+                (Target::Availability, Some(k)) => {
                     let mut cap = 1.0;
                     let mut names = Vec::new();
                     for (c, (v, u)) in ev.sync_visits[k].iter().zip(&unavailable).enumerate() {
@@ -452,7 +483,7 @@ fn out_of_reach(
                         bounds
                     }
                 }
-                ("p99_ms", Some(k)) => {
+                (Target::P99Ms, Some(k)) => {
                     let delay: f64 = ev.sync_visits[k]
                         .iter()
                         .enumerate()
@@ -465,7 +496,7 @@ fn out_of_reach(
                         format!("{bounds}; fixed delays on its path take {delay:.1} ms of it")
                     }
                 }
-                ("monthly_budget_usd", _) => {
+                (Target::MonthlyBudgetUsd, _) => {
                     let requests = request_charges(spec, a);
                     match t.required {
                         Some(r) if requests >= r => format!(
@@ -477,7 +508,7 @@ fn out_of_reach(
                         ),
                     }
                 }
-                ("throughput_rps" | "utilization_ceiling" | "n_minus_1" | "zone_loss", _) => {
+                (Target::ThroughputRps | Target::UtilizationCeiling | Target::NMinus1 | Target::ZoneLoss, _) => {
                     // Sizing stopped at a bound: name it.
                     let capped: Vec<String> = ev
                         .sized
@@ -504,7 +535,7 @@ fn out_of_reach(
                 _ => bounds,
             };
             OutOfReach {
-                target: t.target.to_string(),
+                target: t.target,
                 subject: t.subject.clone(),
                 required: t.required,
                 predicted: t.predicted,
@@ -540,10 +571,10 @@ fn request_charges(spec: &Spec, a: &Analysis) -> f64 {
 /// targets (throughput, ceiling, N-1, zone loss) in: what scaling everything costs.
 pub fn baseline(spec: &Spec) -> Result<Baseline, PlanError> {
     let capacity = [
-        "throughput_rps",
-        "utilization_ceiling",
-        "n_minus_1",
-        "zone_loss",
+        Target::ThroughputRps,
+        Target::UtilizationCeiling,
+        Target::NMinus1,
+        Target::ZoneLoss,
     ];
     let mut last = None;
     for factor in 2..=16u32 {

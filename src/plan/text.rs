@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Effect, Plan};
+use super::{Effect, Metric, Plan};
 
 pub fn number(v: Option<f64>) -> String {
     match v {
@@ -17,15 +17,15 @@ pub fn number(v: Option<f64>) -> String {
 }
 
 /// `availability` values get four decimals (the digits that matter), others [`number`].
-pub fn value(metric: &str, v: Option<f64>) -> String {
-    match (metric, v) {
-        ("availability", Some(x)) => format!("{x:.4} %"),
-        ("p99_ms", Some(x)) => format!("{x:.1} ms"),
-        ("n_minus_1", Some(x)) => format!("{x:.0} failing"),
-        ("monthly_budget_usd", Some(x)) => format!("{x:.0} USD"),
-        ("throughput_rps", Some(x)) => format!("{x:.0} req/s"),
-        ("consistency", Some(x)) => format!("{x} ms stale"),
-        ("consistency", None) => "consistent".to_string(),
+pub fn value(metric: impl Into<Metric>, v: Option<f64>) -> String {
+    match (metric.into(), v) {
+        (Metric::Availability, Some(x)) => format!("{x:.4} %"),
+        (Metric::P99Ms, Some(x)) => format!("{x:.1} ms"),
+        (Metric::NMinus1, Some(x)) => format!("{x:.0} failing"),
+        (Metric::MonthlyBudgetUsd, Some(x)) => format!("{x:.0} USD"),
+        (Metric::ThroughputRps, Some(x)) => format!("{x:.0} req/s"),
+        (Metric::Consistency, Some(x)) => format!("{x} ms stale"),
+        (Metric::Consistency, None) => "consistent".to_string(),
         _ => number(v),
     }
 }
@@ -38,25 +38,24 @@ pub fn effect_line(e: &Effect) -> String {
         _ => "",
     };
     let subject = e.subject.as_deref().unwrap_or_default();
-    let what = match e.metric.as_str() {
-        "throughput_rps" => "throughput within the ceiling".to_string(),
-        "p99_ms" => format!("p99 of {subject}"),
-        "availability" => format!("availability of {subject}"),
-        "consistency" => format!("consistency of {subject}"),
-        "utilization_ceiling" => format!("hottest component ({subject})"),
-        "monthly_budget_usd" => "cost a month".to_string(),
-        "n_minus_1" => "N-1".to_string(),
-        "zone_loss" => "zone loss, hottest survivor".to_string(),
-        "utilization" => format!("utilisation of {subject}"),
-        other => format!("{other} {subject}"),
+    let what = match e.metric {
+        Metric::ThroughputRps => "throughput within the ceiling".to_string(),
+        Metric::P99Ms => format!("p99 of {subject}"),
+        Metric::Availability => format!("availability of {subject}"),
+        Metric::Consistency => format!("consistency of {subject}"),
+        Metric::UtilizationCeiling => format!("hottest component ({subject})"),
+        Metric::MonthlyBudgetUsd => "cost a month".to_string(),
+        Metric::NMinus1 => "N-1".to_string(),
+        Metric::ZoneLoss => "zone loss, hottest survivor".to_string(),
+        Metric::Utilization => format!("utilisation of {subject}"),
     };
     if e.added {
-        return format!("{what}: {} (new){verdict}", value(&e.metric, e.after));
+        return format!("{what}: {} (new){verdict}", value(e.metric, e.after));
     }
     format!(
         "{what}: {} -> {}{verdict}",
-        value(&e.metric, e.before),
-        value(&e.metric, e.after)
+        value(e.metric, e.before),
+        value(e.metric, e.after)
     )
 }
 
@@ -128,8 +127,8 @@ pub fn render(plan: &Plan) -> String {
                     .as_deref()
                     .map(|x| format!(" {x}"))
                     .unwrap_or_default(),
-                value(&o.target, o.required),
-                value(&o.target, o.predicted),
+                value(o.target, o.required),
+                value(o.target, o.predicted),
                 o.why
             );
         }

@@ -181,7 +181,7 @@ pub fn diagram(spec: &Spec, a: &Analysis, ceiling: f64) -> String {
                 if pooled {
                     format!(
                         ", utilisation {}",
-                        crate::analysis::utilization_text(Some(r.utilization))
+                        crate::text::utilization(Some(r.utilization))
                     )
                 } else {
                     String::new()

@@ -4,7 +4,7 @@
 use super::checklist::{self, Item};
 use super::{charts, diagram, hourly, sweep, ReportError, SimulatedClasses};
 use crate::analysis::availability::unavailabilities;
-use crate::analysis::scorecard::{consistency_name, TargetCheck};
+use crate::analysis::scorecard::{consistency_name, Target, TargetCheck};
 use crate::analysis::{solve, Analysis, Severity, Solved};
 use crate::plan::text::{effect_line, value};
 use crate::plan::Plan;
@@ -170,24 +170,23 @@ fn usd(x: f64) -> String {
     format!("{x:.0} USD")
 }
 
-fn target_name(t: &str) -> &'static str {
+fn target_name(t: Target) -> &'static str {
     match t {
-        "throughput_rps" => "throughput within the ceiling",
-        "p99_ms" => "p99 latency",
-        "availability" => "availability",
-        "consistency" => "consistency",
-        "utilization_ceiling" => "utilisation ceiling",
-        "monthly_budget_usd" => "monthly budget",
-        "n_minus_1" => "N-1 (one replica lost)",
-        "zone_loss" => "zone loss",
-        _ => "other",
+        Target::ThroughputRps => "throughput within the ceiling",
+        Target::P99Ms => "p99 latency",
+        Target::Availability => "availability",
+        Target::Consistency => "consistency",
+        Target::UtilizationCeiling => "utilisation ceiling",
+        Target::MonthlyBudgetUsd => "monthly budget",
+        Target::NMinus1 => "N-1 (one replica lost)",
+        Target::ZoneLoss => "zone loss",
     }
 }
 
 fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
     let subject = t.subject.clone().unwrap_or_default();
     let (required, predicted, gap) = match t.target {
-        "consistency" => {
+        Target::Consistency => {
             let needs = spec
                 .workload
                 .classes
@@ -196,12 +195,12 @@ fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
                 .map_or("?", |k| consistency_name(k.consistency_or_default()));
             (
                 needs.to_string(),
-                value("consistency", t.predicted),
+                value(Target::Consistency, t.predicted),
                 t.predicted
                     .map_or(String::new(), |x| format!("{x} ms stale reads")),
             )
         }
-        "utilization_ceiling" => (
+        Target::UtilizationCeiling => (
             format!("<= {}", t.required.unwrap_or_default()),
             format!("{} ({subject})", value(t.target, t.predicted)),
             match (t.required, t.predicted) {
@@ -209,7 +208,7 @@ fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
                 _ => String::new(),
             },
         ),
-        "n_minus_1" => (
+        Target::NMinus1 => (
             "every component survives".to_string(),
             format!("{} failing", t.predicted.unwrap_or_default()),
             if t.pass {
@@ -218,7 +217,7 @@ fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
                 format!("{} components", t.predicted.unwrap_or_default())
             },
         ),
-        "zone_loss" => (
+        Target::ZoneLoss => (
             format!("within the ceiling {}", t.required.unwrap_or_default()),
             t.predicted.map_or("components go down".to_string(), |p| {
                 format!("utilisation {p:.3}")
@@ -234,13 +233,13 @@ fn score_row(spec: &Spec, t: &TargetCheck) -> ScoreRow {
                 _ if t.pass => String::new(),
                 (Some(r), None) => format!("unbounded against {}", value(t.target, Some(r))),
                 (Some(r), Some(p)) => match t.target {
-                    "throughput_rps" => format!("{:.0} req/s short", r - p),
-                    "p99_ms" => format!("{:.1} ms over", p - r),
-                    "availability" => format!(
+                    Target::ThroughputRps => format!("{:.0} req/s short", r - p),
+                    Target::P99Ms => format!("{:.1} ms over", p - r),
+                    Target::Availability => format!(
                         "{:.1} min/month more downtime",
                         (r - p) / 100.0 * crate::analysis::availability::MINUTES_PER_MONTH
                     ),
-                    "monthly_budget_usd" => format!("{:.0} USD over", p - r),
+                    Target::MonthlyBudgetUsd => format!("{:.0} USD over", p - r),
                     _ => format!("{:.3}", p - r),
                 },
                 _ => String::new(),
@@ -396,7 +395,7 @@ fn component_rows(a: &Analysis, ceiling: f64) -> (Vec<ComponentRow>, Vec<(String
                         "-".into()
                     },
                     utilization: if pooled {
-                        crate::analysis::utilization_text(Some(c.utilization))
+                        crate::text::utilization(Some(c.utilization))
                     } else {
                         "-".into()
                     },
@@ -612,7 +611,7 @@ fn conflict_rows(a: &Analysis) -> Vec<ConflictRow> {
                         w.change,
                         ms(w.p99_latency_ms),
                         w.availability_percent,
-                        crate::analysis::utilization_text(w.store_utilization),
+                        crate::text::utilization(w.store_utilization),
                         usd(w.monthly_cost_usd)
                     )
                 })
@@ -632,10 +631,7 @@ fn outage_row(o: &crate::analysis::resilience::Outage, ceiling: f64) -> OutageRo
                 if o.down.len() == 1 { "goes" } else { "go" }
             )
         } else {
-            let mut d = format!(
-                "utilisation {}",
-                crate::analysis::utilization_text(o.utilization)
-            );
+            let mut d = format!("utilisation {}", crate::text::utilization(o.utilization));
             if !o.within_ceiling {
                 d.push_str(&format!(" (over the ceiling {ceiling})"));
             }
@@ -737,10 +733,10 @@ fn plan_view(plan: &Plan) -> PlanView {
             .map(|o| {
                 format!(
                     "{}{}: required {}, predicted {}: {}",
-                    target_name(&o.target),
+                    target_name(o.target),
                     o.subject.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
-                    value(&o.target, o.required),
-                    value(&o.target, o.predicted),
+                    value(o.target, o.required),
+                    value(o.target, o.predicted),
                     o.why
                 )
             })

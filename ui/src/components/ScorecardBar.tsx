@@ -1,6 +1,7 @@
 import { memo } from 'react';
 
 import type { LiveAnalysis } from '../bindings/LiveAnalysis';
+import type { Target } from '../bindings/Target';
 import type { TargetCheck } from '../bindings/TargetCheck';
 import { formatAvailability, formatMs, formatRate } from '../graph/heat';
 
@@ -38,12 +39,10 @@ function formatted(check: TargetCheck, value: number | null): string {
     case 'utilization_ceiling':
     case 'zone_loss':
       return `${Math.round(value * 100)} %`;
-    default:
-      return String(Math.round(value * 1000) / 1000);
   }
 }
 
-const LABELS: Record<string, string> = {
+const LABELS: Record<Target, string> = {
   throughput_rps: 'Throughput capacity',
   p99_ms: 'p99',
   availability: 'Availability',
@@ -71,7 +70,7 @@ export function scoreCells(analysis: LiveAnalysis): ScoreCell[] {
     const subject = check.subject ? ` ${check.subject}` : '';
     return {
       id: `${check.target}${check.subject ? `-${check.subject}` : ''}`,
-      label: `${LABELS[check.target] ?? check.target}${subject}`,
+      label: `${LABELS[check.target]}${subject}`,
       value: formatted(check, check.predicted),
       target:
         check.required === null || check.target === 'n_minus_1'

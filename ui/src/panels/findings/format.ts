@@ -4,6 +4,8 @@
 
 import type { Effect } from '../../bindings/Effect';
 import type { Finding } from '../../bindings/Finding';
+import type { FindingKind } from '../../bindings/FindingKind';
+import type { Metric } from '../../bindings/Metric';
 
 /** "$1,486/mo". */
 export function usd(v: number): string {
@@ -26,7 +28,7 @@ export function utilisation(v: number): string {
 const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')} req/s`;
 
 /** A plan metric's value, as `headroom plan` prints it; null is unbounded. */
-export function metricValue(metric: string, v: number | null): string {
+export function metricValue(metric: Metric, v: number | null): string {
   if (metric === 'consistency') return v === null ? 'consistent' : `${v} ms stale`;
   if (v === null) return 'unbounded';
   switch (metric) {
@@ -44,13 +46,11 @@ export function metricValue(metric: string, v: number | null): string {
     case 'utilization_ceiling':
     case 'zone_loss':
       return utilisation(v);
-    default:
-      return String(Math.round(v * 1000) / 1000);
   }
 }
 
 /** What an effect is about: "p99 of checkout", "utilisation of api". */
-export function metricLabel(metric: string, subject: string | null): string {
+export function metricLabel(metric: Metric, subject: string | null): string {
   const s = subject ?? '';
   switch (metric) {
     case 'throughput_rps':
@@ -71,8 +71,6 @@ export function metricLabel(metric: string, subject: string | null): string {
       return 'zone loss, hottest survivor';
     case 'utilization':
       return `utilisation of ${s}`;
-    default:
-      return subject ? `${metric} ${s}` : metric;
   }
 }
 
@@ -84,7 +82,7 @@ export function verdict(e: Effect): 'now met' | 'now missed' | 'still missed' | 
   return null;
 }
 
-const KIND_LABELS: Record<string, string> = {
+const KIND_LABELS: Record<FindingKind, string> = {
   saturated: 'Saturated',
   above_ceiling: 'Above the ceiling',
   p99_missed: 'p99 missed',
@@ -100,8 +98,8 @@ const KIND_LABELS: Record<string, string> = {
   zone_loss: 'Zone loss',
 };
 
-export function findingLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
+export function findingLabel(kind: FindingKind): string {
+  return KIND_LABELS[kind];
 }
 
 /**
@@ -137,7 +135,5 @@ export function findingNumbers(f: Finding): string | null {
       return `${v((x) => `${(x * 100).toFixed(2)} %`)} of calls fail · limit ${l((x) => `${x * 100} %`)}`;
     case 'retry_storm':
       return `each call tried ${v((x) => x.toFixed(2))} times`;
-    default:
-      return `${v(String)}${limit === null ? '' : ` · limit ${l(String)}`}`;
   }
 }
