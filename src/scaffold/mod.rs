@@ -23,14 +23,19 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
-use askama::Template;
+use askama::{DynTemplate, Template};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{ErrorKind, HasKind};
 use crate::plan::{plan, PlanError, PlanOptions};
 use crate::spec::{Runtime, Spec};
-use view::ProjectView;
+use templates::{
+    Alerts, Compose, ConfigMap, Deployment, Hpa, Kustomization, NodeDockerfile, NodePackage,
+    NodeServer, Overlay, Pdb, PostgresInit, Prometheus, Readme, RustCargo, RustConfig, RustDeps,
+    RustDockerfile, RustMain, RustMetrics, RustTrace, Service, K6,
+};
+use view::{AppView, ProjectView, WorkloadView};
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,26 +143,168 @@ fn check_kubernetes_names(p: &ProjectView) -> Result<(), ScaffoldError> {
     Ok(())
 }
 
-fn render_one<T: Template>(
-    files: &mut Vec<ScaffoldFile>,
+/// What one file's contents come from.
+enum Source<'a> {
+    Template(Box<dyn DynTemplate + 'a>),
+    /// Contents that are final as they are.
+    Text(String),
+}
+
+/// A row of the tables below: one file of the scaffold, before it is rendered.
+struct Row<'a> {
+    /// Relative to the project's root, '/'-separated.
     path: String,
-    t: &T,
+    source: Source<'a>,
     executable: bool,
-) -> Result<(), ScaffoldError> {
-    let mut contents = t.render().map_err(|source| ScaffoldError::Render {
-        file: path.clone(),
-        source,
-    })?;
-    // askama drops a template's last line break; text files end with one.
-    if !contents.ends_with('\n') {
-        contents.push('\n');
+    /// Whether this spec has the file: a row whose condition is false is skipped.
+    when: bool,
+}
+
+impl<'a> Row<'a> {
+    fn template(path: impl Into<String>, t: impl Template + 'a) -> Self {
+        Row {
+            path: path.into(),
+            source: Source::Template(Box::new(t)),
+            executable: false,
+            when: true,
+        }
     }
-    files.push(ScaffoldFile {
-        path,
-        contents,
-        executable,
-    });
-    Ok(())
+
+    fn text(path: impl Into<String>, contents: impl Into<String>) -> Self {
+        Row {
+            path: path.into(),
+            source: Source::Text(contents.into()),
+            executable: false,
+            when: true,
+        }
+    }
+
+    fn when(self, when: bool) -> Self {
+        Row { when, ..self }
+    }
+
+    fn executable(self) -> Self {
+        Row {
+            executable: true,
+            ..self
+        }
+    }
+
+    fn render(self) -> Result<ScaffoldFile, ScaffoldError> {
+        let contents = match self.source {
+            Source::Template(t) => {
+                let mut contents = t.dyn_render().map_err(|source| ScaffoldError::Render {
+                    file: self.path.clone(),
+                    source,
+                })?;
+                // askama drops a template's last line break; text files end with one.
+                if !contents.ends_with('\n') {
+                    contents.push('\n');
+                }
+                contents
+            }
+            Source::Text(contents) => contents,
+        };
+        Ok(ScaffoldFile {
+            path: self.path,
+            contents,
+            executable: self.executable,
+        })
+    }
+}
+
+/// The files that open the project: the README and what docker-compose runs.
+fn project_rows<'a>(n: &'a str, p: &'a ProjectView) -> Vec<Row<'a>> {
+    vec![
+        Row::template("README.md", Readme { spec_name: n, v: p }),
+        Row::template("docker-compose.yml", Compose { spec_name: n, v: p }),
+        Row::template(
+            "infra/postgres/init-replication.sh",
+            PostgresInit { spec_name: n, v: p },
+        )
+        .executable()
+        .when(p.postgres_with_replicas),
+    ]
+}
+
+/// A generated service's code and image, by its runtime.
+fn app_rows<'a>(n: &'a str, a: &'a AppView) -> Vec<Row<'a>> {
+    let file = |name: &str| format!("services/{}/{name}", a.name);
+    match a.runtime {
+        Runtime::Rust => vec![
+            Row::template(file("Cargo.toml"), RustCargo { spec_name: n, v: a }),
+            Row::template(file("src/main.rs"), RustMain { spec_name: n, v: a }),
+            Row::template(file("src/config.rs"), RustConfig { spec_name: n, v: a }),
+            Row::template(file("src/deps.rs"), RustDeps { spec_name: n, v: a }),
+            Row::template(file("src/metrics.rs"), RustMetrics { spec_name: n, v: a }),
+            Row::template(file("src/trace.rs"), RustTrace { spec_name: n, v: a }),
+            Row::template(file("Dockerfile"), RustDockerfile { spec_name: n, v: a }),
+            Row::text(
+                file(".dockerignore"),
+                "target/\nDockerfile\n.dockerignore\n",
+            ),
+        ],
+        Runtime::Node => vec![
+            Row::template(file("package.json"), NodePackage { spec_name: n, v: a }),
+            Row::template(file("server.js"), NodeServer { spec_name: n, v: a }),
+            Row::template(file("Dockerfile"), NodeDockerfile { spec_name: n, v: a }),
+            Row::text(
+                file(".dockerignore"),
+                "node_modules/\nDockerfile\n.dockerignore\n",
+            ),
+        ],
+    }
+}
+
+/// A workload's files: a gateway's nginx.conf (rendered already, for its ConfigMap too),
+/// then its manifests in the kustomize base.
+fn workload_rows<'a>(n: &'a str, w: &'a WorkloadView) -> Vec<Row<'a>> {
+    let file = |name: &str| format!("k8s/base/{}/{name}", w.name);
+    let mut rows = vec![Row::text(
+        format!("gateway/{}/nginx.conf", w.name),
+        w.nginx_conf.clone(),
+    )
+    .when(w.gateway)];
+    // One Deployment per track: blue-green names both slots' files, a canary's stable
+    // track keeps the plain name.
+    rows.extend(w.tracks.iter().map(|t| {
+        let path = match &t.label {
+            Some((_, value)) if !t.live || value == "blue" => {
+                file(&format!("deployment-{value}.yaml"))
+            }
+            _ => file("deployment.yaml"),
+        };
+        Row::template(path, Deployment { v: w, t })
+    }));
+    rows.extend([
+        Row::template(file("service.yaml"), Service { spec_name: n, v: w }),
+        Row::template(file("hpa.yaml"), Hpa { spec_name: n, v: w }).when(w.hpa.is_some()),
+        Row::template(file("pdb.yaml"), Pdb { spec_name: n, v: w }),
+        Row::template(file("configmap.yaml"), ConfigMap { spec_name: n, v: w }),
+    ]);
+    rows
+}
+
+/// The files that close the project; the kustomize base lists `resources`, the
+/// manifests above it.
+fn closing_rows<'a>(n: &'a str, p: &'a ProjectView, resources: &'a [String]) -> Vec<Row<'a>> {
+    vec![
+        Row::template(
+            "k8s/base/kustomization.yaml",
+            Kustomization { v: p, resources },
+        ),
+        Row::template(
+            "k8s/overlays/production/kustomization.yaml",
+            Overlay { spec_name: n, v: p },
+        ),
+        Row::template("monitoring/alerts.yml", Alerts { spec_name: n, v: p }),
+        Row::template(
+            "monitoring/prometheus.yml",
+            Prometheus { spec_name: n, v: p },
+        )
+        .when(p.monitoring),
+        Row::template("loadtest/k6.js", K6 { spec_name: n, v: p }),
+    ]
 }
 
 /// Plans `spec` and renders its scaffold in memory.
@@ -198,256 +345,23 @@ pub fn render(spec: &Spec) -> Result<Scaffold, ScaffoldError> {
     }
     let name = p.name.as_str();
 
-    let mut files = Vec::new();
-    let f = &mut files;
-    use templates::*;
-    render_one(
-        f,
-        "README.md".into(),
-        &Readme {
-            spec_name: name,
-            v: &p,
-        },
-        false,
-    )?;
-    render_one(
-        f,
-        "docker-compose.yml".into(),
-        &Compose {
-            spec_name: name,
-            v: &p,
-        },
-        false,
-    )?;
-    if p.postgres_with_replicas {
-        render_one(
-            f,
-            "infra/postgres/init-replication.sh".into(),
-            &PostgresInit {
-                spec_name: name,
-                v: &p,
-            },
-            true,
-        )?;
-    }
-    for a in &p.apps {
-        let dir = format!("services/{}", a.name);
-        match a.runtime {
-            Runtime::Rust => {
-                render_one(
-                    f,
-                    format!("{dir}/Cargo.toml"),
-                    &RustCargo {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/src/main.rs"),
-                    &RustMain {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/src/config.rs"),
-                    &RustConfig {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/src/deps.rs"),
-                    &RustDeps {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/src/metrics.rs"),
-                    &RustMetrics {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/src/trace.rs"),
-                    &RustTrace {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/Dockerfile"),
-                    &RustDockerfile {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                f.push(ScaffoldFile {
-                    path: format!("{dir}/.dockerignore"),
-                    contents: "target/\nDockerfile\n.dockerignore\n".into(),
-                    executable: false,
-                });
-            }
-            Runtime::Node => {
-                render_one(
-                    f,
-                    format!("{dir}/package.json"),
-                    &NodePackage {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/server.js"),
-                    &NodeServer {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                render_one(
-                    f,
-                    format!("{dir}/Dockerfile"),
-                    &NodeDockerfile {
-                        spec_name: name,
-                        v: a,
-                    },
-                    false,
-                )?;
-                f.push(ScaffoldFile {
-                    path: format!("{dir}/.dockerignore"),
-                    contents: "node_modules/\nDockerfile\n.dockerignore\n".into(),
-                    executable: false,
-                });
-            }
-        }
-    }
-    for w in &p.workloads {
-        let dir = format!("k8s/base/{}", w.name);
-        if w.gateway {
-            f.push(ScaffoldFile {
-                path: format!("gateway/{}/nginx.conf", w.name),
-                contents: w.nginx_conf.clone(),
-                executable: false,
-            });
-        }
-        for t in &w.tracks {
-            let file = match &t.label {
-                Some((_, value)) if !t.live || value == "blue" => {
-                    format!("{dir}/deployment-{value}.yaml")
-                }
-                _ => format!("{dir}/deployment.yaml"),
-            };
-            render_one(f, file, &Deployment { v: w, t }, false)?;
-        }
-        render_one(
-            f,
-            format!("{dir}/service.yaml"),
-            &Service {
-                spec_name: name,
-                v: w,
-            },
-            false,
-        )?;
-        if w.hpa.is_some() {
-            render_one(
-                f,
-                format!("{dir}/hpa.yaml"),
-                &Hpa {
-                    spec_name: name,
-                    v: w,
-                },
-                false,
-            )?;
-        }
-        render_one(
-            f,
-            format!("{dir}/pdb.yaml"),
-            &Pdb {
-                spec_name: name,
-                v: w,
-            },
-            false,
-        )?;
-        render_one(
-            f,
-            format!("{dir}/configmap.yaml"),
-            &ConfigMap {
-                spec_name: name,
-                v: w,
-            },
-            false,
-        )?;
-    }
-    // The base lists every manifest written above.
-    let resources: Vec<String> = f
-        .iter()
-        .filter_map(|x| x.path.strip_prefix("k8s/base/").map(str::to_string))
+    // Every file in the order it is listed: adding one is a row in the tables above.
+    let rows: Vec<Row> = project_rows(name, &p)
+        .into_iter()
+        .chain(p.apps.iter().flat_map(|a| app_rows(name, a)))
+        .chain(p.workloads.iter().flat_map(|w| workload_rows(name, w)))
         .collect();
-    render_one(
-        f,
-        "k8s/base/kustomization.yaml".into(),
-        &Kustomization {
-            v: &p,
-            resources: &resources,
-        },
-        false,
-    )?;
-    render_one(
-        f,
-        "k8s/overlays/production/kustomization.yaml".into(),
-        &Overlay {
-            spec_name: name,
-            v: &p,
-        },
-        false,
-    )?;
-    render_one(
-        f,
-        "monitoring/alerts.yml".into(),
-        &Alerts {
-            spec_name: name,
-            v: &p,
-        },
-        false,
-    )?;
-    if p.monitoring {
-        render_one(
-            f,
-            "monitoring/prometheus.yml".into(),
-            &Prometheus {
-                spec_name: name,
-                v: &p,
-            },
-            false,
-        )?;
+    // The kustomize base lists every manifest above it.
+    let resources: Vec<String> = rows
+        .iter()
+        .filter(|r| r.when)
+        .filter_map(|r| r.path.strip_prefix("k8s/base/").map(str::to_string))
+        .collect();
+    let rows = rows.into_iter().chain(closing_rows(name, &p, &resources));
+    let mut files = Vec::new();
+    for row in rows.filter(|r| r.when) {
+        files.push(row.render()?);
     }
-    render_one(
-        f,
-        "loadtest/k6.js".into(),
-        &K6 {
-            spec_name: name,
-            v: &p,
-        },
-        false,
-    )?;
     // Nothing can be written outside the project, whatever the spec holds.
     for file in &files {
         write::safe_relative(&file.path)?;
