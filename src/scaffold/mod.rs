@@ -11,7 +11,8 @@
 //!
 //! One concern a file: `layout` (what runs where, connections from the edges), `infra`
 //! (engines as containers), `sizing` (the plan's numbers), `view` (what the templates
-//! show), `templates` (askama and its escaping filters), `escape`, `write`.
+//! show, a file per target), `templates` (askama and its escaping filters), `escape`,
+//! `write`. Which files a project has is the tables of rows below `render`.
 
 pub mod escape;
 pub mod infra;
