@@ -13,10 +13,9 @@ use headroom::error::{ErrorKind, HasKind};
 use headroom::report::Format;
 use headroom::spec::{self, export as yaml_export, Spec};
 
-const CLI: &str = env!("CARGO_BIN_EXE_headroom");
-#[path = "common/shop.rs"]
-mod common_shop;
+use crate::common::shop::with_api_replicas;
 
+const CLI: &str = env!("CARGO_BIN_EXE_headroom");
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
 fn load(path: &Path) -> Spec {
@@ -123,7 +122,7 @@ fn the_report_is_the_clis_for_every_example_in_both_formats() {
 #[test]
 fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common_shop::with_api_replicas(shop(), 2);
+    let model = with_api_replicas(shop(), 2);
     // What Save writes (header comments included; they change nothing in the report).
     let saved = dir.path().join("edited.yaml");
     fs::write(

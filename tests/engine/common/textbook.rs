@@ -1,6 +1,5 @@
 //! Textbook models and helpers shared by the analysis and simulation tests, so both are
 //! held to the very same specs.
-#![allow(dead_code)] // each test crate uses its own subset
 
 use headroom::analysis::{analyze, Analysis};
 use headroom::spec;

@@ -1,5 +1,5 @@
 //! The report: golden Markdown of every example (regenerate with `HEADROOM_BLESS=1
-//! cargo test --test report` and review the diff), the HTML's sections and charts and
+//! cargo test --test engine report::` and review the diff), the HTML's sections and charts and
 //! that it names nothing on the network, simulated figures shown when given, and the
 //! command line.
 
@@ -47,7 +47,7 @@ fn markdown_reports_match_their_golden_files() {
     }
     assert!(
         stale.is_empty(),
-        "{}\n(if the change is intended: HEADROOM_BLESS=1 cargo test --test report, then review the diff)",
+        "{}\n(if the change is intended: HEADROOM_BLESS=1 cargo test --test engine report::, then review the diff)",
         stale.join("\n")
     );
 }

@@ -17,9 +17,7 @@ use headroom::sim::{FailureTarget, SimError, SimScenario, SimSettings};
 use headroom::spec::{export, Spec};
 use headroom::store::{content_hash, RunKind, Workspace};
 
-#[path = "common/shop.rs"]
-mod shop;
-use shop::{shop, SHOP};
+use crate::common::shop::{shop, SHOP};
 
 fn settings(requests: u64, seed: u64, replications: u32, scenario: SimScenario) -> SimSettings {
     SimSettings {

@@ -8,9 +8,7 @@ use headroom::analysis::FindingKind;
 use headroom::analysis::{analyze, latency, Analysis};
 use headroom::spec;
 
-#[path = "common/textbook.rs"]
-mod textbook;
-use textbook::{analysis_of, close};
+use crate::common::textbook::{analysis_of, close};
 
 fn component<'a>(a: &'a Analysis, name: &str) -> &'a headroom::analysis::ComponentReport {
     a.components.iter().find(|c| c.name == name).unwrap()

@@ -1,6 +1,6 @@
 //! The workspace: every operation round-trips, older files upgrade with their data, and
 //! a damaged, foreign, newer or locked file is reported without losing a byte.
-//! (Crash safety and two writers at once: tests/store_crash.rs. The diff: tests/store_diff.rs.)
+//! (Crash safety and two writers at once: tests/store_crash.rs. The diff: store_diff.rs.)
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,5 +1,4 @@
 //! The shop example (models/shop.yaml) as the editor tests start from it.
-#![allow(dead_code)] // each test crate uses its own subset
 
 use std::path::Path;
 

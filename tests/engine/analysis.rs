@@ -5,9 +5,7 @@ use headroom::analysis::analyze;
 use headroom::analysis::FindingKind;
 use headroom::spec;
 
-#[path = "common/textbook.rs"]
-mod textbook;
-use textbook::{analysis_of, close, single, JACKSON};
+use crate::common::textbook::{analysis_of, close, single, JACKSON};
 
 #[test]
 fn mm1_through_the_whole_pipeline() {

@@ -6,12 +6,8 @@ use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::{self, export, Spec};
 use headroom::store::{content_hash, Workspace};
 
-#[path = "common/shop.rs"]
-mod shop;
-use shop::{api_replicas, shop, SHOP};
-
-#[path = "common/generated_spec.rs"]
-mod generated_spec;
+use crate::common::generated_spec::generated_spec;
+use crate::common::shop::{api_replicas, shop, SHOP};
 
 fn workspace(dir: &tempfile::TempDir) -> Workspace {
     Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
@@ -25,7 +21,7 @@ fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
     assert_eq!(live.yaml, export::to_yaml(&model, &["# the shop"]));
     assert!(live.diagnostics.is_empty(), "{:?}", live.diagnostics);
     let a = live.analysis.expect("a valid model is analysed");
-    // The figures of the shop worked out by hand in tests/analysis.rs.
+    // The figures of the shop worked out by hand in analysis.rs.
     let api = a.components.iter().find(|c| c.name == "api").unwrap();
     assert!((api.arrival_rps - 920.0).abs() < 1e-9);
     assert_eq!(a.dependencies.len(), model.dependencies.len());
@@ -50,7 +46,7 @@ fn live_answers_a_valid_model_as_reading_its_yaml_back_would() {
             })
             .collect();
     assert!(models.len() >= 4, "{} examples", models.len());
-    let generated = generated_spec::generated_spec(30);
+    let generated = generated_spec(30);
     models.push((
         "generated.yaml".into(),
         spec::check("generated.yaml", generated.as_bytes())

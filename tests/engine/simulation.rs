@@ -3,14 +3,13 @@
 //! cancellation, ramps and failures.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
 use headroom::spec::{self, Spec};
-#[path = "common/textbook.rs"]
-mod textbook;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use textbook::{single, JACKSON};
+
+use crate::common::textbook::{single, JACKSON};
 
 fn model(yaml: &str) -> Spec {
     spec::check("test.yaml", yaml.as_bytes())

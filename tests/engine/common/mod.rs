@@ -1,0 +1,5 @@
+//! Fixtures shared by the engine's tests.
+
+pub mod generated_spec;
+pub mod shop;
+pub mod textbook;
