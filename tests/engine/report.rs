@@ -9,6 +9,8 @@ use std::process::Command;
 use headroom::report::{self, Format, SimulatedClass, SimulatedClasses};
 use headroom::spec::{self, Spec};
 
+use crate::common::shop::SHOP;
+
 const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
 
 fn example(name: &str) -> Spec {
@@ -145,7 +147,7 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
 #[test]
 fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let shop = PathBuf::from(SHOP);
     let run = |args: &[&str], out: &Path| {
         Command::new(env!("CARGO_BIN_EXE_headroom"))
             .arg("report")
@@ -189,11 +191,7 @@ fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
 fn report_refuses_to_write_over_its_own_spec_however_it_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("same.yaml");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml"),
-        &spec,
-    )
-    .unwrap();
+    std::fs::copy(SHOP, &spec).unwrap();
     let before = std::fs::read(&spec).unwrap();
     let link = dir.path().join("link.yaml");
     std::os::unix::fs::symlink(&spec, &link).unwrap();

@@ -20,6 +20,8 @@ use headroom::scaffold::{self, Scaffold, ScaffoldError, ScaffoldFile};
 use headroom::spec::{self, Spec};
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::common::shop::SHOP;
+
 const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
 /// The Kubernetes version the manifests are held to (kubernetes-validate's schemas are
 /// bundled, so this runs offline).
@@ -733,7 +735,7 @@ fn headroom() -> Command {
 fn the_command_line_writes_summarises_and_refuses() {
     let root = tmp("cli");
     let dir = root.path().join("shop");
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let spec = PathBuf::from(SHOP);
     let out = headroom()
         .arg("scaffold")
         .arg(&spec)
