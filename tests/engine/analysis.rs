@@ -5,6 +5,7 @@ use headroom::analysis::analyze;
 use headroom::analysis::FindingKind;
 use headroom::spec;
 
+use crate::common::models::{example, EXAMPLES};
 use crate::common::shop::shop;
 use crate::common::textbook::{analysis_of, close, single, JACKSON};
 
@@ -193,12 +194,8 @@ fn more_replicas_never_raise_a_p99() {
 
 #[test]
 fn every_example_analyses_with_finite_numbers_or_findings() {
-    for name in ["shop", "feed", "pos", "monolith"] {
-        let path = format!("{}/models/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let model = spec::check_file(std::path::Path::new(&path))
-            .unwrap()
-            .into_result()
-            .unwrap();
+    for name in EXAMPLES {
+        let model = example(name);
         let a = analyze(&model).unwrap();
         for c in &a.components {
             assert!(

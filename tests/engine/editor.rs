@@ -4,14 +4,12 @@
 use headroom::editor::{self, EditorError};
 use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::{self, export, Spec};
-use headroom::store::{content_hash, Workspace};
+use headroom::store::content_hash;
 
 use crate::common::generated_spec::generated_spec;
+use crate::common::models::MODELS;
 use crate::common::shop::{api_replicas, shop, SHOP};
-
-fn workspace(dir: &tempfile::TempDir) -> Workspace {
-    Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
-}
+use crate::common::workspace;
 
 #[test]
 fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
@@ -35,16 +33,15 @@ fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
 /// generated model of 300 components.
 #[test]
 fn live_answers_a_valid_model_as_reading_its_yaml_back_would() {
-    let mut models: Vec<(String, Spec)> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/models"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-            .map(|path| {
-                let model = spec::check_file(&path).unwrap().into_result().unwrap();
-                (path.display().to_string(), model)
-            })
-            .collect();
+    let mut models: Vec<(String, Spec)> = std::fs::read_dir(MODELS)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .map(|path| {
+            let model = spec::check_file(&path).unwrap().into_result().unwrap();
+            (path.display().to_string(), model)
+        })
+        .collect();
     assert!(models.len() >= 4, "{} examples", models.len());
     let generated = generated_spec(30);
     models.push((

@@ -13,11 +13,10 @@ use headroom::error::{ErrorKind, HasKind};
 use headroom::report::Format;
 use headroom::spec::{self, export as yaml_export, Spec};
 
-use crate::common::models::via_ipc;
+use crate::common::models::{via_ipc, MODELS};
 use crate::common::shop::{shop_via_ipc, with_api_replicas, SHOP};
 
 const CLI: &str = env!("CARGO_BIN_EXE_headroom");
-const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
 fn load(path: &Path) -> Spec {
     spec::check_file(path).unwrap().into_result().unwrap()

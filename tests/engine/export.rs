@@ -1,17 +1,16 @@
 //! Export is canonical: parse -> export -> parse gives the same model, exporting twice
 //! gives the same bytes, and `headroom fmt` writes exactly that, atomically.
 
-use std::process::Command;
-
 use headroom::spec::{self, export, ComponentKind};
 
+use crate::common::cli::headroom;
+use crate::common::models::MODELS;
 use crate::common::shop::{shop, shop_text};
 
 #[test]
 fn every_example_round_trips_and_exports_byte_stable() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
     let mut seen = 0;
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    for entry in std::fs::read_dir(MODELS).unwrap().flatten() {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
             continue;
@@ -88,13 +87,6 @@ fn numbers_survive_exactly() {
         .into_result()
         .unwrap();
     assert_eq!(back, model);
-}
-
-fn headroom(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -7,19 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use headroom::report::{self, Format, SimulatedClass, SimulatedClasses};
-use headroom::spec::{self, Spec};
 
+use crate::common::models::{example, EXAMPLES};
 use crate::common::shop::SHOP;
-
-const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
-
-fn example(name: &str) -> Spec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(format!("{name}.yaml"));
-    let bytes = std::fs::read(&path).unwrap();
-    spec::check(name, &bytes).into_result().unwrap()
-}
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report")

@@ -9,13 +9,8 @@ use std::time::{Duration, Instant};
 use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
 use headroom::spec::{self, Spec};
 
+use crate::common::models::{example, model};
 use crate::common::textbook::{single, JACKSON};
-
-fn model(yaml: &str) -> Spec {
-    spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"))
-}
 
 fn run(spec: &Spec, opts: &SimOptions) -> SimReport {
     simulate(spec, opts, &|_| {}, &AtomicBool::new(false)).unwrap()
@@ -86,14 +81,6 @@ fn jackson_network() {
         within(&format!("{} utilisation", c.name), c.utilization_ci95, want);
     }
     within("Jackson mean", r.classes[0].mean_latency_ms_ci95, 67.179487);
-}
-
-fn example(name: &str) -> Spec {
-    let path = format!("{}/models/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    spec::check_file(std::path::Path::new(&path))
-        .unwrap()
-        .into_result()
-        .unwrap()
 }
 
 /// Figures where simulation and analysis are known to differ, each with its reason.

@@ -2,7 +2,8 @@
 //! held to the very same specs.
 
 use headroom::analysis::{analyze, Analysis};
-use headroom::spec;
+
+use super::models::model;
 
 /// The Jackson network at 100 req/s: gateway (1 server, 4 ms) -> service
 /// (2 servers, 12.5 ms) -> db (1 server, 3.2 ms, 2.5 calls per request).
@@ -31,10 +32,7 @@ pub fn single(rate: f64, service: &str) -> String {
 
 /// The analysis of a spec that must be valid.
 pub fn analysis_of(yaml: &str) -> Analysis {
-    let model = spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"));
-    analyze(&model).unwrap()
+    analyze(&model(yaml)).unwrap()
 }
 
 /// `got` within `rel` of `want`, relatively.
