@@ -61,9 +61,9 @@ test-e2e: build
 
 # Regenerate what is derived from the engine's types (tests fail when these are stale).
 bindings:
-	UPDATE_BINDINGS=1 $(CARGO) test --workspace --test bindings
+	UPDATE_BINDINGS=1 $(CARGO) test --workspace --test engine bindings::
 schema:
-	UPDATE_SCHEMA=1 $(CARGO) test --workspace --test schema
+	UPDATE_SCHEMA=1 $(CARGO) test --workspace --test engine schema::
 
 # The peer benchmark installs SimPy and Ciw into a virtualenv outside the clone.
 BENCH_VENV ?= $(HOME)/.cache/headroom/bench-venv

@@ -1,5 +1,5 @@
 //! How long `headroom::analysis::analyze` takes on an already-validated spec: the
-//! contract example, and a generated spec of 1,000 components (tests/common), against
+//! contract example, and a generated spec of 1,000 components (tests/engine/common), against
 //! validating the same spec as a baseline measured in the same run.
 //!
 //! cargo bench --bench analyze -- --warm-up-time 1 --measurement-time 3
@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use headroom::{analysis::analyze, spec};
 
-#[path = "../tests/common/generated_spec.rs"]
+#[path = "../tests/engine/common/generated_spec.rs"]
 mod generated_spec;
 use generated_spec::generated_spec;
 

@@ -11,7 +11,7 @@ use headroom::plan::{plan, PlanOptions};
 use headroom::report::{self, Format};
 use headroom::spec;
 
-#[path = "../tests/common/generated_spec.rs"]
+#[path = "../tests/engine/common/generated_spec.rs"]
 mod generated_spec;
 use generated_spec::generated_spec;
 

@@ -1,7 +1,8 @@
 //! How long `headroom::spec::check` takes: the contract example, and a generated spec
-//! of 5,000 components and ~10,000 dependencies (from tests/common/generated_spec.rs,
-//! shared with tests/scale.rs, which checks that the same spec validates), against
-//! yaml-rust2 alone loading the same text as a baseline.
+//! of 5,000 components and ~10,000 dependencies (from
+//! tests/engine/common/generated_spec.rs, shared with tests/engine/scale.rs, which checks
+//! that the same spec validates), against yaml-rust2 alone loading the same text as a
+//! baseline.
 //!
 //! cargo bench --bench validate -- --warm-up-time 1 --measurement-time 3
 
@@ -10,7 +11,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use headroom::spec;
 
-#[path = "../tests/common/generated_spec.rs"]
+#[path = "../tests/engine/common/generated_spec.rs"]
 mod generated_spec;
 use generated_spec::generated_spec;
 

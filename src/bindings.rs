@@ -1,5 +1,5 @@
 //! The TypeScript bindings of every type that crosses to the desktop front end, generated
-//! by ts-rs. `tests/bindings.rs` fails when ui/src/bindings/ is stale; running it with
+//! by ts-rs. `tests/engine/bindings.rs` fails when ui/src/bindings/ is stale; running it with
 //! `UPDATE_BINDINGS=1` rewrites them.
 
 use serde_json::{json, Value};

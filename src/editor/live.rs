@@ -68,7 +68,7 @@ impl LiveAnalysis {
 /// gives for the file Save would write.
 ///
 /// A model the checks pass as it stands is analysed as it stands: its canonical YAML reads
-/// back to the same model (the export contract, held by tests/fuzz.rs), so checking that
+/// back to the same model (the export contract, held by tests/engine/fuzz.rs), so checking that
 /// file would find nothing either. Only a model with problems is read back from its YAML,
 /// for the lines its diagnostics point at. (Reading back took 3 of the 7 ms an edit of a
 /// 300-component model cost the engine: `cargo bench --bench live`.)

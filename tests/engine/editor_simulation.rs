@@ -15,11 +15,10 @@ use headroom::editor::{self};
 use headroom::error::{ErrorKind, HasKind};
 use headroom::sim::{FailureTarget, SimError, SimScenario, SimSettings};
 use headroom::spec::{export, Spec};
-use headroom::store::{content_hash, RunKind, Workspace};
+use headroom::store::{content_hash, RunKind};
 
-#[path = "common/shop.rs"]
-mod shop;
-use shop::{shop, SHOP};
+use crate::common::shop::{shop, SHOP};
+use crate::common::workspace;
 
 fn settings(requests: u64, seed: u64, replications: u32, scenario: SimScenario) -> SimSettings {
     SimSettings {
@@ -424,10 +423,6 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
         kind(&flat, &settings(1000, 1, 2, SimScenario::Daily)),
         ErrorKind::BadSettings
     );
-}
-
-fn workspace(dir: &tempfile::TempDir) -> Workspace {
-    Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
 }
 
 /// What the app sends: the document's model after a trip through JSON.

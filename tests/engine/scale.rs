@@ -1,12 +1,10 @@
 //! Headroom must take a large system in stride: a generated 5,000-component spec with
 //! ~10,000 dependencies validates (the same spec `benches/validate.rs` times, from the
-//! generator in tests/common/generated_spec.rs). Correctness only: no timing here.
+//! generator in common/generated_spec.rs). Correctness only: no timing here.
 
 use headroom::spec::{self, load::MAX_FILE_BYTES, ComponentKind};
 
-#[path = "common/generated_spec.rs"]
-mod generated_spec;
-use generated_spec::generated_spec;
+use crate::common::generated_spec::generated_spec;
 
 const GROUPS: usize = 500;
 

@@ -1,5 +1,5 @@
 //! The TypeScript the front end compiles against must be what ts-rs generates from the
-//! engine's types today. `UPDATE_BINDINGS=1 cargo test --test bindings` (or
+//! engine's types today. `UPDATE_BINDINGS=1 cargo test --test engine bindings::` (or
 //! `make bindings`) rewrites ui/src/bindings/.
 
 use std::collections::BTreeSet;

@@ -17,27 +17,14 @@ use std::process::Command;
 use headroom::error::{ErrorKind, HasKind};
 use headroom::plan::{plan, PlanOptions};
 use headroom::scaffold::{self, Scaffold, ScaffoldError, ScaffoldFile};
-use headroom::spec::{self, Spec};
 use yaml_rust2::{Yaml, YamlLoader};
 
-const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
+use crate::common::models::{example, model, EXAMPLES};
+use crate::common::shop::SHOP;
+
 /// The Kubernetes version the manifests are held to (kubernetes-validate's schemas are
 /// bundled, so this runs offline).
 const KUBERNETES_VERSION: &str = "1.31.0";
-
-fn example(name: &str) -> Spec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(format!("{name}.yaml"));
-    let bytes = std::fs::read(&path).unwrap();
-    spec::check(name, &bytes).into_result().unwrap()
-}
-
-fn model(yaml: &str) -> Spec {
-    spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("invalid test spec: {d:?}"))
-}
 
 /// A tool from the tools venv or PATH, or a failure that says how to get it.
 fn tool(name: &str) -> PathBuf {
@@ -733,7 +720,7 @@ fn headroom() -> Command {
 fn the_command_line_writes_summarises_and_refuses() {
     let root = tmp("cli");
     let dir = root.path().join("shop");
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let spec = PathBuf::from(SHOP);
     let out = headroom()
         .arg("scaffold")
         .arg(&spec)

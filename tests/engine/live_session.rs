@@ -8,9 +8,7 @@ use headroom::spec::Spec;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-#[path = "common/shop.rs"]
-mod shop;
-use shop::{api_replicas, shop};
+use crate::common::shop::{api_replicas, shop};
 
 fn whole(spec: &Spec) -> LiveEdit {
     LiveEdit {

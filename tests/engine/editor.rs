@@ -4,18 +4,12 @@
 use headroom::editor::{self, EditorError};
 use headroom::error::{ErrorKind, HasKind};
 use headroom::spec::{self, export, Spec};
-use headroom::store::{content_hash, Workspace};
+use headroom::store::content_hash;
 
-#[path = "common/shop.rs"]
-mod shop;
-use shop::{api_replicas, shop, SHOP};
-
-#[path = "common/generated_spec.rs"]
-mod generated_spec;
-
-fn workspace(dir: &tempfile::TempDir) -> Workspace {
-    Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
-}
+use crate::common::generated_spec::generated_spec;
+use crate::common::models::MODELS;
+use crate::common::shop::{api_replicas, shop, SHOP};
+use crate::common::workspace;
 
 #[test]
 fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
@@ -25,7 +19,7 @@ fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
     assert_eq!(live.yaml, export::to_yaml(&model, &["# the shop"]));
     assert!(live.diagnostics.is_empty(), "{:?}", live.diagnostics);
     let a = live.analysis.expect("a valid model is analysed");
-    // The figures of the shop worked out by hand in tests/analysis.rs.
+    // The figures of the shop worked out by hand in analysis.rs.
     let api = a.components.iter().find(|c| c.name == "api").unwrap();
     assert!((api.arrival_rps - 920.0).abs() < 1e-9);
     assert_eq!(a.dependencies.len(), model.dependencies.len());
@@ -39,18 +33,17 @@ fn live_gives_canonical_yaml_and_the_analysis_of_a_valid_model() {
 /// generated model of 300 components.
 #[test]
 fn live_answers_a_valid_model_as_reading_its_yaml_back_would() {
-    let mut models: Vec<(String, Spec)> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/models"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-            .map(|path| {
-                let model = spec::check_file(&path).unwrap().into_result().unwrap();
-                (path.display().to_string(), model)
-            })
-            .collect();
+    let mut models: Vec<(String, Spec)> = std::fs::read_dir(MODELS)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .map(|path| {
+            let model = spec::check_file(&path).unwrap().into_result().unwrap();
+            (path.display().to_string(), model)
+        })
+        .collect();
     assert!(models.len() >= 4, "{} examples", models.len());
-    let generated = generated_spec::generated_spec(30);
+    let generated = generated_spec(30);
     models.push((
         "generated.yaml".into(),
         spec::check("generated.yaml", generated.as_bytes())

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use headroom::spec::{self, Diagnostic};
 
+use crate::common::shop::SHOP;
+
 #[derive(Debug, Clone)]
 struct Expect {
     line: usize,
@@ -414,7 +416,7 @@ fn a_directory_exits_2() {
 /// and every file is still checked.
 #[test]
 fn the_worst_file_decides_the_exit_code() {
-    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let good = Path::new(SHOP);
     let bad = catalogue_dir().join("11-replicas-zero.yaml");
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.yaml");

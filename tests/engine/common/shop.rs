@@ -1,9 +1,10 @@
-//! The shop example (models/shop.yaml) as the editor tests start from it.
-#![allow(dead_code)] // each test crate uses its own subset
+//! The shop example (models/shop.yaml), the model most tests start from.
 
 use std::path::Path;
 
 use headroom::spec::{self, Spec};
+
+use super::models::via_ipc;
 
 pub const SHOP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
 
@@ -13,6 +14,16 @@ pub fn shop() -> Spec {
         .unwrap()
         .into_result()
         .unwrap()
+}
+
+/// The text of models/shop.yaml, byte for byte (the file `shop()` reads).
+pub fn shop_text() -> String {
+    std::fs::read_to_string(SHOP).unwrap()
+}
+
+/// The shop as the app holds it: it crossed the IPC boundary as JSON.
+pub fn shop_via_ipc() -> Spec {
+    via_ipc(&shop())
 }
 
 /// The shop with `n` replicas of its api.

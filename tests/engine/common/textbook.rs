@@ -1,9 +1,9 @@
 //! Textbook models and helpers shared by the analysis and simulation tests, so both are
 //! held to the very same specs.
-#![allow(dead_code)] // each test crate uses its own subset
 
 use headroom::analysis::{analyze, Analysis};
-use headroom::spec;
+
+use super::models::model;
 
 /// The Jackson network at 100 req/s: gateway (1 server, 4 ms) -> service
 /// (2 servers, 12.5 ms) -> db (1 server, 3.2 ms, 2.5 calls per request).
@@ -32,10 +32,7 @@ pub fn single(rate: f64, service: &str) -> String {
 
 /// The analysis of a spec that must be valid.
 pub fn analysis_of(yaml: &str) -> Analysis {
-    let model = spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"));
-    analyze(&model).unwrap()
+    analyze(&model(yaml)).unwrap()
 }
 
 /// `got` within `rel` of `want`, relatively.

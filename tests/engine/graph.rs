@@ -3,13 +3,7 @@
 use headroom::spec::graph::SystemGraph;
 use headroom::spec::{self, Component, ComponentKind, Dependency, Spec};
 
-fn shop() -> Spec {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
-    spec::check_file(std::path::Path::new(path))
-        .unwrap()
-        .into_result()
-        .unwrap()
-}
+use crate::common::shop::shop;
 
 fn names<'a>(spec: &'a Spec, idx: &[usize]) -> Vec<&'a str> {
     idx.iter()

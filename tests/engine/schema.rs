@@ -3,6 +3,8 @@
 
 use headroom::spec::{load::TOP_LEVEL_FIELDS, schema::json_schema};
 
+use crate::common::models::MODELS;
+
 const SCHEMA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/headroom.schema.json");
 
 #[test]
@@ -54,8 +56,7 @@ fn schema_lists_the_top_level_fields_the_reader_knows() {
 
 #[test]
 fn every_example_points_editors_at_the_schema() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    for entry in std::fs::read_dir(MODELS).unwrap().flatten() {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) == Some("yaml") {
             let text = std::fs::read_to_string(&path).unwrap();

@@ -13,23 +13,13 @@ use headroom::error::{ErrorKind, HasKind};
 use headroom::report::Format;
 use headroom::spec::{self, export as yaml_export, Spec};
 
-const CLI: &str = env!("CARGO_BIN_EXE_headroom");
-#[path = "common/shop.rs"]
-mod common_shop;
+use crate::common::models::{via_ipc, MODELS};
+use crate::common::shop::{shop_via_ipc, with_api_replicas, SHOP};
 
-const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+const CLI: &str = env!("CARGO_BIN_EXE_headroom");
 
 fn load(path: &Path) -> Spec {
     spec::check_file(path).unwrap().into_result().unwrap()
-}
-
-/// The model as the app holds it: it crossed the IPC boundary as JSON.
-fn via_ipc(model: &Spec) -> Spec {
-    serde_json::from_str(&serde_json::to_string(model).unwrap()).unwrap()
-}
-
-fn shop() -> Spec {
-    via_ipc(&load(&Path::new(MODELS).join("shop.yaml")))
 }
 
 fn examples() -> Vec<PathBuf> {
@@ -123,7 +113,7 @@ fn the_report_is_the_clis_for_every_example_in_both_formats() {
 #[test]
 fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let model = common_shop::with_api_replicas(shop(), 2);
+    let model = with_api_replicas(shop_via_ipc(), 2);
     // What Save writes (header comments included; they change nothing in the report).
     let saved = dir.path().join("edited.yaml");
     fs::write(
@@ -144,7 +134,7 @@ fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
     // The edit shows: it is not the unedited shop's report.
     assert_ne!(
         md,
-        export::render_report(&shop(), Format::Markdown).unwrap()
+        export::render_report(&shop_via_ipc(), Format::Markdown).unwrap()
     );
     assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
     assert!(!html.contains("<script"), "the report runs no script");
@@ -152,7 +142,7 @@ fn the_report_of_an_edited_model_is_the_clis_for_the_file_save_writes() {
 
 #[test]
 fn a_model_with_problems_has_no_report_and_says_how_many() {
-    let mut model = shop();
+    let mut model = shop_via_ipc();
     model.components[2].replicas = Some(0);
     let yaml = yaml_export::to_yaml(&model, &[]);
     let expected = spec::check("x", yaml.as_bytes()).diagnostics;
@@ -195,7 +185,7 @@ fn the_format_follows_a_known_extension_else_the_choice() {
     assert_eq!(Format::from_path(Path::new("report")), None);
 
     let dir = tempfile::tempdir().unwrap();
-    let model = shop();
+    let model = shop_via_ipc();
     let md = export::render_report(&model, Format::Markdown).unwrap();
     let html = export::render_report(&model, Format::Html).unwrap();
     // Export HTML… to a .md name writes Markdown, as `headroom report -o x.md` does.
@@ -218,7 +208,7 @@ fn the_cli_and_the_app_write_the_same_bytes_for_the_same_report_name() {
     // extension, else the fallback. `.markdown` was HTML from the CLI, Markdown from
     // the app; every name now gives one set of bytes from both.
     let dir = tempfile::tempdir().unwrap();
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let file = PathBuf::from(SHOP);
     let model = via_ipc(&load(&file));
     let md = export::render_report(&model, Format::Markdown).unwrap();
     let html = export::render_report(&model, Format::Html).unwrap();
@@ -266,7 +256,7 @@ fn export_replaces_a_file_by_renaming_over_it_and_leaves_nothing_else() {
     // A reader that has the old file open.
     let reader = fs::File::open(&path).unwrap();
 
-    let model = shop();
+    let model = shop_via_ipc();
     let done = export::export_report(&model, Format::Html, &path, None).unwrap();
     let html = export::render_report(&model, Format::Html).unwrap();
     assert_eq!(done.path, path.display().to_string());
@@ -291,7 +281,7 @@ fn export_refuses_a_folder_and_a_missing_folder_and_changes_nothing() {
     let folder = dir.path().join("taken.html");
     fs::create_dir(&folder).unwrap();
     fs::write(folder.join("inside.txt"), "mine").unwrap();
-    let model = shop();
+    let model = shop_via_ipc();
     let err = export::export_report(&model, Format::Html, &folder, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::IsADirectory);
     assert!(err.to_string().contains("is a folder"), "{err}");
@@ -424,7 +414,7 @@ fn the_scaffold_preview_is_what_the_cli_writes_for_every_example() {
 
 #[test]
 fn the_shops_scaffold_is_small_enough_to_send_whole() {
-    let preview = export::scaffold_preview(&shop()).unwrap();
+    let preview = export::scaffold_preview(&shop_via_ipc()).unwrap();
     println!(
         "shop scaffold: {} files, {} bytes",
         preview.files.len(),
@@ -472,7 +462,7 @@ fn folder_info_counts_and_names_entries() {
 #[test]
 fn generate_fills_a_new_or_empty_folder_refuses_a_full_one_and_force_replaces_it_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let model = shop();
+    let model = shop_via_ipc();
     let preview = export::scaffold_preview(&model).unwrap();
     let expected: BTreeMap<String, (Vec<u8>, bool)> = preview
         .files

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use headroom::spec::{self, Autoscale, Checked, ComponentKind, Consistency, ReadsFrom, Spec};
 
+use crate::common::models::MODELS;
+
 const SCHEMA_LINE: &str = "# yaml-language-server: $schema=./headroom.schema.json";
 
 fn models_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+    PathBuf::from(MODELS)
 }
 
 /// Every `models/*.yaml`, sorted, with its bytes.

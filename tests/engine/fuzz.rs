@@ -4,8 +4,8 @@
 //! survives export: exported text checks back to the same `Spec`, and exporting that
 //! gives the same bytes again.
 //!
-//! 256 cases per property by default; `PROPTEST_CASES=10000 cargo test --test fuzz`
-//! for a longer run.
+//! 256 cases per property by default; `PROPTEST_CASES=10000 cargo test --test engine
+//! fuzz::` for a longer run.
 
 use headroom::spec::validate::{kind_fields, required_fields};
 use headroom::spec::{self, ComponentKind, Spec};
@@ -14,10 +14,10 @@ use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
 
 const MODELS: [(&str, &str); 4] = [
-    ("shop", include_str!("../models/shop.yaml")),
-    ("feed", include_str!("../models/feed.yaml")),
-    ("pos", include_str!("../models/pos.yaml")),
-    ("monolith", include_str!("../models/monolith.yaml")),
+    ("shop", include_str!("../../models/shop.yaml")),
+    ("feed", include_str!("../../models/feed.yaml")),
+    ("pos", include_str!("../../models/pos.yaml")),
+    ("monolith", include_str!("../../models/monolith.yaml")),
 ];
 
 fn config() -> ProptestConfig {

@@ -3,20 +3,14 @@
 //! cancellation, ramps and failures.
 
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimError, SimOptions, SimReport};
 use headroom::spec::{self, Spec};
-#[path = "common/textbook.rs"]
-mod textbook;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use textbook::{single, JACKSON};
 
-fn model(yaml: &str) -> Spec {
-    spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("{d:#?}"))
-}
+use crate::common::models::{example, model};
+use crate::common::textbook::{single, JACKSON};
 
 fn run(spec: &Spec, opts: &SimOptions) -> SimReport {
     simulate(spec, opts, &|_| {}, &AtomicBool::new(false)).unwrap()
@@ -87,14 +81,6 @@ fn jackson_network() {
         within(&format!("{} utilisation", c.name), c.utilization_ci95, want);
     }
     within("Jackson mean", r.classes[0].mean_latency_ms_ci95, 67.179487);
-}
-
-fn example(name: &str) -> Spec {
-    let path = format!("{}/models/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    spec::check_file(std::path::Path::new(&path))
-        .unwrap()
-        .into_result()
-        .unwrap()
 }
 
 /// Figures where simulation and analysis are known to differ, each with its reason.

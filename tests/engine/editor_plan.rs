@@ -2,7 +2,7 @@
 //! an edited model is the CLI's plan of the saved file, its steps lead to the models the
 //! planner replayed, and the history lists, restores and compares what the workspace keeps.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use headroom::analysis::analyze;
@@ -10,19 +10,9 @@ use headroom::editor::{self, history, plan, Side};
 use headroom::error::{ErrorKind, HasKind};
 use headroom::plan::{Change, Plan, PlanOptions};
 use headroom::spec::{self, export, Autoscale, Spec};
-use headroom::store::Workspace;
 
-const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
-
-fn example(name: &str) -> (PathBuf, Spec) {
-    let path = Path::new(MODELS).join(name);
-    let s = spec::check_file(&path).unwrap().into_result().unwrap();
-    (path, s)
-}
-
-fn workspace(dir: &tempfile::TempDir) -> Workspace {
-    Workspace::open(&dir.path().join("workspace.sqlite")).unwrap()
-}
+use crate::common::models::example_file;
+use crate::common::workspace;
 
 fn cli(args: &[&str], path: &Path) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
@@ -55,7 +45,7 @@ fn all_pass(s: &Spec) -> bool {
 fn the_apps_plan_of_each_example_is_the_clis() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["shop.yaml", "feed.yaml", "pos.yaml", "monolith.yaml"] {
-        let (path, model) = example(name);
+        let (path, model) = example_file(name);
         let proposal = plan::plan_model(&model).unwrap();
         let out = dir.path().join(name);
         let (code, stdout) = cli(&["plan", "--json", "-o", out.to_str().unwrap()], &path);
@@ -85,7 +75,7 @@ fn the_apps_plan_of_each_example_is_the_clis() {
 /// a step applied alone, with the steps before it added after, ends at the same model.
 #[test]
 fn each_step_leads_to_the_model_its_numbers_are_of() {
-    let (_, model) = example("shop.yaml");
+    let (_, model) = example_file("shop.yaml");
     let proposal = plan::plan_model(&model).unwrap();
     let steps = &proposal.plan.steps;
     assert_eq!(
@@ -142,7 +132,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
 /// either (it does not exist yet).
 #[test]
 fn a_step_that_builds_on_an_earlier_one_is_not_offered_alone() {
-    let (_, model) = example("shop.yaml");
+    let (_, model) = example_file("shop.yaml");
     let mut p: Plan = headroom::plan::plan(&model, &PlanOptions::default()).unwrap();
     let template = p.steps[0].clone();
     let step = |n: usize, change: Change| {
@@ -227,7 +217,7 @@ fn a_step_that_builds_on_an_earlier_one_is_not_offered_alone() {
 
 #[test]
 fn planning_a_model_with_problems_is_refused_with_its_first_problem() {
-    let (_, mut model) = example("shop.yaml");
+    let (_, mut model) = example_file("shop.yaml");
     let api = model
         .components
         .iter()
@@ -254,7 +244,7 @@ fn planning_a_model_with_problems_is_refused_with_its_first_problem() {
 fn history_lists_restores_and_compares_revisions() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
-    let (source, model) = example("shop.yaml");
+    let (source, model) = example_file("shop.yaml");
     let file = dir.path().join("shop.yaml");
     std::fs::copy(&source, &file).unwrap();
     let doc = editor::open_file(&mut ws, &file).unwrap();
@@ -368,7 +358,7 @@ fn a_revision_that_is_not_a_spec_is_listed_but_not_restored_or_compared() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let project = ws.create_project("broken", None).unwrap().id;
-    let (_, model) = example("shop.yaml");
+    let (_, model) = example_file("shop.yaml");
     let good = ws
         .save_revision(project, &export::to_yaml(&model, &[]), "good")
         .unwrap()
@@ -406,7 +396,7 @@ fn a_revision_that_is_not_a_spec_is_listed_but_not_restored_or_compared() {
 /// The front end sends a side as `{kind: "revision", id}` or `{kind: "model", spec}`.
 #[test]
 fn a_side_reads_from_the_front_ends_json() {
-    let (_, model) = example("shop.yaml");
+    let (_, model) = example_file("shop.yaml");
     let side: Side =
         serde_json::from_value(serde_json::json!({"kind": "revision", "id": 3})).unwrap();
     assert_eq!(side, Side::Revision { id: 3 });

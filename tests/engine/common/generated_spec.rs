@@ -1,5 +1,6 @@
-//! A synthetic spec of any size, shared by tests/scale.rs and benches/validate.rs:
-//! ten components of every kind per group, wired like a real system.
+//! A synthetic spec of any size, shared by the engine's tests (scale.rs, editor.rs) and
+//! the benches (validate.rs, analyze.rs, plan.rs), which include this file: ten
+//! components of every kind per group, wired like a real system.
 
 /// A synthetic spec of `groups` x 10 components (500 groups: 5,000 components), every
 /// kind in each group, ~2 dependencies per component (20 per group, one of them into the

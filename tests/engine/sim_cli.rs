@@ -1,6 +1,6 @@
 //! `headroom simulate` and `headroom analyze --compare-sim` from the command line.
 
-use std::process::{Command, Output};
+use crate::common::cli::headroom;
 
 const JACKSON: &str = "\
 version: 1
@@ -18,13 +18,6 @@ dependencies:
   - { from: gateway, to: service }
   - { from: service, to: db, calls: 2.5 }
 ";
-
-fn headroom(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn spec_file(dir: &tempfile::TempDir, text: &str) -> String {
     let path = dir.path().join("jackson.yaml");

@@ -5,9 +5,9 @@ use headroom::analysis::analyze;
 use headroom::analysis::FindingKind;
 use headroom::spec;
 
-#[path = "common/textbook.rs"]
-mod textbook;
-use textbook::{analysis_of, close, single, JACKSON};
+use crate::common::models::{example, EXAMPLES};
+use crate::common::shop::shop;
+use crate::common::textbook::{analysis_of, close, single, JACKSON};
 
 #[test]
 fn mm1_through_the_whole_pipeline() {
@@ -96,13 +96,7 @@ fn percentiles_come_from_the_sum_not_from_adding_p99s() {
 
 #[test]
 fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
-    let model = spec::check_file(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/models/shop.yaml"
-    )))
-    .unwrap()
-    .into_result()
-    .unwrap();
+    let model = shop();
     let a = analyze(&model).unwrap();
     let rate = |name: &str| {
         a.components
@@ -200,12 +194,8 @@ fn more_replicas_never_raise_a_p99() {
 
 #[test]
 fn every_example_analyses_with_finite_numbers_or_findings() {
-    for name in ["shop", "feed", "pos", "monolith"] {
-        let path = format!("{}/models/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let model = spec::check_file(std::path::Path::new(&path))
-            .unwrap()
-            .into_result()
-            .unwrap();
+    for name in EXAMPLES {
+        let model = example(name);
         let a = analyze(&model).unwrap();
         for c in &a.components {
             assert!(
@@ -322,8 +312,7 @@ mod never_panics {
             calls in 0.0f64..20.0,
             skew in 1.0f64..4.0,
         ) {
-            let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
-            let mut model = spec::check("shop.yaml", text.as_bytes()).into_result().unwrap();
+            let mut model = shop();
             for c in &mut model.components {
                 if c.replicas.is_some() { c.replicas = Some(replicas); c.autoscale = None; }
                 if c.concurrency.is_some() { c.concurrency = Some(concurrency); }

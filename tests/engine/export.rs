@@ -1,24 +1,16 @@
 //! Export is canonical: parse -> export -> parse gives the same model, exporting twice
 //! gives the same bytes, and `headroom fmt` writes exactly that, atomically.
 
-use std::process::Command;
+use headroom::spec::{self, export, ComponentKind};
 
-use headroom::spec::{self, export, ComponentKind, Spec};
-
-fn shop() -> (String, Spec) {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap();
-    let spec = spec::check("shop.yaml", text.as_bytes())
-        .into_result()
-        .unwrap();
-    (text, spec)
-}
+use crate::common::cli::headroom;
+use crate::common::models::MODELS;
+use crate::common::shop::{shop, shop_text};
 
 #[test]
 fn every_example_round_trips_and_exports_byte_stable() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
     let mut seen = 0;
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    for entry in std::fs::read_dir(MODELS).unwrap().flatten() {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
             continue;
@@ -48,7 +40,7 @@ fn every_example_round_trips_and_exports_byte_stable() {
 
 #[test]
 fn export_keeps_only_what_the_user_set_in_canonical_key_order() {
-    let (_, model) = shop();
+    let model = shop();
     let out = spec::to_yaml(&model, &["# header"]);
     assert!(
         out.starts_with("# header\nversion: 1\nname: shop\n"),
@@ -71,7 +63,7 @@ fn export_keeps_only_what_the_user_set_in_canonical_key_order() {
 
 #[test]
 fn text_that_looks_like_another_type_is_quoted_and_survives() {
-    let (_, mut model) = shop();
+    let mut model = shop();
     model.description = Some("yes: it's \"quoted\" # not a comment\nsecond line".into());
     model.practices.monitoring = Some("true".into());
     model.practices.tracing = Some("0.5".into());
@@ -82,7 +74,7 @@ fn text_that_looks_like_another_type_is_quoted_and_survives() {
 
 #[test]
 fn numbers_survive_exactly() {
-    let (_, mut model) = shop();
+    let mut model = shop();
     let api = model
         .components
         .iter_mut()
@@ -97,18 +89,11 @@ fn numbers_survive_exactly() {
     assert_eq!(back, model);
 }
 
-fn headroom(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_headroom"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn fmt_rewrites_to_canonical_form_keeping_the_header() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.yaml");
-    let (text, model) = shop();
+    let (text, model) = (shop_text(), shop());
     // A non-canonical but comment-free spec: the schema line, then flow-heavy YAML.
     let header = export::leading_comments(&text)[0];
     let messy = format!("{header}\n{}", serde_json::to_string(&model).unwrap());
@@ -144,7 +129,7 @@ fn fmt_rewrites_to_canonical_form_keeping_the_header() {
 #[test]
 fn crlf_and_bare_cr_read_as_lf_in_fmt_plan_and_validate() {
     let dir = tempfile::tempdir().unwrap();
-    let (text, model) = shop();
+    let (text, model) = (shop_text(), shop());
     let header = export::leading_comments(&text);
     assert!(header.len() >= 2, "the shop starts with comments");
     // Canonical but for its line breaks: fmt rewrites it to exactly the LF form, once.
@@ -202,7 +187,7 @@ fn crlf_and_bare_cr_read_as_lf_in_fmt_plan_and_validate() {
 fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let commented = dir.path().join("shop.yaml");
-    let (text, _) = shop();
+    let text = shop_text();
     std::fs::write(&commented, &text).unwrap();
     let out = headroom(&["fmt", commented.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -249,7 +234,7 @@ fn every_command_has_an_example_in_its_help() {
 #[test]
 fn names_with_line_breaks_or_escapes_cannot_forge_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
-    let (text, _) = shop();
+    let text = shop_text();
     let hostile = text.replace(
         "dependencies:\n",
         "dependencies:\n  - { from: \"api\\nother.yaml:1:1: forged\", to: \"\\e[31mred\" }\n  - { from: api, to: orders-db, \"x\\n::error file=x::forged\": 1 }\n",

@@ -6,11 +6,9 @@
 use headroom::analysis::component::Moments;
 use headroom::analysis::FindingKind;
 use headroom::analysis::{analyze, latency, Analysis};
-use headroom::spec;
 
-#[path = "common/textbook.rs"]
-mod textbook;
-use textbook::{analysis_of, close};
+use crate::common::shop::{shop, SHOP};
+use crate::common::textbook::{analysis_of, close};
 
 fn component<'a>(a: &'a Analysis, name: &str) -> &'a headroom::analysis::ComponentReport {
     a.components.iter().find(|c| c.name == name).unwrap()
@@ -291,16 +289,6 @@ fn p99_feasible_throughput_of_an_mm1() {
     close(a.max_throughput_p99_rps.unwrap(), 80.0, 1e-5);
 }
 
-fn shop() -> spec::Spec {
-    spec::check_file(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/models/shop.yaml"
-    )))
-    .unwrap()
-    .into_result()
-    .unwrap()
-}
-
 #[test]
 fn the_shop_checkout_conflicts_with_async_read_replicas() {
     let a = analyze(&shop()).unwrap();
@@ -389,7 +377,7 @@ fn check_exits_1_with_a_line_per_missed_target() {
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("all 5 targets met"));
 
-    let shop = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"));
+    let shop = std::path::PathBuf::from(SHOP);
     let out = run(&[&good, &shop]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -2,7 +2,6 @@
 //! its planned spec passing `headroom check`, a model it cannot fix, and the plan never
 //! dearer than scaling everything up.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use headroom::analysis::analyze;
@@ -10,20 +9,7 @@ use headroom::plan::Metric;
 use headroom::plan::{plan, Change, Plan, PlanOptions, ReplicationWay};
 use headroom::spec::{self, Spec};
 
-fn model(yaml: &str) -> Spec {
-    spec::check("test.yaml", yaml.as_bytes())
-        .into_result()
-        .unwrap_or_else(|d| panic!("invalid test spec: {d:?}"))
-}
-
-fn example(name: &str) -> (PathBuf, Spec) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap();
-    let s = spec::check(name, &bytes).into_result().unwrap();
-    (path, s)
-}
+use crate::common::models::{example_file, model};
 
 fn close(a: f64, b: f64, tol: f64) {
     assert!((a - b).abs() <= tol, "{a} != {b} (within {tol})");
@@ -166,7 +152,7 @@ fn an_unreachable_target_is_named_with_its_reason() {
 /// price) and gives the cache and the store a second replica each: 51 + 328.5 USD.
 #[test]
 fn shop_plan_fixes_the_conflict_and_the_capacity() {
-    let (_, s) = example("shop.yaml");
+    let (_, s) = example_file("shop.yaml");
     let p = plan_of(&s);
     assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
     assert!(p.steps.iter().any(|st| matches!(
@@ -207,7 +193,7 @@ fn shop_plan_fixes_the_conflict_and_the_capacity() {
 fn every_example_is_closed_and_its_plan_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["shop.yaml", "feed.yaml", "pos.yaml", "monolith.yaml"] {
-        let (path, s) = example(name);
+        let (path, s) = example_file(name);
         let before = analyze(&s).unwrap();
         assert!(
             before.scorecard.iter().any(|t| !t.pass),
@@ -377,7 +363,7 @@ fn a_bound_that_stops_sizing_is_named() {
 #[test]
 fn the_search_bounds_its_analyses_by_the_models_size_and_says_when_it_stops() {
     use headroom::plan::search::evaluation_bound;
-    let (_, shop) = example("shop.yaml");
+    let (_, shop) = example_file("shop.yaml");
     let n = shop.components.len();
     let defaults = PlanOptions::default();
     // 500,000 component-analyses over the shop's components is far past 250.
@@ -416,7 +402,7 @@ fn the_search_bounds_its_analyses_by_the_models_size_and_says_when_it_stops() {
 
 #[test]
 fn a_spec_the_validator_refuses_is_refused_as_such_not_as_a_planner_bug() {
-    let (_, mut shop) = example("shop.yaml");
+    let (_, mut shop) = example_file("shop.yaml");
     shop.workload.classes[0].rate_rps = 5e-324;
     let err = plan(&shop, &PlanOptions::default()).unwrap_err();
     let text = err.to_string();

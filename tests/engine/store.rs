@@ -1,6 +1,6 @@
 //! The workspace: every operation round-trips, older files upgrade with their data, and
 //! a damaged, foreign, newer or locked file is reported without losing a byte.
-//! (Crash safety and two writers at once: tests/store_crash.rs. The diff: tests/store_diff.rs.)
+//! (Crash safety and two writers at once: tests/store_crash.rs. The diff: store_diff.rs.)
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,9 +12,7 @@ use headroom::view::CommandError;
 use rusqlite::{params, Connection};
 use serde_json::json;
 
-fn shop_text() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml")).unwrap()
-}
+use crate::common::shop::{shop_text, SHOP};
 
 fn workspace_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("data").join("workspace.sqlite")
@@ -249,7 +247,7 @@ fn restore_makes_an_old_revision_the_head_and_keeps_unsaved_edits() {
 fn import_and_atomic_export_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&workspace_path(&dir)).unwrap();
-    let src = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"));
+    let src = Path::new(SHOP);
     let bytes = std::fs::read(src).unwrap();
 
     let project = ws.import_yaml(src).unwrap();

@@ -6,6 +6,8 @@ use std::process::Command;
 
 use headroom::fsutil::{read_regular, write_atomic, write_checked, FileError};
 
+use crate::common::shop::SHOP;
+
 fn file_error(e: &std::io::Error) -> Option<&FileError> {
     e.get_ref()
         .and_then(|inner| inner.downcast_ref::<FileError>())
@@ -171,7 +173,7 @@ fn an_empty_0700_scaffold_target_stays_0700() {
     fs::set_permissions(&target, fs::Permissions::from_mode(0o700)).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
         .arg("scaffold")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"))
+        .arg(SHOP)
         .arg("-o")
         .arg(&target)
         .output()

@@ -1,5 +1,5 @@
 //! The report: golden Markdown of every example (regenerate with `HEADROOM_BLESS=1
-//! cargo test --test report` and review the diff), the HTML's sections and charts and
+//! cargo test --test engine report::` and review the diff), the HTML's sections and charts and
 //! that it names nothing on the network, simulated figures shown when given, and the
 //! command line.
 
@@ -7,17 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use headroom::report::{self, Format, SimulatedClass, SimulatedClasses};
-use headroom::spec::{self, Spec};
 
-const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
-
-fn example(name: &str) -> Spec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(format!("{name}.yaml"));
-    let bytes = std::fs::read(&path).unwrap();
-    spec::check(name, &bytes).into_result().unwrap()
-}
+use crate::common::models::{example, EXAMPLES};
+use crate::common::shop::SHOP;
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report")
@@ -47,7 +39,7 @@ fn markdown_reports_match_their_golden_files() {
     }
     assert!(
         stale.is_empty(),
-        "{}\n(if the change is intended: HEADROOM_BLESS=1 cargo test --test report, then review the diff)",
+        "{}\n(if the change is intended: HEADROOM_BLESS=1 cargo test --test engine report::, then review the diff)",
         stale.join("\n")
     );
 }
@@ -145,7 +137,7 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
 #[test]
 fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml");
+    let shop = PathBuf::from(SHOP);
     let run = |args: &[&str], out: &Path| {
         Command::new(env!("CARGO_BIN_EXE_headroom"))
             .arg("report")
@@ -189,11 +181,7 @@ fn report_command_writes_html_or_markdown_and_simulates_when_asked() {
 fn report_refuses_to_write_over_its_own_spec_however_it_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("same.yaml");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/shop.yaml"),
-        &spec,
-    )
-    .unwrap();
+    std::fs::copy(SHOP, &spec).unwrap();
     let before = std::fs::read(&spec).unwrap();
     let link = dir.path().join("link.yaml");
     std::os::unix::fs::symlink(&spec, &link).unwrap();
