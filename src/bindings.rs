@@ -46,6 +46,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         plan::Step,
         plan::Effect,
         plan::Metric,
+        plan::ComponentMetric,
         plan::OutOfReach,
         plan::Baseline,
         plan::PlanOptions,

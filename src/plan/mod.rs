@@ -185,35 +185,24 @@ pub struct Step {
     pub effects: Vec<Effect>,
 }
 
-/// What a step's effect is measured in: a target's figure, or a component's utilisation.
+/// What a step's effect is measured in: a target's figure, or the utilisation of a
+/// component the step changes or adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(untagged)]
+pub enum Metric {
+    Target(Target),
+    Component(ComponentMetric),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum Metric {
-    ThroughputRps,
-    P99Ms,
-    Availability,
-    Consistency,
-    UtilizationCeiling,
-    MonthlyBudgetUsd,
-    #[serde(rename = "n_minus_1")]
-    NMinus1,
-    ZoneLoss,
-    /// The utilisation of the component a step changes or adds.
+pub enum ComponentMetric {
     Utilization,
 }
 
 impl From<Target> for Metric {
     fn from(t: Target) -> Self {
-        match t {
-            Target::ThroughputRps => Metric::ThroughputRps,
-            Target::P99Ms => Metric::P99Ms,
-            Target::Availability => Metric::Availability,
-            Target::Consistency => Metric::Consistency,
-            Target::UtilizationCeiling => Metric::UtilizationCeiling,
-            Target::MonthlyBudgetUsd => Metric::MonthlyBudgetUsd,
-            Target::NMinus1 => Metric::NMinus1,
-            Target::ZoneLoss => Metric::ZoneLoss,
-        }
+        Metric::Target(t)
     }
 }
 
@@ -410,7 +399,7 @@ fn effects(prev: &Analysis, next: &Analysis, change: &Change) -> Vec<Effect> {
         let (b, a) = (util(prev), util(next));
         if let Some(after) = a.filter(|_| a != b) {
             out.push(Effect {
-                metric: Metric::Utilization,
+                metric: Metric::Component(ComponentMetric::Utilization),
                 subject: Some(name),
                 before: b.flatten(),
                 after,

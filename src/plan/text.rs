@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{Effect, Metric, Plan};
+use super::{ComponentMetric, Effect, Metric, Plan};
+use crate::analysis::scorecard::Target;
 
 pub fn number(v: Option<f64>) -> String {
     match v {
@@ -19,13 +20,13 @@ pub fn number(v: Option<f64>) -> String {
 /// `availability` values get four decimals (the digits that matter), others [`number`].
 pub fn value(metric: impl Into<Metric>, v: Option<f64>) -> String {
     match (metric.into(), v) {
-        (Metric::Availability, Some(x)) => format!("{x:.4} %"),
-        (Metric::P99Ms, Some(x)) => format!("{x:.1} ms"),
-        (Metric::NMinus1, Some(x)) => format!("{x:.0} failing"),
-        (Metric::MonthlyBudgetUsd, Some(x)) => format!("{x:.0} USD"),
-        (Metric::ThroughputRps, Some(x)) => format!("{x:.0} req/s"),
-        (Metric::Consistency, Some(x)) => format!("{x} ms stale"),
-        (Metric::Consistency, None) => "consistent".to_string(),
+        (Metric::Target(Target::Availability), Some(x)) => format!("{x:.4} %"),
+        (Metric::Target(Target::P99Ms), Some(x)) => format!("{x:.1} ms"),
+        (Metric::Target(Target::NMinus1), Some(x)) => format!("{x:.0} failing"),
+        (Metric::Target(Target::MonthlyBudgetUsd), Some(x)) => format!("{x:.0} USD"),
+        (Metric::Target(Target::ThroughputRps), Some(x)) => format!("{x:.0} req/s"),
+        (Metric::Target(Target::Consistency), Some(x)) => format!("{x} ms stale"),
+        (Metric::Target(Target::Consistency), None) => "consistent".to_string(),
         _ => number(v),
     }
 }
@@ -39,15 +40,15 @@ pub fn effect_line(e: &Effect) -> String {
     };
     let subject = e.subject.as_deref().unwrap_or_default();
     let what = match e.metric {
-        Metric::ThroughputRps => "throughput within the ceiling".to_string(),
-        Metric::P99Ms => format!("p99 of {subject}"),
-        Metric::Availability => format!("availability of {subject}"),
-        Metric::Consistency => format!("consistency of {subject}"),
-        Metric::UtilizationCeiling => format!("hottest component ({subject})"),
-        Metric::MonthlyBudgetUsd => "cost a month".to_string(),
-        Metric::NMinus1 => "N-1".to_string(),
-        Metric::ZoneLoss => "zone loss, hottest survivor".to_string(),
-        Metric::Utilization => format!("utilisation of {subject}"),
+        Metric::Target(Target::ThroughputRps) => "throughput within the ceiling".to_string(),
+        Metric::Target(Target::P99Ms) => format!("p99 of {subject}"),
+        Metric::Target(Target::Availability) => format!("availability of {subject}"),
+        Metric::Target(Target::Consistency) => format!("consistency of {subject}"),
+        Metric::Target(Target::UtilizationCeiling) => format!("hottest component ({subject})"),
+        Metric::Target(Target::MonthlyBudgetUsd) => "cost a month".to_string(),
+        Metric::Target(Target::NMinus1) => "N-1".to_string(),
+        Metric::Target(Target::ZoneLoss) => "zone loss, hottest survivor".to_string(),
+        Metric::Component(ComponentMetric::Utilization) => format!("utilisation of {subject}"),
     };
     if e.added {
         return format!("{what}: {} (new){verdict}", value(e.metric, e.after));

@@ -153,8 +153,8 @@ pub fn defaults_ts() -> String {
          import type {{ SimSettings }} from \"./SimSettings\";\n\n\
          /** What `headroom simulate` runs when given no flag. */\n\
          export const SIM_DEFAULTS: SimSettings = {defaults};\n\n\
-         /** A ramp's loads, as multiples of peak, when none is given. */\n\
-         export const RAMP_DEFAULTS = {{ from: {DEFAULT_RAMP_FROM:?}, to: {DEFAULT_RAMP_TO:?} }} as const;\n\n\
+         /** The loads, as multiples of peak, when none is given: of a steady or failure run, and a ramp's at its start and end. */\n\
+         export const LOAD_DEFAULTS = {{ load: {DEFAULT_LOAD:?}, ramp_from: {DEFAULT_RAMP_FROM:?}, ramp_to: {DEFAULT_RAMP_TO:?} }} as const;\n\n\
          /** The bounds of the simulation form: the engine's own, and two past any run the work budget lets through. */\n\
          export const SIM_LIMITS = {{ max_requests: {FORM_MAX_REQUESTS}, max_replications: {MAX_REPLICATIONS}, max_windows: {MAX_WINDOWS}, max_load: {FORM_MAX_LOAD:?}, max_warmup: {MAX_WARMUP_FRACTION:?} }} as const;\n"
     )

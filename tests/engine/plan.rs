@@ -5,8 +5,9 @@
 use std::process::Command;
 
 use headroom::analysis::analyze;
-use headroom::plan::Metric;
+use headroom::analysis::scorecard::Target;
 use headroom::plan::{plan, Change, Plan, PlanOptions, ReplicationWay};
+use headroom::plan::{ComponentMetric, Metric};
 use headroom::spec::{self, Spec};
 
 use crate::common::models::{example_file, model};
@@ -47,14 +48,14 @@ fn a_hot_service_gets_exactly_the_replicas_the_ceiling_and_n_minus_1_need() {
     let util = step
         .effects
         .iter()
-        .find(|e| e.metric == Metric::Utilization)
+        .find(|e| e.metric == Metric::Component(ComponentMetric::Utilization))
         .unwrap();
     close(util.before.unwrap(), 0.9, 1e-12);
     close(util.after.unwrap(), 0.54, 1e-12);
     assert!(step
         .effects
         .iter()
-        .any(|e| e.metric == Metric::NMinus1 && e.pass_after == Some(true)));
+        .any(|e| e.metric == Metric::Target(Target::NMinus1) && e.pass_after == Some(true)));
     assert_eq!(p.spec.components[0].replicas, Some(5));
 }
 
@@ -313,7 +314,7 @@ fn a_side_effect_moves_off_the_request_path() {
     let p99 = step
         .effects
         .iter()
-        .find(|e| e.metric == Metric::P99Ms)
+        .find(|e| e.metric == Metric::Target(Target::P99Ms))
         .unwrap();
     assert!(
         p99.before.unwrap() > 200.0 && p99.after.unwrap() < 50.0,

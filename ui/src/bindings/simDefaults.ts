@@ -4,8 +4,8 @@ import type { SimSettings } from "./SimSettings";
 /** What `headroom simulate` runs when given no flag. */
 export const SIM_DEFAULTS: SimSettings = {"requests":200000,"seed":1,"replications":5,"warmup":0.1,"windows":null,"max_events":300000000,"scenario":{"kind":"steady","load":1.0}};
 
-/** A ramp's loads, as multiples of peak, when none is given. */
-export const RAMP_DEFAULTS = { from: 0.5, to: 2.0 } as const;
+/** The loads, as multiples of peak, when none is given: of a steady or failure run, and a ramp's at its start and end. */
+export const LOAD_DEFAULTS = { load: 1.0, ramp_from: 0.5, ramp_to: 2.0 } as const;
 
 /** The bounds of the simulation form: the engine's own, and two past any run the work budget lets through. */
 export const SIM_LIMITS = { max_requests: 1000000000, max_replications: 1000, max_windows: 100000, max_load: 1000.0, max_warmup: 10.0 } as const;

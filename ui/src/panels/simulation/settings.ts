@@ -4,7 +4,7 @@
 import type { Component } from '../../bindings/Component';
 import type { FailureTarget } from '../../bindings/FailureTarget';
 import { KIND_FIELDS } from '../../bindings/kindFields';
-import { RAMP_DEFAULTS, SIM_DEFAULTS, SIM_LIMITS } from '../../bindings/simDefaults';
+import { LOAD_DEFAULTS, SIM_DEFAULTS, SIM_LIMITS } from '../../bindings/simDefaults';
 import type { SimScenario } from '../../bindings/SimScenario';
 import type { SimSettings } from '../../bindings/SimSettings';
 import type { Spec } from '../../bindings/Spec';
@@ -44,9 +44,9 @@ export const DEFAULT_FORM: SimForm = {
   seed: String(SIM_DEFAULTS.seed),
   warmup: String(SIM_DEFAULTS.warmup),
   windows: SIM_DEFAULTS.windows === null ? '' : String(SIM_DEFAULTS.windows),
-  load: String(SIM_DEFAULTS.scenario.kind === 'steady' ? SIM_DEFAULTS.scenario.load : 1),
-  rampFrom: String(RAMP_DEFAULTS.from),
-  rampTo: String(RAMP_DEFAULTS.to),
+  load: String(LOAD_DEFAULTS.load),
+  rampFrom: String(LOAD_DEFAULTS.ramp_from),
+  rampTo: String(LOAD_DEFAULTS.ramp_to),
   failTarget: '',
   failReplica: '',
   failFrom: '',
