@@ -171,6 +171,7 @@ pub fn render(r: &SimReport) -> String {
 }
 
 fn fig(f: &Figure, digits: usize) -> [String; 3] {
+    let digits = digits_to_tell(f, digits);
     [
         // None when the analysis finds the figure unbounded (a saturated pool).
         crate::text::figure_or_unbounded(f.analytic, digits),
@@ -181,6 +182,22 @@ fn fig(f: &Figure, digits: usize) -> [String; 3] {
             if f.agrees { "" } else { "  ≠" }
         ),
     ]
+}
+
+/// The digits a figure is printed with: `digits`, or for one marked outside its interval
+/// as many more (up to six) as it takes to read outside it. `0.337` against
+/// `[0.336, 0.337]  ≠` says nothing; `0.3374` against `[0.3361, 0.3369]` does.
+fn digits_to_tell(f: &Figure, digits: usize) -> usize {
+    let (false, Some(a), Some([lo, hi])) = (f.agrees, f.analytic, f.simulated_ci95) else {
+        return digits;
+    };
+    let rounded = |v: f64, d: usize| format!("{v:.d$}").parse::<f64>().unwrap_or(v);
+    (digits..=digits + 6)
+        .find(|&d| {
+            let a = rounded(a, d);
+            a < rounded(lo, d) || a > rounded(hi, d)
+        })
+        .unwrap_or(digits + 6)
 }
 
 pub fn render_comparison(c: &Comparison) -> String {
@@ -237,4 +254,35 @@ pub fn render_comparison(c: &Comparison) -> String {
         if c.disagreements == 1 { "" } else { "s" }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outside(analytic: f64, lo: f64, hi: f64) -> Figure {
+        Figure {
+            analytic: Some(analytic),
+            simulated: Some((lo + hi) / 2.0),
+            simulated_ci95: Some([lo, hi]),
+            agrees: false,
+        }
+    }
+
+    #[test]
+    fn a_figure_outside_its_interval_is_printed_with_the_digits_that_show_it() {
+        // Both print 0.337 at three decimals; at four, 0.3374 is past 0.3369.
+        let [a, s, i] = fig(&outside(0.3374, 0.3361, 0.3369), 3);
+        assert_eq!((a.as_str(), s.as_str()), ("0.3374", "0.3365"));
+        assert_eq!(i, "[0.3361, 0.3369]  ≠");
+        // Already apart at the usual digits: unchanged.
+        let [a, _, i] = fig(&outside(0.5, 0.3361, 0.3369), 3);
+        assert_eq!((a.as_str(), i.as_str()), ("0.500", "[0.336, 0.337]  ≠"));
+        // Agreeing figures keep their digits.
+        let agreeing = Figure {
+            agrees: true,
+            ..outside(0.3365, 0.3361, 0.3369)
+        };
+        assert_eq!(fig(&agreeing, 3)[0], "0.337");
+    }
 }
