@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::histogram::RELATIVE_ERROR;
 use super::report::SimReport;
 use crate::analysis::Analysis;
 
@@ -17,15 +18,12 @@ pub struct Figure {
     pub agrees: bool,
 }
 
-/// The relative resolution of a simulated percentile (the histogram's buckets).
-const PERCENTILE_RESOLUTION: f64 = 1.0 / 256.0;
-
 fn figure(analytic: Option<f64>, simulated: Option<f64>, ci: Option<[f64; 2]>) -> Figure {
     figure_within(analytic, simulated, ci, 1e-9)
 }
 
 fn percentile(analytic: Option<f64>, simulated: Option<f64>, ci: Option<[f64; 2]>) -> Figure {
-    figure_within(analytic, simulated, ci, PERCENTILE_RESOLUTION)
+    figure_within(analytic, simulated, ci, RELATIVE_ERROR)
 }
 
 /// Agreement: the analytic value within the interval, widened by `relative` of itself.

@@ -6,6 +6,8 @@
 //! histograms merge by adding counts.
 
 const SUB_BITS: u32 = 7;
+/// How far a quantile may lie from the sample's: half a bucket, relative (2^-8).
+pub const RELATIVE_ERROR: f64 = 1.0 / (2 << SUB_BITS) as f64;
 /// Smallest value kept apart from zero: 2^-20 ms (about 1 ns); smaller values count as 0.
 const MIN_EXP: i64 = -20;
 /// Values at or above 2^40 ms (35 years) land in the last bucket.

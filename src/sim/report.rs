@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::engine::RunOut;
-use super::histogram::{Bucket, Histogram};
+use super::histogram::{Bucket, Histogram, RELATIVE_ERROR};
 use super::network::{Model, Network};
 use super::stats::mean_ci;
 
@@ -146,6 +146,21 @@ fn opt(v: f64) -> Option<f64> {
 }
 
 /// Mean and CI of a per-replication value, `None` when some replication had none.
+/// A quantile over replications: as [`est`], with the interval at least as wide as the
+/// histogram's resolution, so replications whose quantiles land in one bucket do not
+/// claim an exact value.
+fn est_quantile(runs: &[RunOut], f: impl Fn(&RunOut) -> f64) -> (Option<f64>, Option<[f64; 2]>) {
+    let (m, ci) = est(runs, f);
+    let ci = match (m, ci) {
+        (Some(m), Some([lo, hi])) => Some([
+            lo.min(m * (1.0 - RELATIVE_ERROR)),
+            hi.max(m * (1.0 + RELATIVE_ERROR)),
+        ]),
+        _ => ci,
+    };
+    (m, ci)
+}
+
 fn est(runs: &[RunOut], f: impl Fn(&RunOut) -> f64) -> (Option<f64>, Option<[f64; 2]>) {
     let values: Vec<f64> = runs.iter().map(f).collect();
     if values.iter().any(|v| !v.is_finite()) {
@@ -180,7 +195,7 @@ pub fn combine(
             let (mean_response_ms, mean_response_ms_ci95) =
                 est(runs, |o| o.comps[i].response.mean());
             let (p99_response_ms, p99_response_ms_ci95) =
-                est(runs, |o| o.comps[i].response.quantile(0.99));
+                est_quantile(runs, |o| o.comps[i].response.quantile(0.99));
             let is_queue = c.model == Model::Queue;
             let (lag, lag_ci) = if is_queue {
                 est(runs, |o| o.comps[i].lag.mean())
@@ -188,7 +203,7 @@ pub fn combine(
                 (None, None)
             };
             let p99_lag = if is_queue {
-                est(runs, |o| o.comps[i].lag.quantile(0.99)).0
+                est_quantile(runs, |o| o.comps[i].lag.quantile(0.99)).0
             } else {
                 None
             };
@@ -231,7 +246,7 @@ pub fn combine(
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            let q = |p: f64| est(runs, move |o| o.classes[k].latency.quantile(p));
+            let q = |p: f64| est_quantile(runs, move |o| o.classes[k].latency.quantile(p));
             let (mean, mean_ci95) = est(runs, |o| o.classes[k].latency.mean());
             let (p50, p50_ci) = q(0.5);
             let (p90, p90_ci) = q(0.9);

@@ -802,3 +802,29 @@ dependencies:
     };
     assert!((1_000_000..1_000_000 + 4096).contains(&events), "{events}");
 }
+
+#[test]
+fn a_quantile_whose_replications_land_in_one_bucket_keeps_the_histograms_resolution() {
+    // Every request takes exactly 12 ms (deterministic, never queued): each replication's
+    // p50 and p99 is 12 ms, and the interval of identical values would be [12, 12]. The
+    // histogram cannot tell 12 from 12 * (1 +- 2^-8), so the interval says that much.
+    let spec = model(&single(
+        1.0,
+        "concurrency: 100, service_time_ms: 12, service_time_cv: 0",
+    ));
+    let r = run(&spec, &steady(2_000, 3));
+    let c = &r.classes[0];
+    for (what, v, ci) in [
+        ("p50", c.p50_latency_ms, c.p50_latency_ms_ci95),
+        ("p99", c.p99_latency_ms, c.p99_latency_ms_ci95),
+    ] {
+        assert_eq!(v, Some(12.0), "{what}");
+        let [lo, hi] = ci.unwrap();
+        let half = 12.0 / 256.0;
+        assert!((lo - (12.0 - half)).abs() < 1e-9, "{what}: {lo}");
+        assert!((hi - (12.0 + half)).abs() < 1e-9, "{what}: {hi}");
+    }
+    // The mean is not a histogram's: its interval is the replications' own.
+    let [lo, hi] = c.mean_latency_ms_ci95.unwrap();
+    assert!(hi - lo < 1e-9, "{lo} {hi}");
+}
