@@ -72,7 +72,7 @@ pub fn render(r: &SimReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:<w$}  {:>9}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}",
+        "\n{:<w$}  {:>9}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>9}",
         "class",
         "rate/s",
         "mean ms",
@@ -83,12 +83,13 @@ pub fn render(r: &SimReport) -> String {
         "p99.9 ms",
         "target ms",
         "errors",
-        "timeouts"
+        "timeouts",
+        "avail %"
     );
     for c in &r.classes {
         let _ = writeln!(
             out,
-            "{:<w$}  {:>9.1}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9.1}  {:>9.1}",
+            "{:<w$}  {:>9.1}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9.1}  {:>9.1}  {:>9}",
             c.name,
             c.rate_rps,
             num(c.mean_latency_ms, 1),
@@ -100,6 +101,7 @@ pub fn render(r: &SimReport) -> String {
             c.p99_target_ms.map_or("-".into(), |t| format!("{t}")),
             c.errors,
             c.timeouts,
+            num(c.availability_percent, 3),
         );
     }
     if let Some(bp) = &r.breaking_point {

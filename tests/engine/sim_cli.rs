@@ -130,6 +130,30 @@ fn simulate_scenarios_from_the_command_line() {
         "{json}"
     );
     assert_eq!(json["windows"].as_array().unwrap().len(), 50);
+    // The text says the availability the JSON gives, beside the errors.
+    let args = [
+        "simulate",
+        "--scenario",
+        "failure",
+        "--fail",
+        "db",
+        "--fail-from",
+        "20",
+        "--fail-to",
+        "40",
+        "--requests",
+        "6000",
+        &path,
+    ];
+    let text = String::from_utf8_lossy(&headroom(&args).stdout).into_owned();
+    assert!(text.contains("avail %"), "{text}");
+    let availability = json["classes"][0]["availability_percent"].as_f64().unwrap();
+    assert!(availability < 100.0, "{json}");
+    let row = text.lines().find(|l| l.starts_with("web ")).unwrap();
+    assert!(
+        row.trim_end().ends_with(&format!("{availability:.3}")),
+        "{row} should end with {availability:.3}"
+    );
 
     // Usage errors exit 2 with a message; an invalid spec exits 1 with its diagnostics.
     let none = headroom(&["simulate", "--scenario", "failure", &path]);

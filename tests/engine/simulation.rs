@@ -378,6 +378,10 @@ fn a_failure_shows_errors_then_recovery_in_the_right_windows() {
     let c = &r.classes[0];
     // A third of the run is down: about a third of the requests fail.
     assert!((c.errors / c.completed - 1.0 / 3.0).abs() < 0.02, "{c:?}");
+    assert!(
+        (c.availability_percent.unwrap() - 200.0 / 3.0).abs() < 2.0,
+        "{c:?}"
+    );
 }
 
 #[test]
