@@ -30,8 +30,9 @@ pub use view::Report;
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulatedClass {
     pub name: String,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
+    /// None when unbounded: the run left requests of the class unanswered (saturated).
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
     /// The p99's confidence interval, when the run gives one.
     pub p99_ci_ms: Option<(f64, f64)>,
 }
@@ -45,20 +46,19 @@ pub struct SimulatedClasses {
 }
 
 impl From<&crate::sim::SimReport> for SimulatedClasses {
-    /// The classes of a simulation run that has latencies (a class that completed no
-    /// request has none to show).
+    /// The classes of a simulation run that answered or left waiting some of their
+    /// requests (a class that saw none has nothing to show).
     fn from(run: &crate::sim::SimReport) -> Self {
         SimulatedClasses {
             classes: run
                 .classes
                 .iter()
-                .filter_map(|c| {
-                    Some(SimulatedClass {
-                        name: c.name.clone(),
-                        p50_ms: c.p50_latency_ms?,
-                        p99_ms: c.p99_latency_ms?,
-                        p99_ci_ms: c.p99_latency_ms_ci95.map(|[lo, hi]| (lo, hi)),
-                    })
+                .filter(|c| c.completed > 0.0 || c.unfinished > 0.0)
+                .map(|c| SimulatedClass {
+                    name: c.name.clone(),
+                    p50_ms: c.p50_latency_ms,
+                    p99_ms: c.p99_latency_ms,
+                    p99_ci_ms: c.p99_latency_ms_ci95.map(|[lo, hi]| (lo, hi)),
                 })
                 .collect(),
             note: format!(

@@ -460,14 +460,21 @@ fn class_rows(a: &Analysis, simulated: Option<&SimulatedClasses>) -> Vec<ClassRo
                     (Some(_), None) => false,
                     _ => true,
                 },
-                sim_p50: s.map_or("-".to_string(), |s| format!("{:.1} ms", s.p50_ms)),
-                sim_p99: s.map_or("-".to_string(), |s| match s.p99_ci_ms {
-                    Some((lo, hi)) => format!("{:.1} ms ({lo:.1}-{hi:.1})", s.p99_ms),
-                    None => format!("{:.1} ms", s.p99_ms),
-                }),
+                sim_p50: s.map_or("-".to_string(), |s| simulated_ms(s.p50_ms, None)),
+                sim_p99: s.map_or("-".to_string(), |s| simulated_ms(s.p99_ms, s.p99_ci_ms)),
             }
         })
         .collect()
+}
+
+/// A simulated latency with its interval, or "unbounded (saturated)" when the run left
+/// requests unanswered past it.
+fn simulated_ms(v: Option<f64>, ci: Option<(f64, f64)>) -> String {
+    match (v, ci) {
+        (None, _) => "unbounded (saturated)".to_string(),
+        (Some(v), Some((lo, hi))) => format!("{v:.1} ms ({lo:.1}-{hi:.1})"),
+        (Some(v), None) => format!("{v:.1} ms"),
+    }
 }
 
 /// Each class's latency curve against load: its knee, and how far its target holds.

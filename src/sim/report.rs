@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::engine::RunOut;
+use super::engine::{ClassOut, RunOut};
 use super::histogram::{Bucket, Histogram, RELATIVE_ERROR};
 use super::network::{Model, Network};
 use super::stats::mean_ci;
@@ -99,7 +99,9 @@ pub struct SimClass {
     /// Attempts abandoned at their timeout, per replication (mean).
     pub timeouts: f64,
     pub retries: f64,
-    /// Measured requests still in flight when the run stopped (a saturated path).
+    /// Measured requests still in flight when the run stopped (a saturated path). The
+    /// latencies above count them as slower than every answered request: the mean, and
+    /// each percentile they reach, are none (unbounded).
     pub unfinished: f64,
     /// Share of answered requests without an error, in percent.
     pub availability_percent: Option<f64>,
@@ -146,6 +148,33 @@ fn opt(v: f64) -> Option<f64> {
 }
 
 /// Mean and CI of a per-replication value, `None` when some replication had none.
+/// The `q`-quantile of a class's requests in a replication. Requests still in flight
+/// when it stopped (after its drain, so on a saturated path) count as slower than every
+/// answered one: the quantile is the answered requests' of rank q·all, and unbounded
+/// (infinite) when the unfinished are more than 1 - q of all.
+fn class_quantile(c: &ClassOut, q: f64) -> f64 {
+    if c.unfinished == 0 {
+        return c.latency.quantile(q);
+    }
+    let all = (c.completed + c.unfinished) as f64;
+    let rank = q * all / c.completed as f64;
+    if rank >= 1.0 {
+        f64::INFINITY
+    } else {
+        c.latency.quantile(rank)
+    }
+}
+
+/// The mean latency of a class's requests in a replication: unbounded (infinite) when
+/// some were never answered.
+fn class_mean(c: &ClassOut) -> f64 {
+    if c.unfinished > 0 {
+        f64::INFINITY
+    } else {
+        c.latency.mean()
+    }
+}
+
 /// A quantile over replications: as [`est`], with the interval at least as wide as the
 /// histogram's resolution, so replications whose quantiles land in one bucket do not
 /// claim an exact value.
@@ -246,8 +275,8 @@ pub fn combine(
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            let q = |p: f64| est_quantile(runs, move |o| o.classes[k].latency.quantile(p));
-            let (mean, mean_ci95) = est(runs, |o| o.classes[k].latency.mean());
+            let q = |p: f64| est_quantile(runs, move |o| class_quantile(&o.classes[k], p));
+            let (mean, mean_ci95) = est(runs, |o| class_mean(&o.classes[k]));
             let (p50, p50_ci) = q(0.5);
             let (p90, p90_ci) = q(0.9);
             let (p95, p95_ci) = q(0.95);

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::histogram::RELATIVE_ERROR;
 use super::scenario::{Failure, FailureTarget, Scenario};
 use super::{SimError, SimOptions, DEFAULT_MAX_EVENTS, MAX_REPLICATIONS, MAX_WINDOWS};
 
@@ -155,6 +156,8 @@ pub fn defaults_ts() -> String {
          export const SIM_DEFAULTS: SimSettings = {defaults};\n\n\
          /** The loads, as multiples of peak, when none is given: of a steady or failure run, and a ramp's at its start and end. */\n\
          export const LOAD_DEFAULTS = {{ load: {DEFAULT_LOAD:?}, ramp_from: {DEFAULT_RAMP_FROM:?}, ramp_to: {DEFAULT_RAMP_TO:?} }} as const;\n\n\
+         /** How far a simulated percentile may lie from the sample's (half a histogram bucket, relative). */\n\
+         export const PERCENTILE_RESOLUTION = {RELATIVE_ERROR:?};\n\n\
          /** The bounds of the simulation form: the engine's own, and two past any run the work budget lets through. */\n\
          export const SIM_LIMITS = {{ max_requests: {FORM_MAX_REQUESTS}, max_replications: {MAX_REPLICATIONS}, max_windows: {MAX_WINDOWS}, max_load: {FORM_MAX_LOAD:?}, max_warmup: {MAX_WARMUP_FRACTION:?} }} as const;\n"
     )

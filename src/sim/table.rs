@@ -87,17 +87,22 @@ pub fn render(r: &SimReport) -> String {
         "avail %"
     );
     for c in &r.classes {
+        // Requests left unanswered make the figures they reach unbounded.
+        let latency = |v: Option<f64>| match v {
+            None if c.unfinished > 0.0 => "unbounded".to_string(),
+            v => num(v, 1),
+        };
         let _ = writeln!(
             out,
             "{:<w$}  {:>9.1}  {:>9}  {:>21}  {:>9}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9.1}  {:>9.1}  {:>9}",
             c.name,
             c.rate_rps,
-            num(c.mean_latency_ms, 1),
+            latency(c.mean_latency_ms),
             ci(c.mean_latency_ms_ci95, 1),
-            num(c.p50_latency_ms, 1),
-            num(c.p90_latency_ms, 1),
-            num(c.p99_latency_ms, 1),
-            num(c.p999_latency_ms, 1),
+            latency(c.p50_latency_ms),
+            latency(c.p90_latency_ms),
+            latency(c.p99_latency_ms),
+            latency(c.p999_latency_ms),
             c.p99_target_ms.map_or("-".into(), |t| format!("{t}")),
             c.errors,
             c.timeouts,

@@ -101,14 +101,14 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
         classes: vec![
             SimulatedClass {
                 name: "browse".into(),
-                p50_ms: 13.1,
-                p99_ms: 36.4,
+                p50_ms: Some(13.1),
+                p99_ms: Some(36.4),
                 p99_ci_ms: Some((35.2, 37.9)),
             },
             SimulatedClass {
                 name: "checkout".into(),
-                p50_ms: 134.0,
-                p99_ms: 170.2,
+                p50_ms: Some(134.0),
+                p99_ms: Some(170.2),
                 p99_ci_ms: None,
             },
         ],
@@ -129,6 +129,14 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
     );
     let html = report::report(&shop, Some(&sim), Format::Html).unwrap();
     assert!(html.contains("<th>simulated p99</th>"));
+    // A run that left checkouts unanswered (saturated) has no p99 to show, and says why.
+    let mut saturated = sim.clone();
+    saturated.classes[1].p99_ms = None;
+    let md = report::report(&shop, Some(&saturated), Format::Markdown).unwrap();
+    assert!(
+        md.contains("| 500 ms | pass | 134.0 ms | unbounded (saturated) |"),
+        "{md}"
+    );
     let plain = report::report(&shop, None, Format::Markdown).unwrap();
     assert!(plain.contains("no simulation was run"));
     assert!(!plain.contains("simulated p99"));

@@ -832,3 +832,34 @@ fn a_quantile_whose_replications_land_in_one_bucket_keeps_the_histograms_resolut
     let [lo, hi] = c.mean_latency_ms_ci95.unwrap();
     assert!(hi - lo < 1e-9, "{lo} {hi}");
 }
+
+#[test]
+fn requests_a_saturated_run_leaves_unanswered_make_the_figures_they_reach_unbounded() {
+    // M/M/1 at rho = 2.5 (100 req/s against 40 a second served) for 40 s, then the
+    // drain: the queue grows by 60 a second to about 2,400, the drain serves about 1,600
+    // of it, and some 800 of the 4,000 requests (a fifth) are never answered. They are
+    // slower than any answered one: the median is known, the p90 and above are not, nor
+    // is the mean.
+    let spec = model(&single(100.0, "service_time_ms: 25"));
+    let opts = SimOptions {
+        requests: 4_000,
+        replications: 3,
+        ..SimOptions::default()
+    };
+    let r = run(&spec, &opts);
+    let c = &r.classes[0];
+    let share = c.unfinished / (c.completed + c.unfinished);
+    assert!((0.1..0.3).contains(&share), "{share} {c:?}");
+    assert!(c.p50_latency_ms.is_some(), "{c:?}");
+    for (what, v) in [
+        ("mean", c.mean_latency_ms),
+        ("p90", c.p90_latency_ms),
+        ("p99", c.p99_latency_ms),
+        ("p99.9", c.p999_latency_ms),
+    ] {
+        assert_eq!(v, None, "{what}: {c:?}");
+    }
+    let text = headroom::sim::table::render(&r);
+    let row = text.lines().find(|l| l.starts_with("web ")).unwrap();
+    assert_eq!(row.matches("unbounded").count(), 4, "{row}");
+}

@@ -15,7 +15,9 @@ errors: number,
  */
 timeouts: number, retries: number, 
 /**
- * Measured requests still in flight when the run stopped (a saturated path).
+ * Measured requests still in flight when the run stopped (a saturated path). The
+ * latencies above count them as slower than every answered request: the mean, and
+ * each percentile they reach, are none (unbounded).
  */
 unfinished: number, 
 /**

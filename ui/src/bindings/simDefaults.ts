@@ -7,5 +7,8 @@ export const SIM_DEFAULTS: SimSettings = {"requests":200000,"seed":1,"replicatio
 /** The loads, as multiples of peak, when none is given: of a steady or failure run, and a ramp's at its start and end. */
 export const LOAD_DEFAULTS = { load: 1.0, ramp_from: 0.5, ramp_to: 2.0 } as const;
 
+/** How far a simulated percentile may lie from the sample's (half a histogram bucket, relative). */
+export const PERCENTILE_RESOLUTION = 0.00390625;
+
 /** The bounds of the simulation form: the engine's own, and two past any run the work budget lets through. */
 export const SIM_LIMITS = { max_requests: 1000000000, max_replications: 1000, max_windows: 100000, max_load: 1000.0, max_warmup: 10.0 } as const;

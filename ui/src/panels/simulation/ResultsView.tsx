@@ -6,13 +6,11 @@ import type { JSX } from 'react';
 
 import type { AnalyticClass } from '../../bindings/AnalyticClass';
 import type { SimClass } from '../../bindings/SimClass';
+import { PERCENTILE_RESOLUTION } from '../../bindings/simDefaults';
 import type { StoredSimulation } from '../../bindings/StoredSimulation';
 import { LatencyHistogram, Legend, SERIES_COLORS, TimeSeriesChart, type Marker, type Series } from './charts';
 import { formatCount, formatDifference, formatDuration, formatLatency, formatMs, formatTime } from './format';
 import { describeScenario, targetFlag } from './settings';
-
-/** The relative resolution of a simulated percentile (the engine's histogram buckets). */
-const PERCENTILE_RESOLUTION = 1 / 256;
 
 interface Row {
   key: string;
@@ -102,7 +100,7 @@ function ClassResult(props: { c: SimClass; analytic: AnalyticClass | undefined; 
                   className={row.key === 'p99' && overTarget ? 'hrs-over' : undefined}
                   title={row.ci ? `95 % interval over ${replications} replications: ${formatMs(row.ci[0])} – ${formatMs(row.ci[1])} ms` : undefined}
                 >
-                  {formatMs(row.simulated)}
+                  {row.simulated === null && c.unfinished > 0 ? 'unbounded' : formatMs(row.simulated)}
                   {row.ci && row.simulated !== null ? (
                     <span className="hrs-ci"> ±{formatMs(Math.max(row.ci[1] - row.simulated, row.simulated - row.ci[0]))}</span>
                   ) : null}
