@@ -321,14 +321,23 @@ fn validate(path: &PathBuf) -> Outcome {
     for d in &checked.diagnostics {
         println!("{d}");
     }
+    for w in &checked.warnings {
+        println!("{}", w.warning_line());
+    }
     match &checked.spec {
         Some(s) if checked.diagnostics.is_empty() => {
+            let n = checked.warnings.len();
             println!(
-                "{}: valid ({} components, {} dependencies, {} request classes)",
+                "{}: valid ({} components, {} dependencies, {} request classes){}",
                 path.display(),
                 s.components.len(),
                 s.dependencies.len(),
-                s.workload.classes.len()
+                s.workload.classes.len(),
+                match n {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    _ => format!(", {n} warnings"),
+                }
             );
             Outcome::Ok
         }

@@ -44,6 +44,19 @@ pub struct Diagnostic {
 
 /// One line whatever the file's name and the spec's names hold (`text::printable`):
 /// a line break in a name cannot start a diagnostic, or a CI annotation, of its own.
+impl Diagnostic {
+    /// The line of a warning: `file:line:column: warning: message`.
+    pub fn warning_line(&self) -> String {
+        format!(
+            "{}:{}:{}: warning: {}",
+            printable(&self.file),
+            self.line,
+            self.column,
+            printable(&self.message)
+        )
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -11,7 +11,7 @@ use serde::de::Error as _;
 use super::diagnostic::{sentence, Diagnostic, Issue, ItemLabels, Section};
 use super::model::{Component, Dependency, Practices, RequestClass, Spec, Targets, Workload};
 use super::path::{Path, Seg};
-use super::validate::{count_bounds, validate_with, Unparsed};
+use super::validate::{count_bounds, validate_with, warnings, Unparsed};
 use super::yaml::{self, DeError, Mark, Node, Value};
 use crate::text::printable;
 
@@ -37,6 +37,9 @@ const WORKLOAD_FIELDS: &[&str] = &["daily_profile", "classes"];
 pub struct Checked {
     pub spec: Option<Spec>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What is valid but likely not meant (`validate::warnings`), placed like the
+    /// diagnostics; only for a valid spec.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Checked {
@@ -65,6 +68,7 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
     let fail = |d: Diagnostic| Checked {
         spec: None,
         diagnostics: vec![d],
+        warnings: Vec::new(),
     };
 
     if bytes.len() > MAX_FILE_BYTES {
@@ -115,10 +119,28 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
         }
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    let complete = reader.index_maps.complete;
+    let spec = spec.filter(|_| reader.index_maps.complete);
+    let warnings = match &spec {
+        Some(spec) if diagnostics.is_empty() => warnings(spec)
+            .iter()
+            .map(|issue| {
+                let path = reader.index_maps.to_file(&issue.path);
+                locate(
+                    file,
+                    &root,
+                    &Issue {
+                        path,
+                        ..issue.clone()
+                    },
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     Checked {
-        spec: spec.filter(|_| complete),
+        spec,
         diagnostics,
+        warnings,
     }
 }
 

@@ -114,6 +114,25 @@ pub fn validate(spec: &Spec) -> Vec<Issue> {
     validate_with(spec, &Unparsed::default())
 }
 
+/// What is valid but likely not meant, in a valid spec: said, not refused.
+pub fn warnings(spec: &Spec) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let offered: f64 = spec.workload.classes.iter().map(|c| c.rate_rps).sum();
+    if let Some(target) = spec.targets.throughput_rps {
+        if offered > 0.0 && target > offered * (1.0 + 1e-9) {
+            out.push(Issue::new(
+                Path::root().key("targets").key("throughput_rps"),
+                format!(
+                    "is {target} req/s, above the {offered} req/s the classes offer at peak: \
+                     capacity is held to {target}, but latencies and the simulation are at the \
+                     classes' rates (raise them to see {target})"
+                ),
+            ));
+        }
+    }
+    out
+}
+
 pub fn validate_with(spec: &Spec, unparsed: &Unparsed) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
