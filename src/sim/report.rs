@@ -77,7 +77,11 @@ pub struct SimComponent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimClass {
     pub name: String,
+    /// The class's peak rate, as the spec gives it.
     pub rate_rps: f64,
+    /// The rate the run offered over its measured period (the scenario's load times the
+    /// peak: a ramp's mean, a daily profile's), per replication (mean).
+    pub offered_rps: f64,
     pub throughput_rps: f64,
     pub mean_latency_ms: Option<f64>,
     pub mean_latency_ms_ci95: Option<[f64; 2]>,
@@ -288,6 +292,10 @@ pub fn combine(
             SimClass {
                 name: c.name.clone(),
                 rate_rps: c.rate_rps,
+                offered_rps: avg(&|o| {
+                    let c = &o.classes[k];
+                    (c.completed + c.unfinished) as f64 / (o.duration_ms / 1000.0)
+                }),
                 throughput_rps: avg(&|o| o.classes[k].completed as f64 / (o.duration_ms / 1000.0)),
                 mean_latency_ms: mean,
                 mean_latency_ms_ci95: mean_ci95,

@@ -445,6 +445,15 @@ fn a_ramp_breaks_where_the_analysis_says() {
         ..SimOptions::default()
     };
     let r = run(&spec, &opts);
+    // What the run offered is the ramp's mean, 80 req/s x (0.5 + 1.5) / 2, beside the
+    // spec's peak rate (Poisson: 200,000 arrivals give about 0.2 % of noise).
+    let web = &r.classes[0];
+    assert_eq!(web.rate_rps, 80.0);
+    assert!(
+        (web.offered_rps / 80.0 - 1.0).abs() < 0.01,
+        "{}",
+        web.offered_rps
+    );
     let bp = r.breaking_point.as_ref().unwrap();
     let saturated = bp.saturated_rps.unwrap();
     assert_eq!(bp.saturated_component.as_deref(), Some("svc"));
@@ -862,4 +871,30 @@ fn requests_a_saturated_run_leaves_unanswered_make_the_figures_they_reach_unboun
     let text = headroom::sim::table::render(&r);
     let row = text.lines().find(|l| l.starts_with("web ")).unwrap();
     assert_eq!(row.matches("unbounded").count(), 4, "{row}");
+}
+
+#[test]
+fn a_run_says_the_rate_it_offered_beside_the_peak() {
+    // Peak 100 req/s on a fast pool: a steady run at half the peak offers 50 req/s, a
+    // ramp from 1x to 3x offers its mean, 200 (Poisson: 50,000 arrivals, about 0.5 % of
+    // noise).
+    let spec = model(&single(100.0, "concurrency: 100, service_time_ms: 1"));
+    for (scenario, want) in [
+        (Scenario::Steady { load: 0.5 }, 50.0),
+        (Scenario::Ramp { from: 1.0, to: 3.0 }, 200.0),
+    ] {
+        let opts = SimOptions {
+            requests: 50_000,
+            replications: 2,
+            scenario: scenario.clone(),
+            ..SimOptions::default()
+        };
+        let web = &run(&spec, &opts).classes[0];
+        assert_eq!(web.rate_rps, 100.0);
+        assert!(
+            (web.offered_rps / want - 1.0).abs() < 0.02,
+            "{scenario:?}: offered {} req/s, want {want}",
+            web.offered_rps
+        );
+    }
 }
