@@ -106,7 +106,9 @@ pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostR
         .zip(rates)
         .map(|((c, r), rate)| component_cost(c, r, *rate, &profile))
         .collect();
-    let sum = |f: fn(&ComponentCost) -> f64| components.iter().map(f).sum::<f64>();
+    // + 0.0: Rust's empty f64 sum is -0.0, which would print as "-0" (a model with no
+    // components yet, as the desktop's new document).
+    let sum = |f: fn(&ComponentCost) -> f64| components.iter().map(f).sum::<f64>() + 0.0;
     let (static_monthly_usd, scheduled_monthly_usd, autoscaled_monthly_usd) = (
         sum(|c| c.static_monthly_usd),
         sum(|c| c.scheduled_monthly_usd),

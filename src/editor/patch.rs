@@ -99,11 +99,21 @@ fn diff_into(before: &Value, after: &Value, path: &mut Vec<PathStep>, ops: &mut 
                 });
             }
         }
-        _ if before == after => {}
+        _ if same(before, after) => {}
         _ => ops.push(PatchOp::Set {
             path: path.clone(),
             value: after.clone(),
         }),
+    }
+}
+
+/// Equal as the front end reads them: `==` takes -0 and 0 for one number, but they print
+/// apart ("-0"), so a change between them is a change.
+fn same(a: &Value, b: &Value) -> bool {
+    let sign = |n: &serde_json::Number| n.as_f64().map(f64::is_sign_negative);
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y && sign(x) == sign(y),
+        _ => a == b,
     }
 }
 
@@ -166,6 +176,18 @@ mod tests {
     fn equal_values_need_no_patch() {
         let v = json!({"a": [1, {"b": null}], "c": "x"});
         assert!(diff(&v, &v.clone()).is_empty());
+    }
+
+    #[test]
+    fn a_negative_zero_becoming_zero_is_a_change() {
+        // `==` holds them equal; the front end would keep printing "-0".
+        let (before, after) = (json!({"cost": -0.0}), json!({"cost": 0.0}));
+        let ops = diff(&before, &after);
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        let mut patched = before;
+        apply(&mut patched, ops).unwrap();
+        assert!(!patched["cost"].as_f64().unwrap().is_sign_negative());
+        assert!(diff(&after, &json!({"cost": 0.0})).is_empty());
     }
 
     #[test]

@@ -339,3 +339,20 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_model_with_nothing_in_it_costs_zero_not_minus_zero() {
+    // The desktop's new document: no component, no class. Rust's empty f64 sum is -0.0,
+    // which the scorecard printed as "$-0/mo".
+    let a = analysis_of("version: 1\nname: new\nworkload:\n  classes: []\ncomponents: []\n");
+    for (what, v) in [
+        ("monthly", a.monthly_cost_usd),
+        ("static", a.cost.static_monthly_usd),
+        ("scheduled", a.cost.scheduled_monthly_usd),
+        ("autoscaled", a.cost.autoscaled_monthly_usd),
+    ] {
+        assert!(v == 0.0 && !v.is_sign_negative(), "{what}: {v:?}");
+    }
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(!json.contains("-0.0"), "{json}");
+}
