@@ -151,7 +151,6 @@ fn opt(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// Mean and CI of a per-replication value, `None` when some replication had none.
 /// The `q`-quantile of a class's requests in a replication. Requests still in flight
 /// when it stopped (after its drain, so on a saturated path) count as slower than every
 /// answered one: the quantile is the answered requests' of rank q·all, and unbounded
@@ -194,6 +193,7 @@ fn est_quantile(runs: &[RunOut], f: impl Fn(&RunOut) -> f64) -> (Option<f64>, Op
     (m, ci)
 }
 
+/// Mean and CI of a per-replication value, `None` when some replication had none.
 fn est(runs: &[RunOut], f: impl Fn(&RunOut) -> f64) -> (Option<f64>, Option<[f64; 2]>) {
     let values: Vec<f64> = runs.iter().map(f).collect();
     if values.iter().any(|v| !v.is_finite()) {

@@ -42,8 +42,6 @@ pub struct Diagnostic {
     pub message: String,
 }
 
-/// One line whatever the file's name and the spec's names hold (`text::printable`):
-/// a line break in a name cannot start a diagnostic, or a CI annotation, of its own.
 impl Diagnostic {
     /// The line of a warning: `file:line:column: warning: message`.
     pub fn warning_line(&self) -> String {
@@ -57,6 +55,8 @@ impl Diagnostic {
     }
 }
 
+/// One line whatever the file's name and the spec's names hold (`text::printable`):
+/// a line break in a name cannot start a diagnostic, or a CI annotation, of its own.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
