@@ -108,30 +108,7 @@ fn simulate_scenarios_from_the_command_line() {
     assert_eq!(ramp.status.code(), Some(0), "{text}");
     assert!(text.contains("saturation: db saturated from"), "{text}");
 
-    let failure = headroom(&[
-        "simulate",
-        "--scenario",
-        "failure",
-        "--fail",
-        "db",
-        "--fail-from",
-        "20",
-        "--fail-to",
-        "40",
-        "--requests",
-        "6000",
-        "--json",
-        &path,
-    ]);
-    assert_eq!(failure.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_slice(&failure.stdout).unwrap();
-    assert!(
-        json["classes"][0]["errors"].as_f64().unwrap() > 0.0,
-        "{json}"
-    );
-    assert_eq!(json["windows"].as_array().unwrap().len(), 50);
-    // The text says the availability the JSON gives, beside the errors.
-    let args = [
+    let failure_args = [
         "simulate",
         "--scenario",
         "failure",
@@ -145,7 +122,16 @@ fn simulate_scenarios_from_the_command_line() {
         "6000",
         &path,
     ];
-    let text = String::from_utf8_lossy(&headroom(&args).stdout).into_owned();
+    let failure = headroom(&[&failure_args[..], &["--json"]].concat());
+    assert_eq!(failure.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&failure.stdout).unwrap();
+    assert!(
+        json["classes"][0]["errors"].as_f64().unwrap() > 0.0,
+        "{json}"
+    );
+    assert_eq!(json["windows"].as_array().unwrap().len(), 50);
+    // The text says the availability the JSON gives, beside the errors.
+    let text = String::from_utf8_lossy(&headroom(&failure_args).stdout).into_owned();
     assert!(text.contains("avail %"), "{text}");
     let availability = json["classes"][0]["availability_percent"].as_f64().unwrap();
     assert!(availability < 100.0, "{json}");
