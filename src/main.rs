@@ -80,7 +80,7 @@ enum Command {
         #[arg(long, default_value_t = sim::settings::DEFAULT_RAMP_TO)]
         ramp_to: f64,
         /// Failure: what goes down: COMPONENT, COMPONENT/REPLICA or zone:Z (repeatable).
-        #[arg(long, value_name = "TARGET", value_parser = parse_failure_target)]
+        #[arg(long, value_name = "TARGET")]
         fail: Vec<FailureTarget>,
         /// Failure: when it goes down, in seconds from the start (default: 40 % of the run).
         #[arg(long, value_name = "SECONDS")]
@@ -211,11 +211,6 @@ impl SimArgs {
             scenario,
         }
     }
-}
-
-/// `--fail`'s value: `NAME`, `NAME/REPLICA` or `zone:Z`.
-fn parse_failure_target(text: &str) -> Result<FailureTarget, String> {
-    text.parse()
 }
 
 /// The worst outcome over all files decides the exit code.
