@@ -34,6 +34,7 @@ pub mod load;
 pub mod queueing;
 pub mod resilience;
 pub mod scorecard;
+pub mod spectrum;
 pub mod table;
 pub mod whatif;
 
