@@ -70,9 +70,27 @@ pub struct PoolResult {
     /// The hottest shard's queue, kept to compute its percentiles on demand (they take
     /// a root search, and what-if evaluations never need them).
     pub hot_station: Station,
+    /// The share of the pool's visits that go to the hottest shard, and the queue of
+    /// each other shard (none with one shard).
+    pub hot_share: f64,
+    pub other_station: Option<Station>,
+    pub shards: u64,
 }
 
 impl PoolResult {
+    /// The chance that two visits to the pool, each sent on its own (a shard by key, a
+    /// replica by the balancer), wait in the same queue.
+    pub fn same_queue(&self) -> f64 {
+        let queues = (self.servers / self.hot_station.servers.max(1)).max(1) as f64;
+        let same_shard = if self.shards > 1 {
+            let rest = 1.0 - self.hot_share;
+            self.hot_share * self.hot_share + rest * rest / (self.shards - 1) as f64
+        } else {
+            1.0
+        };
+        same_shard / queues
+    }
+
     pub fn p99_response_ms(&self) -> f64 {
         self.hot_station.response_quantile(0.99)
     }
@@ -91,6 +109,28 @@ pub struct ComponentResult {
     pub pools: Vec<PoolResult>,
     /// The downstream time a blocking component holds a server for (zero otherwise).
     pub hold: Moments,
+    /// What a visit's own time is made of, for its distribution.
+    pub own: OwnTime,
+}
+
+/// What one visit's own time is made of (its downstream calls aside): the parts of its
+/// distribution, which `percentile` puts together with the calls'.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OwnTime {
+    /// A fixed delay (a CDN, an external dependency; a queue takes none).
+    Delay(f64),
+    /// A wait in the op's pool (`pools.last()` for a read, `pools[0]` for a write),
+    /// then its own service time (gamma of this mean and cv), then, with probability
+    /// `cold_start_ratio`, a cold start; and `acks[op]` more service times for the
+    /// replication acknowledgement (sync writes, quorum reads and writes).
+    Served {
+        service_ms: f64,
+        cv: f64,
+        cold_start_ms: f64,
+        cold_start_ratio: f64,
+        /// Read, write.
+        acks: [u32; 2],
+    },
 }
 
 impl ComponentResult {
@@ -104,6 +144,7 @@ impl ComponentResult {
             write: Moments::ZERO,
             pools: Vec::new(),
             hold: Moments::ZERO,
+            own: OwnTime::Delay(0.0),
         }
     }
     /// The worst pool's response-time p99 (ms); a delay's own time.
@@ -141,6 +182,7 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
         write: Moments::delay(ms),
         pools: Vec::new(),
         hold: Moments::ZERO,
+        own: OwnTime::Delay(ms),
     };
     match c.kind {
         ComponentKind::Cdn | ComponentKind::External => {
@@ -148,9 +190,10 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
         }
         ComponentKind::Queue => delay(0.0),
         ComponentKind::Function => {
-            let cold = c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO)
-                * c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
-            let service = c.service_time_ms.unwrap_or(0.0) + cold;
+            let cold_start_ratio = c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO);
+            let cold_start_ms = c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
+            let own_ms = c.service_time_ms.unwrap_or(0.0);
+            let service = own_ms + cold_start_ratio * cold_start_ms;
             let instances = u64::from(c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY));
             let shape = PoolShape {
                 concurrency: instances,
@@ -170,6 +213,13 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 write: pool.response,
                 pools: vec![pool],
                 hold: Moments::ZERO,
+                own: OwnTime::Served {
+                    service_ms: own_ms,
+                    cv: c.service_time_cv_or_default(),
+                    cold_start_ms,
+                    cold_start_ratio,
+                    acks: [0, 0],
+                },
             }
         }
         _ => {
@@ -211,13 +261,16 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 mean: service,
                 variance: (cv * service).powi(2),
             };
-            match c.replication.as_ref().map(|r| r.mode) {
-                Some(ReplicationMode::Sync) => write = write.plus(ack),
-                Some(ReplicationMode::Quorum) => {
-                    write = write.plus(ack);
-                    read = read.plus(ack);
-                }
-                _ => {}
+            let acks = match c.replication.as_ref().map(|r| r.mode) {
+                Some(ReplicationMode::Sync) => [0, 1],
+                Some(ReplicationMode::Quorum) => [1, 1],
+                _ => [0, 0],
+            };
+            if acks[0] > 0 {
+                read = read.plus(ack);
+            }
+            if acks[1] > 0 {
+                write = write.plus(ack);
             }
             ComponentResult {
                 arrival_rps: arrival,
@@ -227,6 +280,13 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 write,
                 pools,
                 hold,
+                own: OwnTime::Served {
+                    service_ms: service,
+                    cv,
+                    cold_start_ms: 0.0,
+                    cold_start_ratio: 0.0,
+                    acks,
+                },
             }
         }
     }
@@ -294,10 +354,9 @@ impl PoolShape {
             1.0
         };
         let hot_m = moments(&hot);
-        let response = if hot_share >= 1.0 {
-            hot_m
-        } else {
-            let other_m = moments(&station(other_rate));
+        let other = (hot_share < 1.0).then(|| station(other_rate));
+        let response = if let Some(other) = &other {
+            let other_m = moments(other);
             let mean = hot_share * hot_m.mean + (1.0 - hot_share) * other_m.mean;
             let second = hot_share * (hot_m.variance + hot_m.mean.powi(2))
                 + (1.0 - hot_share) * (other_m.variance + other_m.mean.powi(2));
@@ -305,6 +364,8 @@ impl PoolShape {
                 mean,
                 variance: second - mean * mean,
             }
+        } else {
+            hot_m
         };
         let response = if response.mean.is_finite() && hold.mean.is_finite() {
             Moments {
@@ -320,6 +381,9 @@ impl PoolShape {
             utilization: hot.utilization(),
             response,
             hot_station: hot,
+            hot_share,
+            other_station: other,
+            shards: shards.max(1),
         }
     }
 }

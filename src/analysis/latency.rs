@@ -28,15 +28,15 @@ use std::collections::HashMap;
 
 use super::component::{self, ComponentResult, Moments};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
-use super::queueing::{gamma_p, gamma_quantile};
+use super::queueing::gamma_p;
 use crate::spec::graph::SystemGraph;
 use crate::spec::{Component, ComponentKind, Io, Op, Spec};
 
 /// One sync call out of a component.
 #[derive(Debug, Clone, Copy)]
-struct Call {
-    dep: usize,
-    callee: usize,
+pub struct Call {
+    pub dep: usize,
+    pub callee: usize,
 }
 
 /// The sync call structure of a spec, prepared once.
@@ -163,6 +163,21 @@ impl CallTree {
         found
     }
 
+    /// Component `c`'s sync calls, slot by slot (the calls of one slot run at once).
+    pub fn slots_of(&self, c: usize) -> &[Vec<Call>] {
+        &self.slots[c]
+    }
+
+    /// Component `c`'s place in `bottom_up`.
+    pub fn position_of(&self, c: usize) -> usize {
+        self.position[c]
+    }
+
+    /// Whether dependency `dep` applies to class `k`.
+    pub fn applies(&self, k: usize, dep: usize) -> bool {
+        self.applies[k][dep]
+    }
+
     /// The sync calls a component makes (the work of recomputing it).
     pub fn calls_of(&self, c: usize) -> usize {
         self.slots[c].iter().map(Vec::len).sum()
@@ -185,6 +200,8 @@ pub struct Load<'a> {
 pub struct LockWait {
     /// Lock acquisitions per second on one key.
     pub key_rate_rps: f64,
+    /// How long one acquisition holds its key.
+    pub hold_ms: f64,
     /// The share of time one key is held.
     pub key_utilization: f64,
     pub wait: Moments,
@@ -237,6 +254,7 @@ pub fn lock_wait(rate_rps: f64, keys: u64, hold_ms: f64) -> LockWait {
     };
     LockWait {
         key_rate_rps: lambda * 1000.0,
+        hold_ms,
         key_utilization: rho,
         wait,
     }
@@ -609,36 +627,4 @@ fn truncated(l: Moments, t: f64) -> (f64, Moments) {
             variance: (second - mean * mean).max(0.0),
         },
     )
-}
-
-/// The response time of a whole request: its mean and variance, and percentiles from a
-/// gamma distribution with the same two moments.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PathSum {
-    pub mean: f64,
-    pub variance: f64,
-}
-
-impl PathSum {
-    /// The `p`-quantile (ms) of the gamma distribution with this mean and variance.
-    pub fn quantile(&self, p: f64) -> f64 {
-        if !self.mean.is_finite() || !self.variance.is_finite() {
-            return f64::INFINITY;
-        }
-        if self.variance <= 1e-12 * self.mean * self.mean {
-            return self.mean; // deterministic
-        }
-        let shape = self.mean * self.mean / self.variance;
-        let scale = self.variance / self.mean;
-        scale * gamma_quantile(shape, p)
-    }
-}
-
-/// A class's whole response time: the visit of its entry component (none: zero).
-pub fn class_time(eval: &Evaluation, class: usize, entry: Option<usize>) -> PathSum {
-    let m = entry.map_or(Moments::ZERO, |e| eval.visit(class, e, Op::Read));
-    PathSum {
-        mean: m.mean,
-        variance: m.variance,
-    }
 }

@@ -7,17 +7,14 @@
 //! - `latency`: the response of a visit with its downstream calls, over the call tree
 //!   (sequence, `parallel` groups, cache misses, locks, timeouts and retries, blocking
 //!   I/O), as two moments;
+//! - `percentile` over `spectrum`: each class's whole response-time distribution, from
+//!   which its percentiles come (each station's wait by its transform, sums, mixtures,
+//!   the longest of parallel calls, timeouts, and the correlation of one request's
+//!   calls to one queue), with the method and its measured error in its doc;
 //! - `availability`, `consistency` (CAP/PACELC), `cost`, `resilience` (N-1, zone loss);
 //! - `capacity`: the largest load at which every class meets its p99;
 //! - `findings`: what is wrong, with the numbers behind it; `scorecard`: every target
 //!   against its prediction.
-//!
-//! End-to-end percentiles per class come from the distribution of the request's whole
-//! response time, fitted by a gamma distribution with its mean and variance (moment
-//! matching): exact for sums of independent exponentials (M/M/1 stations in series), and
-//! far closer than adding per-component p99s, which overstates the tail of a sum. It
-//! smooths a bimodal hit/miss mixture (a CDN hit against a full miss path), so the p50
-//! of such a class sits between the two modes; the mean is exact for the per-visit means.
 //!
 //! Retries make the load depend on the latency (a timed-out call is tried again): the
 //! load and the latency are iterated to their fixed point, as layered queueing networks
@@ -31,6 +28,7 @@ pub mod cost;
 pub mod findings;
 pub mod latency;
 pub mod load;
+pub mod percentile;
 pub mod queueing;
 pub mod resilience;
 pub mod scorecard;
@@ -46,9 +44,9 @@ use crate::spec::{defaults, Consistency, Spec};
 use consistency::StoreConsistency;
 use cost::CostReport;
 pub use findings::{Finding, FindingKind, Severity};
-pub use latency::PathSum;
 use latency::{evaluate, CallTree, Evaluation, Load, SyncCycle};
 use load::{class_flows_with, ClassFlow, UnboundedLoop};
+pub use percentile::ClassTime;
 use resilience::Resilience;
 use whatif::WhatIf;
 
@@ -244,9 +242,16 @@ pub fn solve(spec: &Spec) -> Result<Solved<'_>, AnalysisError> {
 }
 
 impl Solved<'_> {
-    /// A class's whole response time.
-    pub fn class_time(&self, eval: &Evaluation, class: usize) -> PathSum {
-        latency::class_time(eval, class, self.entries[class])
+    /// A class's whole response time under `eval`, evaluated at `load`.
+    pub fn class_time(&self, load: &Load, eval: &Evaluation, class: usize) -> ClassTime {
+        percentile::class_time(
+            self.spec,
+            &self.tree,
+            load,
+            eval,
+            class,
+            self.entries[class],
+        )
     }
 }
 
@@ -304,7 +309,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         .iter()
         .enumerate()
         .map(|(k, class)| {
-            let sum = solved.class_time(eval, k);
+            let sum = solved.class_time(&load, eval, k);
             let p99 = sum.quantile(0.99);
             let target = targets[k];
             findings.extend(findings::p99_finding(&class.name, finite(p99), target));
@@ -466,12 +471,13 @@ fn consistency_conflicts(
                 );
                 let monthly_cost_usd =
                     cost.monthly_usd - cost.components[store].autoscaled_monthly_usd + fixed_cost;
+                let load = what_if.load();
                 what_if.run(store, fixed, |eval, _| WayOutEffect {
                     change,
                     classes: (0..spec.workload.classes.len())
                         .map(|k| {
                             (
-                                solved.class_time(eval, k).quantile(0.99),
+                                solved.class_time(load, eval, k).quantile(0.99),
                                 availability::class_availability(&solved.flows[k], &unavailable)
                                     .availability,
                             )

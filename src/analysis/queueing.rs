@@ -112,28 +112,34 @@ impl Station {
         }
     }
 
-    /// Variance of the response time (ms²): the service time's plus the wait's, which is
-    /// 0 with probability 1 - P(wait) and the conditional wait `C` of
-    /// [`Station::wait_transform`] otherwise. Infinite when unstable.
+    /// Variance of the response time (ms²): the service time's plus the wait's.
+    /// Infinite when unstable.
     pub fn response_variance(&self) -> f64 {
+        let service = (self.service_time_cv * self.service_time_ms).powi(2);
+        service + self.wait_variance()
+    }
+
+    /// Variance of the wait before service (ms²): 0 with probability 1 - P(wait) and
+    /// the conditional wait `C` of [`Station::wait_transform`] otherwise. Infinite when
+    /// unstable.
+    pub fn wait_variance(&self) -> f64 {
         let r = self.solve();
         if !r.stable {
             return f64::INFINITY;
         }
-        let cv2 = self.service_time_cv * self.service_time_cv;
-        let service = cv2 * self.service_time_ms * self.service_time_ms;
         let pw = r.wait_probability;
         if pw <= 0.0 {
-            return service;
+            return 0.0;
         }
         // M/G/1 with a c-times faster server: E[C] from Pollaczek–Khinchine, E[C²] from
         // Takács (a gamma service time's third moment is m³(1 + cv²)(1 + 2cv²)).
+        let cv2 = self.service_time_cv * self.service_time_cv;
         let rho = r.utilization;
         let m1 = self.service_time_ms / self.servers.max(1) as f64;
         let c1 = r.mean_wait_ms / pw;
-        let c2 = 2.0 * rho * c1 * c1
-            + m1 * m1 * (1.0 + cv2) * (1.0 + 2.0 * cv2) / (3.0 * (1.0 - rho));
-        service + pw * c2 - r.mean_wait_ms * r.mean_wait_ms
+        let c2 =
+            2.0 * rho * c1 * c1 + m1 * m1 * (1.0 + cv2) * (1.0 + 2.0 * cv2) / (3.0 * (1.0 - rho));
+        (pw * c2 - r.mean_wait_ms * r.mean_wait_ms).max(0.0)
     }
 
     /// `E[e^{-iωW}]` for the wait before service (ω in radians per ms), the station

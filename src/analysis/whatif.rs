@@ -47,6 +47,11 @@ impl<'a> WhatIf<'a> {
         }
     }
 
+    /// The load every what-if is evaluated at.
+    pub fn load(&self) -> &'a Load<'a> {
+        self.load
+    }
+
     /// The arrival rate at a component (unchanged by any what-if).
     pub fn rate(&self, c: usize) -> crate::analysis::load::Visits {
         self.load.rates[c]

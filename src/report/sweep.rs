@@ -74,7 +74,7 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
             if ended[k] {
                 continue;
             }
-            let p99 = solved.class_time(&eval, k).quantile(0.99);
+            let p99 = solved.class_time(&load, &eval, k).quantile(0.99);
             if p99.is_finite() {
                 pts.push((scale * peak, p99));
             } else {

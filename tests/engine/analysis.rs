@@ -18,7 +18,8 @@ fn mm1_through_the_whole_pipeline() {
     close(c.p99_response_ms.unwrap(), 230.258509, 1e-6);
     // One exponential visit: the gamma fit is exact.
     close(a.classes[0].mean_latency_ms.unwrap(), 50.0, 1e-9);
-    close(a.classes[0].p99_latency_ms.unwrap(), 230.258509, 1e-6);
+    // The class's distribution lies on a grid: within its error (a few 1e-4).
+    close(a.classes[0].p99_latency_ms.unwrap(), 230.258509, 5e-4);
     close(a.max_throughput_rps.unwrap(), 100.0, 1e-12);
 }
 
@@ -82,7 +83,8 @@ fn percentiles_come_from_the_sum_not_from_adding_p99s() {
          dependencies:\n  - { from: a, to: b }\n  - { from: b, to: c }\n",
     );
     let p99 = a.classes[0].p99_latency_ms.unwrap();
-    close(p99, 16.8119 / 2.0 / 20.0 * 1000.0, 1e-5);
+    // Within the table's 6 digits and the grid's error (a few 1e-4).
+    close(p99, 16.8119 / 2.0 / 20.0 * 1000.0, 5e-4);
     let summed: f64 = a
         .components
         .iter()

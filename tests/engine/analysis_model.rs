@@ -286,7 +286,9 @@ fn p99_feasible_throughput_of_an_mm1() {
         "version: 1\nname: t\ntargets: { p99_ms: 230.258509299 }\nworkload:\n  classes:\n    - { name: web, rate_rps: 10, entry: svc }\n\
          components:\n  - { name: svc, kind: service, service_time_ms: 10 }\n",
     );
-    close(a.max_throughput_p99_rps.unwrap(), 80.0, 1e-5);
+    // The class's p99 comes from its distribution on a grid (a few 1e-4 of the p99):
+    // here (1 - ρ) scales the p99, so the rate is as close.
+    close(a.max_throughput_p99_rps.unwrap(), 80.0, 1e-4);
 }
 
 #[test]

@@ -120,7 +120,7 @@ fn simulated_figures_are_shown_beside_the_analytic_ones() {
         "{md}"
     );
     assert!(
-        md.contains("| 34.0 ms | 300 ms | pass | 13.1 ms | 36.4 ms (35.2-37.9) |"),
+        md.contains("| 42.3 ms | 300 ms | pass | 13.1 ms | 36.4 ms (35.2-37.9) |"),
         "{md}"
     );
     assert!(

@@ -85,46 +85,14 @@ fn jackson_network() {
 
 /// Figures where simulation and analysis are known to differ, each with its reason.
 /// (model, component or class, figure, reason)
-const KNOWN: &[(&str, &str, &str, &str)] = &[
-    (
-        "shop",
-        "notify",
-        "utilization",
-        "fed by fulfilment, which is saturated (analytic utilisation 2): the simulated \
+const KNOWN: &[(&str, &str, &str, &str)] = &[(
+    "shop",
+    "notify",
+    "utilization",
+    "fed by fulfilment, which is saturated (analytic utilisation 2): the simulated \
          worker passes on only what it can serve (8 servers / 40 ms = 200/s of the 400/s), \
          while the analysis sends notify the whole offered load",
-    ),
-    (
-        "shop",
-        "browse",
-        "p99",
-        "browse is bimodal (80 % CDN hits at 12 ms, misses through the api): the analysis \
-         fits one gamma to the mixture, which understates the tail of the miss mode",
-    ),
-    (
-        "feed",
-        "media",
-        "p99",
-        "media is bimodal (95 % CDN hits at 25 ms, misses add the 40 ms origin): a gamma \
-         fitted to the mixture smooths the two deterministic modes",
-    ),
-    (
-        "feed",
-        "read-timeline",
-        "p99",
-        "read-timeline is a mixture of cache hits and rare rebuilds (20 post-store reads \
-         on 2 % of requests): the gamma fit of the sum cannot follow the far mode",
-    ),
-    (
-        "monolith",
-        "checkout",
-        "p99",
-        "checkout makes 10+ visits to services with heavy gamma tails (monolith cv 1.5, \
-         main-db cv 2.0): the gamma fitted to the sum's two moments understates its tail, \
-         by 8.5 % in a run of 5 x 1,000,000 requests (104.5 ms simulated, 96.2 analytic), \
-         and the 80 req/s class has few samples above its p99 in this test's 30 s",
-    ),
-];
+)];
 
 fn half_width(ci: Option<[f64; 2]>) -> f64 {
     ci.map_or(0.0, |[lo, hi]| (hi - lo) / 2.0)
