@@ -1,7 +1,8 @@
 //! Each class's analytic p50 and p99 held to the simulator's, within 5 %, on one model
 //! of each shape whose percentiles a sum of independent visits gets wrong (the models
-//! in `tests/shapes/`: calls in a row to one queue, a fork of three, two classes on one
-//! queue, M/D/1 and M/E4/1, a CDN's hit/miss mixture) and on every example.
+//! in `tests/shapes/`: calls in a row to one queue of 1 to 16 servers, 2.5 to 10 of
+//! them, a fork of three, two classes on one queue, M/D/1 and M/E4/1, a CDN's hit/miss
+//! mixture) and on every example.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -72,6 +73,16 @@ fn agree(what: &str, spec: &Spec, seconds: f64) {
 fn three_calls_in_a_row_to_one_queue() {
     // Independent visits put the p99 29 % low: the calls see much the same queue.
     agree("calls3", &shape("calls3"), 200.0);
+}
+
+#[test]
+fn calls_in_a_row_to_pools_of_other_shapes_and_counts() {
+    // The correlation of one request's calls falls with the servers behind a queue
+    // and holds across ten calls.
+    for name in ["c2", "c4hi", "c16", "r2", "n10", "n25"] {
+        let name = format!("calls3-{name}");
+        agree(&name, &shape(&name), 200.0);
+    }
 }
 
 #[test]
