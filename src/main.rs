@@ -96,10 +96,18 @@ enum Command {
     },
     /// Hold specs to their targets, for CI: one line per missed target, exit 1 when any
     /// is missed (or a spec is invalid).
-    #[command(after_help = "Example:\n  headroom check models/*.yaml")]
+    #[command(
+        after_help = "Examples:\n  headroom check models/*.yaml\n  headroom check --simulate --requests 200000 models/shop.yaml"
+    )]
     Check {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
+        /// Also simulate each spec at peak: a class's p99 target is missed, too, when the
+        /// simulated p99 is above it beyond the simulation's 95 % interval (or unbounded).
+        #[arg(long)]
+        simulate: bool,
+        #[command(flatten)]
+        sim: SimArgs,
     },
     /// Plan the cheapest changes that meet every target: each step with its before and
     /// after numbers and its cost; says which targets stay out of reach. Exit 0 when the
@@ -264,7 +272,15 @@ fn main() -> ExitCode {
             };
             simulate(&spec, json, &sim.settings(scenario, windows), sim.threads)
         }
-        Command::Check { specs } => specs.iter().map(check).max().unwrap_or(Outcome::Ok),
+        Command::Check {
+            specs,
+            simulate,
+            sim,
+        } => specs
+            .iter()
+            .map(|s| check(s, simulate.then_some(&sim)))
+            .max()
+            .unwrap_or(Outcome::Ok),
         Command::Plan { spec, json, output } => plan(&spec, json, output.as_deref()),
         Command::Report {
             spec,
@@ -439,21 +455,61 @@ fn analysed(path: &PathBuf) -> Result<(spec::Spec, headroom::analysis::Analysis)
     }
 }
 
-fn check(path: &PathBuf) -> Outcome {
-    let analysis = match analysed(path) {
-        Ok((_, a)) => a,
+fn check(path: &PathBuf, simulate: Option<&SimArgs>) -> Outcome {
+    let (model, analysis) = match analysed(path) {
+        Ok(r) => r,
         Err(o) => return o,
     };
-    let misses: Vec<_> = analysis.scorecard.iter().filter(|t| !t.pass).collect();
-    for t in &misses {
-        println!("{}: {}", path.display(), t.summary);
+    let mut misses: Vec<String> = analysis
+        .scorecard
+        .iter()
+        .filter(|t| !t.pass)
+        .map(|t| t.summary.clone())
+        .collect();
+    let mut checked = analysis.scorecard.len();
+    if let Some(args) = simulate {
+        let at_peak = args.settings(SimScenario::Steady { load: 1.0 }, None);
+        let report = match run_simulation(path, &model, &at_peak, args.threads) {
+            Ok(r) => r,
+            Err(o) => return o,
+        };
+        for class in &analysis.classes {
+            let Some(target) = class.p99_target_ms else {
+                continue;
+            };
+            checked += 1;
+            let simulated = report.classes.iter().find(|c| c.name == class.name);
+            let (p99, ci) =
+                simulated.map_or((None, None), |c| (c.p99_latency_ms, c.p99_latency_ms_ci95));
+            let beyond = match (p99, ci) {
+                (None, _) => true, // unbounded: the path saturated in the run
+                (Some(_), Some([lo, _])) => lo > target,
+                (Some(p), None) => p > target,
+            };
+            if beyond {
+                let figure = match (p99, ci) {
+                    (None, _) => "unbounded (saturated)".to_string(),
+                    (Some(p), Some([lo, hi])) => {
+                        format!("{p:.1} ms (95 % interval {lo:.1}-{hi:.1})")
+                    }
+                    (Some(p), None) => format!("{p:.1} ms"),
+                };
+                misses.push(format!(
+                    "simulated p99 of {}: {figure} against a target of {target:.1} ms{}",
+                    class.name,
+                    match class.p99_latency_ms {
+                        Some(a) if a <= target => format!(" (the analysis says {a:.1} ms, met)"),
+                        _ => String::new(),
+                    }
+                ));
+            }
+        }
+    }
+    for m in &misses {
+        println!("{}: {m}", path.display());
     }
     if misses.is_empty() {
-        println!(
-            "{}: all {} targets met",
-            path.display(),
-            analysis.scorecard.len()
-        );
+        println!("{}: all {checked} targets met", path.display());
         Outcome::Ok
     } else {
         Outcome::Invalid
