@@ -58,7 +58,10 @@ pub const SUMMARY_SHARE: f64 = 1e-3;
 /// A class's whole response time: its two moments and its distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassTime {
+    /// The mean, ms: the distribution's where a `parallel` slot makes the moments'
+    /// (Clark's maximum of independent branches) the rougher of the two.
     pub mean: f64,
+    /// The moments' variance, ms² (of visits taken as independent).
     pub variance: f64,
     /// The masses on the class's grid (none when the time is fixed or unbounded).
     masses: Option<(Vec<f64>, f64)>,
