@@ -66,27 +66,30 @@ pub(super) fn p99_feasible_throughput(
     if bound.is_none() && exact(near).is_some_and(|g| g >= 0.0) {
         return Some(near * total_rate);
     }
-    // The exact root's bracket: 5 % around the first, widened until it holds.
-    let (mut a, mut b) = ((first * 0.95).max(lo), (first * 1.05).min(hi));
+    // The exact root's bracket: 5 % around the first, widened until it holds (an end
+    // found infeasible on the way down is the bracket's top).
+    let mut a = (first * 0.95).max(lo);
     let mut g_a = exact(a);
+    let mut top = None;
     while !g_a.is_some_and(|g| g >= 0.0) {
         if a <= lo {
             return Some(0.0);
         }
-        b = a;
+        top = Some((a, g_a));
         a = (a * 0.5).max(lo);
         g_a = exact(a);
     }
-    let g_a = g_a.unwrap_or(0.0);
-    let mut g_b = if b >= hi { None } else { exact(b) };
+    let mut g_a = g_a.unwrap_or(0.0);
+    let at = |b: f64| if b >= hi { None } else { exact(b) };
+    let (mut b, mut g_b) = top.unwrap_or_else(|| {
+        let b = (first * 1.05).min(hi);
+        (b, at(b))
+    });
     while let Some(g) = g_b.filter(|&g| g >= 0.0) {
         // Still feasible at b: the root lies above it.
-        (a, b) = (b, (b * 2.0).min(hi));
-        let g_a = g;
-        g_b = if b >= hi { None } else { exact(b) };
-        if g_b.is_none_or(|g| g < 0.0) {
-            return Some(root(&exact, (a, g_a), (b, g_b), TOLERANCE).0 * total_rate);
-        }
+        (a, g_a) = (b, g);
+        b = (b * 2.0).min(hi);
+        g_b = at(b);
     }
     Some(root(&exact, (a, g_a), (b, g_b), TOLERANCE).0 * total_rate)
 }

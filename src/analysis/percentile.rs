@@ -48,7 +48,7 @@ use super::component::{Moments, OwnTime, PoolResult};
 use super::latency::{CallTree, Evaluation, Load};
 use super::load::{dependency_rate, firing, Firing};
 use super::queueing::{gamma_p, gamma_quantile, Station, StationResult};
-use super::spectrum::{gamma_transform, Grid, Spectrum, C64};
+use super::spectrum::{gamma_transform, moments_of_masses, Grid, Spectrum, C64};
 use crate::spec::{ComponentKind, Op, Spec};
 
 /// A callee's visit with less than this share of the class's variance is summarised by
@@ -157,12 +157,7 @@ pub fn class_time(
     // The moments carry the longest of parallel calls as Clark's normal maximum of
     // independent branches; the distribution has it exactly, correlated: its mean then.
     let mean = if forked {
-        let h = grid.step_ms;
-        masses
-            .iter()
-            .enumerate()
-            .map(|(i, m)| i as f64 * h * m)
-            .sum()
+        moments_of_masses(&masses, grid.step_ms).0
     } else {
         total.mean
     };
@@ -295,8 +290,14 @@ impl Walk<'_> {
                         key.wait_transform(&solved, w)
                     }));
                 }
-                let chain = self.chain_correlation(site.callee);
-                branches.push(repeated(&one, d.calls_or_default(), chain));
+                let calls = d.calls_or_default();
+                // One call or fewer has nothing to be correlated with.
+                let chain = if calls > 1.0 {
+                    self.chain_correlation(site.callee)
+                } else {
+                    (0.0, 0.0)
+                };
+                branches.push(repeated(&one, calls, chain));
             }
             if !branches.is_empty() {
                 let r = self.fork_correlation(c, &forked);

@@ -271,14 +271,7 @@ impl Spectrum {
     /// The mean and variance, ms and ms² (of the masses, smoothing included: a
     /// fraction of a step off the exact ones).
     pub fn moments(&self) -> (f64, f64) {
-        let h = self.grid.step_ms;
-        let (mut m1, mut m2) = (0.0, 0.0);
-        for (k, m) in self.masses().iter().enumerate() {
-            let x = k as f64 * h;
-            m1 += x * m;
-            m2 += x * x * m;
-        }
-        (m1, (m2 - m1 * m1).max(0.0))
+        moments_of_masses(&self.masses(), self.grid.step_ms)
     }
 
     /// The probability masses at `0, h, 2h, …`, summing to 1 (a mass may be a rounding
@@ -428,6 +421,17 @@ impl Spectrum {
             .map(|&p| quantile_of_masses(&masses, self.grid.step_ms, p))
             .collect()
     }
+}
+
+/// The mean and variance of masses at `0, h, 2h, …`.
+pub fn moments_of_masses(masses: &[f64], h: f64) -> (f64, f64) {
+    let (mut m1, mut m2) = (0.0, 0.0);
+    for (k, m) in masses.iter().enumerate() {
+        let x = k as f64 * h;
+        m1 += x * m;
+        m2 += x * x * m;
+    }
+    (m1, (m2 - m1 * m1).max(0.0))
 }
 
 /// The `p`-quantile of masses at `0, h, 2h, …`, each spread over its cell

@@ -12,6 +12,7 @@ use headroom::sim::{simulate, SimOptions};
 use headroom::spec::{self, Spec};
 
 use crate::common::models::example;
+use crate::common::textbook::half_width;
 
 const SHAPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shapes");
 
@@ -57,8 +58,7 @@ fn agree(what: &str, spec: &Spec, seconds: f64) {
             ),
         ] {
             let (analytic, simulated) = (analytic.unwrap(), simulated.unwrap());
-            let half_width = ci.map_or(0.0, |[lo, hi]| (hi - lo) / 2.0);
-            let tolerance = (0.05 * simulated).max(half_width);
+            let tolerance = (0.05 * simulated).max(half_width(ci));
             assert!(
                 (analytic - simulated).abs() <= tolerance,
                 "{what}/{}: {figure} analytic {analytic:.2} ms, simulated {simulated:.2} \

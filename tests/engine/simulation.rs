@@ -10,7 +10,7 @@ use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimError, SimOpt
 use headroom::spec::{self, Spec};
 
 use crate::common::models::{example, model};
-use crate::common::textbook::{single, JACKSON};
+use crate::common::textbook::{half_width, single, JACKSON};
 
 fn run(spec: &Spec, opts: &SimOptions) -> SimReport {
     simulate(spec, opts, &|_| {}, &AtomicBool::new(false)).unwrap()
@@ -93,10 +93,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[(
          worker passes on only what it can serve (8 servers / 40 ms = 200/s of the 400/s), \
          while the analysis sends notify the whole offered load",
 )];
-
-fn half_width(ci: Option<[f64; 2]>) -> f64 {
-    ci.map_or(0.0, |[lo, hi]| (hi - lo) / 2.0)
-}
 
 fn known(model: &str, name: &str, figure: &str) -> bool {
     KNOWN

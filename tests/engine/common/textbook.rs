@@ -35,6 +35,11 @@ pub fn analysis_of(yaml: &str) -> Analysis {
     analyze(&model(yaml)).unwrap()
 }
 
+/// Half the width of a simulated 95 % interval (0 without one).
+pub fn half_width(ci: Option<[f64; 2]>) -> f64 {
+    ci.map_or(0.0, |[lo, hi]| (hi - lo) / 2.0)
+}
+
 /// `got` within `rel` of `want`, relatively.
 pub fn close(got: f64, want: f64, rel: f64) {
     assert!(
