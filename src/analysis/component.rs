@@ -7,9 +7,12 @@
 //!   the primary.
 //! - Shards split a pool's load; the hottest shard takes `hot_shard_skew` times the mean
 //!   share, the others share the rest evenly. Utilisation is the hottest shard's.
-//! - `load_balancing: round_robin` (the default) gives each replica its own queue and an
-//!   equal share (replicas x M/G/concurrency); `least_connections` is one shared queue
-//!   (M/G/(replicas x concurrency)), which waits less at the same utilisation.
+//! - Every replica has its own queue of `concurrency` servers and an equal share of the
+//!   load. `load_balancing` says how a request picks one (see `queueing::Feed`):
+//!   `round_robin` (the default) in turn, so each replica sees every r-th request and
+//!   waits less than a random split; `random` with probability 1/r, a Poisson split;
+//!   `least_connections` the one with the fewest requests in flight, which waits less
+//!   still, though more than one shared queue would.
 //! - A function scales per request up to `max_concurrency` instances (M/G/max), each
 //!   invocation paying its cold start with probability `cold_start_ratio` (folded into
 //!   the mean service time: an approximation).
@@ -25,7 +28,7 @@
 //!   replicas' apply load is not modelled).
 
 use super::load::Visits;
-use super::queueing::Station;
+use super::queueing::{Feed, Station};
 use crate::spec::{defaults, Component, ComponentKind, LoadBalancing, ReadsFrom, ReplicationMode};
 
 /// Response time of one visit: mean and variance (ms, ms²); infinite when saturated.
@@ -331,16 +334,14 @@ impl PoolShape {
         } else {
             0.0
         };
-        let station = |shard_rate: f64| match lb {
-            LoadBalancing::RoundRobin => Station::new(
-                shard_rate / replicas.max(1) as f64,
-                service_ms,
-                cv,
-                concurrency,
-            ),
-            LoadBalancing::LeastConnections => {
-                Station::new(shard_rate, service_ms, cv, replicas * concurrency)
-            }
+        let queues = replicas.max(1);
+        let feed = match lb {
+            LoadBalancing::Random => Feed::Poisson,
+            LoadBalancing::RoundRobin => Feed::EveryKth(queues as u32),
+            LoadBalancing::LeastConnections => Feed::Shortest(queues as u32),
+        };
+        let station = |shard_rate: f64| {
+            Station::new(shard_rate / queues as f64, service_ms, cv, concurrency).fed(feed)
         };
         let hot = station(hot_rate);
         let moments = |st: &Station| Moments {

@@ -136,9 +136,11 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// A grid for a time with this mean and standard deviation (both finite).
+    /// A grid for a time with this mean and standard deviation (both finite). At least
+    /// half as long again as the mean: a time that barely varies would otherwise sit at
+    /// the period's end, which the grid's wrap-around reads as 0.
     pub fn for_time(mean: f64, sd: f64) -> Self {
-        let period = (mean + SPREAD_SDS * sd).max(1e-9);
+        let period = (mean + SPREAD_SDS * sd).max(1.5 * mean).max(1e-9);
         Grid {
             step_ms: period / POINTS as f64,
         }

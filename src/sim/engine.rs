@@ -28,7 +28,7 @@
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::spec::Op;
+use crate::spec::{LoadBalancing, Op};
 
 use super::dist::exponential;
 use super::histogram::Histogram;
@@ -138,6 +138,8 @@ struct BranchState {
 }
 
 struct Station {
+    /// On a shard's first station: the replica a round-robin balancer sends to next.
+    turn: u32,
     busy: u32,
     /// Servers up (nominal servers less those of replicas that are down).
     up: u32,
@@ -376,6 +378,7 @@ impl<'n> Engine<'n> {
             .stations
             .iter()
             .map(|s| Station {
+                turn: 0,
                 busy: 0,
                 up: s.servers(),
                 queue: VecDeque::new(),
@@ -741,31 +744,62 @@ impl<'n> Engine<'n> {
             1 + self.rng.below(pool.shards - 1)
         };
         let base = pool.base + shard * pool.per_shard;
-        if pool.per_shard == 1 {
+        let n = pool.per_shard;
+        if n == 1 {
             return if self.stations[base as usize].up > 0 {
                 base
             } else {
                 NONE
             };
         }
-        let s = base + self.rng.below(pool.per_shard);
-        if self.stations[s as usize].up > 0 {
-            return s;
+        let up = |st: &[Station], i: u32| st[(base + i) as usize].up > 0;
+        match pool.balancing {
+            LoadBalancing::RoundRobin => {
+                // The next replica in turn that is up.
+                let first = self.stations[base as usize].turn % n;
+                for k in 0..n {
+                    let i = (first + k) % n;
+                    if up(&self.stations, i) {
+                        self.stations[base as usize].turn = (i + 1) % n;
+                        return base + i;
+                    }
+                }
+                NONE
+            }
+            LoadBalancing::Random => {
+                let s = base + self.rng.below(n);
+                if self.stations[s as usize].up > 0 {
+                    return s;
+                }
+                // Some replicas are down: pick uniformly among those up.
+                let live = (0..n).filter(|&i| up(&self.stations, i)).count() as u32;
+                if live == 0 {
+                    return NONE;
+                }
+                let k = self.rng.below(live);
+                (0..n)
+                    .filter(|&i| up(&self.stations, i))
+                    .nth(k as usize)
+                    .map_or(NONE, |i| base + i)
+            }
+            LoadBalancing::LeastConnections => {
+                // Fewest in flight (in service or queued) among those up; ties go to the
+                // first after a random start, so no replica is favoured.
+                let start = self.rng.below(n);
+                let mut best = (u64::MAX, NONE);
+                for k in 0..n {
+                    let i = (start + k) % n;
+                    let st = &self.stations[(base + i) as usize];
+                    if st.up > 0 {
+                        let load = u64::from(st.busy) + st.queue.len() as u64;
+                        if load < best.0 {
+                            best = (load, base + i);
+                        }
+                    }
+                }
+                best.1
+            }
         }
-        // Some replicas are down: pick uniformly among those up.
-        let range = base..base + pool.per_shard;
-        let up = range
-            .clone()
-            .filter(|&s| self.stations[s as usize].up > 0)
-            .count() as u32;
-        if up == 0 {
-            return NONE;
-        }
-        let k = self.rng.below(up);
-        range
-            .filter(|&s| self.stations[s as usize].up > 0)
-            .nth(k as usize)
-            .unwrap_or(NONE)
     }
 
     #[inline]

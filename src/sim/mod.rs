@@ -4,8 +4,9 @@
 //!
 //! - Arrivals: Poisson per class at its peak rate, times a load that may vary over time
 //!   (ramp, daily profile) by thinning.
-//! - Pools: FIFO stations; `round_robin` sends a visit to a replica drawn uniformly at
-//!   random (the analysis's Poisson split), `least_connections` is one shared queue.
+//! - Pools: one FIFO station per replica; a visit picks one as the balancer says
+//!   (`round_robin` in turn, `random` uniformly, `least_connections` the fewest in
+//!   flight; `network.rs`).
 //! - Service times: mean `service_time_ms`, cv `service_time_cv`: deterministic at 0,
 //!   exponential at 1, gamma otherwise (`dist.rs`). Functions add `cold_start_ms` with
 //!   probability `cold_start_ratio`. CDNs and externals are deterministic delays;

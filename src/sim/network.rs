@@ -9,11 +9,12 @@
 //!
 //! Pools follow `src/analysis/component.rs`: a primary pool of `replicas x concurrency`
 //! servers per shard and, with `replication.reads_from: replicas`, a read pool of
-//! `read_replicas x concurrency` per shard that takes the reads. With `round_robin` each
-//! replica is its own station (its own FIFO queue) and a visit picks one uniformly at
-//! random (the analysis's Poisson split); with `least_connections` a shard's servers share
-//! one FIFO queue. Shard 0 is the hot one: it takes `hot_shard_skew / shards` of the
-//! visits, the others share the rest evenly.
+//! `read_replicas x concurrency` per shard that takes the reads. Each replica is its own
+//! station (its own FIFO queue); a visit picks one as the balancer would: `round_robin`
+//! the shard's next in turn, `random` uniformly, `least_connections` the one with the
+//! fewest visits in flight (ties to the first after a random start). Shard 0 is the hot
+//! one: it takes `hot_shard_skew / shards` of the visits, the others share the rest
+//! evenly.
 
 use crate::analysis::load::{firing, Firing};
 use crate::spec::graph::SystemGraph;
@@ -43,6 +44,8 @@ pub struct Pool {
     pub shards: u32,
     /// Probability that a visit goes to shard 0 (the hot shard).
     pub hot: f64,
+    /// How a visit picks a replica (a station) within its shard.
+    pub balancing: LoadBalancing,
 }
 
 #[derive(Debug, Clone)]
@@ -210,23 +213,16 @@ impl Network {
             let mut add_pool =
                 |pool: u8, shards: u32, replicas: u32, concurrency: u32, skew: f64, lb| {
                     let shards = shards.max(1);
-                    let per_shard = match lb {
-                        LoadBalancing::RoundRobin => replicas.max(1),
-                        LoadBalancing::LeastConnections => 1,
-                    };
+                    let per_shard = replicas.max(1);
                     let base = stations.len() as u32;
                     for shard in 0..shards {
-                        for s in 0..per_shard {
-                            let (first_replica, reps) = match lb {
-                                LoadBalancing::RoundRobin => (s, 1),
-                                LoadBalancing::LeastConnections => (0, replicas),
-                            };
+                        for replica in 0..per_shard {
                             stations.push(StationSpec {
                                 comp: ci as u32,
                                 pool,
                                 shard,
-                                first_replica,
-                                replicas: reps,
+                                first_replica: replica,
+                                replicas: 1,
                                 concurrency,
                             });
                         }
@@ -236,6 +232,7 @@ impl Network {
                         per_shard,
                         shards,
                         hot: (skew.max(1.0) / f64::from(shards)).min(1.0),
+                        balancing: lb,
                     }
                 };
             match c.kind {

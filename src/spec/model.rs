@@ -317,9 +317,12 @@ impl Component {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LoadBalancing {
-    /// Each replica has its own queue and gets an equal share: replicas x M/G/concurrency.
+    /// Each replica has its own queue and takes every replicas-th request in turn.
     RoundRobin,
-    /// One shared queue, the next free server takes the next request: M/G/(replicas x concurrency).
+    /// Each replica has its own queue and takes a request with probability 1/replicas.
+    Random,
+    /// Each replica has its own queue; a request goes to the replica with the fewest
+    /// requests in flight (join the shortest queue).
     LeastConnections,
 }
 

@@ -24,26 +24,49 @@ fn mm1_through_the_whole_pipeline() {
 }
 
 #[test]
-fn mm4_as_four_servers_or_four_replicas_sharing_one_queue() {
-    for shape in [
-        "concurrency: 4, service_time_ms: 10",
-        "replicas: 4, load_balancing: least_connections, service_time_ms: 10",
-    ] {
-        let a = analysis_of(&single(350.0, shape));
-        let c = &a.components[0];
-        assert_eq!(c.servers, 4, "{shape}");
-        close(c.utilization, 0.875, 1e-12);
-        close(c.mean_response_ms.unwrap(), 24.757222, 1e-6);
-        close(c.p99_response_ms.unwrap(), 99.842520, 1e-6);
-    }
+fn mm4_as_four_servers_sharing_one_queue() {
+    let a = analysis_of(&single(350.0, "concurrency: 4, service_time_ms: 10"));
+    let c = &a.components[0];
+    assert_eq!(c.servers, 4);
+    close(c.utilization, 0.875, 1e-12);
+    close(c.mean_response_ms.unwrap(), 24.757222, 1e-6);
+    close(c.p99_response_ms.unwrap(), 99.842520, 1e-6);
 }
 
 #[test]
-fn round_robin_gives_each_replica_its_own_queue() {
+fn a_random_split_gives_each_replica_a_poisson_share() {
     // 4 x M/M/1 at 87.5 req/s each: R = S / (1 - ρ) = 10 / 0.125 = 80 ms.
-    let a = analysis_of(&single(350.0, "replicas: 4, service_time_ms: 10"));
+    let a = analysis_of(&single(
+        350.0,
+        "replicas: 4, load_balancing: random, service_time_ms: 10",
+    ));
     close(a.components[0].mean_response_ms.unwrap(), 80.0, 1e-9);
     close(a.components[0].utilization, 0.875, 1e-12);
+}
+
+#[test]
+fn round_robin_sends_each_replica_every_fourth_request() {
+    // E4/M/1 at ρ 0.875: the response is exponential of rate μ(1 - σ), σ the root of
+    // σ = (4λ / (4λ + μ(1 - σ)))⁴ with λ = 0.0875/ms, μ = 0.1/ms; by fixed-point
+    // iteration σ = 0.8052675, so R = 10 / (1 - σ) = 51.3525 ms and
+    // p99 = ln(100) R = 236.4870 ms (against 80 ms and 368.4 ms for a random split).
+    let a = analysis_of(&single(350.0, "replicas: 4, service_time_ms: 10"));
+    let c = &a.components[0];
+    close(c.mean_response_ms.unwrap(), 51.352506, 1e-6);
+    close(c.p99_response_ms.unwrap(), 236.487031, 1e-6);
+    close(c.utilization, 0.875, 1e-12);
+}
+
+#[test]
+fn least_connections_waits_for_its_own_replica() {
+    // Join the shortest of 4 queues: P(wait) is M/M/4's Erlang C (0.737861), and a
+    // waiting request waits an exponential of mean S / (1 - ρ⁴) = 24.1652 ms for its
+    // own replica: R = 10 + 0.737861 x 24.1652 = 27.8306 ms (M/M/4: 24.757 ms).
+    let a = analysis_of(&single(
+        350.0,
+        "replicas: 4, load_balancing: least_connections, service_time_ms: 10",
+    ));
+    close(a.components[0].mean_response_ms.unwrap(), 27.830555, 1e-6);
 }
 
 #[test]

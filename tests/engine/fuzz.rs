@@ -605,7 +605,7 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
         "engine" => select(vec!["redis", "postgres", "kafka", "\"my engine\"", "nginx"])
             .prop_map(str::to_string)
             .boxed(),
-        "load_balancing" => select(vec!["round_robin", "least_connections"])
+        "load_balancing" => select(vec!["round_robin", "random", "least_connections"])
             .prop_map(str::to_string)
             .boxed(),
         "replication" => select(vec![

@@ -2,7 +2,7 @@
 //! of each shape whose percentiles a sum of independent visits gets wrong (the models
 //! in `tests/shapes/`: calls in a row to one queue of 1 to 16 servers, 2.5 to 10 of
 //! them, a fork of three, two classes on one queue, M/D/1 and M/E4/1, a CDN's hit/miss
-//! mixture) and on every example.
+//! mixture, each balancer in front of replicas) and on every example.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -79,9 +79,25 @@ fn three_calls_in_a_row_to_one_queue() {
 fn calls_in_a_row_to_pools_of_other_shapes_and_counts() {
     // The correlation of one request's calls falls with the servers behind a queue
     // and holds across ten calls.
-    for name in ["c2", "c4hi", "c16", "r2", "n10", "n25"] {
+    for (name, seconds) in [
+        ("c2", 200.0),
+        ("c4hi", 200.0),
+        ("c16", 200.0),
+        ("r2", 200.0),
+        ("n10", 2000.0),
+        ("n25", 600.0),
+    ] {
         let name = format!("calls3-{name}");
-        agree(&name, &shape(&name), 200.0);
+        agree(&name, &shape(&name), seconds);
+    }
+}
+
+#[test]
+fn balancers_in_turn_at_random_and_to_the_least_loaded() {
+    // Round robin (Erlang-k gaps: GI/M/c, exact at cv 1), a random split (M/M/1) and
+    // join-the-shortest-queue, at utilisation 0.9, where they differ most.
+    for name in ["rr4", "rr3c4", "random4", "lc4", "lc3c4"] {
+        agree(name, &shape(name), 300.0);
     }
 }
 

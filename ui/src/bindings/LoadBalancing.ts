@@ -3,4 +3,4 @@
 /**
  * How a component's replicas share its load (see `defaults::LOAD_BALANCING`).
  */
-export type LoadBalancing = "round_robin" | "least_connections";
+export type LoadBalancing = "round_robin" | "random" | "least_connections";

@@ -33,6 +33,7 @@ function options<T extends string>(labels: Record<T, string>): readonly Option[]
 
 export const LOAD_BALANCING_OPTIONS = options<LoadBalancing>({
   round_robin: 'Round robin',
+  random: 'Random',
   least_connections: 'Least connections',
 });
 export const IO_OPTIONS = options<Io>({ async: 'Async', blocking: 'Blocking' });
