@@ -13,6 +13,9 @@
 //!   waits less than a random split; `random` with probability 1/r, a Poisson split;
 //!   `least_connections` the one with the fewest requests in flight, which waits less
 //!   still, though more than one shared queue would.
+//! - A consumer fed only by partitioned queues (`Component::consumer_partitions`) with
+//!   fewer partitions than servers takes messages on as many servers as partitions,
+//!   one each, keys hashed to partitions: `partitions x M/G/1` (Poisson shares).
 //! - A function scales per request up to `max_concurrency` instances (M/G/max), each
 //!   invocation paying its cold start with probability `cold_start_ratio` (folded into
 //!   the mean service time: an approximation).
@@ -174,8 +177,15 @@ impl ComponentResult {
 }
 
 /// `hold`: the downstream time a blocking component holds a server for, per visit
-/// (`Moments::ZERO` for async I/O).
-pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
+/// (`Moments::ZERO` for async I/O). `partitions`: the most of its servers that can
+/// consume at once (`load::partition_bound`), when fewer than it has: then each
+/// partition is one server taking the messages hashed to it (a Poisson share).
+pub fn analyse(
+    c: &Component,
+    rates: Visits,
+    hold: Moments,
+    partitions: Option<u32>,
+) -> ComponentResult {
     let arrival = rates.total();
     let delay = |ms: f64| ComponentResult {
         arrival_rps: arrival,
@@ -207,7 +217,10 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 lb: LoadBalancing::LeastConnections,
                 hold: Moments::ZERO,
             };
-            let pool = shape.pool(arrival, 1);
+            let pool = match bound(partitions, instances) {
+                Some(p) => shape.partitioned().pool(arrival, p),
+                None => shape.pool(arrival, 1),
+            };
             ComponentResult {
                 arrival_rps: arrival,
                 servers: instances,
@@ -253,7 +266,10 @@ pub fn analyse(c: &Component, rates: Visits, hold: Moments) -> ComponentResult {
                 lb,
                 hold,
             };
-            let mut pools = vec![shape.pool(primary_rate, replicas)];
+            let mut pools = vec![match bound(partitions, replicas * concurrency) {
+                Some(p) => shape.partitioned().pool(primary_rate, p),
+                None => shape.pool(primary_rate, replicas),
+            }];
             if read_replicas > 0 {
                 pools.push(shape.pool(rates.read, read_replicas));
             }
@@ -307,7 +323,21 @@ struct PoolShape {
     hold: Moments,
 }
 
+/// The partitions that bound a pool of `servers`, when they are fewer.
+fn bound(partitions: Option<u32>, servers: u64) -> Option<u64> {
+    partitions.map(u64::from).filter(|&p| p < servers)
+}
+
 impl PoolShape {
+    /// One server per partition, each taking the messages whose keys hash to it.
+    fn partitioned(&self) -> PoolShape {
+        PoolShape {
+            concurrency: 1,
+            lb: LoadBalancing::Random,
+            ..*self
+        }
+    }
+
     /// A pool of `replicas x concurrency` servers per shard, taking `rate` over all shards.
     fn pool(&self, rate: f64, replicas: u64) -> PoolResult {
         let PoolShape {

@@ -30,6 +30,8 @@ pub enum FindingKind {
     OverBudget,
     /// Blocking I/O holding servers past the ceiling.
     PoolExhausted,
+    /// A consumer with more servers than its queues have partitions.
+    PartitionBound,
     /// A lock's keys held past the ceiling.
     LockContention,
     /// Calls on an edge timing out or failing.
@@ -144,6 +146,71 @@ pub(super) fn component_findings(c: &Component, r: &ComponentResult, ceiling: f6
             )
             .component(&c.name)
             .numbers(Some(r.utilization), ceiling),
+        );
+    }
+    out
+}
+
+/// A consumer with more servers than the partitions of the queues it reads: only as
+/// many servers as partitions take messages at once, so the others are paid for and
+/// idle; an error when the partitions are what puts it past the ceiling.
+pub(super) fn partition_findings(
+    spec: &Spec,
+    load: &Load,
+    results: &[ComponentResult],
+    ceiling: f64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (c, (comp, r)) in spec.components.iter().zip(results).enumerate() {
+        let Some(partitions) = load.partition_bound(c, |q| &spec.components[q]) else {
+            continue;
+        };
+        let servers = r.servers;
+        if u64::from(partitions) >= servers || servers == 0 {
+            continue;
+        }
+        let queues: Vec<&str> = load.consumed[c]
+            .iter()
+            .map(|&q| spec.components[q].name.as_str())
+            .collect();
+        let unbound = r.utilization * f64::from(partitions) / servers as f64;
+        let bound_matters = r.utilization > ceiling;
+        let message = format!(
+            "only {partitions} of {}'s {servers} servers consume at once ({} {} {partitions} partition{}): utilisation {}{}",
+            comp.name,
+            queues.join(" and "),
+            if queues.len() > 1 { "have" } else { "has" },
+            if partitions == 1 { "" } else { "s" },
+            utilization(Some(r.utilization)),
+            if bound_matters && unbound <= ceiling {
+                format!(
+                    ", where all its servers would give {}; more partitions, not more replicas, bring it within the ceiling",
+                    utilization(Some(unbound))
+                )
+            } else if bound_matters {
+                format!(
+                    ", and {} with all its servers: it needs more partitions as well as more servers",
+                    utilization(Some(unbound))
+                )
+            } else {
+                format!(
+                    "; {} servers are idle: fewer replicas or more partitions",
+                    servers - u64::from(partitions)
+                )
+            }
+        );
+        out.push(
+            Finding::new(
+                FindingKind::PartitionBound,
+                if bound_matters {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                message,
+            )
+            .component(&comp.name)
+            .numbers(Some(f64::from(partitions)), servers as f64),
         );
     }
     out

@@ -193,6 +193,21 @@ pub struct Load<'a> {
     pub rates: Vec<Visits>,
     /// Per dependency: the wait for a lock key, when the edge takes a lock.
     pub lock_waits: Vec<Option<LockWait>>,
+    /// Per component: the queues it consumes from, when only queues reach it
+    /// (`load::consumed_queues`), whose partitions may bound its consumers.
+    pub consumed: Vec<Vec<usize>>,
+}
+
+impl Load<'_> {
+    /// The partitions that bound component `c`'s consumers, with `component` giving
+    /// the definitions in force.
+    pub fn partition_bound<'c>(
+        &self,
+        c: usize,
+        component: impl Fn(usize) -> &'c Component,
+    ) -> Option<u32> {
+        super::load::partition_bound(&self.consumed[c], component)
+    }
 }
 
 /// The queue in front of one lock key.
@@ -233,6 +248,7 @@ impl<'a> Load<'a> {
             scale,
             rates,
             lock_waits,
+            consumed: super::load::consumed_queues(spec),
         }
     }
 }
@@ -357,7 +373,13 @@ pub fn evaluate_into(
             } else {
                 Moments::ZERO
             };
-            eval.results[c] = component::analyse(component, load.rates[c], hold);
+            let bound = load.partition_bound(c, |q| {
+                replaced
+                    .iter()
+                    .find(|(i, _)| *i == q)
+                    .map_or(&spec.components[q], |(_, def)| def)
+            });
+            eval.results[c] = component::analyse(component, load.rates[c], hold, bound);
         }
         let result = &eval.results[c];
         for (k, flow) in load.flows.iter().enumerate() {

@@ -85,6 +85,61 @@ pub fn firing(caller_kind: ComponentKind, arriving: Op, edge_op: Op) -> Firing {
     }
 }
 
+/// For each component, the queues it consumes from when nothing but queues reaches it
+/// (no class enters at it, no edge from anything else calls it); empty otherwise.
+pub fn consumed_queues(spec: &Spec) -> Vec<Vec<usize>> {
+    let index: std::collections::HashMap<&str, usize> = spec
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut queues = vec![Vec::new(); spec.components.len()];
+    let mut other = vec![false; spec.components.len()];
+    for class in &spec.workload.classes {
+        if let Some(&e) = index.get(class.entry.as_str()) {
+            other[e] = true;
+        }
+    }
+    for d in &spec.dependencies {
+        let (Some(&from), Some(&to)) = (index.get(d.from.as_str()), index.get(d.to.as_str()))
+        else {
+            continue;
+        };
+        if spec.components[from].kind == ComponentKind::Queue {
+            if !queues[to].contains(&from) {
+                queues[to].push(from);
+            }
+        } else {
+            other[to] = true;
+        }
+    }
+    for (list, other) in queues.iter_mut().zip(other) {
+        if other {
+            list.clear();
+        }
+    }
+    queues
+}
+
+/// The most consumers that can work at once on a component fed only by `queues` (see
+/// [`consumed_queues`]): the sum of their partitions, when every one of them is
+/// partitioned (`Component::consumer_partitions`); None when any is not, or there are
+/// none. `component` gives the definition in force (a what-if may replace one).
+pub fn partition_bound<'c>(
+    queues: &[usize],
+    component: impl Fn(usize) -> &'c crate::spec::Component,
+) -> Option<u32> {
+    if queues.is_empty() {
+        return None;
+    }
+    queues.iter().try_fold(0u32, |sum, &q| {
+        component(q)
+            .consumer_partitions()
+            .map(|p| sum.saturating_add(p))
+    })
+}
+
 /// How many requests an edge sends, given the visits at its caller: the expected value of
 /// [`firing`] times the edge's `calls`.
 pub fn edge_traffic(

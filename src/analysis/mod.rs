@@ -295,6 +295,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         })
         .collect();
 
+    findings.extend(findings::partition_findings(spec, &load, results, ceiling));
     findings::edge_findings(spec, &solved, &load, ceiling, &mut findings);
 
     let targets: Vec<Option<f64>> = spec

@@ -136,9 +136,13 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
         let mut fewer = comp.clone();
         fewer.replicas = Some(replicas - 1);
         // Utilisation scales with the replicas left; the latencies need a re-evaluation.
-        let capacity_only =
-            super::component::analyse(&fewer, cx.load.rates[c], cx.base.results[c].hold)
-                .utilization;
+        let capacity_only = super::component::analyse(
+            &fewer,
+            cx.load.rates[c],
+            cx.base.results[c].hold,
+            cx.load.partition_bound(c, |q| &spec.components[q]),
+        )
+        .utilization;
         let checked = what_if.run(c, fewer, |eval, only| {
             (
                 eval.results[c].utilization,

@@ -62,6 +62,12 @@ pub enum Change {
         from: u32,
         to: u32,
     },
+    /// More partitions of a queue whose consumers they bound (one consumer each).
+    Partitions {
+        component: String,
+        from: u32,
+        to: u32,
+    },
     /// A new cache in front of a store, for the reads of classes that accept eventual
     /// consistency (a strong class keeps reading the store).
     AddCache {
@@ -113,6 +119,7 @@ impl Change {
             | Change::ScaleUp { component, .. }
             | Change::RouteReads { component, .. }
             | Change::Shards { component, .. }
+            | Change::Partitions { component, .. }
             | Change::AsyncIo { component }
             | Change::Replication { component, .. }
             | Change::Zones { component, .. }
@@ -132,6 +139,7 @@ impl Change {
             Change::ScaleUp { .. } => "scale_up",
             Change::RouteReads { .. } => "route_reads",
             Change::Shards { .. } => "shards",
+            Change::Partitions { .. } => "partitions",
             Change::AddCache { .. } => "cache",
             Change::Offload { edge, .. } => return format!("offload:{edge}"),
             Change::AsyncIo { .. } => "io",
@@ -188,6 +196,16 @@ impl Change {
                 to: *to,
             },
             (
+                Partitions {
+                    component, from, ..
+                },
+                Partitions { to, .. },
+            ) => Partitions {
+                component: component.clone(),
+                from: *from,
+                to: *to,
+            },
+            (
                 Zones {
                     component, from, ..
                 },
@@ -234,6 +252,7 @@ impl Change {
             | Change::ReadReplicas { from, to, .. }
             | Change::MaxConcurrency { from, to, .. }
             | Change::Shards { from, to, .. }
+            | Change::Partitions { from, to, .. }
             | Change::Zones { from, to, .. } => from == to,
             Change::Autoscale { from, to, .. } => *from == Some(*to),
             _ => false,
@@ -297,6 +316,11 @@ impl Change {
                 from,
                 to,
             } => format!("shard {component} from {from} to {to} shards"),
+            Change::Partitions {
+                component,
+                from,
+                to,
+            } => format!("partition {component} {to} ways (from {from}), one consumer each"),
             Change::AddCache {
                 store,
                 cache,
@@ -379,6 +403,9 @@ impl Change {
             }
             Change::Shards { component, to, .. } => {
                 find(spec, component)?.shards = Some(*to);
+            }
+            Change::Partitions { component, to, .. } => {
+                find(spec, component)?.partitions = Some(*to);
             }
             Change::AddCache {
                 store,

@@ -134,9 +134,33 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
     let ceiling = ceiling(spec);
     let f = throughput_factor(spec);
     let mut out = Vec::new();
+    let consumed = crate::analysis::load::consumed_queues(spec);
     for (c, (comp, floor_comp)) in spec.components.iter().zip(&floors.components).enumerate() {
         let Some(p) = pools.get(c).filter(|p| p.loaded) else {
             continue;
+        };
+        // A consumer with fewer partitions than servers: partitions, not replicas,
+        // carry its load (one server each).
+        let partitioned = match consumed[c][..] {
+            [q] => size_partitions(spec, floors, q, comp, p, f, ceiling),
+            _ => None,
+        };
+        let unbound;
+        let p = match partitioned {
+            Some((sized, servers_busy)) => {
+                let servers = servers_of(comp);
+                out.push(sized);
+                if servers_busy <= f64::from(servers) * ceiling / f.max(1e-12) {
+                    continue;
+                }
+                // More partitions than servers now: the servers bound it again.
+                unbound = PoolUse {
+                    primary: servers_busy / f64::from(servers.max(1)),
+                    ..*p
+                };
+                &unbound
+            }
+            None => p,
         };
         match comp.kind {
             ComponentKind::Function => {
@@ -202,4 +226,55 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
         }
     }
     out
+}
+
+/// Servers of a pool that can consume: replicas x concurrency, a function's instances.
+fn servers_of(comp: &crate::spec::Component) -> u32 {
+    match comp.kind {
+        ComponentKind::Function => comp.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY),
+        _ => comp
+            .replicas_or_default()
+            .saturating_mul(comp.concurrency_or_default()),
+    }
+}
+
+/// For consumer `comp` of queue `q` whose partitions bound it (fewer than its servers):
+/// the partitions that bring it within the ceiling at `f` times the peak (one server
+/// each, so utilisation is exact in the count), and the servers its load keeps busy.
+fn size_partitions(
+    spec: &Spec,
+    floors: &Spec,
+    q: usize,
+    comp: &crate::spec::Component,
+    pools: &PoolUse,
+    f: f64,
+    ceiling: f64,
+) -> Option<(Sized, f64)> {
+    let partitions = spec.components[q].consumer_partitions()?;
+    if partitions >= servers_of(comp) {
+        return None;
+    }
+    let busy = pools.primary * f64::from(partitions);
+    let needed = ((busy * f / ceiling).ceil() as u32).max(1);
+    let from = floors.components[q]
+        .consumer_partitions()
+        .unwrap_or(partitions);
+    if needed <= from {
+        return None;
+    }
+    Some((
+        Sized {
+            change: Change::Partitions {
+                component: spec.components[q].name.clone(),
+                from,
+                to: needed,
+            },
+            reason: format!(
+                "{}'s {partitions} partitions run its consumers at utilisation {}, over the ceiling {ceiling}; one consumer per partition",
+                spec.components[q].name,
+                figure(pools.primary * f, 3)
+            ),
+        },
+        busy,
+    ))
 }

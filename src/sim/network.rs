@@ -16,7 +16,7 @@
 //! one: it takes `hot_shard_skew / shards` of the visits, the others share the rest
 //! evenly.
 
-use crate::analysis::load::{firing, Firing};
+use crate::analysis::load::{consumed_queues, firing, partition_bound, Firing};
 use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
 
@@ -179,6 +179,7 @@ impl Network {
     /// validator reports) are left out.
     pub fn compile(spec: &Spec) -> Network {
         let graph = SystemGraph::new(spec);
+        let consumed = consumed_queues(spec);
         let mut stations = Vec::new();
         let mut comps = Vec::with_capacity(spec.components.len());
         for (ci, c) in spec.components.iter().enumerate() {
@@ -235,7 +236,29 @@ impl Network {
                         balancing: lb,
                     }
                 };
+            // A consumer of partitioned queues: one server per partition, each taking
+            // the messages whose keys hash to it, when there are fewer partitions than
+            // servers (as `analysis::component`).
+            let partitions = partition_bound(&consumed[ci], |q| &spec.components[q]);
+            let servers = match c.kind {
+                ComponentKind::Function => c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY),
+                _ => c
+                    .replicas_or_default()
+                    .saturating_mul(c.concurrency_or_default()),
+            };
             match c.kind {
+                k if (k.has_servers() || k == ComponentKind::Function)
+                    && partitions.is_some_and(|p| p < servers) =>
+                {
+                    let p = partitions.unwrap_or(1);
+                    if c.kind == ComponentKind::Function {
+                        comp.cold_start_ms = c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
+                        comp.cold_start_ratio =
+                            c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO);
+                    }
+                    comp.primary = Some(add_pool(0, 1, p, 1, 1.0, LoadBalancing::Random));
+                    comp.servers = u64::from(servers);
+                }
                 ComponentKind::Function => {
                     comp.cold_start_ms = c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
                     comp.cold_start_ratio =

@@ -2,7 +2,7 @@
 //! here; exports never write these back (an absent field stays absent).
 
 use super::model::{
-    CallMode, Component, Consistency, Dependency, Io, LoadBalancing, Op, ReadsFrom,
+    CallMode, Component, ComponentKind, Consistency, Dependency, Io, LoadBalancing, Op, ReadsFrom,
 };
 
 /// `replicas` of a component with servers.
@@ -23,8 +23,10 @@ pub const IO: Io = Io::Async;
 pub const SHARDS: u32 = 1;
 /// `hot_shard_skew`: load spreads evenly over shards.
 pub const HOT_SHARD_SKEW: f64 = 1.0;
-/// `partitions` of a queue.
+/// `partitions` of a queue whose engine is a partitioned log (Kafka's `num.partitions`).
 pub const PARTITIONS: u32 = 1;
+/// Engines that are partitioned logs: one consumer per partition at a time.
+pub const PARTITIONED_LOGS: [&str; 5] = ["kafka", "redpanda", "kinesis", "pulsar", "eventhub"];
 /// `zones` a component's replicas are spread over.
 pub const ZONES: u32 = 1;
 /// `replication.read_replicas`.
@@ -76,6 +78,23 @@ impl Component {
     }
     pub fn zones_or_default(&self) -> u32 {
         self.zones.unwrap_or(ZONES)
+    }
+    /// How many consumers can take a queue's messages at once, when something bounds
+    /// them: a partitioned log hands each partition to one consumer, so its `partitions`
+    /// (given, or [`PARTITIONS`] for an engine that is a log); a queue whose consumers
+    /// compete for each message (RabbitMQ, SQS, ...) bounds them only by `partitions`
+    /// when the spec gives it. None for anything but a queue.
+    pub fn consumer_partitions(&self) -> Option<u32> {
+        if self.kind != ComponentKind::Queue {
+            return None;
+        }
+        self.partitions.or_else(|| {
+            let engine = self.engine.as_deref().unwrap_or("").to_ascii_lowercase();
+            PARTITIONED_LOGS
+                .iter()
+                .any(|log| engine.contains(log))
+                .then_some(PARTITIONS)
+        })
     }
 }
 

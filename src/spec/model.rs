@@ -232,7 +232,7 @@ pub struct Component {
     /// Coefficient of variation of the service time: 1 exponential, 0 deterministic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_time_cv: Option<f64>,
-    /// How replicas share load: per-replica queues or one shared queue.
+    /// How a request picks a replica, each with its own queue: in turn, at random, or the least loaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancing: Option<LoadBalancing>,
     /// Availability of one replica, in percent.
@@ -245,7 +245,9 @@ pub struct Component {
     /// Load on the hottest shard as a multiple of the mean shard load, in [1, shards].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_shard_skew: Option<f64>,
-    /// Partitions of a queue: the most consumers that can drain it in parallel.
+    /// Partitions of a queue: the most consumers that can drain it in parallel, one
+    /// per partition (a log such as Kafka has 1 when none is given; a queue whose
+    /// consumers compete, such as RabbitMQ or SQS, is unbounded without it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<u32>,
     /// Serverless: the most instances running at once.

@@ -165,15 +165,16 @@ fn flow_is_conserved_through_caches_and_async_hops_in_the_shop() {
         assert_eq!(a.dependencies[i].from, model.dependencies[i].from);
         assert_eq!(a.dependencies[i].to, model.dependencies[i].to);
     }
-    // The worker behind the queue gets 400 req/s x 40 ms = 16 erlangs on 2 x 4 servers:
-    // saturated, and said so. The async hop carries load but no latency, so checkout's
-    // own latency stays finite.
+    // The worker behind the queue gets 400 req/s x 40 ms = 16 erlangs on 2 x 4 servers,
+    // of which the topic's 6 partitions let 6 consume: 16 / 6 = 2.667, saturated, and
+    // said so. The async hop carries load but no latency, so checkout's own latency
+    // stays finite.
     let fulfilment = a
         .components
         .iter()
         .find(|c| c.name == "fulfilment")
         .unwrap();
-    close(fulfilment.utilization, 2.0, 1e-12);
+    close(fulfilment.utilization, 16.0 / 6.0, 1e-12);
     assert!(a
         .findings
         .iter()
@@ -380,4 +381,71 @@ fn a_model_with_nothing_in_it_costs_zero_not_minus_zero() {
     }
     let json = serde_json::to_string(&a).unwrap();
     assert!(!json.contains("-0.0"), "{json}");
+}
+
+/// A worker of 4 x 4 servers fed by a Kafka topic: 8 ms a message at 400 messages/s.
+fn consumer_of(queue: &str, rate: f64) -> String {
+    format!(
+        "version: 1\nname: part\nworkload:\n  classes:\n    - {{ name: ingest, rate_rps: {rate}, entry: api }}\n\
+         components:\n  - {{ name: api, kind: service, replicas: 2, concurrency: 8, service_time_ms: 1 }}\n\
+         \x20 - {{ name: events, kind: queue, {queue} }}\n\
+         \x20 - {{ name: consumer, kind: worker, replicas: 4, concurrency: 4, service_time_ms: 8 }}\n\
+         dependencies:\n  - {{ from: api, to: events, mode: async, op: write }}\n\
+         \x20 - {{ from: events, to: consumer, mode: async }}\n"
+    )
+}
+
+#[test]
+fn partitions_bound_a_logs_consumers() {
+    // 4 partitions, one consumer each, keys hashed: 4 x M/M/1 at 100 messages/s,
+    // ρ = 0.8, R = 8 / (1 - 0.8) = 40 ms, against 16 servers at 0.2 without the bound.
+    let a = analysis_of(&consumer_of("engine: kafka, partitions: 4", 400.0));
+    let c = &a.components[2];
+    close(c.utilization, 0.8, 1e-12);
+    close(c.mean_response_ms.unwrap(), 40.0, 1e-9);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.component.as_deref() == Some("consumer"))
+        .expect("a partitions finding");
+    assert!(
+        f.message.contains("only 4 of consumer's 16 servers")
+            && f.message.contains("12 servers are idle"),
+        "{}",
+        f.message
+    );
+    // Kafka's default is one partition: one consumer at 400 x 8 ms = 3.2.
+    let one = analysis_of(&consumer_of("engine: kafka", 400.0));
+    close(one.components[2].utilization, 3.2, 1e-12);
+    // Past the ceiling, the finding is an error naming partitions, not replicas.
+    let hot = analysis_of(&consumer_of("engine: kafka, partitions: 4", 450.0));
+    let f = hot
+        .findings
+        .iter()
+        .find(|f| f.message.starts_with("only 4"))
+        .unwrap();
+    assert!(
+        f.message.contains("more partitions, not more replicas"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn competing_consumers_are_not_bound() {
+    // RabbitMQ and SQS hand each message to whichever consumer is free, and 16
+    // partitions give each of the 16 servers one: utilisation 400 x 8 ms / 16 = 0.2.
+    for queue in [
+        "engine: rabbitmq",
+        "engine: sqs",
+        "engine: kafka, partitions: 16",
+    ] {
+        let a = analysis_of(&consumer_of(queue, 400.0));
+        close(a.components[2].utilization, 0.2, 1e-12);
+        assert!(
+            a.findings.iter().all(|f| !f.message.contains("partition")),
+            "{queue}: {:?}",
+            a.findings
+        );
+    }
 }

@@ -411,3 +411,33 @@ fn a_spec_the_validator_refuses_is_refused_as_such_not_as_a_planner_bug() {
     assert!(text.contains("rate_rps"), "{text}");
     assert!(!text.contains("planner bug"), "{text}");
 }
+
+#[test]
+fn a_consumer_bound_by_partitions_gets_partitions_not_replicas() {
+    // 600 messages/s x 8 ms = 4.8 busy servers on 4 partitions (1.2 each). Within the
+    // ceiling 0.7 it needs ceil(4.8 / 0.7) = 7 partitions; its 16 servers suffice, so
+    // no replica is added and the plan costs nothing more.
+    let s = model(
+        "version: 1\nname: part\ntargets: { utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: ingest, rate_rps: 600, entry: api }\n\
+         components:\n  - { name: api, kind: service, replicas: 2, concurrency: 8, service_time_ms: 1, cost_per_replica_hour: 0.1 }\n\
+         \x20 - { name: events, kind: queue, engine: kafka, partitions: 4 }\n\
+         \x20 - { name: consumer, kind: worker, replicas: 4, concurrency: 4, service_time_ms: 8, cost_per_replica_hour: 0.1 }\n\
+         dependencies:\n  - { from: api, to: events, mode: async, op: write }\n\
+         \x20 - { from: events, to: consumer, mode: async }\n",
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    let changes: Vec<&Change> = p.steps.iter().map(|s| &s.change).collect();
+    assert_eq!(
+        changes,
+        [&Change::Partitions {
+            component: "events".into(),
+            from: 4,
+            to: 7
+        }],
+        "{}",
+        headroom::plan::text::render(&p)
+    );
+    close(p.analysis.components[2].utilization, 4.8 / 7.0, 1e-12);
+}

@@ -863,3 +863,21 @@ fn a_run_says_the_rate_it_offered_beside_the_peak() {
         );
     }
 }
+
+#[test]
+fn partitions_bound_consumers_as_the_analysis_says() {
+    // 4 Kafka partitions in front of 16 consumer servers: 4 x M/M/1 at ρ 0.8, a
+    // consumer visit 8 / (1 - 0.8) = 40 ms, utilisation 0.8 (0.2 if all 16 consumed).
+    let spec = model(
+        "version: 1\nname: part\nworkload:\n  classes:\n    - { name: ingest, rate_rps: 400, entry: api }\n\
+         components:\n  - { name: api, kind: service, replicas: 2, concurrency: 8, service_time_ms: 1 }\n\
+         \x20 - { name: events, kind: queue, engine: kafka, partitions: 4 }\n\
+         \x20 - { name: consumer, kind: worker, replicas: 4, concurrency: 4, service_time_ms: 8 }\n\
+         dependencies:\n  - { from: api, to: events, mode: async, op: write }\n\
+         \x20 - { from: events, to: consumer, mode: async }\n",
+    );
+    let r = run(&spec, &steady(200_000, 11));
+    let c = &r.components[2];
+    within("utilisation", c.utilization_ci95, 0.8);
+    within("mean response", c.mean_response_ms_ci95, 40.0);
+}

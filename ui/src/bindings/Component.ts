@@ -43,7 +43,7 @@ service_time_ms?: number,
  */
 service_time_cv?: number, 
 /**
- * How replicas share load: per-replica queues or one shared queue.
+ * How a request picks a replica, each with its own queue: in turn, at random, or the least loaded.
  */
 load_balancing?: LoadBalancing, 
 /**
@@ -55,7 +55,9 @@ availability?: number, replication?: Replication, shards?: number,
  */
 hot_shard_skew?: number, 
 /**
- * Partitions of a queue: the most consumers that can drain it in parallel.
+ * Partitions of a queue: the most consumers that can drain it in parallel, one
+ * per partition (a log such as Kafka has 1 when none is given; a queue whose
+ * consumers compete, such as RabbitMQ or SQS, is unbounded without it).
  */
 partitions?: number, 
 /**

@@ -95,7 +95,7 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
   replication: { label: 'Replication', input: group, help: 'How the store copies its writes, and where it serves reads from.' },
   shards: { label: 'Shards', unit: 'count', input: num, help: 'Partitions of the data set, each with its own primaries.' },
   hot_shard_skew: { label: 'Hot shard skew', unit: '× mean', input: num },
-  partitions: { label: 'Partitions', unit: 'count', input: num },
+  partitions: { label: 'Partitions', unit: 'count', input: num, help: 'One consumer per partition: the most servers of its consumers that take messages at once (a Kafka-like log has 1 unless given).' },
   max_concurrency: { label: 'Max concurrency', unit: 'count', input: num },
   cold_start_ms: { label: 'Cold start', unit: 'ms', input: num, help: 'Extra latency of an invocation that starts a new instance.' },
   cold_start_ratio: { label: 'Cold start ratio', unit: '0–1', input: num },

@@ -90,6 +90,7 @@ const KIND_LABELS: Record<FindingKind, string> = {
   throughput_short: 'Throughput short',
   over_budget: 'Over budget',
   pool_exhausted: 'Pool exhausted',
+  partition_bound: 'Partitions bound consumers',
   lock_contention: 'Lock contention',
   timeouts: 'Timeouts',
   retry_storm: 'Retry storm',
@@ -119,6 +120,8 @@ export function findingNumbers(f: Finding): string | null {
     case 'n_minus_1':
     case 'zone_loss':
       return `utilisation ${v(utilisation, 'down')} · ceiling ${l(utilisation)}`;
+    case 'partition_bound':
+      return `${v((x) => `${x}`)} partitions · ${l((x) => `${x}`)} servers`;
     case 'lock_contention':
       return `each key held ${v(utilisation)} of the time · ceiling ${l(utilisation)}`;
     case 'p99_missed':
