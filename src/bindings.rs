@@ -72,6 +72,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         Diagnostic,
         spec::Spec,
         spec::Targets,
+        spec::Survive,
         spec::Practices,
         spec::Rollout,
         spec::Workload,

@@ -4,10 +4,12 @@
 //! - A component with replicas is up while any replica is (`1 - (1 - a)^n`, replicas
 //!   failing independently, each up `a` of the time); a CDN, an external dependency, a
 //!   queue and a function are taken as one unit with the availability they state.
-//! - A replicated store: writes need the primary (any of its `replicas`); with `sync`
-//!   replication they also need a replica to acknowledge; reads from replicas are served
-//!   while the primary or any read replica is up; with `quorum` replication reads and
-//!   writes need a majority of the `replicas + read_replicas` members (k-of-n).
+//! - A replicated store: writes need a primary (any of its `replicas`), or with `async`
+//!   replication a read replica promoted when every primary is down (failover, as N-1
+//!   and zone loss count it); with `sync` replication they also need a replica to
+//!   acknowledge; reads from replicas are served while the primary or any read replica
+//!   is up; with `quorum` replication reads and writes need a majority of the
+//!   `replicas + read_replicas` members (k-of-n).
 //! - A class: the share of its requests that succeed when each component's downtime
 //!   fails the requests that touch it: `Π (1 - p·u)` over the components of its sync
 //!   path, `u` the unavailability and `p` the chance that a request touches it (its
@@ -45,7 +47,7 @@ pub fn unavailability(c: &Component) -> [f64; 2] {
         primary
     };
     match rep.mode {
-        ReplicationMode::Async => [read, primary],
+        ReplicationMode::Async => [read, down.powf(f64::from(replicas + read_replicas))],
         ReplicationMode::Sync => {
             let ack = if read_replicas > 0 {
                 down.powf(f64::from(read_replicas))

@@ -411,7 +411,22 @@ pub(super) fn edge_findings(
     }
 }
 
-pub(super) fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut Vec<Finding>) {
+/// N-1 and zone-loss failures: errors where `targets.survive` asks for them, warnings
+/// otherwise.
+pub(super) fn resilience_findings(
+    r: &Resilience,
+    targets: &crate::spec::Targets,
+    ceiling: f64,
+    findings: &mut Vec<Finding>,
+) {
+    use crate::spec::Survive;
+    let severity = |loss| {
+        if targets.survives(loss) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    };
     for o in r.n_minus_1.iter().filter(|o| !o.holds) {
         let name = o.component.as_deref().unwrap_or_default();
         let message = if !o.down.is_empty() {
@@ -430,7 +445,7 @@ pub(super) fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut V
             )
         };
         findings.push(
-            Finding::new(FindingKind::NMinus1, Severity::Warning, message)
+            Finding::new(FindingKind::NMinus1, severity(Survive::Replica), message)
                 .component(name)
                 .numbers(o.utilization, ceiling),
         );
@@ -438,9 +453,9 @@ pub(super) fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut V
     if let Some(o) = r.zone_loss.as_ref().filter(|o| !o.holds) {
         let mut parts = Vec::new();
         if !o.down.is_empty() {
-            parts.push(format!("{} go down", o.down.join(", ")));
+            parts.push(go_down(&o.down));
         }
-        if !o.within_ceiling {
+        if !o.within_ceiling && o.down.is_empty() {
             parts.push(format!(
                 "utilisation reaches {}",
                 utilization(o.utilization)
@@ -455,10 +470,19 @@ pub(super) fn resilience_findings(r: &Resilience, ceiling: f64, findings: &mut V
         findings.push(
             Finding::new(
                 FindingKind::ZoneLoss,
-                Severity::Warning,
+                severity(Survive::Zone),
                 format!("zone loss ({}): {}", o.scenario, parts.join("; ")),
             )
             .numbers(o.utilization, ceiling),
         );
     }
+}
+
+/// "a goes down", "a, b go down".
+pub fn go_down(names: &[String]) -> String {
+    format!(
+        "{} {} down",
+        names.join(", "),
+        if names.len() == 1 { "goes" } else { "go" }
+    )
 }

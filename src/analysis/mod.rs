@@ -397,7 +397,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         },
         &mut what_if,
     );
-    findings::resilience_findings(&resilience, ceiling, &mut findings);
+    findings::resilience_findings(&resilience, &spec.targets, ceiling, &mut findings);
 
     let dependencies = dependency_reports(&solved);
     let mut analysis = Analysis {

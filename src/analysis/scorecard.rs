@@ -177,16 +177,22 @@ pub fn scorecard(spec: &Spec, a: &Analysis) -> Vec<TargetCheck> {
             ),
         });
     }
-    resilience_rows(&a.resilience, ceiling, &mut card);
+    resilience_rows(&a.resilience, t, ceiling, &mut card);
     card
 }
 
-/// N-1 is a target whenever a component has replicas under load (losing one must leave
-/// it within the ceiling and every class within its p99); zone loss is one when the spec
-/// places replicas in zones. The planner closes these like any other target, so `check`
-/// and `plan` agree on what passing means.
-fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
-    if !r.n_minus_1.is_empty() {
+/// N-1 is a target when `targets.survive` lists `replica` and a component has replicas
+/// under load (losing one must leave it within the ceiling and every class within its
+/// p99); zone loss when it lists `zone`. The planner closes these like any other
+/// target, so `check` and `plan` agree on what passing means.
+fn resilience_rows(
+    r: &Resilience,
+    t: &crate::spec::Targets,
+    ceiling: f64,
+    card: &mut Vec<TargetCheck>,
+) {
+    use crate::spec::Survive;
+    if t.survives(Survive::Replica) && !r.n_minus_1.is_empty() {
         let failing: Vec<&Outage> = r.n_minus_1.iter().filter(|o| !o.holds).collect();
         let pass = failing.is_empty();
         card.push(TargetCheck {
@@ -214,7 +220,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
             },
         });
     }
-    if let Some(z) = &r.zone_loss {
+    if let Some(z) = r.zone_loss.as_ref().filter(|_| t.survives(Survive::Zone)) {
         let predicted = z.utilization;
         card.push(TargetCheck {
             target: Target::ZoneLoss,
@@ -230,7 +236,7 @@ fn resilience_rows(r: &Resilience, ceiling: f64, card: &mut Vec<TargetCheck>) {
             } else {
                 let mut parts = Vec::new();
                 if !z.down.is_empty() {
-                    parts.push(format!("{} go down", z.down.join(", ")));
+                    parts.push(super::findings::go_down(&z.down));
                 }
                 if !z.within_ceiling && z.down.is_empty() {
                     parts.push(format!(

@@ -272,11 +272,26 @@ impl Gen<'_> {
     fn zone_loss(&mut self, why: &str) {
         for (c, comp) in self.spec.components.iter().enumerate() {
             let z = comp.zones_or_default();
-            if z < 2 || !comp.kind.has_servers() || !self.ev.pools[c].loaded {
+            if !comp.kind.has_servers() || !self.ev.pools[c].loaded {
                 continue;
             }
             let n = comp.replicas_or_default();
-            if z < self.opts.max_zones && n > z {
+            // A store on one primary rides out its zone on a standby in another.
+            if n == 1
+                && comp.standby_replicas() == 0
+                && matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
+            {
+                self.push(
+                    Change::ReadReplicas {
+                        component: comp.name.clone(),
+                        from: 0,
+                        to: 1,
+                    },
+                    why,
+                );
+            }
+            // Everything in one zone goes with it: spread it.
+            if z < self.opts.max_zones && (z == 1 || n > z) {
                 self.push(
                     Change::Zones {
                         component: comp.name.clone(),
@@ -502,7 +517,7 @@ impl Gen<'_> {
             }
             let n = comp.replicas_or_default();
             // The fewest the targets allow (sizing puts back what a cut takes too far).
-            let (needed, _) = primaries_needed(spec, c, &pools, 1, self.opts);
+            let (needed, _, _) = primaries_needed(spec, c, &pools, 1, self.opts);
             if needed < n {
                 self.push(
                     Change::Replicas {

@@ -286,7 +286,9 @@ impl Change {
                 from,
                 to,
             } => {
-                if to >= from {
+                if *from == 0 && *to == 1 {
+                    format!("give {component} a read replica, a standby that takes over from its primary")
+                } else if to >= from {
                     format!("give {component} {to} read replicas (from {from})")
                 } else {
                     format!("cut {component}'s read replicas from {from} to {to}")

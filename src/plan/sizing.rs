@@ -1,5 +1,7 @@
 //! Sizing: the fewest replicas that keep every pool within the utilisation ceiling at
-//! the target throughput, survive the loss of one replica (N-1) and of one zone.
+//! the target throughput and, where `targets.survive` asks, survive the loss of one
+//! replica (N-1) and of one zone; a store that carries its load on one primary gets a
+//! standby (a read replica that takes over) instead of a second primary.
 //!
 //! Utilisation is exact in the replica count: a pool of `n` replicas at utilisation
 //! `u` runs at `u·n/m` with `m` (round robin gives each replica `1/m` of the load; one
@@ -18,7 +20,7 @@ use super::change::Change;
 use super::PlanOptions;
 use crate::analysis::cost::replicas_needed;
 use crate::analysis::Solved;
-use crate::spec::{defaults, ComponentKind, ReadsFrom, Spec};
+use crate::spec::{defaults, ComponentKind, ReadsFrom, Spec, Survive};
 use crate::text::figure;
 
 /// How loaded each component's pools are, at the counts of the spec it came from.
@@ -68,15 +70,16 @@ pub fn ceiling(spec: &Spec) -> f64 {
 }
 
 /// The fewest primaries of component `c` of `spec` (whose pools are loaded as `pools`
-/// at its current count) that meet the ceiling, N-1 and zone loss, with why; the
-/// reasons quote the utilisation at `floor` replicas.
+/// at its current count) that meet the ceiling, and N-1 and zone loss where
+/// `targets.survive` asks, with why (the reasons quote the utilisation at `floor`
+/// replicas), and whether a store needs a standby instead of a second primary.
 pub fn primaries_needed(
     spec: &Spec,
     c: usize,
     pools: &PoolUse,
     floor: u32,
     opts: &PlanOptions,
-) -> (u32, Vec<String>) {
+) -> (u32, Vec<String>, bool) {
     let comp = &spec.components[c];
     let n = comp.replicas_or_default();
     let ceiling = ceiling(spec);
@@ -95,24 +98,39 @@ pub fn primaries_needed(
             format!("utilisation {} at {floor} replicas, over the ceiling {ceiling}", figure(u_floor, 3))
         });
     }
+    let survive_replica = spec.targets.survives(Survive::Replica);
+    let survive_zone = spec.targets.survives(Survive::Zone);
     if comp.kind.has_servers() {
         let base = replicas_needed(n, u, 1.0, ceiling).min(cap);
-        let n1 = base.saturating_add(1).max(2).min(cap);
-        if n1 > m {
-            m = n1;
-            if n1 > floor {
-                reasons.push(if floor <= 1 {
-                    "N-1: a single replica goes down with its host".to_string()
-                } else {
-                    format!(
-                        "N-1: losing one of {floor} replicas leaves utilisation {}, over the ceiling",
-                        figure(u_floor * f64::from(floor) / f64::from(floor - 1), 3)
-                    )
-                });
+        let zones = comp.zones_or_default();
+        // A store's standby (a read replica) takes over from a lost primary: one
+        // primary carrying the peak with a standby survives N-1, and zone loss too
+        // when the standby sits in another zone.
+        let standby = matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
+            && n <= 1
+            && base <= 1
+            && m <= 1
+            && (!survive_zone || zones >= 2);
+        if standby && (survive_replica || survive_zone) {
+            return (m.min(cap), reasons, comp.standby_replicas() == 0);
+        }
+        if survive_replica {
+            let n1 = base.saturating_add(1).max(2).min(cap);
+            if n1 > m {
+                m = n1;
+                if n1 > floor {
+                    reasons.push(if floor <= 1 {
+                        "N-1: a single replica goes down with its host".to_string()
+                    } else {
+                        format!(
+                            "N-1: losing one of {floor} replicas leaves utilisation {}, over the ceiling",
+                            figure(u_floor * f64::from(floor) / f64::from(floor - 1), 3)
+                        )
+                    });
+                }
             }
         }
-        let zones = comp.zones_or_default();
-        if zones >= 2 {
+        if survive_zone && zones >= 2 {
             let before = m;
             while m < cap && m - m.div_ceil(zones) < base.max(1) {
                 m += 1;
@@ -125,7 +143,7 @@ pub fn primaries_needed(
             }
         }
     }
-    (m.min(cap), reasons)
+    (m.min(cap), reasons, false)
 }
 
 /// The changes that size every loaded pool of `spec` (whose pools are loaded as
@@ -139,28 +157,23 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
         let Some(p) = pools.get(c).filter(|p| p.loaded) else {
             continue;
         };
-        // A consumer with fewer partitions than servers: partitions, not replicas,
-        // carry its load (one server each).
-        let partitioned = match consumed[c][..] {
-            [q] => size_partitions(spec, floors, q, comp, p, f, ceiling),
-            _ => None,
-        };
+        // A consumer with fewer partitions than servers: partitions carry its load (one
+        // server each) and are sized first; its servers are then sized for the load as
+        // if every one consumed (what they do once partitions are no longer fewer).
         let unbound;
-        let p = match partitioned {
-            Some((sized, servers_busy)) => {
-                let servers = servers_of(comp);
-                out.push(sized);
-                if servers_busy <= f64::from(servers) * ceiling / f.max(1e-12) {
-                    continue;
+        let p = match consumed[c][..] {
+            [q] => match size_partitions(spec, floors, q, comp, p, f, ceiling) {
+                Some((sized, busy)) => {
+                    out.extend(sized);
+                    unbound = PoolUse {
+                        primary: busy / f64::from(servers_of(comp).max(1)),
+                        ..*p
+                    };
+                    &unbound
                 }
-                // More partitions than servers now: the servers bound it again.
-                unbound = PoolUse {
-                    primary: servers_busy / f64::from(servers.max(1)),
-                    ..*p
-                };
-                &unbound
-            }
-            None => p,
+                None => p,
+            },
+            _ => p,
         };
         match comp.kind {
             ComponentKind::Function => {
@@ -186,7 +199,17 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
             }
             kind if kind.has_servers() => {
                 let n = floor_comp.replicas_or_default();
-                let (m, reasons) = primaries_needed(spec, c, p, n, opts);
+                let (m, reasons, standby) = primaries_needed(spec, c, p, n, opts);
+                if standby {
+                    out.push(Sized {
+                        change: Change::ReadReplicas {
+                            component: comp.name.clone(),
+                            from: 0,
+                            to: 1,
+                        },
+                        reason: "a single primary goes down with its host: a standby takes over (async: up to its lag of writes lost)".to_string(),
+                    });
+                }
                 if m > n {
                     out.push(Sized {
                         change: Change::Replicas {
@@ -239,8 +262,9 @@ fn servers_of(comp: &crate::spec::Component) -> u32 {
 }
 
 /// For consumer `comp` of queue `q` whose partitions bound it (fewer than its servers):
-/// the partitions that bring it within the ceiling at `f` times the peak (one server
-/// each, so utilisation is exact in the count), and the servers its load keeps busy.
+/// the partitions that bring it within the ceiling at `f` times the peak, when it needs
+/// more (one server each, so utilisation is exact in the count), and the servers its
+/// load keeps busy. None when partitions do not bound it.
 fn size_partitions(
     spec: &Spec,
     floors: &Spec,
@@ -249,7 +273,7 @@ fn size_partitions(
     pools: &PoolUse,
     f: f64,
     ceiling: f64,
-) -> Option<(Sized, f64)> {
+) -> Option<(Option<Sized>, f64)> {
     let partitions = spec.components[q].consumer_partitions()?;
     if partitions >= servers_of(comp) {
         return None;
@@ -260,10 +284,10 @@ fn size_partitions(
         .consumer_partitions()
         .unwrap_or(partitions);
     if needed <= from {
-        return None;
+        return Some((None, busy));
     }
     Some((
-        Sized {
+        Some(Sized {
             change: Change::Partitions {
                 component: spec.components[q].name.clone(),
                 from,
@@ -274,7 +298,7 @@ fn size_partitions(
                 spec.components[q].name,
                 figure(pools.primary * f, 3)
             ),
-        },
+        }),
         busy,
     ))
 }

@@ -31,7 +31,8 @@ pub struct Report {
     pub conflicts: Vec<ConflictRow>,
     pub n_minus_1: Vec<OutageRow>,
     pub zone_loss: Option<OutageRow>,
-    pub zones_unknown: String,
+    /// How replicas sit in zones, and whether the losses are targets, in words.
+    pub zones_rule: String,
     pub cost: CostView,
     pub cost_rows: Vec<CostRow>,
     pub cost_svg: String,
@@ -327,7 +328,7 @@ pub fn build(
             .zone_loss
             .as_ref()
             .map(|o| outage_row(o, ceiling)),
-        zones_unknown: a.resilience.zones_unknown.join(", "),
+        zones_rule: zones_rule(spec, &a.resilience),
         cost,
         cost_rows,
         cost_svg: charts::cost(
@@ -627,16 +628,38 @@ fn conflict_rows(a: &Analysis) -> Vec<ConflictRow> {
         .collect()
 }
 
+/// The placement rule and which losses are targets, for the reader.
+fn zones_rule(spec: &Spec, r: &crate::analysis::resilience::Resilience) -> String {
+    use crate::spec::Survive;
+    let asked: Vec<&str> = [(Survive::Replica, "N-1"), (Survive::Zone, "zone loss")]
+        .into_iter()
+        .filter(|(s, _)| spec.targets.survives(*s))
+        .map(|(_, w)| w)
+        .collect();
+    let mut text = String::from(
+        "Replicas are spread over their component's zones in turn, read replicas after the primaries; a component without zones lives in one zone, and losing that zone takes it down (or to its standby).",
+    );
+    if !r.single_zone.is_empty() {
+        text.push_str(&format!(" In one zone: {}.", r.single_zone.join(", ")));
+    }
+    text.push_str(&match asked.len() {
+        0 => " Neither loss is a target (targets.survive lists none): failures here are warnings."
+            .to_string(),
+        1 => format!(
+            " Only {} is a target (targets.survive); the other is a warning.",
+            asked[0]
+        ),
+        _ => " Both are targets (targets.survive).".to_string(),
+    });
+    text
+}
+
 fn outage_row(o: &crate::analysis::resilience::Outage, ceiling: f64) -> OutageRow {
     OutageRow {
         scenario: o.scenario.clone(),
         holds: o.holds,
         detail: if !o.down.is_empty() {
-            format!(
-                "{} {} down",
-                o.down.join(", "),
-                if o.down.len() == 1 { "goes" } else { "go" }
-            )
+            crate::analysis::findings::go_down(&o.down)
         } else {
             let mut d = format!("utilisation {}", crate::text::utilization(o.utilization));
             if !o.within_ceiling {
@@ -646,6 +669,21 @@ fn outage_row(o: &crate::analysis::resilience::Outage, ceiling: f64) -> OutageRo
                 d.push_str(&format!(
                     "; {} miss their p99",
                     o.classes_missing_p99.join(", ")
+                ));
+            }
+            if !o.failed_over.is_empty() {
+                d.push_str(&format!(
+                    "; {} {} over to a read replica{}",
+                    o.failed_over.join(", "),
+                    if o.failed_over.len() == 1 {
+                        "fails"
+                    } else {
+                        "fail"
+                    },
+                    match o.recovery_point_ms {
+                        Some(ms) if ms > 0.0 => format!(", losing up to {ms} ms of writes"),
+                        _ => ", losing no writes".to_string(),
+                    }
                 ));
             }
             d

@@ -727,22 +727,32 @@ impl<'n> Engine<'n> {
         }
     }
 
-    /// The station a visit goes to, or NONE when every candidate is down.
+    /// The station a visit goes to, or NONE when every candidate is down. When its
+    /// pool's shard has no replica up, the other pool's takes it: a read replica
+    /// promoted when the primaries are down (failover), the primary when the read
+    /// replicas are.
     #[inline]
     fn pick_station(&mut self, comp: u32, op: Op) -> u32 {
         let c = &self.net.comps[comp as usize];
-        let pool = match (op, c.reads) {
-            (Op::Read, Some(p)) => p,
-            _ => match c.primary {
-                Some(p) => p,
-                None => return NONE,
-            },
+        let (first, other) = match (op, c.reads, c.primary) {
+            (Op::Read, Some(r), p) if c.reads_from_replicas => (r, p),
+            (_, r, Some(p)) => (p, r),
+            _ => return NONE,
         };
-        let shard = if pool.shards <= 1 || self.rng.uniform() < pool.hot {
+        let shard = if first.shards <= 1 || self.rng.uniform() < first.hot {
             0
         } else {
-            1 + self.rng.below(pool.shards - 1)
+            1 + self.rng.below(first.shards - 1)
         };
+        match self.pick_in(first, shard) {
+            NONE => other.map_or(NONE, |p| self.pick_in(p, shard)),
+            s => s,
+        }
+    }
+
+    /// A replica of `pool`'s `shard` as its balancer picks it, or NONE when all are down.
+    #[inline]
+    fn pick_in(&mut self, pool: super::network::Pool, shard: u32) -> u32 {
         let base = pool.base + shard * pool.per_shard;
         let n = pool.per_shard;
         if n == 1 {

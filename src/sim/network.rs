@@ -8,8 +8,10 @@
 //! the request's own path, and `Dependency::applies_to` whether it carries a class.
 //!
 //! Pools follow `src/analysis/component.rs`: a primary pool of `replicas x concurrency`
-//! servers per shard and, with `replication.reads_from: replicas`, a read pool of
-//! `read_replicas x concurrency` per shard that takes the reads. Each replica is its own
+//! servers per shard and, with `replication.read_replicas`, a read pool of
+//! `read_replicas x concurrency` per shard that takes the reads when
+//! `reads_from: replicas`, and the visits the primaries cannot when they are all down
+//! (failover). Each replica is its own
 //! station (its own FIFO queue); a visit picks one as the balancer would: `round_robin`
 //! the shard's next in turn, `random` uniformly, `least_connections` the one with the
 //! fewest visits in flight (ties to the first after a random start). Shard 0 is the hot
@@ -67,8 +69,10 @@ pub struct Comp {
     /// `component.rs`; the replicas' apply load is not modelled).
     pub ack_writes: bool,
     pub ack_reads: bool,
-    /// The read-replica pool, when reads go to replicas.
+    /// The read-replica pool, when the component has read replicas: it takes the reads
+    /// when `reads_from_replicas`, and is the standby the primaries fail over to.
     pub reads: Option<Pool>,
+    pub reads_from_replicas: bool,
     /// Servers of the primary pool over all shards (as the analysis reports them).
     pub servers: u64,
     pub zones: u32,
@@ -82,16 +86,16 @@ pub struct StationSpec {
     /// 0 primary, 1 read pool.
     pub pool: u8,
     pub shard: u32,
-    /// The replicas this station's servers belong to: `first_replica ..
-    /// first_replica + replicas`, each with `concurrency` servers.
-    pub first_replica: u32,
-    pub replicas: u32,
+    /// The replica this station is (its index in the pool's shard), with `concurrency`
+    /// servers, and the zone it lives in (`Component::zone_of`).
+    pub replica: u32,
+    pub zone: u32,
     pub concurrency: u32,
 }
 
 impl StationSpec {
     pub fn servers(&self) -> u32 {
-        self.replicas.saturating_mul(self.concurrency)
+        self.concurrency
     }
 }
 
@@ -205,6 +209,7 @@ impl Network {
                 ack_writes: false,
                 ack_reads: false,
                 reads: None,
+                reads_from_replicas: false,
                 servers: 0,
                 zones: c.zones_or_default().max(1),
             };
@@ -218,12 +223,14 @@ impl Network {
                     let base = stations.len() as u32;
                     for shard in 0..shards {
                         for replica in 0..per_shard {
+                            // A partition's consumer sits with the replica it runs on.
+                            let placed = replica % c.replicas_or_default().max(1);
                             stations.push(StationSpec {
                                 comp: ci as u32,
                                 pool,
                                 shard,
-                                first_replica: replica,
-                                replicas: 1,
+                                replica,
+                                zone: c.zone_of(pool == 1, placed),
                                 concurrency,
                             });
                         }
@@ -281,14 +288,14 @@ impl Network {
                     let skew = c.hot_shard_skew.unwrap_or(defaults::HOT_SHARD_SKEW);
                     let lb = c.load_balancing_or_default();
                     comp.primary = Some(add_pool(0, shards, replicas, concurrency, skew, lb));
-                    let read_replicas = c
-                        .replication
-                        .as_ref()
-                        .filter(|r| r.reads_from == Some(ReadsFrom::Replicas))
-                        .map_or(0, |r| r.read_replicas.unwrap_or(defaults::READ_REPLICAS));
+                    let read_replicas = c.standby_replicas();
                     if read_replicas > 0 {
                         comp.reads =
                             Some(add_pool(1, shards, read_replicas, concurrency, skew, lb));
+                        comp.reads_from_replicas = c
+                            .replication
+                            .as_ref()
+                            .is_some_and(|r| r.reads_from == Some(ReadsFrom::Replicas));
                     }
                     comp.servers =
                         u64::from(replicas) * u64::from(concurrency) * u64::from(shards.max(1));

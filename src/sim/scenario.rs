@@ -182,7 +182,7 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                         .stations
                         .iter()
                         .filter(|s| s.comp == c && s.pool == 0 && s.shard == 0)
-                        .map(|s| s.first_replica + s.replicas)
+                        .map(|s| s.replica + 1)
                         .max()
                         .unwrap_or(0);
                     if comp.model != Model::Pool || *replica >= replicas {
@@ -191,10 +191,7 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                         )));
                     }
                     for (s, st) in net.stations.iter().enumerate() {
-                        if st.comp == c
-                            && st.pool == 0
-                            && (st.first_replica..st.first_replica + st.replicas).contains(replica)
-                        {
+                        if st.comp == c && st.pool == 0 && st.replica == *replica {
                             o.stations.push((s as u32, st.concurrency));
                         }
                     }
@@ -207,16 +204,12 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                             zones - 1
                         )));
                     }
+                    // Every replica placed in the zone (`Component::zone_of`): a
+                    // component without zones lives in zone 0.
                     for (s, st) in net.stations.iter().enumerate() {
                         let comp = &net.comps[st.comp as usize];
-                        if !comp.kind.has_servers() {
-                            continue;
-                        }
-                        let lost = (st.first_replica..st.first_replica + st.replicas)
-                            .filter(|r| r % comp.zones == *z)
-                            .count() as u32;
-                        if lost > 0 {
-                            o.stations.push((s as u32, lost * st.concurrency));
+                        if comp.kind.has_servers() && st.zone == *z {
+                            o.stations.push((s as u32, st.concurrency));
                         }
                     }
                 }

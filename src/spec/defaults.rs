@@ -79,6 +79,26 @@ impl Component {
     pub fn zones_or_default(&self) -> u32 {
         self.zones.unwrap_or(ZONES)
     }
+    /// The zone replica `i` lives in: primaries in turn over the zones (replica `i` in
+    /// zone `i mod zones`), read replicas after them (read replica `i` in zone
+    /// `(replicas + i) mod zones`), so a single primary's standby sits in another zone
+    /// when there is one. A component without `zones` lives in one zone, zone 0.
+    pub fn zone_of(&self, read_replica: bool, i: u32) -> u32 {
+        let zones = self.zones_or_default().max(1);
+        let offset = if read_replica {
+            self.replicas_or_default()
+        } else {
+            0
+        };
+        (offset.wrapping_add(i)) % zones
+    }
+    /// Read replicas that can take over from a lost primary (any, whatever `reads_from`).
+    pub fn standby_replicas(&self) -> u32 {
+        self.replication
+            .as_ref()
+            .and_then(|r| r.read_replicas)
+            .unwrap_or(READ_REPLICAS)
+    }
     /// How many consumers can take a queue's messages at once, when something bounds
     /// them: a partitioned log hands each partition to one consumer, so its `partitions`
     /// (given, or [`PARTITIONS`] for an engine that is a log); a queue whose consumers

@@ -57,11 +57,30 @@ pub struct Targets {
     pub utilization_ceiling: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_budget_usd: Option<f64>,
+    /// The losses the system must ride out at peak as targets (`replica`: any one
+    /// replica of any component, N-1; `zone`: one availability zone). Unlisted, they
+    /// are warnings only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survive: Option<Vec<Survive>>,
+}
+
+/// A loss the system is held to ride out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Survive {
+    /// Any one replica of any component (N-1).
+    Replica,
+    /// One availability zone, everything in it.
+    Zone,
 }
 
 impl Targets {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+    /// Whether the spec holds the system to riding out `loss`.
+    pub fn survives(&self, loss: Survive) -> bool {
+        self.survive.as_ref().is_some_and(|l| l.contains(&loss))
     }
 }
 

@@ -4,8 +4,9 @@
 //! `headroom check`.
 
 use headroom::analysis::component::Moments;
-use headroom::analysis::FindingKind;
+use headroom::analysis::scorecard::Target;
 use headroom::analysis::{analyze, latency, Analysis};
+use headroom::analysis::{FindingKind, Severity};
 
 use crate::common::shop::{shop, SHOP};
 use crate::common::textbook::{analysis_of, close};
@@ -323,14 +324,16 @@ fn the_shop_checkout_conflicts_with_async_read_replicas() {
     );
     // Availability of checkout, by hand: gateway (2 at 99.99 %: 1e-8), api (4 at 99.9 %:
     // 1e-12), session-cache (1 at 99.9 %), payments (99.9 % of calls succeed, and its one
-    // retry leaves 0.001² failed), and orders-db: now and when
-    // reading from the primary its primary (99.95 %) is what fails a request; with quorum
-    // replication it needs 2 of its 3 members: (1-a)^3 + 3a(1-a)^2 at a = 0.9995.
+    // retry leaves 0.001² failed), and orders-db, one primary and two async replicas at
+    // a = 0.9995 each: now its reads go to any of the three and its writes fail over to
+    // a replica, so it fails a request when all three are down, (1-a)^3; reading from
+    // the primary, its primary fails the reads (1-a); with quorum replication it needs 2
+    // of its 3 members: (1-a)^3 + 3a(1-a)^2.
     let rest = (1.0 - 1e-8) * (1.0 - 1e-12) * (1.0 - 1e-3) * (1.0 - 1e-6);
     let checkout = a.classes.iter().find(|c| c.name == "checkout").unwrap();
     close(
         checkout.availability_percent,
-        100.0 * rest * (1.0 - 5e-4),
+        100.0 * rest * (1.0 - 5e-4f64.powi(3)),
         1e-12,
     );
     close(
@@ -359,7 +362,7 @@ fn check_exits_1_with_a_line_per_missed_target() {
     let good = dir.path().join("good.yaml");
     std::fs::write(
         &good,
-        "version: 1\nname: t\ntargets: { p99_ms: 300, availability: 99.9, throughput_rps: 50 }\nworkload:\n  classes:\n    - { name: web, rate_rps: 50, entry: svc }\n\
+        "version: 1\nname: t\ntargets: { p99_ms: 300, availability: 99.9, throughput_rps: 50, survive: [replica] }\nworkload:\n  classes:\n    - { name: web, rate_rps: 50, entry: svc }\n\
          components:\n  - { name: svc, kind: service, replicas: 2, service_time_ms: 10, availability: 99 }\n",
     )
     .unwrap();
@@ -384,14 +387,26 @@ fn check_exits_1_with_a_line_per_missed_target() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let misses: Vec<&str> = text.lines().filter(|l| l.contains("shop.yaml")).collect();
-    assert_eq!(misses.len(), 5, "{text}");
+    // The shop's targets do not list `survive`: N-1 and zone loss are not among them.
+    assert_eq!(misses.len(), 4, "{text}");
     assert!(misses[0].contains("throughput within the utilisation ceiling 787 req/s < target 3000"));
-    assert!(misses[1].contains("checkout: availability 99.8499 % < target 99.95 %"));
+    assert!(misses[1].contains("checkout: availability 99.8999 % < target 99.95 %"));
     assert!(misses[2].contains("checkout: needs strong consistency"));
     assert!(misses[3].contains("fulfilment: utilisation 2.667 > ceiling 0.7"));
-    assert!(misses[4].contains(
-        "N-1: 3 of 5 components do not survive losing one replica: session-cache (a single replica); orders-db (a single replica); fulfilment (utilisation 4.000 > 0.7)"
-    ));
+
+    // Asked for, N-1 is one: session-cache has one replica; orders-db has one primary
+    // with two standbys, which hold.
+    let strict = dir.path().join("shop.yaml");
+    let text = std::fs::read_to_string(SHOP).unwrap().replace(
+        "  utilization_ceiling: 0.7 ",
+        "  survive: [replica]\n  utilization_ceiling: 0.7 ",
+    );
+    std::fs::write(&strict, text).unwrap();
+    let out = run(&[&strict]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(
+        "N-1: 2 of 5 components do not survive losing one replica: session-cache (a single replica); fulfilment (utilisation 4.000 > 0.7)"
+    ), "{text}");
 }
 
 /// A hub of 2 replicas calling `leaves` services of 2 replicas each, in turn.
@@ -480,4 +495,96 @@ dependencies:
         assert!(text.starts_with(&want), "{command}: {text}");
         assert!(text.contains("a retry storm"), "{command}: {text}");
     }
+}
+
+/// An api over three zones in front of one Redis, with `redis` extra fields and the
+/// targets' `survive` list.
+fn zoned_cache(redis: &str, survive: &str) -> String {
+    format!(
+        "version: 1\nname: z\ntargets: {{ utilization_ceiling: 0.8{survive} }}\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 100, entry: api }}\n\
+         components:\n  - {{ name: api, kind: service, replicas: 3, zones: 3, service_time_ms: 5 }}\n\
+         \x20 - {{ name: redis, kind: cache, hit_ratio: 1, service_time_ms: 1{redis} }}\n\
+         dependencies:\n  - {{ from: api, to: redis }}\n"
+    )
+}
+
+#[test]
+fn a_component_without_zones_lives_in_one_and_goes_with_it() {
+    // Redis declares no zones: it lives in zone 0, and losing zone 0 takes it down.
+    let a = analysis_of(&zoned_cache("", ""));
+    let zone = a.resilience.zone_loss.as_ref().unwrap();
+    assert_eq!(zone.down, ["redis"]);
+    assert!(!zone.holds);
+    assert_eq!(a.resilience.single_zone, ["redis"]);
+    // Not asked for in targets.survive: a warning, and no scorecard row.
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ZoneLoss)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("redis goes down"), "{}", f.message);
+    assert!(a
+        .scorecard
+        .iter()
+        .all(|t| t.target != Target::ZoneLoss && t.target != Target::NMinus1));
+    // Asked for: a failing target and an error.
+    let a = analysis_of(&zoned_cache("", ", survive: [replica, zone]"));
+    let row = a
+        .scorecard
+        .iter()
+        .find(|t| t.target == Target::ZoneLoss)
+        .unwrap();
+    assert!(
+        !row.pass && row.summary.contains("redis goes down"),
+        "{}",
+        row.summary
+    );
+    assert!(
+        !a.scorecard
+            .iter()
+            .find(|t| t.target == Target::NMinus1)
+            .unwrap()
+            .pass
+    );
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ZoneLoss)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Error);
+}
+
+#[test]
+fn a_standby_in_another_zone_takes_over() {
+    // One primary and an async read replica (placed after the primaries: zone 1 of 2).
+    // Losing the primary, or zone 0, promotes the replica: the cache stays up, and up to
+    // its 20 ms lag of writes is lost.
+    let a = analysis_of(&zoned_cache(
+        ", zones: 2, replication: { mode: async, read_replicas: 1, lag_ms: 20 }",
+        ", survive: [replica, zone]",
+    ));
+    let n1 = a
+        .resilience
+        .n_minus_1
+        .iter()
+        .find(|o| o.component.as_deref() == Some("redis"))
+        .unwrap();
+    assert!(n1.holds && n1.down.is_empty(), "{n1:?}");
+    assert_eq!(n1.failed_over, ["redis"]);
+    assert_eq!(n1.recovery_point_ms, Some(20.0));
+    let zone = a.resilience.zone_loss.as_ref().unwrap();
+    assert!(zone.holds, "{zone:?}");
+    assert_eq!(zone.failed_over, ["redis"]);
+    assert!(a
+        .scorecard
+        .iter()
+        .filter(|t| t.target == Target::ZoneLoss || t.target == Target::NMinus1)
+        .all(|t| t.pass));
+    // With both members in one zone the standby goes with the primary.
+    let a = analysis_of(&zoned_cache(
+        ", replication: { mode: async, read_replicas: 1 }",
+        ", survive: [zone]",
+    ));
+    assert_eq!(a.resilience.zone_loss.as_ref().unwrap().down, ["redis"]);
 }

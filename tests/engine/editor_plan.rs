@@ -70,7 +70,7 @@ fn the_apps_plan_of_each_example_is_the_clis() {
     }
 }
 
-/// The shop's five steps, each checked against the engine: the model through step k has
+/// The shop's four steps, each checked against the engine: the model through step k has
 /// the cost and the targets met the plan gives for it, the last is the planned spec, and
 /// a step applied alone, with the steps before it added after, ends at the same model.
 #[test]
@@ -80,7 +80,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
     let steps = &proposal.plan.steps;
     assert_eq!(
         steps.len(),
-        5,
+        4,
         "{}",
         headroom::plan::text::render(&proposal.plan)
     );
@@ -113,7 +113,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
         }
         assert!(headroom::spec::diff(&rest, &edit.through).is_empty());
     }
-    // fulfilment 2 -> 7 alone: only its replicas moved.
+    // fulfilment 2 -> 6 alone: only its replicas moved.
     let fulfilment = steps
         .iter()
         .position(|s| s.change.component() == "fulfilment")
@@ -123,7 +123,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
     assert_eq!(diff.components[0].fields.len(), 1);
     assert_eq!(diff.components[0].fields[0].field, "replicas");
     assert_eq!(diff.components[0].fields[0].before.as_deref(), Some("2"));
-    assert_eq!(diff.components[0].fields[0].after.as_deref(), Some("7"));
+    assert_eq!(diff.components[0].fields[0].after.as_deref(), Some("6"));
 }
 
 /// A plan whose steps build on each other: autoscaling api between 2 and 4, then 5
@@ -281,7 +281,7 @@ fn history_lists_restores_and_compares_revisions() {
             model.dependencies.len()
         )
     );
-    // The plan's save: its five changes to four components, too many to name, counted;
+    // The plan's save: its four changes to four components, too many to name, counted;
     // the comment: nothing.
     let diff = ws.diff_revisions(first, second).unwrap();
     assert_eq!(entries[1].summary, history::summarize(&diff));
@@ -311,7 +311,7 @@ fn history_lists_restores_and_compares_revisions() {
         .unwrap();
     assert_eq!(fulfilment.fields[0].field, "replicas");
     assert_eq!(fulfilment.fields[0].before.as_deref(), Some("2"));
-    assert_eq!(fulfilment.fields[0].after.as_deref(), Some("7"));
+    assert_eq!(fulfilment.fields[0].after.as_deref(), Some("6"));
     let card = |side: &editor::SideView| {
         let live = &side.live;
         let a = live.analysis.as_ref();

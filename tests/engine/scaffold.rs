@@ -350,19 +350,19 @@ fn replicas_and_autoscaler_bounds_are_the_plans() {
             assert_eq!(d.hpa_max.map(i64::from), expected.map(|e| e.1));
         }
     }
-    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 7 and
+    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 6 and
     // keeps api at 4, which autoscales between 2 (its autoscale.min: it needs 1 at every
     // hour at the 0.7 ceiling) and the planned 4.
     let s = scaffold::render(&example("shop")).unwrap();
-    assert_eq!(manifest_numbers(&s, "fulfilment"), (7, None));
+    assert_eq!(manifest_numbers(&s, "fulfilment"), (6, None));
     assert_eq!(manifest_numbers(&s, "api"), (4, Some((2, 4))));
     assert_eq!(manifest_numbers(&s, "gateway"), (2, None));
     let api = s.deployments.iter().find(|d| d.name == "api").unwrap();
     // 920 req/s over 4 replicas x 6 ms = 1.38 cores, over the ceiling 0.7 = 1.971 cores.
     assert_eq!(api.cpu_request, "1980m");
     let readme = &file(&s, "README.md").contents;
-    assert!(readme.contains("the plan: 2 -> 7"), "{readme}");
-    assert!(readme.contains("**The plan meets every target** (10 of 10)"));
+    assert!(readme.contains("the plan: 2 -> 6"), "{readme}");
+    assert!(readme.contains("**The plan meets every target** (8 of 8)"));
 }
 
 #[test]
@@ -736,7 +736,7 @@ fn the_command_line_writes_summarises_and_refuses() {
     );
     assert!(text.contains("45 files"), "{text}");
     assert!(
-        text.contains("fulfilment") && text.contains("7 replicas"),
+        text.contains("fulfilment") && text.contains("6 replicas"),
         "{text}"
     );
     assert!(

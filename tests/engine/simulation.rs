@@ -881,3 +881,49 @@ fn partitions_bound_consumers_as_the_analysis_says() {
     within("utilisation", c.utilization_ci95, 0.8);
     within("mean response", c.mean_response_ms_ci95, 40.0);
 }
+
+#[test]
+fn a_zone_takes_what_lives_in_it_and_a_standby_takes_over() {
+    // The analysis's rule, simulated: zone 0 down for the middle third. A Redis with no
+    // zones lives in zone 0: every request through it fails while the zone is down (a
+    // third of the run). With an async standby in zone 1 the standby takes the requests.
+    let spec = |redis: &str| {
+        model(&format!(
+            "version: 1\nname: z\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 100, entry: api }}\n\
+             components:\n  - {{ name: api, kind: service, replicas: 3, zones: 3, service_time_ms: 5 }}\n\
+             \x20 - {{ name: redis, kind: cache, hit_ratio: 1, service_time_ms: 1{redis} }}\n\
+             dependencies:\n  - {{ from: api, to: redis }}\n"
+        ))
+    };
+    let opts = SimOptions {
+        requests: 30_000,
+        seed: 5,
+        replications: 3,
+        warmup_fraction: 0.0,
+        scenario: Scenario::Failure {
+            load: 1.0,
+            failures: vec![Failure {
+                target: "zone:0".parse().unwrap(),
+                from_s: Some(100.0),
+                to_s: Some(200.0),
+            }],
+        },
+        ..SimOptions::default()
+    };
+    let lost = run(&spec(""), &opts);
+    let c = &lost.classes[0];
+    // `completed` counts every request that ended, failed ones too.
+    let failed = c.errors / c.completed;
+    assert!((failed - 1.0 / 3.0).abs() < 0.03, "{failed}");
+    let standby = run(
+        &spec(", zones: 2, replication: { mode: async, read_replicas: 1 }"),
+        &opts,
+    );
+    let c = &standby.classes[0];
+    assert!(
+        c.errors < 1e-3 * c.completed,
+        "{} of {}",
+        c.errors,
+        c.completed
+    );
+}

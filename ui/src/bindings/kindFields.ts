@@ -64,7 +64,7 @@ export const INTEGER_FIELDS: Readonly<Record<string, Readonly<Record<string, rea
 
 /** The doc comment of each documented field of each spec type. */
 export const FIELD_DOCS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Targets: { throughput_rps: "Peak requests per second the system must carry (the sum over classes).", p99_ms: "End-to-end p99 latency for every class that does not set its own.", availability: "Availability per request class over its sync path, in percent (e.g. 99.95).", utilization_ceiling: "Plan so that no component runs hotter than this utilisation at peak, in (0, 1]." },
+  Targets: { throughput_rps: "Peak requests per second the system must carry (the sum over classes).", p99_ms: "End-to-end p99 latency for every class that does not set its own.", availability: "Availability per request class over its sync path, in percent (e.g. 99.95).", utilization_ceiling: "Plan so that no component runs hotter than this utilisation at peak, in (0, 1].", survive: "The losses the system must ride out at peak as targets (`replica`: any one replica of any component, N-1; `zone`: one availability zone). Unlisted, they are warnings only." },
   Practices: { canary_percent: "Share of traffic a canary takes, in percent; only with `rollout: canary`.", monitoring: "The metrics stack, e.g. `prometheus`.", tracing: "The tracing stack, e.g. `opentelemetry`." },
   Workload: { daily_profile: "24 multipliers of peak, hour 0 to 23, each in [0, 1]." },
   RequestClass: { rate_rps: "Arrival rate at peak.", entry: "The component the request enters at.", p99_ms: "Overrides `targets.p99_ms` for this class." },

@@ -56,6 +56,29 @@ describe('TargetsPanel', () => {
     expect(onEdit.mock.calls[1]![1]).toBe('Clear targets.monthly_budget_usd');
   });
 
+  it('asks to survive a lost replica and a lost zone, and stops asking', () => {
+    const { onEdit } = renderPanel();
+    expect(field('survive-replica').checked).toBe(false);
+    fireEvent.click(field('survive-zone'));
+    expect(onEdit.mock.calls[0]![0].targets?.survive).toEqual(['zone']);
+    const both: Spec = { ...shopSpec(), targets: { survive: ['zone', 'replica'] } };
+    const again = vi.fn<OnEdit>();
+    render(<TargetsPanel spec={both} diagnostics={[]} onEdit={again} />);
+    const boxes = screen.getAllByTestId('targets-panel')[1]!;
+    const zone = boxes.querySelector('[data-field="survive-zone"]') as HTMLInputElement;
+    expect(zone.checked).toBe(true);
+    fireEvent.click(zone);
+    expect(again.mock.calls[0]![0].targets?.survive).toEqual(['replica']);
+    fireEvent.click(boxes.querySelector('[data-field="survive-replica"]') as HTMLInputElement);
+    expect(again.mock.calls[1]![0].targets?.survive).toEqual(['zone']);
+    // The last one out leaves the field out.
+    const one: Spec = { ...shopSpec(), targets: { survive: ['replica'] } };
+    const last = vi.fn<OnEdit>();
+    render(<TargetsPanel spec={one} diagnostics={[]} onEdit={last} />);
+    fireEvent.click(screen.getAllByTestId('targets-panel')[2]!.querySelector('[data-field="survive-replica"]')!);
+    expect(last.mock.calls[0]![0].targets?.survive).toBeUndefined();
+  });
+
   it('edits practices: a select, text and a checkbox', () => {
     const { onEdit } = renderPanel();
     fireEvent.change(field('rollout'), { target: { value: 'blue_green' } });

@@ -12,7 +12,8 @@ import { ROLLOUT_OPTIONS, fieldHelp, placeholderFor } from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
 import { setLabel } from './labels';
 
-type NumericTarget = keyof Targets;
+type NumericTarget = Exclude<keyof Targets, 'survive'>;
+type Loss = NonNullable<Targets['survive']>[number];
 
 const TARGET_FIELDS: readonly { field: NumericTarget; label: string; unit: string; help?: string }[] = [
   { field: 'throughput_rps', label: 'Throughput', unit: 'req/s' },
@@ -43,7 +44,7 @@ export function TargetsPanel({
   const setPractice = <F extends keyof Practices>(field: F, value: Practices[F] | undefined) =>
     apply(() => setPracticesField(spec, field, value), setLabel('', `practices.${field}`, value));
 
-  const targetFields = new Set<string>(TARGET_FIELDS.map((t) => t.field));
+  const targetFields = new Set<string>([...TARGET_FIELDS.map((t) => t.field), 'survive']);
   const practiceFields = new Set(['rollout', 'canary_percent', 'monitoring', 'tracing', 'load_testing', 'chaos_testing']);
 
   return (
@@ -64,6 +65,22 @@ export function TargetsPanel({
             help={fieldHelp('Targets', t.field, t.help)}
             errors={tDiag.at(t.field)}
             onCommit={(v) => setTarget(t.field, v)}
+          />
+        ))}
+        {(
+          [
+            ['replica', 'Survive a lost replica (N-1)', 'Losing any one replica of any component must leave every target met; unchecked, a failure is a warning.'],
+            ['zone', 'Survive a lost zone', 'Losing one availability zone, and everything in it, must leave every target met; unchecked, a failure is a warning.'],
+          ] as const
+        ).map(([loss, label, help]) => (
+          <CheckField
+            key={loss}
+            field={`survive-${loss}`}
+            label={label}
+            checked={targets.survive?.includes(loss) ?? false}
+            help={help}
+            errors={tDiag.at('survive')}
+            onCommit={(on) => setTarget('survive', survive(targets.survive, loss, on))}
           />
         ))}
         {classTotal > 0 && targets.throughput_rps !== undefined && classTotal !== targets.throughput_rps && (
@@ -131,4 +148,10 @@ export function TargetsPanel({
       </Section>
     </div>
   );
+}
+
+/** `list` with `loss` in or out, in a fixed order; undefined when empty (the field is left out). */
+function survive(list: Targets['survive'], loss: Loss, on: boolean): Targets['survive'] {
+  const next = (['replica', 'zone'] as const).filter((l) => (l === loss ? on : (list ?? []).includes(l)));
+  return next.length > 0 ? next : undefined;
 }
