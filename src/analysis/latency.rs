@@ -18,7 +18,9 @@
 //!   `retries` times: attempts `N` are a truncated geometric, each one lasting
 //!   `min(L, timeout)` with `L` fitted by a gamma distribution, and the call is the sum of
 //!   `N` attempts (Wald's identities for its mean and variance). The expected attempts
-//!   also multiply the load the edge sends (see [`super::load::class_flows_with`]).
+//!   also multiply the load the edge sends (see [`super::load::class_flows_with`]). A
+//!   request's latency is its time when answered (a failed one is an error, not a
+//!   latency): the failed attempts before the one that succeeds, then that one.
 //!
 //! A blocking component's servers are held for the downstream time too, so the table is
 //! filled bottom-up (callees first) and a blocking component is solved once its callees
@@ -466,7 +468,7 @@ fn downstream_calls(
             let tried = attempts(response, d.timeout_ms, d.retries_or_default(), failure);
             eval.attempts[k][call.dep] = tried.expected_attempts;
             eval.attempt_failure[k][call.dep] = tried.attempt_failure;
-            let mut one_call = tried.time;
+            let mut one_call = tried.answered;
             if let Some(Some(lock)) = load.lock_waits.get(call.dep) {
                 one_call = one_call.plus(lock.wait);
             }
@@ -576,7 +578,12 @@ fn erfc(x: f64) -> f64 {
 /// One call with its timeout and retries.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Attempts {
+    /// The call's time, whether it ends answered or failed.
     pub time: Moments,
+    /// The call's time when it ends answered (the failed attempts before the one that
+    /// succeeds, then that one): what a request's latency is made of, since a failed
+    /// request counts as an error, not as a latency. `time` when none is answered.
+    pub answered: Moments,
     pub expected_attempts: f64,
     /// The probability that one attempt fails (timeout or error).
     pub attempt_failure: f64,
@@ -595,11 +602,13 @@ pub fn attempts(response: Moments, timeout_ms: Option<f64>, retries: u32, error:
     if timeout_ms.is_none() && (retries == 0 || f == 0.0) {
         return Attempts {
             time: response,
+            answered: response,
             expected_attempts: 1.0,
             attempt_failure: f,
             call_failure: f,
         };
     }
+    let answered = answered_time(response, one, in_time, timeout_ms, f, error, retries);
     // N attempts, P(N > i) = f^i for i <= retries.
     let (mut en, mut en2, mut fi) = (0.0, 0.0, 1.0);
     for i in 0..=retries {
@@ -617,10 +626,65 @@ pub fn attempts(response: Moments, timeout_ms: Option<f64>, retries: u32, error:
     };
     Attempts {
         time,
+        answered: answered.unwrap_or(time),
         expected_attempts: en,
         attempt_failure: f,
         call_failure: fi,
     }
+}
+
+/// The time of a call that ends answered: `K` failed attempts, then one within the
+/// timeout, `K` truncated geometric on 0..=retries with ratio `f` (each attempt fails
+/// with `f`), a failed attempt lasting the timeout (cut) or a time within it (an error),
+/// a successful one a time within it. `one` is min(L, t), `in_time` P(L <= t). None when
+/// no attempt can succeed.
+fn answered_time(
+    response: Moments,
+    one: Moments,
+    in_time: f64,
+    timeout_ms: Option<f64>,
+    f: f64,
+    error: f64,
+    retries: u32,
+) -> Option<Moments> {
+    if f >= 1.0 || in_time <= 0.0 || !one.mean.is_finite() {
+        return None;
+    }
+    // L given L <= t, from min(L, t): E[min^k] = q E[L^k | in] + (1 - q) t^k.
+    let t = timeout_ms.unwrap_or(0.0);
+    let (q, out) = (in_time, 1.0 - in_time);
+    let (m_in, e2_in) = match timeout_ms {
+        Some(_) => (
+            (one.mean - out * t) / q,
+            (one.variance + one.mean * one.mean - out * t * t) / q,
+        ),
+        None => (
+            response.mean,
+            response.variance + response.mean * response.mean,
+        ),
+    };
+    let v_in = (e2_in - m_in * m_in).max(0.0);
+    // A failed attempt: the timeout with probability (1 - q)/f, an error within it
+    // with error·q/f.
+    let (mut fail_mean, mut fail_e2) = (0.0, 0.0);
+    if f > 0.0 {
+        fail_mean = (out * t + error * q * m_in) / f;
+        fail_e2 = (out * t * t + error * q * e2_in) / f;
+    }
+    let fail_var = (fail_e2 - fail_mean * fail_mean).max(0.0);
+    let (mut w, mut ek, mut ek2, mut fi) = (0.0, 0.0, 0.0, 1.0);
+    for i in 0..=retries {
+        let i = f64::from(i);
+        w += fi;
+        ek += i * fi;
+        ek2 += i * i * fi;
+        fi *= f;
+    }
+    let (ek, ek2) = (ek / w, ek2 / w);
+    Some(Moments {
+        mean: ek * fail_mean + m_in,
+        variance: ek * fail_var + (ek2 - ek * ek).max(0.0) * fail_mean * fail_mean + v_in,
+    })
 }
 
 /// P(L <= t) and the moments of min(L, t), L fitted by a gamma distribution.

@@ -563,8 +563,9 @@ fn gamma_band_means(cv: f64) -> [f64; NODES] {
 /// `retries` times after a failure (the cut, or an error with probability `error`):
 /// with `G` the part of the attempt's distribution within the timeout and `P` the
 /// probability beyond it, an attempt fails as `F = P·e^{-iωt} + error·G` and succeeds as
-/// `S = (1 - error)·G`; the call is `Σ_{i <= retries} F^i S + F^{retries + 1}` (the last
-/// term: every attempt failed).
+/// `S = (1 - error)·G`; the call, answered, is `Σ_{i <= retries} F^i S` over its
+/// probability (a request that fails is an error, not a latency; every attempt failing
+/// leaves the call unanswered, `F^{retries + 1}`).
 fn attempts(response: Spectrum, timeout_ms: Option<f64>, retries: u32, error: f64) -> Spectrum {
     if timeout_ms.is_none() && (retries == 0 || error <= 0.0) {
         return response;
@@ -577,6 +578,13 @@ fn attempts(response: Spectrum, timeout_ms: Option<f64>, retries: u32, error: f6
         }
         None => (response, 0.0, 0.0),
     };
+    // The chance the call is answered: Σ f^i s at ω = 0.
+    let (f0, s0) = (
+        beyond + error * (1.0 - beyond),
+        (1.0 - error) * (1.0 - beyond),
+    );
+    let answered: f64 = (0..=retries).map(|i| f0.powi(i as i32) * s0).sum();
+    let all_fail = f0.powi(retries as i32 + 1);
     Spectrum::delay(grid, t).zip_with(&within, |cut, g| {
         let fail = cut.scale(beyond) + g.scale(error);
         let succeed = g.scale(1.0 - error);
@@ -586,6 +594,11 @@ fn attempts(response: Spectrum, timeout_ms: Option<f64>, retries: u32, error: f6
             sum = sum + fail_i * succeed;
             fail_i = fail_i * fail;
         }
-        sum + fail_i
+        if answered > 1e-12 {
+            sum.scale(1.0 / answered)
+        } else {
+            // Never answered: the time to fail is all there is.
+            fail_i.scale(1.0 / all_fail.max(1e-300))
+        }
     })
 }

@@ -254,7 +254,9 @@ pub struct RunConfig {
 
 #[derive(Debug, Clone, Default)]
 pub struct ClassOut {
+    /// The latencies of the requests answered without an error.
     pub latency: Histogram,
+    /// Requests that ended, answered or failed.
     pub completed: u64,
     pub errors: u64,
     pub timeouts: u64,
@@ -1142,21 +1144,25 @@ impl<'n> Engine<'n> {
         if frame.flags & ROOT != 0 {
             let latency = self.now - frame.origin;
             let class = frame.class as usize;
+            // A failed request counts as ended and failed, not as a latency: its quick
+            // error would pull every latency figure down.
             if frame.flags & MEASURED != 0 {
                 let c = &mut self.classes[class];
                 c.completed += 1;
-                c.latency.record(latency);
                 if failed {
                     c.errors += 1;
+                } else {
+                    c.latency.record(latency);
                 }
                 self.in_flight_measured -= 1;
             }
             if self.cfg.windows > 0 {
-                self.win_hist[class].record(latency);
                 let w = &mut self.win_class[class];
                 w.completed += 1;
                 if failed {
                     w.errors += 1;
+                } else {
+                    self.win_hist[class].record(latency);
                 }
             }
         }

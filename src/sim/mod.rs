@@ -420,7 +420,8 @@ pub fn simulate(
     if runs.len() < r {
         return Err(SimError::Cancelled);
     }
-    let (components, classes, windows) = report::combine(&net, &runs);
+    let (components, mut classes, windows) = report::combine(&net, &runs);
+    report::mark_saturated_paths(spec, &mut classes, &components, &flows);
     let bottleneck = components
         .iter()
         .filter(|c| c.servers > 0)

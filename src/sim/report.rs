@@ -96,7 +96,9 @@ pub struct SimClass {
     pub p999_latency_ms: Option<f64>,
     pub p999_latency_ms_ci95: Option<[f64; 2]>,
     pub p99_target_ms: Option<f64>,
-    /// Requests answered, per replication (mean).
+    /// Requests that ended, answered or failed, per replication (mean). The latencies
+    /// are the answered requests' alone: a failed request's quick error is counted in
+    /// `errors`, not as a latency.
     pub completed: f64,
     /// Requests that ended in an error, per replication (mean).
     pub errors: f64,
@@ -107,8 +109,12 @@ pub struct SimClass {
     /// latencies above count them as slower than every answered request: the mean, and
     /// each percentile they reach, are none (unbounded).
     pub unfinished: f64,
-    /// Share of answered requests without an error, in percent.
+    /// Share of ended requests without an error, in percent.
     pub availability_percent: Option<f64>,
+    /// The component on the class's path that saturated in the run, if one did: its
+    /// queue grew for as long as the run lasted, so the class's latencies are none
+    /// (unbounded) rather than whatever this run's length made them.
+    pub saturated_by: Option<String>,
     /// The latency distribution of every replication together, an eighth of an octave
     /// per bucket (within 12.5 %), from the fastest request to the slowest.
     pub latency_histogram: Vec<Bucket>,
@@ -151,16 +157,64 @@ fn opt(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// The `q`-quantile of a class's requests in a replication. Requests still in flight
-/// when it stopped (after its drain, so on a saturated path) count as slower than every
-/// answered one: the quantile is the answered requests' of rank q·all, and unbounded
-/// (infinite) when the unfinished are more than 1 - q of all.
+/// Unbounds the latencies of every class whose sync path runs through a component
+/// that saturated in the run (`components[c].stable` false), naming it, unless a
+/// timeout on the class's path bounds how long its requests wait.
+pub fn mark_saturated_paths(
+    spec: &crate::spec::Spec,
+    classes: &mut [SimClass],
+    components: &[SimComponent],
+    flows: &[crate::analysis::load::ClassFlow],
+) {
+    for (class, flow) in classes.iter_mut().zip(flows) {
+        let timed = spec.dependencies.iter().any(|d| {
+            d.timeout_ms.is_some()
+                && d.applies_to(&class.name)
+                && spec
+                    .components
+                    .iter()
+                    .position(|c| c.name == d.from)
+                    .is_some_and(|from| flow.sync_visits[from].total() > 0.0)
+        });
+        if timed {
+            continue;
+        }
+        let Some(c) = flow
+            .sync_visits
+            .iter()
+            .zip(components)
+            .find(|(v, c)| v.total() > 0.0 && !c.stable)
+            .map(|(_, c)| c)
+        else {
+            continue;
+        };
+        class.saturated_by = Some(c.name.clone());
+        for (v, ci) in [
+            (&mut class.mean_latency_ms, &mut class.mean_latency_ms_ci95),
+            (&mut class.p50_latency_ms, &mut class.p50_latency_ms_ci95),
+            (&mut class.p90_latency_ms, &mut class.p90_latency_ms_ci95),
+            (&mut class.p95_latency_ms, &mut class.p95_latency_ms_ci95),
+            (&mut class.p99_latency_ms, &mut class.p99_latency_ms_ci95),
+            (&mut class.p999_latency_ms, &mut class.p999_latency_ms_ci95),
+        ] {
+            *v = None;
+            *ci = None;
+        }
+    }
+}
+
+/// The `q`-quantile of a class's answered requests in a replication (failed ones are
+/// counted apart, as errors). Requests still in flight when it stopped (after its
+/// drain, so on a saturated path) count as slower than every answered one: the
+/// quantile is the answered requests' of rank q·(answered + unfinished), and unbounded
+/// (infinite) when the unfinished are more than 1 - q of them.
 fn class_quantile(c: &ClassOut, q: f64) -> f64 {
     if c.unfinished == 0 {
         return c.latency.quantile(q);
     }
-    let all = (c.completed + c.unfinished) as f64;
-    let rank = q * all / c.completed as f64;
+    let answered = c.latency.count() as f64;
+    let all = answered + c.unfinished as f64;
+    let rank = q * all / answered;
     if rank >= 1.0 {
         f64::INFINITY
     } else {
@@ -316,6 +370,7 @@ pub fn combine(
                 retries: avg(&|o| o.classes[k].retries as f64),
                 unfinished: avg(&|o| o.classes[k].unfinished as f64),
                 availability_percent: (completed > 0.0).then(|| 100.0 * (1.0 - errors / completed)),
+                saturated_by: None,
                 latency_histogram: {
                     let mut all = Histogram::new();
                     for o in runs {

@@ -87,9 +87,10 @@ pub fn render(r: &SimReport) -> String {
         "avail %"
     );
     for c in &r.classes {
-        // Requests left unanswered make the figures they reach unbounded.
+        // Requests left unanswered, or a saturated component on the path, make the
+        // figures they reach unbounded.
         let latency = |v: Option<f64>| match v {
-            None if c.unfinished > 0.0 => "unbounded".to_string(),
+            None if c.unfinished > 0.0 || c.saturated_by.is_some() => "unbounded".to_string(),
             v => num(v, 1),
         };
         let _ = writeln!(
@@ -107,6 +108,14 @@ pub fn render(r: &SimReport) -> String {
             c.errors,
             c.timeouts,
             num(c.availability_percent, 3),
+        );
+    }
+    for c in r.classes.iter().filter(|c| c.saturated_by.is_some()) {
+        let _ = writeln!(
+            out,
+            "{}: latencies unbounded (saturated): {} saturated in the run, its queue growing for as long as the run lasts",
+            c.name,
+            c.saturated_by.as_deref().unwrap_or_default()
         );
     }
     if let Some(bp) = &r.breaking_point {

@@ -171,9 +171,12 @@ fn retries_multiply_the_load_and_the_latency() {
     ));
     // Each attempt fails 10 % of the time: 1 + 0.1 + 0.01 attempts per call.
     close(component(&a, "psp").arrival_rps, 111.0, 1e-12);
+    // The latency is the answered requests' (a failed one is an error): K failed
+    // attempts of 50 ms before the one that succeeds, P(K = i) ∝ 0.1^i for i <= 2, so
+    // E[K] = (0.1 + 2 x 0.01) / 1.11 and the call takes 50 (1 + E[K]) ms.
     close(
         a.classes[0].mean_latency_ms.unwrap(),
-        0.001 + 1.11 * 50.0,
+        0.001 + 50.0 * (1.0 + 0.12 / 1.11),
         1e-9,
     );
     assert!(has_finding(&a, FindingKind::Timeouts));

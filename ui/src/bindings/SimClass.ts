@@ -12,7 +12,9 @@ rate_rps: number,
  */
 offered_rps: number, throughput_rps: number, mean_latency_ms: number | null, mean_latency_ms_ci95: [number, number] | null, p50_latency_ms: number | null, p50_latency_ms_ci95: [number, number] | null, p90_latency_ms: number | null, p90_latency_ms_ci95: [number, number] | null, p95_latency_ms: number | null, p95_latency_ms_ci95: [number, number] | null, p99_latency_ms: number | null, p99_latency_ms_ci95: [number, number] | null, p999_latency_ms: number | null, p999_latency_ms_ci95: [number, number] | null, p99_target_ms: number | null, 
 /**
- * Requests answered, per replication (mean).
+ * Requests that ended, answered or failed, per replication (mean). The latencies
+ * are the answered requests' alone: a failed request's quick error is counted in
+ * `errors`, not as a latency.
  */
 completed: number, 
 /**
@@ -30,9 +32,15 @@ timeouts: number, retries: number,
  */
 unfinished: number, 
 /**
- * Share of answered requests without an error, in percent.
+ * Share of ended requests without an error, in percent.
  */
 availability_percent: number | null, 
+/**
+ * The component on the class's path that saturated in the run, if one did: its
+ * queue grew for as long as the run lasted, so the class's latencies are none
+ * (unbounded) rather than whatever this run's length made them.
+ */
+saturated_by: string | null, 
 /**
  * The latency distribution of every replication together, an eighth of an octave
  * per bucket (within 12.5 %), from the fastest request to the slowest.
