@@ -183,8 +183,10 @@ test("findings select their component or class; the plan applied turns the score
     const fields = await app.execute(
       "return [...document.querySelectorAll('[data-testid=\"diff-item\"]')].map((e) => e.getAttribute('data-key') + ': ' + [...e.querySelectorAll('[data-testid=\"diff-field\"]')].map((f) => f.innerText.trim()).join('; '));",
     );
-    assert.ok(fields.includes("fulfilment: replicas: 2 → 7"), JSON.stringify(fields));
-    assert.ok(fields.some((f) => f.startsWith("orders-db: replicas: 1 → 2")), JSON.stringify(fields));
+    // The shop's plan: 6 fulfilment replicas behind 23 partitions, and quorum reads for checkout.
+    assert.ok(fields.includes("fulfilment: replicas: 2 → 6"), JSON.stringify(fields));
+    assert.ok(fields.includes("order-events: partitions: 6 → 23"), JSON.stringify(fields));
+    assert.ok(fields.some((f) => f.startsWith("orders-db: replication.mode: async → quorum")), JSON.stringify(fields));
     const rows = await app.execute(
       "return [...document.querySelectorAll('[data-testid^=\"compare-row-\"]')].map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-before-pass'), e.getAttribute('data-after-pass')]);",
     );
