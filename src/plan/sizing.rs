@@ -166,7 +166,7 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
                 Some((sized, busy)) => {
                     out.extend(sized);
                     unbound = PoolUse {
-                        primary: busy / f64::from(servers_of(comp).max(1)),
+                        primary: busy / f64::from(comp.pool_servers().max(1)),
                         ..*p
                     };
                     &unbound
@@ -251,16 +251,6 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
     out
 }
 
-/// Servers of a pool that can consume: replicas x concurrency, a function's instances.
-fn servers_of(comp: &crate::spec::Component) -> u32 {
-    match comp.kind {
-        ComponentKind::Function => comp.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY),
-        _ => comp
-            .replicas_or_default()
-            .saturating_mul(comp.concurrency_or_default()),
-    }
-}
-
 /// For consumer `comp` of queue `q` whose partitions bound it (fewer than its servers):
 /// the partitions that bring it within the ceiling at `f` times the peak, when it needs
 /// more (one server each, so utilisation is exact in the count), and the servers its
@@ -275,7 +265,7 @@ fn size_partitions(
     ceiling: f64,
 ) -> Option<(Option<Sized>, f64)> {
     let partitions = spec.components[q].consumer_partitions()?;
-    if partitions >= servers_of(comp) {
+    if partitions >= comp.pool_servers() {
         return None;
     }
     let busy = pools.primary * f64::from(partitions);

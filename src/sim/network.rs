@@ -247,12 +247,7 @@ impl Network {
             // the messages whose keys hash to it, when there are fewer partitions than
             // servers (as `analysis::component`).
             let partitions = partition_bound(&consumed[ci], |q| &spec.components[q]);
-            let servers = match c.kind {
-                ComponentKind::Function => c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY),
-                _ => c
-                    .replicas_or_default()
-                    .saturating_mul(c.concurrency_or_default()),
-            };
+            let servers = c.pool_servers();
             match c.kind {
                 k if (k.has_servers() || k == ComponentKind::Function)
                     && partitions.is_some_and(|p| p < servers) =>

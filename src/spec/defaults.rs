@@ -92,6 +92,16 @@ impl Component {
         };
         (offset.wrapping_add(i)) % zones
     }
+    /// The servers of one shard's primary pool: replicas x concurrency, or a function's
+    /// instances (what partitions bound, one consumer each).
+    pub fn pool_servers(&self) -> u32 {
+        match self.kind {
+            ComponentKind::Function => self.max_concurrency.unwrap_or(MAX_CONCURRENCY),
+            _ => self
+                .replicas_or_default()
+                .saturating_mul(self.concurrency_or_default()),
+        }
+    }
     /// Read replicas that can take over from a lost primary (any, whatever `reads_from`).
     pub fn standby_replicas(&self) -> u32 {
         self.replication
