@@ -19,6 +19,14 @@ fn bench(c: &mut Criterion) {
     let shop = spec::check("shop.yaml", &shop_text)
         .into_result()
         .expect("shop is valid");
+    let microshop_text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/models/microshop.yaml"
+    ))
+    .expect("tests/models/microshop.yaml");
+    let microshop = spec::check("microshop.yaml", &microshop_text)
+        .into_result()
+        .expect("microshop is valid");
     let large_text = generated_spec(100);
     let mut large = spec::check("generated.yaml", large_text.as_bytes())
         .into_result()
@@ -53,6 +61,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze");
     group.bench_function("shop.yaml (9 components)", |b| {
         b.iter(|| analyze(black_box(&shop)))
+    });
+    group.bench_function("microshop.yaml (12 components)", |b| {
+        b.iter(|| analyze(black_box(&microshop)))
     });
     group.bench_function("generated (1,000 components, 2,999 dependencies)", |b| {
         b.iter(|| analyze(black_box(&large)))

@@ -256,7 +256,23 @@ impl Solved<'_> {
 }
 
 /// Analyses a valid spec at its peak workload.
+/// How much an analysis works out beyond the scorecard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything a person reads: with the p99-feasible throughput (a root search over
+    /// the load, most of an analysis's time) and each consistency conflict's ways out.
+    Full,
+    /// What the scorecard and the findings need, and no more: the planner's many
+    /// candidate analyses. `max_throughput_p99_rps` is `None` and conflicts list no
+    /// ways out.
+    Scorecard,
+}
+
 pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
+    analyze_to(spec, Depth::Full)
+}
+
+pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> {
     let solved = solve(spec)?;
     let load = Load::new(spec, &solved.flows, 1.0);
     let eval = &solved.eval;
@@ -363,12 +379,15 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
         max_throughput_at_ceiling_rps,
         bottleneck.as_deref(),
     ));
-    let max_throughput_p99_rps = capacity::p99_feasible_throughput(
-        &solved,
-        &targets,
-        total_rate,
-        max_throughput_rps.map(|m| m / total_rate.max(f64::MIN_POSITIVE)),
-    );
+    let max_throughput_p99_rps = match depth {
+        Depth::Full => capacity::p99_feasible_throughput(
+            &solved,
+            &targets,
+            total_rate,
+            max_throughput_rps.map(|m| m / total_rate.max(f64::MIN_POSITIVE)),
+        ),
+        Depth::Scorecard => None,
+    };
 
     findings.extend(findings::budget_finding(
         spec.targets.monthly_budget_usd,
@@ -379,6 +398,7 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     let conflicts = consistency_conflicts(
         spec,
         &solved,
+        depth,
         &mut what_if,
         &cost,
         &unavailable,
@@ -445,6 +465,7 @@ fn dependency_reports(solved: &Solved) -> Vec<DependencyReport> {
 fn consistency_conflicts(
     spec: &Spec,
     solved: &Solved,
+    depth: Depth,
     what_if: &mut WhatIf,
     cost: &CostReport,
     unavailable: &[[f64; 2]],
@@ -455,7 +476,7 @@ fn consistency_conflicts(
     // (change, per class (p99, availability), store utilisation, monthly cost).
     let mut by_store: Vec<(usize, Vec<WayOutEffect>)> = Vec::new();
     for conflict in &conflicts {
-        if by_store.iter().any(|(s, _)| *s == conflict.component) {
+        if depth == Depth::Scorecard || by_store.iter().any(|(s, _)| *s == conflict.component) {
             continue;
         }
         let store = conflict.component;

@@ -6,7 +6,7 @@ use super::sizing::{self, PoolUse, Sized};
 use super::{PlanError, PlanOptions};
 use crate::analysis::load::Visits;
 use crate::analysis::scorecard::{Target, TargetCheck};
-use crate::analysis::{analyze, solve, Analysis};
+use crate::analysis::{analyze_to, solve, Analysis, Depth};
 use crate::spec::{Io, Spec};
 
 #[derive(Clone)]
@@ -92,7 +92,7 @@ pub fn evaluate(
         sized_spec = next_spec;
     }
     let spec = sized_spec;
-    let analysis = analyze(&spec)?;
+    let analysis = analyze_to(&spec, Depth::Scorecard)?;
     Ok(Evaluated {
         gap: gap(&analysis.scorecard),
         cost: analysis.monthly_cost_usd,

@@ -24,7 +24,7 @@ use ts_rs::TS;
 
 use crate::analysis::cost::HOURS_PER_MONTH;
 use crate::analysis::scorecard::{Target, TargetCheck};
-use crate::analysis::{analyze, Analysis, AnalysisError};
+use crate::analysis::{analyze_to, Analysis, AnalysisError, Depth};
 use crate::spec::{ComponentKind, Spec};
 pub use change::{Change, ReplicationWay};
 
@@ -144,7 +144,7 @@ pub struct Plan {
     /// The planned spec.
     #[serde(skip)]
     pub spec: Spec,
-    /// Its analysis.
+    /// Its analysis, to the scorecard's depth (`Depth::Scorecard`).
     #[serde(skip)]
     pub analysis: Analysis,
 }
@@ -251,7 +251,7 @@ pub fn plan(spec: &Spec, opts: &PlanOptions) -> Result<Plan, PlanError> {
     if !issues.is_empty() {
         return Err(PlanError::InvalidInput(problems(&issues)));
     }
-    let before = analyze(spec)?;
+    let before = analyze_to(spec, Depth::Scorecard)?;
     let searched = search::search(spec, opts)?;
     let (steps, planned, after) = replay(spec, &searched.best, &before)?;
     let issues = crate::spec::validate(&planned);
@@ -335,7 +335,7 @@ fn replay(
     let mut steps = Vec::new();
     for (i, (change, why)) in ordered.into_iter().enumerate() {
         change.apply(&mut spec)?;
-        let next = analyze(&spec)?;
+        let next = analyze_to(&spec, Depth::Scorecard)?;
         steps.push(Step {
             number: i + 1,
             summary: change.describe(),
@@ -589,7 +589,7 @@ pub fn baseline(spec: &Spec) -> Result<Baseline, PlanError> {
                 c.max_concurrency = Some(m.saturating_mul(factor));
             }
         }
-        let a = analyze(&s)?;
+        let a = analyze_to(&s, Depth::Scorecard)?;
         let done = a
             .scorecard
             .iter()
