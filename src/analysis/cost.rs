@@ -4,9 +4,13 @@
 //! - *scheduled*: each hour of the profile, the fewest primary replicas that keep the
 //!   component at or under the utilisation ceiling at that hour's load (utilisation
 //!   scales with load over replicas), at least one;
-//! - *autoscaled*: the scheduled count held within `autoscale {min, max}` for the
-//!   components that autoscale, the static count for the rest. This is what the spec as
-//!   written costs, and the headline `monthly_cost_usd`.
+//! - *autoscaled*: for the components that autoscale, each hour the count that keeps
+//!   the utilisation the peak count runs at (or the ceiling, whichever is lower), held
+//!   within `autoscale {min, max}`; the static count for the rest. An autoscaler keeps
+//!   the headroom it was given: a pool sized past the ceiling at peak (to survive the
+//!   loss of a replica or a zone) keeps that margin at every hour, so more replicas at
+//!   peak cost more at every hour. This is what the spec as written costs, and the
+//!   headline `monthly_cost_usd`.
 //!
 //! Replica-hours are priced at `cost_per_replica_hour` for every node (`shards x
 //! (replicas + read_replicas)`; read replicas stay static); requests at
@@ -185,10 +189,20 @@ fn component_cost(c: &Component, r: &ComponentResult, rate: Visits, p: &Profile)
         .map(|&f| replicas_needed(replicas, primary_utilization, f, ceiling))
         .collect();
     let autoscaled: Vec<u32> = match c.autoscale {
-        Some(a) => scheduled
-            .iter()
-            .map(|&n| n.clamp(a.min, a.max.max(a.min)))
-            .collect(),
+        Some(a) => {
+            let target = if primary_utilization > 0.0 {
+                primary_utilization.min(ceiling)
+            } else {
+                ceiling
+            };
+            profile
+                .iter()
+                .map(|&f| {
+                    replicas_needed(replicas, primary_utilization, f, target)
+                        .clamp(a.min, a.max.max(a.min))
+                })
+                .collect()
+        }
         None => vec![replicas; scheduled.len()],
     };
     let month = |counts: &[u32]| {

@@ -262,10 +262,14 @@ pub enum Depth {
     /// Everything a person reads: with the p99-feasible throughput (a root search over
     /// the load, most of an analysis's time) and each consistency conflict's ways out.
     Full,
-    /// What the scorecard and the findings need, and no more: the planner's many
-    /// candidate analyses. `max_throughput_p99_rps` is `None` and conflicts list no
-    /// ways out.
+    /// What the scorecard and the findings need, and no more: the planner's steps.
+    /// `max_throughput_p99_rps` is `None` and conflicts list no ways out.
     Scorecard,
+    /// The scorecard's verdicts, for a search that weighs many candidates: as
+    /// `Scorecard`, but a class whose p99 is far from its target (under half, over
+    /// twice) has the figures of its moments alone (`percentile::screened`), a few tens
+    /// of percent off, which cannot change its verdict; components have no p99.
+    Verdicts,
 }
 
 pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
@@ -303,7 +307,10 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
                 utilization: r.utilization,
                 unbounded: !r.utilization.is_finite(),
                 mean_response_ms: finite(r.mean_response_ms(*rate)),
-                p99_response_ms: finite(r.p99_response_ms()),
+                p99_response_ms: match depth {
+                    Depth::Verdicts => None,
+                    _ => finite(r.p99_response_ms()),
+                },
                 stable: r.stable(),
                 availability_percent: 100.0 * (1.0 - unavailable[i][0]),
                 monthly_cost_usd: cost.components[i].autoscaled_monthly_usd,
@@ -326,9 +333,12 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
         .iter()
         .enumerate()
         .map(|(k, class)| {
-            let sum = solved.class_time(&load, eval, k);
-            let p99 = sum.quantile(0.99);
             let target = targets[k];
+            let sum = target
+                .filter(|_| depth == Depth::Verdicts)
+                .and_then(|t| percentile::screened(eval, k, solved.entries[k], t))
+                .unwrap_or_else(|| solved.class_time(&load, eval, k));
+            let p99 = sum.quantile(0.99);
             findings.extend(findings::p99_finding(&class.name, finite(p99), target));
             let avail = availability::class_availability(&solved.flows[k], &unavailable);
             let weakest = avail.weakest.map(|c| spec.components[c].name.clone());
@@ -386,7 +396,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
             total_rate,
             max_throughput_rps.map(|m| m / total_rate.max(f64::MIN_POSITIVE)),
         ),
-        Depth::Scorecard => None,
+        Depth::Scorecard | Depth::Verdicts => None,
     };
 
     findings.extend(findings::budget_finding(
@@ -476,7 +486,7 @@ fn consistency_conflicts(
     // (change, per class (p99, availability), store utilisation, monthly cost).
     let mut by_store: Vec<(usize, Vec<WayOutEffect>)> = Vec::new();
     for conflict in &conflicts {
-        if depth == Depth::Scorecard || by_store.iter().any(|(s, _)| *s == conflict.component) {
+        if depth != Depth::Full || by_store.iter().any(|(s, _)| *s == conflict.component) {
             continue;
         }
         let store = conflict.component;

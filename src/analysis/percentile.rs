@@ -63,8 +63,11 @@ pub struct ClassTime {
     pub mean: f64,
     /// The moments' variance, ms² (of visits taken as independent).
     pub variance: f64,
-    /// The masses on the class's grid (none when the time is fixed or unbounded).
+    /// The masses on the class's grid (none when the time is fixed or unbounded, or
+    /// when `screened`).
     masses: Option<(Vec<f64>, f64)>,
+    /// Quantiles are the moments' gamma's ([`screened`]).
+    screened: bool,
 }
 
 impl ClassTime {
@@ -73,6 +76,7 @@ impl ClassTime {
             mean: ms,
             variance: 0.0,
             masses: None,
+            screened: false,
         }
     }
 
@@ -83,9 +87,39 @@ impl ClassTime {
         }
         match &self.masses {
             Some((masses, step)) => super::spectrum::quantile_of_masses(masses, *step, p),
+            None if self.screened && self.variance > 1e-12 * self.mean * self.mean => {
+                let shape = self.mean * self.mean / self.variance;
+                gamma_quantile(shape, p) * self.variance / self.mean
+            }
             None => self.mean,
         }
     }
+}
+
+/// Class `k`'s time from its moments alone when its p99 is so far from `target`
+/// (under half, over twice, or unbounded) that the moments' few tens of percent cannot
+/// change the verdict; `None` when it is near and needs [`class_time`]. For a search
+/// that needs verdicts, not figures.
+pub fn screened(
+    eval: &Evaluation,
+    k: usize,
+    entry: Option<usize>,
+    target: f64,
+) -> Option<ClassTime> {
+    let quick = quick_quantile(eval, k, entry, 0.99);
+    if quick.is_finite() && (0.5 * target..=2.0 * target).contains(&quick) {
+        return None;
+    }
+    let m = match entry {
+        Some(entry) => eval.visit(k, entry, Op::Read),
+        None => return Some(ClassTime::fixed(0.0)),
+    };
+    Some(ClassTime {
+        mean: m.mean,
+        variance: m.variance,
+        masses: None,
+        screened: true,
+    })
 }
 
 /// A quick estimate of class `k`'s `p`-quantile (entered at `entry`) from its two
@@ -125,6 +159,7 @@ pub fn class_time(
             mean: f64::INFINITY,
             variance: f64::INFINITY,
             masses: None,
+            screened: false,
         };
     }
     if total.variance <= 1e-12 * total.mean * total.mean {
@@ -165,6 +200,7 @@ pub fn class_time(
         mean,
         variance: total.variance,
         masses: Some((masses, grid.step_ms)),
+        screened: false,
     }
 }
 

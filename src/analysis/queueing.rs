@@ -35,6 +35,9 @@
 //!
 //! Times are in milliseconds and rates in requests per second, as in the spec.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::spectrum::{gamma_transform, Grid, Spectrum, C64};
 
 /// A pool of `servers` identical servers with one FIFO queue.
@@ -100,7 +103,33 @@ pub fn erlang_c(c: u64, a: f64) -> f64 {
 /// (c(1 - g_j) - j) / (c(1 - σ) - j)` with `g_j = A*(jμ)`, `C_j = Π_{i<=j} g_i/(1 - g_i)`,
 /// summed in logarithms (its terms reach 1e300 for a thousand servers). With k = 1 it is
 /// Erlang C. Time is in units of the mean service time (μ = 1).
+///
+/// The sum has `c` terms of a few logarithms each, and the same station recurs in an
+/// analysis and across a planner's candidates: results are kept per thread (a pure
+/// function of its arguments), a few thousand at most.
 pub fn erlang_k_gaps(k: u32, rho: f64, c: u64) -> (f64, f64) {
+    /// (k, ρ's bits, c) -> (P(wait), σ).
+    type Known = RefCell<HashMap<(u32, u64, u64), (f64, f64)>>;
+    thread_local! {
+        static KNOWN: Known = RefCell::new(HashMap::new());
+    }
+    let key = (k, rho.to_bits(), c);
+    if let Some(known) = KNOWN.with(|m| m.borrow().get(&key).copied()) {
+        return known;
+    }
+    let solved = takacs(k, rho, c);
+    KNOWN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(key, solved);
+    });
+    solved
+}
+
+/// [`erlang_k_gaps`], worked out.
+fn takacs(k: u32, rho: f64, c: u64) -> (f64, f64) {
     if rho.is_nan() || rho <= 0.0 {
         return (0.0, 0.0);
     }
@@ -131,6 +160,12 @@ pub fn erlang_k_gaps(k: u32, rho: f64, c: u64) -> (f64, f64) {
         }
     }
     let sigma = 0.5 * (lo + hi);
+    // Regular gaps wait less than Poisson ones: where Poisson arrivals all but never
+    // wait, neither do these (and the sum's c terms are skipped).
+    let poisson = erlang_c(c, rho * cf);
+    if poisson < 1e-30 {
+        return (poisson, sigma);
+    }
     // Terms as (ln |t|, sign), then summed relative to the largest.
     let mut terms = Vec::with_capacity(c as usize + 1);
     terms.push((-(1.0 - sigma).ln(), 1.0));

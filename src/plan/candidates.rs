@@ -12,7 +12,8 @@
 //!   add the alternatives that may be cheaper than the replicas sizing bought (scale up,
 //!   shard, cache, async I/O, read replicas), another replica where a loss costs a class
 //!   its p99, and another zone;
-//! - the budget: scale in over-provisioned pools, fewer read replicas, autoscaling.
+//! - once a plan meets them (`cheaper`): scale in over-provisioned pools, fewer read
+//!   replicas, autoscaling, and the cheaper ways to what sizing bought.
 
 use std::collections::HashSet;
 
@@ -62,7 +63,6 @@ pub fn candidates(ev: &Evaluated, applied: &[Change], opts: &PlanOptions) -> Vec
             }
             (Target::NMinus1, _) => g.n_minus_1(&aim),
             (Target::ZoneLoss, _) => g.zone_loss(&aim),
-            (Target::MonthlyBudgetUsd, _) => g.budget(&aim),
             (Target::UtilizationCeiling, _) | (Target::ThroughputRps, _) => {
                 for c in g.hottest(TOP) {
                     g.capacity(c, &aim);
@@ -494,10 +494,18 @@ impl Gen<'_> {
         }
     }
 
-    fn budget(&mut self, why: &str) {
+    /// Changes that lower the cost of every pooled component: scale in to what the
+    /// targets need, fewer read replicas, autoscaling a static pool (it keeps the
+    /// margin the peak count has, see `analysis::cost`) or a lower autoscaling floor.
+    fn cheaper(&mut self) {
         let spec = self.spec;
         let ceiling = ceiling(spec);
         let f = throughput_factor(spec);
+        let varies = spec
+            .workload
+            .daily_profile
+            .as_deref()
+            .is_some_and(|p| p.iter().any(|&x| x < 1.0));
         let mut by_cost: Vec<(usize, f64)> = self
             .ev
             .analysis
@@ -509,23 +517,29 @@ impl Gen<'_> {
             .filter(|(_, usd)| *usd > 0.0)
             .collect();
         by_cost.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for &(c, _) in by_cost.iter().take(2 * TOP) {
+        for (c, _) in by_cost {
             let comp = &spec.components[c];
             let pools = self.ev.pools[c];
             if !comp.kind.has_servers() || !pools.loaded {
                 continue;
             }
+            let name = comp.name.clone();
+            let why = format!("lower cost: {name} needs no more");
             let n = comp.replicas_or_default();
-            // The fewest the targets allow (sizing puts back what a cut takes too far).
-            let (needed, _, _) = primaries_needed(spec, c, &pools, 1, self.opts);
+            // The fewest the targets allow (sizing puts back what a cut takes too far),
+            // but never less redundancy than the spec has: a pool of two or more keeps
+            // two, whether or not a target asks it to survive a loss.
+            let needed = primaries_needed(spec, c, &pools, 1, self.opts)
+                .primaries
+                .max(n.min(2));
             if needed < n {
                 self.push(
                     Change::Replicas {
-                        component: comp.name.clone(),
+                        component: name.clone(),
                         from: n,
                         to: needed,
                     },
-                    why,
+                    &why,
                 );
             }
             if let (Some(u), Some(rep)) = (pools.read, comp.replication.as_ref()) {
@@ -534,11 +548,11 @@ impl Gen<'_> {
                 if needed < r {
                     self.push(
                         Change::ReadReplicas {
-                            component: comp.name.clone(),
+                            component: name.clone(),
                             from: r,
                             to: needed,
                         },
-                        why,
+                        &why,
                     );
                 }
             }
@@ -546,27 +560,53 @@ impl Gen<'_> {
                 comp.kind,
                 ComponentKind::Service | ComponentKind::Worker | ComponentKind::LoadBalancer
             );
+            // Two replicas at the quietest hour, so losing one is no outage then either.
+            let floor = n.min(2);
+            let why = format!("lower cost: {name} follows the daily load");
             match comp.autoscale {
-                None if autoscalable && n > 2 => self.push(
+                None if autoscalable && varies && n > floor => self.push(
                     Change::Autoscale {
-                        component: comp.name.clone(),
+                        component: name.clone(),
                         from: None,
-                        to: Autoscale { min: 2, max: n },
+                        to: Autoscale { min: floor, max: n },
                     },
-                    why,
+                    &why,
                 ),
-                Some(a) if a.min > 2 => self.push(
+                Some(a) if a.min > floor && varies => self.push(
                     Change::Autoscale {
-                        component: comp.name.clone(),
+                        component: name.clone(),
                         from: Some(a),
-                        to: Autoscale { min: 2, max: a.max },
+                        to: Autoscale {
+                            min: floor,
+                            max: a.max,
+                        },
                     },
-                    why,
+                    &why,
                 ),
                 _ => {}
             }
         }
     }
+}
+
+/// Changes that may make a plan that meets its targets cheaper: scaling in, autoscaling,
+/// and the cheaper ways to the capacity sizing bought.
+pub fn cheaper(ev: &Evaluated, applied: &[Change], opts: &PlanOptions) -> Vec<Candidate> {
+    let mut g = Gen {
+        ev,
+        spec: &ev.spec,
+        applied,
+        opts,
+        out: Vec::new(),
+        seen: HashSet::new(),
+    };
+    g.cheaper();
+    for s in &ev.sized {
+        if let Some(c) = g.index(s.change.component()) {
+            g.capacity(c, &format!("instead of: {}", s.change.describe()));
+        }
+    }
+    g.out
 }
 
 /// The target a candidate is aimed at, in words (without the numbers of the plan it was

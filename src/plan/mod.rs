@@ -88,7 +88,7 @@ impl Default for PlanOptions {
             max_changes: 12,
             beam_width: 3,
             max_evaluations: 250,
-            polish_evaluations: 60,
+            polish_evaluations: 150,
             max_component_analyses: 500_000,
             // A compute-optimised instance of the same size: ~1.4x the price for ~1.43x
             // the single-request speed, so latency improves at the same cost per request.
@@ -179,6 +179,9 @@ pub struct Step {
     pub monthly_cost_before_usd: f64,
     pub monthly_cost_after_usd: f64,
     pub cost_delta_usd: f64,
+    /// Why the step moves no cost, when it does not: "no change in cost", or that what
+    /// it adds has no price in the spec.
+    pub cost_note: Option<String>,
     pub targets_met_before: usize,
     pub targets_met_after: usize,
     /// Every number the step moved: scorecard rows and the utilisation of what it touched.
@@ -293,27 +296,33 @@ fn problems(issues: &[crate::spec::Issue]) -> String {
 
 /// The chosen changes one at a time from the original spec: design changes in the order
 /// the search made them, then the sizing they need (a sizing of something a design
-/// already changed is folded into that design). This is the order `evaluate` applies
-/// them in, so the end is the spec the search judged.
+/// already changed is folded into that design), then what makes the plan cheaper
+/// (scaling in, autoscaling), so each step's cost reads as what it adds or saves. The
+/// end is the spec the search judged: autoscaling is given the peak count sizing set
+/// as its top, as `evaluate` does by applying it first.
 fn replay(
     original: &Spec,
     best: &search::Node,
     before: &Analysis,
 ) -> Result<(Vec<Step>, Spec, Analysis), PlanError> {
-    let mut ordered: Vec<(Change, String)> = best
+    type Steps = Vec<(Change, String)>;
+    let (mut ordered, mut cuts): (Steps, Steps) = best
         .changes
         .iter()
         .cloned()
         .zip(best.whys.iter().cloned())
-        .collect();
+        .partition(|(c, _)| !c.is_cut());
     let mut sizing = Vec::new();
     for s in &best.ev.sized {
-        if let Some((c, why)) = ordered.iter_mut().find(|(c, _)| c.key() == s.change.key()) {
-            if let Some(m) = c.merge(&s.change) {
-                *c = m;
-                *why = format!("{why}; {}", s.reason);
-                continue;
-            }
+        let by_key = |list: &mut Steps| {
+            let (c, why) = list.iter_mut().find(|(c, _)| c.key() == s.change.key())?;
+            let m = c.merge(&s.change)?;
+            *c = m;
+            *why = format!("{why}; {}", s.reason);
+            Some(())
+        };
+        if by_key(&mut ordered).is_some() || by_key(&mut cuts).is_some() {
+            continue;
         }
         let created = ordered.iter_mut().find_map(|(c, why)| match c {
             Change::AddCache {
@@ -328,7 +337,40 @@ fn replay(
         }
         sizing.push((s.change.clone(), s.reason.clone()));
     }
+    for (cut, _) in &mut cuts {
+        if let Change::Autoscale { component, to, .. } = cut {
+            if let Some(c) = best
+                .ev
+                .spec
+                .components
+                .iter()
+                .find(|c| c.name == *component)
+            {
+                to.max = to.max.max(c.replicas_or_default());
+            }
+        }
+    }
     ordered.extend(sizing);
+    ordered.extend(cuts);
+    // Spreading over more zones is sized for the replicas a later step sets: it goes
+    // right before that step, where its reason reads.
+    let mut i = 0;
+    while i < ordered.len() {
+        if let Change::Zones { component, .. } = &ordered[i].0 {
+            let sets_replicas = |c: &Change| {
+                c.component() == component
+                    && matches!(c, Change::Replicas { .. } | Change::ReadReplicas { .. })
+            };
+            if let Some(j) = ordered[i + 1..].iter().position(|(c, _)| sets_replicas(c)) {
+                let zones = ordered.remove(i);
+                ordered.insert(i + j, zones);
+                if j > 0 {
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
 
     let mut spec = original.clone();
     let mut prev = before.clone();
@@ -343,6 +385,11 @@ fn replay(
             monthly_cost_before_usd: prev.monthly_cost_usd,
             monthly_cost_after_usd: next.monthly_cost_usd,
             cost_delta_usd: next.monthly_cost_usd - prev.monthly_cost_usd,
+            cost_note: cost_note(
+                &spec,
+                &change,
+                next.monthly_cost_usd - prev.monthly_cost_usd,
+            ),
             targets_met_before: prev.scorecard.iter().filter(|t| t.pass).count(),
             targets_met_after: next.scorecard.iter().filter(|t| t.pass).count(),
             effects: effects(&prev, &next, &change),
@@ -350,7 +397,32 @@ fn replay(
         });
         prev = next;
     }
+    if spec != best.ev.spec {
+        return Err(PlanError::Invalid(
+            "replaying the plan's steps did not give the spec the search chose".to_string(),
+        ));
+    }
     Ok((steps, spec, prev))
+}
+
+/// [`Step::cost_note`] of `change` made to `spec`.
+fn cost_note(spec: &Spec, change: &Change, delta: f64) -> Option<String> {
+    if delta.abs() >= 0.5 {
+        return None;
+    }
+    let name = change.component();
+    let unpriced = spec.components.iter().any(|c| {
+        c.name == name && c.kind.has_servers() && c.cost_per_replica_hour.unwrap_or(0.0) <= 0.0
+    });
+    let adds = matches!(
+        change,
+        Change::Replicas { from, to, .. } | Change::ReadReplicas { from, to, .. } if to > from
+    );
+    Some(if unpriced && adds {
+        format!("cost unknown: {name} has no cost_per_replica_hour")
+    } else {
+        "no change in cost".to_string()
+    })
 }
 
 fn row_key(t: &TargetCheck) -> (Target, Option<&str>) {
@@ -589,7 +661,7 @@ pub fn baseline(spec: &Spec) -> Result<Baseline, PlanError> {
                 c.max_concurrency = Some(m.saturating_mul(factor));
             }
         }
-        let a = analyze_to(&s, Depth::Scorecard)?;
+        let a = analyze_to(&s, Depth::Verdicts)?;
         let done = a
             .scorecard
             .iter()

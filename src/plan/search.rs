@@ -1,19 +1,30 @@
-//! The search: the lowest-cost set of changes that meets every target.
+//! The search: the lowest-cost set of changes that meets every target but the budget.
+//!
+//! The budget is a bound on the answer, not a goal: the search minimises the monthly
+//! cost of what meets the other targets, and the plan then says whether that fits the
+//! budget. So a bigger budget never gives a dearer plan.
 //!
 //! A plan is a list of design changes; sizing (see `sizing`) then gives every pool the
-//! fewest replicas the ceiling, N-1 and zone loss allow, so the search only chooses
-//! among designs. It is a beam search by cost-effectiveness: each round, every plan in
-//! the beam is extended by each candidate aimed at what it still misses, each extension
-//! is re-analysed, and the best `beam_width` by gap closed per dollar a month go on
-//! (changes that close gap at no cost first; a change that closes none is kept only
-//! when it saves money). A plan that meets every target bounds the rest: nothing that
-//! costs as much is extended further. Then a pruning pass drops every change the best
-//! plan does not need, and a tightening pass lowers explicit replica counts while the
-//! targets hold. Every analysis counts against `max_evaluations`.
+//! fewest replicas (and zones, standbys and partitions) the ceiling, N-1 and zone loss
+//! allow, so the search only chooses among designs. It runs in two phases:
+//! - *reach*: a beam search by cost-effectiveness. Each round, every plan in the beam
+//!   is extended by each candidate aimed at what it still misses, each extension is
+//!   re-analysed, and the best `beam_width` by gap closed per dollar a month go on. A
+//!   plan that meets the targets bounds the rest: nothing that costs as much is
+//!   extended further.
+//! - *cheapen*: from the best plan, a descent to a local minimum of the cost: every
+//!   change dropped, every explicit scale-out lowered by one, every cut, autoscaling
+//!   and cheaper alternative to what sizing bought (`candidates::cheaper`) is tried,
+//!   the first that keeps the targets and costs less is taken, until none does. A plan
+//!   the search returns is thus a fixed point: planning it again finds nothing
+//!   cheaper within the same moves.
+//!
+//! Every analysis counts against `max_evaluations` (and `polish_evaluations` more for
+//! the descent).
 
 use std::collections::HashSet;
 
-use super::candidates::candidates;
+use super::candidates::{candidates, cheaper};
 use super::change::Change;
 use super::eval::{evaluate, Budget, Evaluated};
 use super::{PlanError, PlanOptions};
@@ -74,11 +85,6 @@ fn score(parent: &Evaluated, child: &Evaluated) -> Option<f64> {
     }
 }
 
-fn better(a: &Evaluated, b: &Evaluated) -> bool {
-    (a.gap, a.cost) < (b.gap - 1e-9, b.cost)
-        || (a.gap - b.gap).abs() <= 1e-9 && a.cost < b.cost - 0.005
-}
-
 pub struct Searched {
     pub best: Node,
     pub evaluations: usize,
@@ -109,7 +115,7 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
     let mut best_goal: Option<Node> = None;
     let mut best_any_changes = (Vec::new(), Vec::new());
     let mut best_any_score = (root.ev.gap, root.ev.cost);
-    if root.ev.meets_all() {
+    if root.ev.feasible() {
         best_goal = Some(root.clone());
     }
     let mut beam = vec![root];
@@ -152,7 +158,7 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
         children.sort_by(|a, b| b.0.total_cmp(&a.0));
         beam.clear();
         for (_, child) in children {
-            if child.ev.meets_all() {
+            if child.ev.feasible() {
                 if best_goal.as_ref().is_none_or(|g| child.ev.cost < g.ev.cost) {
                     best_goal = Some(child);
                 }
@@ -180,8 +186,7 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
             Node { changes, whys, ev }
         }
     };
-    prune(original, opts, &mut budget, &mut best)?;
-    tighten(original, opts, &mut budget, &mut best)?;
+    cheapen(original, opts, &mut budget, &mut best)?;
     Ok(Searched {
         best,
         evaluations: budget.used,
@@ -190,86 +195,76 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
     })
 }
 
-/// Drops each change the plan does not need (latest first): the plan without it misses
-/// no more and costs no more. A cut (capacity taken away to meet the budget) is dropped
-/// whenever the plan meets as much without it: capacity the user chose is taken only
-/// as far as the budget needs.
-fn prune(
+/// The descent: takes the first move that keeps what `best` meets and costs less,
+/// until no move does or the descent's analyses run out.
+fn cheapen(
     original: &Spec,
     opts: &PlanOptions,
     budget: &mut Budget,
     best: &mut Node,
 ) -> Result<(), PlanError> {
-    let mut i = best.changes.len();
-    while i > 0 {
-        i -= 1;
-        if budget.used >= budget.max + opts.polish_evaluations {
-            break;
+    let limit = budget.max + opts.polish_evaluations;
+    let mut tried: HashSet<String> = HashSet::new();
+    'descent: loop {
+        for (changes, whys) in moves(best, opts) {
+            if !tried.insert(key(&changes)) {
+                continue;
+            }
+            if budget.used >= limit {
+                break 'descent;
+            }
+            let Ok(ev) = evaluate(original, &changes, opts, budget) else {
+                continue;
+            };
+            if ev.gap <= best.ev.gap + 1e-9 && ev.cost < best.ev.cost - 0.005 {
+                *best = Node { changes, whys, ev };
+                continue 'descent;
+            }
         }
-        let mut changes = best.changes.clone();
-        changes.remove(i);
-        let Ok(ev) = evaluate(original, &changes, opts, budget) else {
-            continue;
-        };
-        if ev.gap <= best.ev.gap + 1e-9
-            && (ev.cost <= best.ev.cost + 0.005 || best.changes[i].is_cut())
-        {
-            best.changes = changes;
-            best.whys.remove(i);
-            best.ev = ev;
-        }
+        break;
     }
     Ok(())
 }
 
-/// Lowers each explicit scale-out by one replica at a time while the plan misses no
-/// more and costs less (sizing puts back what the ceiling needs).
-fn tighten(
-    original: &Spec,
-    opts: &PlanOptions,
-    budget: &mut Budget,
-    best: &mut Node,
-) -> Result<(), PlanError> {
-    for i in 0..best.changes.len() {
-        for _ in 0..4 {
-            if budget.used >= budget.max + opts.polish_evaluations {
-                return Ok(());
-            }
-            let lower = match &best.changes[i] {
-                Change::Replicas {
-                    component,
-                    from,
-                    to,
-                } if to > from && *to > 1 => Change::Replicas {
-                    component: component.clone(),
-                    from: *from,
-                    to: to - 1,
-                },
-                Change::ReadReplicas {
-                    component,
-                    from,
-                    to,
-                } if to > from && *to > 1 => Change::ReadReplicas {
-                    component: component.clone(),
-                    from: *from,
-                    to: to - 1,
-                },
-                _ => break,
-            };
-            let mut changes = best.changes.clone();
-            changes[i] = lower;
-            let Ok(ev) = evaluate(original, &changes, opts, budget) else {
-                break;
-            };
-            if better(&ev, &best.ev)
-                || (ev.gap <= best.ev.gap + 1e-9 && ev.cost < best.ev.cost - 0.005)
-            {
-                best.changes = changes;
-                best.ev = ev;
-            } else {
-                break;
-            }
-        }
+/// The plans one move from `best` that may cost less: one change dropped (latest
+/// first), one explicit scale-out lowered by one replica, or one cheaper change added.
+fn moves(best: &Node, opts: &PlanOptions) -> Vec<(Vec<Change>, Vec<String>)> {
+    let mut out = Vec::new();
+    for i in (0..best.changes.len()).rev() {
+        let mut changes = best.changes.clone();
+        let mut whys = best.whys.clone();
+        changes.remove(i);
+        whys.remove(i);
+        out.push((changes, whys));
     }
-    Ok(())
+    for (i, change) in best.changes.iter().enumerate() {
+        let lower = match change {
+            Change::Replicas {
+                component,
+                from,
+                to,
+            } if to > from && *to > 1 => Change::Replicas {
+                component: component.clone(),
+                from: *from,
+                to: to - 1,
+            },
+            Change::ReadReplicas {
+                component,
+                from,
+                to,
+            } if to > from && *to > 1 => Change::ReadReplicas {
+                component: component.clone(),
+                from: *from,
+                to: to - 1,
+            },
+            _ => continue,
+        };
+        let mut changes = best.changes.clone();
+        changes[i] = lower;
+        out.push((changes, best.whys.clone()));
+    }
+    for cand in cheaper(&best.ev, &best.changes, opts) {
+        out.push(extended(&best.changes, &best.whys, &cand.change, &cand.why));
+    }
+    out
 }

@@ -69,17 +69,54 @@ pub fn ceiling(spec: &Spec) -> f64 {
         .unwrap_or(defaults::UTILIZATION_CEILING)
 }
 
+/// What sizing gives one pool: its primaries, the zones it spreads over, why, and
+/// whether a store needs a standby instead of a second primary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub primaries: u32,
+    pub zones: u32,
+    pub reasons: Vec<String>,
+    pub standby: bool,
+}
+
 /// The fewest primaries of component `c` of `spec` (whose pools are loaded as `pools`
 /// at its current count) that meet the ceiling, and N-1 and zone loss where
-/// `targets.survive` asks, with why (the reasons quote the utilisation at `floor`
-/// replicas), and whether a store needs a standby instead of a second primary.
+/// `targets.survive` asks (the reasons quote the utilisation at `floor` replicas).
+/// Where zone loss is a target, the pool spreads over as many zones as it needs for
+/// the fewest replicas (at most `max_zones`; a pool in one zone goes down with it, and
+/// more zones never need more replicas): spreading costs nothing.
 pub fn primaries_needed(
     spec: &Spec,
     c: usize,
     pools: &PoolUse,
     floor: u32,
     opts: &PlanOptions,
-) -> (u32, Vec<String>, bool) {
+) -> Need {
+    let comp = &spec.components[c];
+    let z0 = comp.zones_or_default();
+    let mut best = needed_in(spec, c, pools, floor, opts, z0);
+    if spec.targets.survives(Survive::Zone) && comp.kind.has_servers() {
+        // What the pool will run: sizing never goes under the floor.
+        let runs = |n: &Need| (n.primaries.max(floor), n.standby);
+        for z in (z0 + 1)..=opts.max_zones {
+            let n = needed_in(spec, c, pools, floor, opts, z);
+            if runs(&n) < runs(&best) || (best.zones < 2 && runs(&n) <= runs(&best)) {
+                best = n;
+            }
+        }
+    }
+    best
+}
+
+/// [`primaries_needed`] with the pool over `zones` zones.
+fn needed_in(
+    spec: &Spec,
+    c: usize,
+    pools: &PoolUse,
+    floor: u32,
+    opts: &PlanOptions,
+    zones: u32,
+) -> Need {
     let comp = &spec.components[c];
     let n = comp.replicas_or_default();
     let ceiling = ceiling(spec);
@@ -98,11 +135,16 @@ pub fn primaries_needed(
             format!("utilisation {} at {floor} replicas, over the ceiling {ceiling}", figure(u_floor, 3))
         });
     }
+    let need = |primaries: u32, reasons: Vec<String>, standby: bool| Need {
+        primaries: primaries.min(cap),
+        zones,
+        reasons,
+        standby,
+    };
     let survive_replica = spec.targets.survives(Survive::Replica);
     let survive_zone = spec.targets.survives(Survive::Zone);
     if comp.kind.has_servers() {
         let base = replicas_needed(n, u, 1.0, ceiling).min(cap);
-        let zones = comp.zones_or_default();
         // A store's standby (a read replica) takes over from a lost primary: one
         // primary carrying the peak with a standby survives N-1, and zone loss too
         // when the standby sits in another zone.
@@ -112,7 +154,13 @@ pub fn primaries_needed(
             && m <= 1
             && (!survive_zone || zones >= 2);
         if standby && (survive_replica || survive_zone) {
-            return (m.min(cap), reasons, comp.standby_replicas() == 0);
+            if comp.standby_replicas() == 0 {
+                reasons.push(
+                    "a single primary goes down with its host: a standby takes over (async: up to its lag of writes lost)"
+                        .to_string(),
+                );
+            }
+            return need(m, reasons, comp.standby_replicas() == 0);
         }
         if survive_replica {
             let n1 = base.saturating_add(1).max(2).min(cap);
@@ -143,7 +191,7 @@ pub fn primaries_needed(
             }
         }
     }
-    (m.min(cap), reasons, false)
+    need(m, reasons, false)
 }
 
 /// The changes that size every loaded pool of `spec` (whose pools are loaded as
@@ -199,7 +247,27 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
             }
             kind if kind.has_servers() => {
                 let n = floor_comp.replicas_or_default();
-                let (m, reasons, standby) = primaries_needed(spec, c, p, n, opts);
+                let Need {
+                    primaries: m,
+                    zones,
+                    mut reasons,
+                    standby,
+                } = primaries_needed(spec, c, p, n, opts);
+                let z = floor_comp.zones_or_default();
+                if zones > z {
+                    out.push(Sized {
+                        change: Change::Zones {
+                            component: comp.name.clone(),
+                            from: z,
+                            to: zones,
+                        },
+                        reason: if z == 1 {
+                            "zone loss: in one zone it goes down with it".to_string()
+                        } else {
+                            format!("zone loss: over {zones} zones it needs fewer replicas")
+                        },
+                    });
+                }
                 if standby {
                     out.push(Sized {
                         change: Change::ReadReplicas {
@@ -207,7 +275,7 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
                             from: 0,
                             to: 1,
                         },
-                        reason: "a single primary goes down with its host: a standby takes over (async: up to its lag of writes lost)".to_string(),
+                        reason: reasons.pop().unwrap_or_default(),
                     });
                 }
                 if m > n {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ComponentMetric, Effect, Metric, Plan};
+use super::{ComponentMetric, Effect, Metric, Plan, Step};
 use crate::analysis::scorecard::Target;
 
 pub fn number(v: Option<f64>) -> String {
@@ -77,6 +77,17 @@ pub fn stopped_note(plan: &Plan) -> String {
     )
 }
 
+/// What a step costs, in words: the change a month, or why it costs nothing.
+pub fn cost_words(step: &Step) -> String {
+    match &step.cost_note {
+        Some(note) => note.clone(),
+        None => format!(
+            "{:+.0} USD a month: {:.0} -> {:.0}",
+            step.cost_delta_usd, step.monthly_cost_before_usd, step.monthly_cost_after_usd
+        ),
+    }
+}
+
 pub fn render(plan: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -90,12 +101,10 @@ pub fn render(plan: &Plan) -> String {
     for step in &plan.steps {
         let _ = writeln!(
             s,
-            "\n{}. {}  ({:+.0} USD a month: {:.0} -> {:.0})",
+            "\n{}. {}  ({})",
             step.number,
             step.summary,
-            step.cost_delta_usd,
-            step.monthly_cost_before_usd,
-            step.monthly_cost_after_usd
+            cost_words(step)
         );
         let _ = writeln!(s, "   why: {}", step.why);
         for e in &step.effects {

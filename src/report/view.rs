@@ -761,10 +761,7 @@ fn plan_view(plan: &Plan) -> PlanView {
                 number: s.number,
                 summary: s.summary.clone(),
                 why: s.why.clone(),
-                cost: format!(
-                    "{:+.0} USD a month ({:.0} -> {:.0})",
-                    s.cost_delta_usd, s.monthly_cost_before_usd, s.monthly_cost_after_usd
-                ),
+                cost: crate::plan::text::cost_words(s),
                 targets: format!(
                     "{} -> {} targets met",
                     s.targets_met_before, s.targets_met_after

@@ -95,11 +95,13 @@ fn cost_static_scheduled_autoscaled_and_per_request() {
     let c = &a.cost;
     // svc: 4 replicas at utilisation 0.25 each. Static: 4 x 0.5 USD x 730 h = 1460.
     // Scheduled to the 0.5 ceiling: ceil(4 x 0.25 x f / 0.5) = 2 at full load, 1 at half:
-    // (12 x 2 + 12 x 1) / 24 x 0.5 x 730 = 547.5. Autoscaled: held at min 3: 1095.
+    // (12 x 2 + 12 x 1) / 24 x 0.5 x 730 = 547.5. Autoscaled: the autoscaler keeps the
+    // peak's utilisation 0.25 (under the ceiling): 4 at full load, 2 at half held at min
+    // 3: (12 x 4 + 12 x 3) / 24 x 0.5 x 730 = 1277.5.
     let svc = &c.components[0];
     close(svc.static_monthly_usd, 1460.0, 1e-12);
     close(svc.scheduled_monthly_usd, 547.5, 1e-12);
-    close(svc.autoscaled_monthly_usd, 1095.0, 1e-12);
+    close(svc.autoscaled_monthly_usd, 1277.5, 1e-12);
     assert_eq!(
         &svc.scheduled_replicas[..13],
         &[2; 12].iter().chain(&[1]).copied().collect::<Vec<_>>()[..]
@@ -109,7 +111,7 @@ fn cost_static_scheduled_autoscaled_and_per_request() {
     close(c.components[1].static_monthly_usd, per_request, 1e-12);
     close(c.static_monthly_usd, 1460.0 + per_request, 1e-12);
     close(c.scheduled_monthly_usd, 547.5 + per_request, 1e-12);
-    close(a.monthly_cost_usd, 1095.0 + per_request, 1e-12);
+    close(a.monthly_cost_usd, 1277.5 + per_request, 1e-12);
     // A blue-green rollout runs a second copy of the 4 replicas: 2 USD an hour.
     close(c.blue_green_rollout_usd_per_hour.unwrap(), 2.0, 1e-12);
     assert!(has_finding(&a, FindingKind::OverBudget));

@@ -70,7 +70,7 @@ fn the_apps_plan_of_each_example_is_the_clis() {
     }
 }
 
-/// The shop's four steps, each checked against the engine: the model through step k has
+/// The shop's five steps, each checked against the engine: the model through step k has
 /// the cost and the targets met the plan gives for it, the last is the planned spec, and
 /// a step applied alone, with the steps before it added after, ends at the same model.
 #[test]
@@ -80,7 +80,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
     let steps = &proposal.plan.steps;
     assert_eq!(
         steps.len(),
-        4,
+        5,
         "{}",
         headroom::plan::text::render(&proposal.plan)
     );
@@ -281,12 +281,12 @@ fn history_lists_restores_and_compares_revisions() {
             model.dependencies.len()
         )
     );
-    // The plan's save: its four changes to four components, too many to name, counted;
+    // The plan's save: its five changes to five components, too many to name, counted;
     // the comment: nothing.
     let diff = ws.diff_revisions(first, second).unwrap();
     assert_eq!(entries[1].summary, history::summarize(&diff));
-    assert_eq!(diff.components.len(), 4, "{diff:?}");
-    assert_eq!(entries[1].summary, "components: 4 changed");
+    assert_eq!(diff.components.len(), 5, "{diff:?}");
+    assert_eq!(entries[1].summary, "components: 5 changed");
     assert_eq!(
         entries[0].summary,
         "no change to the model (formatting or comments)"

@@ -6,7 +6,12 @@ export type Step = { number: number, change: PlanChange, summary: string,
 /**
  * The targets it was made for.
  */
-why: string, monthly_cost_before_usd: number, monthly_cost_after_usd: number, cost_delta_usd: number, targets_met_before: number, targets_met_after: number, 
+why: string, monthly_cost_before_usd: number, monthly_cost_after_usd: number, cost_delta_usd: number, 
+/**
+ * Why the step moves no cost, when it does not: "no change in cost", or that what
+ * it adds has no price in the spec.
+ */
+cost_note: string | null, targets_met_before: number, targets_met_after: number, 
 /**
  * Every number the step moved: scorecard rows and the utilisation of what it touched.
  */

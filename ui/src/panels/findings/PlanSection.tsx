@@ -269,7 +269,11 @@ function StepCard({
         {step.why}
       </p>
       <p className="hrf-step__cost" data-testid="plan-step-cost">
-        <span className={step.cost_delta_usd > 0.5 ? 'hrf-bad-ish' : 'hrf-num'}>{usdDelta(step.cost_delta_usd)}</span>
+        {step.cost_note !== null ? (
+          <span className="hrf-num">{step.cost_note}</span>
+        ) : (
+          <span className={step.cost_delta_usd > 0.5 ? 'hrf-bad-ish' : 'hrf-num'}>{usdDelta(step.cost_delta_usd)}</span>
+        )}
         <span className="hrf-muted hrf-num">
           {' '}
           ({usd(step.monthly_cost_before_usd)} → {usd(step.monthly_cost_after_usd)}) · targets met {step.targets_met_before} →{' '}
