@@ -144,16 +144,18 @@ impl Gen<'_> {
         for c in self.slowest_on_path(k) {
             let comp = &self.spec.components[c];
             if comp.kind.has_servers() {
+                // One more, and twice as many (a p99 far over its target).
                 let n = comp.replicas_or_default();
-                let to = (n * 2).min(self.opts.max_replicas);
-                self.push(
-                    Change::Replicas {
-                        component: comp.name.clone(),
-                        from: n,
-                        to,
-                    },
-                    why,
-                );
+                for to in [n + 1, n * 2] {
+                    self.push(
+                        Change::Replicas {
+                            component: comp.name.clone(),
+                            from: n,
+                            to: to.min(self.opts.max_replicas),
+                        },
+                        why,
+                    );
+                }
             }
             self.capacity(c, why);
         }

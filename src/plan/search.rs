@@ -15,7 +15,9 @@
 //! - *cheapen*: from the best plan, a descent to a local minimum of the cost: every
 //!   change dropped, every explicit scale-out lowered by one, every cut, autoscaling
 //!   and cheaper alternative to what sizing bought (`candidates::cheaper`) is tried,
-//!   the first that keeps the targets and costs less is taken, until none does. A plan
+//!   the first that keeps the targets and costs less is taken, until none does; a move
+//!   that costs less but misses a target is tried with each candidate aimed at what it
+//!   misses (a swap: a scale-up for a replica, say). A plan
 //!   the search returns is thus a fixed point: planning it again finds nothing
 //!   cheaper within the same moves.
 //!
@@ -216,9 +218,34 @@ fn cheapen(
             let Ok(ev) = evaluate(original, &changes, opts, budget) else {
                 continue;
             };
-            if ev.gap <= best.ev.gap + 1e-9 && ev.cost < best.ev.cost - 0.005 {
+            if ev.cost >= best.ev.cost - 0.005 {
+                continue;
+            }
+            if ev.gap <= best.ev.gap + 1e-9 {
                 *best = Node { changes, whys, ev };
                 continue 'descent;
+            }
+            // Cheaper but missing something: one change aimed at what it misses may
+            // bring it back for less (a scale-up swapped for a replica, say).
+            for cand in candidates(&ev, &changes, opts) {
+                let (changes, whys) = extended(&changes, &whys, &cand.change, &cand.why);
+                if !tried.insert(key(&changes)) {
+                    continue;
+                }
+                if budget.used >= limit {
+                    break 'descent;
+                }
+                let Ok(repaired) = evaluate(original, &changes, opts, budget) else {
+                    continue;
+                };
+                if repaired.gap <= best.ev.gap + 1e-9 && repaired.cost < best.ev.cost - 0.005 {
+                    *best = Node {
+                        changes,
+                        whys,
+                        ev: repaired,
+                    };
+                    continue 'descent;
+                }
             }
         }
         break;

@@ -34,6 +34,7 @@ mod graph;
 mod live_session;
 mod percentiles;
 mod plan;
+mod plan_optimal;
 mod report;
 mod scaffold;
 mod scale;

@@ -23,6 +23,14 @@ pub fn example_file(file: &str) -> (PathBuf, Spec) {
     (path, s)
 }
 
+/// The models the tests hold apart from the examples (`tests/models/*.yaml`), by name.
+pub fn test_model(name: &str) -> Spec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/models")
+        .join(format!("{name}.yaml"));
+    spec::check_file(&path).unwrap().into_result().unwrap()
+}
+
 /// A spec the test writes out, which must be valid.
 pub fn model(yaml: &str) -> Spec {
     spec::check("test.yaml", yaml.as_bytes())
