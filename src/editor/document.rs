@@ -136,6 +136,7 @@ pub fn new_document(ws: &mut Workspace) -> Result<Document, EditorError> {
         description: None,
         targets: Default::default(),
         practices: Default::default(),
+        planning: Default::default(),
         workload: Workload::default(),
         components: Vec::new(),
         dependencies: Vec::new(),

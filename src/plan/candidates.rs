@@ -323,22 +323,16 @@ impl Gen<'_> {
         if !comp.kind.has_servers() {
             return;
         }
-        if let Some(s) = comp.service_time_ms {
-            let ups = self
-                .applied
-                .iter()
-                .filter(|x| matches!(x, Change::ScaleUp { component, .. } if *component == name))
-                .count();
-            if ups == 0 && s > 0.0 {
+        // One size up, once: a component the spec says was scaled up already stays.
+        if let (Some(s), None) = (comp.service_time_ms, comp.scaled_up_from) {
+            if s > 0.0 && !self.has_applied(&format!("scale_up:{name}")) {
+                let (time_factor, price_factor) = self.spec.scale_up_factors();
                 let price = comp.cost_per_replica_hour.unwrap_or(defaults::COST_USD);
                 self.push(
                     Change::ScaleUp {
                         component: name.clone(),
-                        service_time_ms: [s, round(s * self.opts.scale_up_time_factor, 4)],
-                        cost_per_replica_hour: [
-                            price,
-                            round(price * self.opts.scale_up_price_factor, 4),
-                        ],
+                        service_time_ms: [s, round(s * time_factor, 4)],
+                        cost_per_replica_hour: [price, round(price * price_factor, 4)],
                     },
                     why,
                 );

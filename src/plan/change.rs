@@ -11,7 +11,7 @@ use ts_rs::TS;
 use super::PlanError;
 use crate::spec::{
     Autoscale, CallMode, Component, ComponentKind, Consistency, Dependency, Io, Op, ReadsFrom,
-    Replication, ReplicationMode, Spec,
+    Replication, ReplicationMode, ScaledUpFrom, Spec,
 };
 
 /// The ways out of a consistency conflict (see `analysis::consistency::ways_out`).
@@ -304,7 +304,7 @@ impl Change {
                 service_time_ms: [a, b],
                 cost_per_replica_hour: [p, q],
             } => format!(
-                "scale up {component} to larger instances: service time {a} -> {b} ms, {p} -> {q} USD per replica-hour"
+                "scale up {component} to the next larger instance: service time {a} -> {b} ms at {p} -> {q} USD per replica-hour (planning.scale_up)"
             ),
             Change::RouteReads { component, added } => {
                 if *added > 0 {
@@ -387,11 +387,21 @@ impl Change {
                 service_time_ms,
                 cost_per_replica_hour,
             } => {
+                // The planned spec says what it assumed: the instance the figures were
+                // for, and the factors that moved them.
+                let (time_factor, price_factor) = spec.scale_up_factors();
                 let c = find(spec, component)?;
+                c.scaled_up_from.get_or_insert(ScaledUpFrom {
+                    service_time_ms: service_time_ms[0],
+                    cost_per_replica_hour: cost_per_replica_hour[0],
+                });
                 c.service_time_ms = Some(service_time_ms[1]);
                 if c.cost_per_replica_hour.is_some() || cost_per_replica_hour[1] > 0.0 {
                     c.cost_per_replica_hour = Some(cost_per_replica_hour[1]);
                 }
+                let up = spec.planning.scale_up.get_or_insert_with(Default::default);
+                up.service_time_factor.get_or_insert(time_factor);
+                up.price_factor.get_or_insert(price_factor);
             }
             Change::RouteReads { component, added } => {
                 let c = find(spec, component)?;

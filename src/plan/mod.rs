@@ -48,10 +48,6 @@ pub struct PlanOptions {
     /// Analyses times the model's components the search may run: an analysis costs in
     /// proportion to the model, so a large model gets fewer (never under 20).
     pub max_component_analyses: usize,
-    /// Scaling up moves to the next larger instance: service time times this...
-    pub scale_up_time_factor: f64,
-    /// ...at this times the price per replica-hour.
-    pub scale_up_price_factor: f64,
     /// A cache the planner puts in front of a store.
     pub cache: CacheTemplate,
     /// A queue the planner moves a call onto.
@@ -90,10 +86,6 @@ impl Default for PlanOptions {
             max_evaluations: 250,
             polish_evaluations: 150,
             max_component_analyses: 500_000,
-            // A compute-optimised instance of the same size: ~1.4x the price for ~1.43x
-            // the single-request speed, so latency improves at the same cost per request.
-            scale_up_time_factor: 0.7,
-            scale_up_price_factor: 1.4,
             cache: CacheTemplate {
                 hit_ratio: 0.8,
                 concurrency: 4,

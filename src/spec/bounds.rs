@@ -111,6 +111,9 @@ pub fn real_bound(field: &str) -> Option<Bound> {
             Bound::closed(0.0, MAX_COST_USD)
         }
         "monthly_budget_usd" => Bound::closed(0.0, MAX_BUDGET_USD),
+        // One instance size up: faster (not slower), dearer (not cheaper).
+        "service_time_factor" => Bound::above(0.0, 1.0),
+        "price_factor" => Bound::closed(1.0, 100.0),
         _ => return None,
     })
 }

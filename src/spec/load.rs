@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use serde::de::Error as _;
 
 use super::diagnostic::{sentence, Diagnostic, Issue, ItemLabels, Section};
-use super::model::{Component, Dependency, Practices, RequestClass, Spec, Targets, Workload};
+use super::model::{
+    Component, Dependency, Planning, Practices, RequestClass, Spec, Targets, Workload,
+};
 use super::path::{Path, Seg};
 use super::validate::{count_bounds, validate_with, warnings, Unparsed};
 use super::yaml::{self, DeError, Mark, Node, Value};
@@ -25,6 +27,7 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "description",
     "targets",
     "practices",
+    "planning",
     "workload",
     "components",
     "dependencies",
@@ -343,9 +346,10 @@ impl Reader<'_> {
         };
         let errors_before = self.diagnostics.len();
         let (mut version, mut name, mut description) = (None, None, None);
-        let (mut targets, mut practices, mut workload) = (
+        let (mut targets, mut practices, mut planning, mut workload) = (
             Targets::default(),
             Practices::default(),
+            Planning::default(),
             Workload::default(),
         );
         let (mut components, mut dependencies): (Vec<Component>, Vec<Dependency>) =
@@ -361,6 +365,7 @@ impl Reader<'_> {
                 "description" => description = self.value::<Option<String>>(&path, node).flatten(),
                 "targets" => targets = self.item(&path, node).unwrap_or_default(),
                 "practices" => practices = self.item(&path, node).unwrap_or_default(),
+                "planning" => planning = self.item(&path, node).unwrap_or_default(),
                 "workload" => workload = self.workload(&path, node, &name_of),
                 "components" => {
                     let mut failed = Vec::new();
@@ -395,6 +400,7 @@ impl Reader<'_> {
             description,
             targets,
             practices,
+            planning,
             workload,
             components,
             dependencies,

@@ -30,6 +30,9 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Practices::is_empty")]
     #[ts(as = "Option<Practices>", optional)]
     pub practices: Practices,
+    #[serde(default, skip_serializing_if = "Planning::is_empty")]
+    #[ts(as = "Option<Planning>", optional)]
+    pub planning: Planning,
     #[serde(default)]
     pub workload: Workload,
     #[serde(default)]
@@ -62,6 +65,44 @@ pub struct Targets {
     /// are warnings only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survive: Option<Vec<Survive>>,
+}
+
+/// What the planner's changes assume, where a team knows better than the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Planning {
+    /// Moving a component to the next larger instance (`headroom plan` writes the
+    /// values it used here when it scales one up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<ScaleUp>,
+}
+
+impl Planning {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The next larger instance against the current one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct ScaleUp {
+    /// Its service time is the current one times this, in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_factor: Option<f64>,
+    /// Its price per replica-hour is the current one times this, at least 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_factor: Option<f64>,
+}
+
+/// A component's own instance, before it was scaled up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ScaledUpFrom {
+    pub service_time_ms: f64,
+    pub cost_per_replica_hour: f64,
 }
 
 /// A loss the system is held to ride out.
@@ -281,6 +322,11 @@ pub struct Component {
     pub cost_per_replica_hour: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_requests_usd: Option<f64>,
+    /// The instance this component's figures were first given for, when the planner
+    /// has since moved it to the next larger one (`planning.scale_up`): it is not
+    /// scaled up again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled_up_from: Option<ScaledUpFrom>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<Autoscale>,
     /// Replicas are spread over this many availability zones.
@@ -324,6 +370,7 @@ impl Component {
             cold_start_ratio: None,
             cost_per_replica_hour: None,
             cost_per_million_requests_usd: None,
+            scaled_up_from: None,
             autoscale: None,
             zones: None,
             io: None,

@@ -25,6 +25,7 @@ const SERVER_POOL_FIELDS: &[&str] = &[
     "load_balancing",
     "availability",
     "cost_per_replica_hour",
+    "scaled_up_from",
     "zones",
     "port",
     "image",
@@ -307,6 +308,16 @@ impl Checker {
             self.real(p().key("monthly_budget_usd"), v);
         }
 
+        if let Some(up) = spec.planning.scale_up {
+            let p = || Path::root().key("planning").key("scale_up");
+            if let Some(v) = up.service_time_factor {
+                self.real(p().key("service_time_factor"), v);
+            }
+            if let Some(v) = up.price_factor {
+                self.real(p().key("price_factor"), v);
+            }
+        }
+
         let pr = &spec.practices;
         if let Some(v) = pr.canary_percent {
             self.real(Path::root().key("practices").key("canary_percent"), v);
@@ -427,6 +438,16 @@ impl Checker {
         }
         if let Some(v) = comp.cold_start_ratio {
             self.real(f("cold_start_ratio"), v);
+        }
+        if let Some(from) = comp.scaled_up_from {
+            self.real(
+                f("scaled_up_from").key("service_time_ms"),
+                from.service_time_ms,
+            );
+            self.real(
+                f("scaled_up_from").key("cost_per_replica_hour"),
+                from.cost_per_replica_hour,
+            );
         }
         if let Some(v) = comp.cost_per_replica_hour {
             self.real(f("cost_per_replica_hour"), v);

@@ -616,6 +616,12 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
         ])
         .prop_map(str::to_string)
         .boxed(),
+        "scaled_up_from" => select(vec![
+            "{ service_time_ms: 4, cost_per_replica_hour: 0.1 }",
+            "{ service_time_ms: 0, cost_per_replica_hour: 0.1 }",
+        ])
+        .prop_map(str::to_string)
+        .boxed(),
         "autoscale" => select(vec!["{ min: 1, max: 100 }", "{ min: 2, max: 1 }"])
             .prop_map(str::to_string)
             .boxed(),

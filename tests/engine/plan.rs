@@ -475,3 +475,82 @@ fn a_consumer_bound_by_partitions_gets_partitions_not_replicas() {
     );
     close(p.analysis.components[2].utilization, 4.8 / 7.0, 1e-12);
 }
+
+/// 2 req/s on one server of 50 ms (utilisation 0.1): the p99 is its service time's
+/// tail, ~4.6 x 50 / 0.9 = 256 ms, and no replica brings it under 150. One size up at
+/// the spec's own assumption (half the time at 1.2 times the price) gives ~128 ms. The
+/// planned spec records the instance it moved from and the assumption, and planning it
+/// again scales nothing up a second time.
+#[test]
+fn scaling_up_follows_the_specs_own_assumption_and_records_it() {
+    let yaml = "version: 1\nname: slow\ntargets: { p99_ms: 150 }\n\
+         planning: { scale_up: { service_time_factor: 0.5, price_factor: 1.2 } }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 2, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, replicas: 1, concurrency: 1, service_time_ms: 50, cost_per_replica_hour: 0.1 }\n";
+    let s = model(yaml);
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    assert_eq!(
+        p.steps.iter().map(|s| s.change.clone()).collect::<Vec<_>>(),
+        vec![Change::ScaleUp {
+            component: "svc".into(),
+            service_time_ms: [50.0, 25.0],
+            cost_per_replica_hour: [0.1, 0.12],
+        }]
+    );
+    close(p.steps[0].cost_delta_usd, 0.02 * 730.0, 1e-6);
+    let svc = &p.spec.components[0];
+    assert_eq!(svc.service_time_ms, Some(25.0));
+    assert_eq!(
+        svc.scaled_up_from,
+        Some(spec::ScaledUpFrom {
+            service_time_ms: 50.0,
+            cost_per_replica_hour: 0.1
+        })
+    );
+    let yaml_out = p.to_yaml(&[]);
+    assert!(
+        yaml_out.contains("scaled_up_from:") && yaml_out.contains("service_time_factor: 0.5"),
+        "{yaml_out}"
+    );
+    assert!(plan_of(&p.spec).steps.is_empty());
+
+    // Without the section, the defaults (0.7 of the time at 1.4 times the price: ~173
+    // ms, under a 180 ms target) are written down where they moved a number.
+    let s = model(
+        &yaml
+            .replace(
+                "planning: { scale_up: { service_time_factor: 0.5, price_factor: 1.2 } }\n",
+                "",
+            )
+            .replace("p99_ms: 150", "p99_ms: 180"),
+    );
+    let p = plan_of(&s);
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    assert!(p
+        .steps
+        .iter()
+        .any(|st| matches!(st.change, Change::ScaleUp { .. })));
+    let up = p.spec.planning.scale_up.unwrap();
+    assert_eq!(
+        (up.service_time_factor, up.price_factor),
+        (Some(0.7), Some(1.4))
+    );
+}
+
+#[test]
+fn a_scale_up_assumption_out_of_range_is_named_with_its_line() {
+    let yaml = "version: 1\nname: slow\n\
+         planning:\n  scale_up:\n    service_time_factor: 1.5\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 2, entry: svc }\n\
+         components:\n  - { name: svc, kind: service }\n";
+    let checked = spec::check("slow.yaml", yaml.as_bytes());
+    let d = checked.diagnostics.first().expect("a diagnostic");
+    let text = d.to_string();
+    assert!(
+        text.contains("slow.yaml:5")
+            && text.contains("planning.scale_up.service_time_factor")
+            && text.contains("1.5"),
+        "{text}"
+    );
+}

@@ -5,6 +5,7 @@ import type { Io } from "./Io";
 import type { LoadBalancing } from "./LoadBalancing";
 import type { Replication } from "./Replication";
 import type { Runtime } from "./Runtime";
+import type { ScaledUpFrom } from "./ScaledUpFrom";
 
 /**
  * One node of the architecture. Which fields apply depends on `kind`.
@@ -67,7 +68,13 @@ max_concurrency?: number, cold_start_ms?: number,
 /**
  * Fraction of invocations that pay a cold start, in [0, 1].
  */
-cold_start_ratio?: number, cost_per_replica_hour?: number, cost_per_million_requests_usd?: number, autoscale?: Autoscale, 
+cold_start_ratio?: number, cost_per_replica_hour?: number, cost_per_million_requests_usd?: number, 
+/**
+ * The instance this component's figures were first given for, when the planner
+ * has since moved it to the next larger one (`planning.scale_up`): it is not
+ * scaled up again.
+ */
+scaled_up_from?: ScaledUpFrom, autoscale?: Autoscale, 
 /**
  * Replicas are spread over this many availability zones.
  */

@@ -32,14 +32,6 @@ max_evaluations: number, polish_evaluations: number,
  */
 max_component_analyses: number, 
 /**
- * Scaling up moves to the next larger instance: service time times this...
- */
-scale_up_time_factor: number, 
-/**
- * ...at this times the price per replica-hour.
- */
-scale_up_price_factor: number, 
-/**
  * A cache the planner puts in front of a store.
  */
 cache: CacheTemplate, 

@@ -24,6 +24,7 @@ import {
   renameClass,
   renameComponent,
   setAutoscaleField,
+  setScaledUpFromField,
   setClassField,
   setComponentField,
   setDailyProfileHour,
@@ -308,6 +309,17 @@ describe('replication', () => {
   it('clearing a member of an absent replication changes nothing', () => {
     const spec = shopSpec();
     expect(setReplicationField(spec, 'session-cache', 'lag_ms', undefined)).toBe(spec);
+  });
+});
+
+describe('scaled_up_from', () => {
+  it('creates the record from the current figures and removes it when one is cleared', () => {
+    // api: 6 ms at 0.17 USD an hour in the shop.
+    const { after } = pure((s) => setScaledUpFromField(s, 'api', 'service_time_ms', 8.5));
+    expect(comp(after, 'api').scaled_up_from).toEqual({ service_time_ms: 8.5, cost_per_replica_hour: 0.17 });
+    const both = setScaledUpFromField(after, 'api', 'cost_per_replica_hour', 0.12);
+    expect(comp(both, 'api').scaled_up_from).toEqual({ service_time_ms: 8.5, cost_per_replica_hour: 0.12 });
+    expect('scaled_up_from' in comp(setScaledUpFromField(both, 'api', 'service_time_ms', undefined), 'api')).toBe(false);
   });
 });
 

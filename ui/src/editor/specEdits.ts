@@ -17,6 +17,7 @@ import type { Lock } from '../bindings/Lock';
 import type { Practices } from '../bindings/Practices';
 import type { Replication } from '../bindings/Replication';
 import type { RequestClass } from '../bindings/RequestClass';
+import type { ScaledUpFrom } from '../bindings/ScaledUpFrom';
 import type { Spec } from '../bindings/Spec';
 import type { Targets } from '../bindings/Targets';
 
@@ -345,6 +346,28 @@ export function setAutoscaleField(
     return replaceComponent(spec, i, { ...comp, autoscale: created });
   }
   return replaceComponent(spec, i, withKey(comp, 'autoscale', withKey(current, field, value)));
+}
+
+/**
+ * Sets `scaled_up_from.service_time_ms` or `.cost_per_replica_hour` (the instance the
+ * planner moved the component up from). Both are required, so creating the record takes
+ * the other from the component's current figures; removing either removes the record
+ * (the planner may then scale the component up again).
+ */
+export function setScaledUpFromField(
+  spec: Spec,
+  name: string,
+  field: keyof ScaledUpFrom,
+  value: number | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  if (value === undefined) return replaceComponent(spec, i, withKey(comp, 'scaled_up_from', undefined));
+  const current: ScaledUpFrom = comp.scaled_up_from ?? {
+    service_time_ms: comp.service_time_ms ?? 0,
+    cost_per_replica_hour: comp.cost_per_replica_hour ?? 0,
+  };
+  return replaceComponent(spec, i, { ...comp, scaled_up_from: { ...current, [field]: value } });
 }
 
 // ---------------------------------------------------------------------------------------

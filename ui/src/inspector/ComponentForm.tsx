@@ -14,6 +14,7 @@ import {
   changeKind,
   renameComponent,
   setAutoscaleField,
+  setScaledUpFromField,
   setComponentField,
   setReplicationField,
   strayFields,
@@ -81,7 +82,7 @@ export function ComponentForm({
 
   const isShown = (rel: string) => {
     const top = rel.split(/[.[]/)[0] ?? '';
-    return shown.has(rel) || (shown.has(top) && top !== rel && (top === 'replication' || top === 'autoscale'));
+    return shown.has(rel) || (shown.has(top) && top !== rel && (top === 'replication' || top === 'autoscale' || top === 'scaled_up_from'));
   };
   const problems: Problem[] = diag.rest(isShown);
   const strays = strayFields(comp);
@@ -138,11 +139,9 @@ export function ComponentForm({
         );
       }
       case 'group':
-        return field === 'replication' ? (
-          <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />
-        ) : (
-          <AutoscaleGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />
-        );
+        if (field === 'replication') return <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
+        if (field === 'scaled_up_from') return <ScaledUpFromGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
+        return <AutoscaleGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
     }
   };
 
@@ -295,6 +294,44 @@ function ReplicationGroup({ spec, comp, diag, apply }: GroupProps) {
         errors={diag.at('replication.lag_ms')}
         onCommit={(v) => set('lag_ms', v)}
       />
+    </SubGroup>
+  );
+}
+
+function ScaledUpFromGroup({ spec, comp, diag, apply }: GroupProps) {
+  const name = comp.name;
+  const set = (field: 'service_time_ms' | 'cost_per_replica_hour', value: number | undefined) =>
+    apply(
+      () => setScaledUpFromField(spec, name, field, value),
+      value === undefined ? `Forget ${name}'s earlier instance` : setLabel(name, `scaled_up_from.${field}`, value),
+    );
+  return (
+    <SubGroup
+      field="scaled_up_from"
+      legend="Scaled up from"
+      help={COMPONENT_FIELDS.scaled_up_from.help}
+      errors={diag.at('scaled_up_from')}
+    >
+      <div className="hri-pair">
+        <NumberField
+          field="scaled_up_from.service_time_ms"
+          label="Service time"
+          unit="ms"
+          value={comp.scaled_up_from?.service_time_ms}
+          placeholder="none"
+          errors={diag.at('scaled_up_from.service_time_ms')}
+          onCommit={(v) => set('service_time_ms', v)}
+        />
+        <NumberField
+          field="scaled_up_from.cost_per_replica_hour"
+          label="Cost"
+          unit="USD/h"
+          value={comp.scaled_up_from?.cost_per_replica_hour}
+          placeholder="none"
+          errors={diag.at('scaled_up_from.cost_per_replica_hour')}
+          onCommit={(v) => set('cost_per_replica_hour', v)}
+        />
+      </div>
     </SubGroup>
   );
 }

@@ -107,7 +107,11 @@ describe('Inspector', () => {
     renderInspector({ kind: 'component', name: 'api' });
     const form = screen.getByTestId('component-form');
     expect(form).toHaveAttribute('data-name', 'api');
-    const expected = KIND_FIELDS.service.flatMap((f) => (f === 'autoscale' ? ['autoscale.min', 'autoscale.max'] : [f]));
+    const groups: Partial<Record<string, string[]>> = {
+      autoscale: ['autoscale.min', 'autoscale.max'],
+      scaled_up_from: ['scaled_up_from.service_time_ms', 'scaled_up_from.cost_per_replica_hour'],
+    };
+    const expected = KIND_FIELDS.service.flatMap((f) => groups[f] ?? [f]);
     expect(fields(form).sort()).toEqual(['name', 'kind', ...expected].sort());
     expect(fields(form)).not.toContain('hit_ratio');
   });

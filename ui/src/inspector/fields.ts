@@ -106,6 +106,11 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
     input: num,
     help: 'What one million requests cost.',
   },
+  scaled_up_from: {
+    label: 'Scaled up from',
+    input: group,
+    help: 'The instance the figures were first given for, before the planner moved it one size up.',
+  },
   autoscale: { label: 'Autoscale', input: group, help: 'Replica bounds of the autoscaler; leave both empty for a fixed size.' },
   zones: { label: 'Zones', unit: 'count', input: num },
   io: { label: 'I/O', input: { type: 'select', options: IO_OPTIONS } },
@@ -122,7 +127,7 @@ export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly Comp
     fields: ['service_time_ms', 'service_time_cv', 'latency_ms', 'hit_ratio', 'cold_start_ms', 'cold_start_ratio', 'load_balancing', 'io'],
   },
   { title: 'Replication', fields: ['replication'] },
-  { title: 'Availability & cost', fields: ['availability', 'cost_per_replica_hour', 'cost_per_million_requests_usd'] },
+  { title: 'Availability & cost', fields: ['availability', 'cost_per_replica_hour', 'cost_per_million_requests_usd', 'scaled_up_from'] },
   { title: 'Implementation', fields: ['engine', 'runtime', 'port', 'image'] },
 ];
 
