@@ -217,3 +217,38 @@ fn check_simulate_fails_a_p99_target_the_analysis_calls_met() {
         "{text}"
     );
 }
+
+#[test]
+fn plan_simulate_does_not_call_a_plan_met_that_the_simulator_shows_missed() {
+    // The chain above: the plan gives the database a standby for N-1 and says every
+    // target is met; simulating the planned spec shows the 40 ms p99 missed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = spec_file(
+        &dir,
+        "version: 1\nname: chain\ntargets: { survive: [replica] }\nworkload:\n  classes:\n    - { name: web, rate_rps: 200, entry: svc, p99_ms: 40 }\n\
+         components:\n  - { name: svc, kind: service, replicas: 2, concurrency: 4, service_time_ms: 5 }\n\
+         \x20 - { name: db, kind: database, service_time_ms: 1.2, service_time_cv: 0 }\n\
+         dependencies:\n  - { from: svc, to: db, calls: 3 }\n",
+    );
+    let out = headroom(&["plan", &path]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("every target is met"), "{text}");
+    let out = headroom(&["plan", "--simulate", "--requests", "60000", &path]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("planned spec: simulated p99 of web: ")
+            && text.contains("(the analysis says 3"),
+        "{text}"
+    );
+    // The shop's plan holds in simulation.
+    let shop = concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml");
+    let out = headroom(&["plan", "--simulate", "--requests", "60000", shop]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("every p99 target of the planned spec holds"),
+        "{text}"
+    );
+}
