@@ -171,7 +171,8 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
     let spec = cx.spec;
     let mut n_minus_1 = Vec::new();
     for (c, comp) in spec.components.iter().enumerate() {
-        if !comp.kind.has_servers() || cx.load.rates[c].total() <= 0.0 {
+        // A managed balancer's provider replaces a lost node.
+        if !comp.kind.has_servers() || comp.is_managed() || cx.load.rates[c].total() <= 0.0 {
             continue;
         }
         let replicas = comp.replicas_or_default();
@@ -238,12 +239,13 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
         });
     }
 
-    // Zone 0 lost: each component with servers loses the replicas placed there.
+    // Zone 0 lost: each component with servers loses the replicas placed there (a
+    // managed balancer spans every zone).
     let mut zoned: Vec<(usize, Component)> = Vec::new();
     let mut down = Vec::new();
     let mut failed_over = Vec::new();
     for (i, c) in spec.components.iter().enumerate() {
-        if !c.kind.has_servers() {
+        if !c.kind.has_servers() || c.is_managed() {
             continue;
         }
         let in_zone_0 = |read: bool, n: u32| (0..n).filter(|&r| c.zone_of(read, r) == 0).count();
@@ -270,7 +272,7 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
     let single_zone = spec
         .components
         .iter()
-        .filter(|c| c.kind.has_servers() && c.zones_or_default() <= 1)
+        .filter(|c| c.kind.has_servers() && !c.is_managed() && c.zones_or_default() <= 1)
         .map(|c| c.name.clone())
         .collect();
     let zone_loss = (!zoned.is_empty()).then(|| {

@@ -96,6 +96,13 @@ impl Gen<'_> {
         if change.is_noop() || !self.seen.insert(key) || self.applied.contains(&change) {
             return;
         }
+        // A managed balancer's size and placement are its provider's.
+        if self
+            .index(change.component())
+            .is_some_and(|c| self.spec.components[c].is_managed())
+        {
+            return;
+        }
         self.out.push(Candidate {
             change,
             why: why.to_string(),

@@ -94,6 +94,15 @@ pub fn primaries_needed(
 ) -> Need {
     let comp = &spec.components[c];
     let z0 = comp.zones_or_default();
+    if comp.is_managed() {
+        // Its provider sizes and places it.
+        return Need {
+            primaries: comp.replicas_or_default(),
+            zones: z0,
+            reasons: Vec::new(),
+            standby: false,
+        };
+    }
     let mut best = needed_in(spec, c, pools, floor, opts, z0);
     if spec.targets.survives(Survive::Zone) && comp.kind.has_servers() {
         // What the pool will run: sizing never goes under the floor.

@@ -637,7 +637,7 @@ fn zones_rule(spec: &Spec, r: &crate::analysis::resilience::Resilience) -> Strin
         .map(|(_, w)| w)
         .collect();
     let mut text = String::from(
-        "Replicas are spread over their component's zones in turn, read replicas after the primaries; a component without zones lives in one zone, and losing that zone takes it down (or to its standby).",
+        "Replicas are spread over their component's zones in turn, read replicas after the primaries; a component without zones lives in one zone, and losing that zone takes it down (or to its standby); a load balancer its cloud runs (an ALB, NLB, GCLB, Azure LB or Front Door) spans every zone and survives both.",
     );
     if !r.single_zone.is_empty() {
         text.push_str(&format!(" In one zone: {}.", r.single_zone.join(", ")));

@@ -76,6 +76,9 @@ pub struct Comp {
     /// Servers of the primary pool over all shards (as the analysis reports them).
     pub servers: u64,
     pub zones: u32,
+    /// Run by a cloud provider across every zone (`Component::is_managed`): a zone's
+    /// loss does not take it.
+    pub managed: bool,
 }
 
 /// One FIFO queue with its servers: a replica (round robin), or a shard's whole pool
@@ -212,6 +215,7 @@ impl Network {
                 reads_from_replicas: false,
                 servers: 0,
                 zones: c.zones_or_default().max(1),
+                managed: c.is_managed(),
             };
             if c.kind == ComponentKind::External {
                 comp.fail_prob = (1.0 - c.availability_or_default() / 100.0).clamp(0.0, 1.0);

@@ -205,10 +205,11 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                         )));
                     }
                     // Every replica placed in the zone (`Component::zone_of`): a
-                    // component without zones lives in zone 0.
+                    // component without zones lives in zone 0; a managed balancer
+                    // spans them all.
                     for (s, st) in net.stations.iter().enumerate() {
                         let comp = &net.comps[st.comp as usize];
-                        if comp.kind.has_servers() && st.zone == *z {
+                        if comp.kind.has_servers() && !comp.managed && st.zone == *z {
                             o.stations.push((s as u32, st.concurrency));
                         }
                     }

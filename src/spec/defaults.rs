@@ -28,6 +28,21 @@ pub const HOT_SHARD_SKEW: f64 = 1.0;
 pub const PARTITIONS: u32 = 1;
 /// Engines that are partitioned logs: one consumer per partition at a time.
 pub const PARTITIONED_LOGS: [&str; 5] = ["kafka", "redpanda", "kinesis", "pulsar", "eventhub"];
+/// Engines of load balancers a cloud provider runs: it replaces a failed node and spans
+/// every zone of the region, so neither N-1 nor zone loss takes one, and the planner
+/// has nothing to scale (a second replica of one is no change a team can make).
+pub const MANAGED_BALANCERS: [&str; 10] = [
+    "alb",
+    "nlb",
+    "elb",
+    "aws-alb",
+    "aws-nlb",
+    "aws-elb",
+    "gclb",
+    "gcp-lb",
+    "azure-lb",
+    "azure-front-door",
+];
 /// `zones` a component's replicas are spread over.
 pub const ZONES: u32 = 1;
 /// `replication.read_replicas`.
@@ -120,6 +135,14 @@ impl Component {
                 .replicas_or_default()
                 .saturating_mul(self.concurrency_or_default()),
         }
+    }
+    /// A load balancer its cloud provider runs ([`MANAGED_BALANCERS`], by `engine`).
+    pub fn is_managed(&self) -> bool {
+        self.kind == ComponentKind::LoadBalancer
+            && self
+                .engine
+                .as_deref()
+                .is_some_and(|e| MANAGED_BALANCERS.iter().any(|m| e.eq_ignore_ascii_case(m)))
     }
     /// Read replicas that can take over from a lost primary (any, whatever `reads_from`).
     pub fn standby_replicas(&self) -> u32 {

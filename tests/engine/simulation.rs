@@ -936,3 +936,55 @@ fn a_zone_takes_what_lives_in_it_and_a_standby_takes_over() {
         c.completed
     );
 }
+
+#[test]
+fn a_managed_balancer_is_its_providers_in_analysis_planner_and_simulator() {
+    // An ALB with one "replica" in front of three replicas over three zones: the
+    // provider replaces its nodes and spans every zone, so N-1 and zone loss leave it
+    // out, the plan adds it nothing, and zone 0 going down fails no request through it.
+    let s = model(
+        "version: 1\nname: alb\ntargets: { survive: [replica, zone], utilization_ceiling: 0.7 }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 100, entry: lb }\n\
+         components:\n  - { name: lb, kind: load_balancer, engine: ALB, replicas: 1, concurrency: 1000, service_time_ms: 0.2, cost_per_replica_hour: 0.03 }\n\
+         \x20 - { name: api, kind: service, replicas: 3, zones: 3, concurrency: 2, service_time_ms: 5, cost_per_replica_hour: 0.1 }\n\
+         dependencies:\n  - { from: lb, to: api }\n",
+    );
+    let a = headroom::analysis::analyze(&s).unwrap();
+    assert!(a
+        .resilience
+        .n_minus_1
+        .iter()
+        .all(|o| o.component.as_deref() != Some("lb")));
+    let zone = a.resilience.zone_loss.as_ref().unwrap();
+    assert!(zone.holds && !zone.scenario.contains("lb"), "{zone:?}");
+    assert!(a.resilience.single_zone.is_empty());
+    assert!(a.scorecard.iter().all(|t| t.pass), "{:?}", a.scorecard);
+    let p = headroom::plan::plan(&s, &headroom::plan::PlanOptions::default()).unwrap();
+    assert!(
+        p.steps.iter().all(|st| st.change.component() != "lb"),
+        "{}",
+        headroom::plan::text::render(&p)
+    );
+    let opts = SimOptions {
+        requests: 30_000,
+        seed: 5,
+        replications: 3,
+        warmup_fraction: 0.0,
+        scenario: Scenario::Failure {
+            load: 1.0,
+            failures: vec![Failure {
+                target: "zone:0".parse().unwrap(),
+                from_s: Some(100.0),
+                to_s: Some(200.0),
+            }],
+        },
+        ..SimOptions::default()
+    };
+    let c = &run(&s, &opts).classes[0];
+    assert!(
+        c.errors < 1e-3 * c.completed,
+        "{} of {}",
+        c.errors,
+        c.completed
+    );
+}
