@@ -5,7 +5,8 @@
 //!
 //! The knee of a curve is where queueing starts to dominate: the lowest load at which
 //! the p99 is half as large again as at light load (5 % of the peak). The curve of a
-//! class ends where a component on its path saturates.
+//! class ends where a component on its path saturates, or comes within
+//! [`SATURATION`] of it (where a p99 of 1e17 ms is true of the model and of no use).
 
 use crate::analysis::latency::{evaluate, Load};
 use crate::analysis::{solve, AnalysisError};
@@ -17,6 +18,8 @@ pub const POINTS: usize = 40;
 pub const MIN_SCALE: f64 = 1.25;
 /// ...and at most to this one.
 pub const MAX_SCALE: f64 = 10.0;
+/// A path whose busiest pool runs at this utilisation or more counts as saturated.
+pub const SATURATION: f64 = 0.995;
 /// The knee: p99 this many times its light-load value.
 pub const KNEE_FACTOR: f64 = 1.5;
 
@@ -72,6 +75,17 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
         let eval = evaluate(spec, &solved.tree, &load);
         for (k, pts) in points.iter_mut().enumerate() {
             if ended[k] {
+                continue;
+            }
+            let busiest = solved.flows[k]
+                .sync_visits
+                .iter()
+                .zip(&eval.results)
+                .filter(|(v, _)| v.total() > 0.0)
+                .map(|(_, r)| r.utilization)
+                .fold(0.0f64, f64::max);
+            if busiest.is_nan() || busiest >= SATURATION {
+                ended[k] = true;
                 continue;
             }
             let p99 = solved.class_time(&load, &eval, k).quantile(0.99);
