@@ -47,9 +47,14 @@ pub(super) fn p99_feasible_throughput(
             quick_quantile(eval, k, solved.entries[k], 0.99)
         })
     };
+    // A class whose p99 is far from its target (`percentile::screened`) cannot be the
+    // one that binds near the root: its moments say enough.
     let exact = |s: f64| {
         slack(s, &|load, eval, k| {
-            solved.class_time(load, eval, k).quantile(0.99)
+            targets[k]
+                .and_then(|t| super::percentile::screened(eval, k, solved.entries[k], t))
+                .unwrap_or_else(|| solved.class_time(load, eval, k))
+                .quantile(0.99)
         })
     };
     // Above the saturation scale nothing is stable. Without one (no pool anywhere)

@@ -504,10 +504,21 @@ fn consistency_conflicts(
                 let monthly_cost_usd =
                     cost.monthly_usd - cost.components[store].autoscaled_monthly_usd + fixed_cost;
                 let load = what_if.load();
+                // Only the classes in conflict with this store read their way out.
+                let in_conflict: Vec<bool> = (0..spec.workload.classes.len())
+                    .map(|k| {
+                        conflicts
+                            .iter()
+                            .any(|x| x.component == store && x.class == k)
+                    })
+                    .collect();
                 what_if.run(store, fixed, |eval, _| WayOutEffect {
                     change,
                     classes: (0..spec.workload.classes.len())
                         .map(|k| {
+                            if !in_conflict[k] {
+                                return (f64::NAN, f64::NAN);
+                            }
                             (
                                 solved.class_time(load, eval, k).quantile(0.99),
                                 availability::class_availability(&solved.flows[k], &unavailable)
@@ -559,7 +570,8 @@ fn consistency_conflicts(
     out
 }
 
-/// What one way out does: per class (p99, availability), to the store, and to the cost.
+/// What one way out does: per class in conflict with the store (p99, availability; NaN
+/// for the others, which nothing reads), to the store, and to the cost.
 struct WayOutEffect {
     change: &'static str,
     classes: Vec<(f64, f64)>,
