@@ -368,8 +368,9 @@ impl Spectrum {
             if edge <= 0.0 {
                 return 0.0;
             }
-            let i = edge.floor();
-            let k = i as usize;
+            // Positive, so truncation is the floor (without a call into libm).
+            let k = edge as usize;
+            let i = k as f64;
             if k >= POINTS {
                 return acc;
             }
@@ -377,22 +378,25 @@ impl Spectrum {
             below + (cdf[k] - below) * (edge - i)
         };
         let last = POINTS - FOLDED - 1;
+        // The distribution function at each cell's upper edge, node by node: cell j's
+        // upper edge, j + ½ steps, is (j + ½) / z steps of X, that many plus ½ from
+        // the lower edge of X's cell 0.
+        let mut f = vec![0.0; last];
+        for &(z, p) in nodes {
+            if z > 0.0 {
+                let per_step = 1.0 / z;
+                for (j, fj) in f.iter_mut().enumerate() {
+                    *fj += p * at((j as f64 + 0.5) * per_step + 0.5);
+                }
+            } else {
+                f.iter_mut().for_each(|fj| *fj += p * acc);
+            }
+        }
         let mut out = vec![0.0; POINTS];
         let mut prev = 0.0;
-        for (j, cell) in out.iter_mut().enumerate().take(last) {
-            // Cell j's upper edge, j + ½ steps, is (j + ½) / z steps of X: that many
-            // plus ½ from the lower edge of X's cell 0.
-            let edge = j as f64 + 0.5;
-            let mut f = 0.0;
-            for &(z, p) in nodes {
-                f += if z > 0.0 {
-                    p * at(edge / z + 0.5)
-                } else {
-                    p * acc
-                };
-            }
-            *cell = f - prev;
-            prev = f;
+        for (cell, &fj) in out.iter_mut().zip(&f) {
+            *cell = fj - prev;
+            prev = fj;
         }
         out[last] = nodes.iter().map(|&(_, p)| p).sum::<f64>() * acc - prev;
         Spectrum::from_masses(self.grid, &out)
