@@ -136,3 +136,14 @@ fn every_example() {
         agree(name, &example(name), seconds);
     }
 }
+
+#[test]
+fn the_twelve_service_shop_as_planned() {
+    // A system nobody tuned the method on: six classes fanning out over eleven services
+    // with repeated calls, a parallel pair with a timeout and round-robin pools over
+    // three zones, at the utilisations its plan leaves (within 1.1 % when measured).
+    let s = crate::common::models::test_model("microshop");
+    let planned = headroom::plan::plan(&s, &headroom::plan::PlanOptions::default()).unwrap();
+    assert!(planned.meets_all_targets);
+    agree("microshop planned", &planned.spec, 60.0);
+}
