@@ -181,6 +181,21 @@ impl Gen<'_> {
         lost.sort_by(|a, b| b.1.total_cmp(&a.1));
         for &(c, _) in lost.iter().take(TOP) {
             let comp = &self.spec.components[c];
+            // A store on one primary: a standby first (it takes over when the primary
+            // goes), then a second primary.
+            if matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
+                && comp.replicas_or_default() == 1
+                && comp.standby_replicas() == 0
+            {
+                self.push(
+                    Change::ReadReplicas {
+                        component: comp.name.clone(),
+                        from: 0,
+                        to: 1,
+                    },
+                    why,
+                );
+            }
             if comp.kind.has_servers() {
                 let n = comp.replicas_or_default();
                 if n < self.opts.max_replicas {
