@@ -927,8 +927,16 @@ fn every_command(s: &Spec) -> Result<(), TestCaseError> {
         finite("the analysis", &said(format!("{a:?}")))?;
     }
     lap("analysed");
-    if let Ok(p) = headroom::plan::plan(s, &headroom::plan::PlanOptions::default()) {
-        finite("the plan", &said(format!("{p:?}")))?;
+    match headroom::plan::plan(s, &headroom::plan::PlanOptions::default()) {
+        Ok(p) => finite("the plan", &said(format!("{p:?}")))?,
+        // The planner's own errors (a change it cannot apply, a planned spec that does
+        // not validate or does not replay) are bugs on any input.
+        Err(e @ (headroom::plan::PlanError::Apply(_) | headroom::plan::PlanError::Invalid(_))) => {
+            return Err(TestCaseError::fail(format!(
+                "the planner failed itself: {e}"
+            )));
+        }
+        Err(_) => {}
     }
     lap("planned");
     let opts = headroom::sim::SimOptions {
