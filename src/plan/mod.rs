@@ -42,7 +42,7 @@ pub struct PlanOptions {
     pub max_changes: usize,
     /// Plans kept from one round of the search to the next.
     pub beam_width: usize,
-    /// Analyses the search may run; pruning and tightening may run `polish_evaluations` more.
+    /// Analyses the search may run; its descent to the cheapest may run `polish_evaluations` more.
     pub max_evaluations: usize,
     pub polish_evaluations: usize,
     /// Analyses times the model's components the search may run: an analysis costs in

@@ -17,12 +17,12 @@
 //!   and cheaper alternative to what sizing bought (`candidates::cheaper`) is tried,
 //!   the first that keeps the targets and costs less is taken, until none does; a move
 //!   that costs less but misses a target is tried with each candidate aimed at what it
-//!   misses (a swap: a scale-up for a replica, say). A plan
-//!   the search returns is thus a fixed point: planning it again finds nothing
-//!   cheaper within the same moves.
+//!   misses (a swap: a scale-up for a replica, say). A plan the descent finishes is a
+//!   fixed point: planning it again finds nothing cheaper within the same moves.
 //!
-//! Every analysis counts against `max_evaluations` (and `polish_evaluations` more for
-//! the descent).
+//! Every analysis counts against `max_evaluations`, and `polish_evaluations` more for
+//! the descent; a search that runs out of either with moves untried says so
+//! (`stopped_at_bound`).
 
 use std::collections::HashSet;
 
@@ -188,7 +188,7 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
             Node { changes, whys, ev }
         }
     };
-    cheapen(original, opts, &mut budget, &mut best)?;
+    stopped_at_bound |= cheapen(original, opts, &mut budget, &mut best)?;
     Ok(Searched {
         best,
         evaluations: budget.used,
@@ -198,13 +198,13 @@ pub fn search(original: &Spec, opts: &PlanOptions) -> Result<Searched, PlanError
 }
 
 /// The descent: takes the first move that keeps what `best` meets and costs less,
-/// until no move does or the descent's analyses run out.
+/// until no move does or the descent's analyses run out (then true).
 fn cheapen(
     original: &Spec,
     opts: &PlanOptions,
     budget: &mut Budget,
     best: &mut Node,
-) -> Result<(), PlanError> {
+) -> Result<bool, PlanError> {
     let limit = budget.max + opts.polish_evaluations;
     let mut tried: HashSet<String> = HashSet::new();
     'descent: loop {
@@ -213,7 +213,7 @@ fn cheapen(
                 continue;
             }
             if budget.used >= limit {
-                break 'descent;
+                return Ok(true);
             }
             let Ok(ev) = evaluate(original, &changes, opts, budget) else {
                 continue;
@@ -233,7 +233,7 @@ fn cheapen(
                     continue;
                 }
                 if budget.used >= limit {
-                    break 'descent;
+                    return Ok(true);
                 }
                 let Ok(repaired) = evaluate(original, &changes, opts, budget) else {
                     continue;
@@ -248,9 +248,8 @@ fn cheapen(
                 }
             }
         }
-        break;
+        return Ok(false);
     }
-    Ok(())
 }
 
 /// The plans one move from `best` that may cost less: one change dropped (latest
