@@ -49,9 +49,10 @@ pub struct ComponentCost {
     /// Primary replicas per hour of the day, scheduled to the ceiling (empty for a
     /// component without replicas to schedule).
     pub scheduled_replicas: Vec<u32>,
-    /// Primary replicas per hour as the spec runs them: the scheduled count held within
-    /// `autoscale {min, max}` where it autoscales, the static count otherwise (what
-    /// `autoscaled_monthly_usd` pays for; the scaffold's autoscaler bounds).
+    /// Primary replicas per hour as the spec runs them: where it autoscales, the count
+    /// that keeps the peak's utilisation (or the ceiling, the lower) held within
+    /// `autoscale {min, max}`; the static count otherwise (what `autoscaled_monthly_usd`
+    /// pays for; the scaffold's autoscaler bounds).
     pub autoscaled_replicas: Vec<u32>,
 }
 

@@ -6,10 +6,11 @@
 //!   zone loss).
 //! - Autoscaler: only for components the planned spec autoscales. Its bounds are the
 //!   fewest and the most replicas the cost model runs over the daily profile
-//!   (`analysis::cost`, `autoscaled_replicas`: each hour's count for the utilisation
-//!   ceiling, held within `autoscale {min, max}`), widened to include the planned
+//!   (`analysis::cost`, `autoscaled_replicas`: each hour's count keeping the peak's
+//!   utilisation, held within `autoscale {min, max}`), widened to include the planned
 //!   replicas. The CPU target is the ceiling: at the plan's peak each pod uses exactly
-//!   `ceiling` of its CPU request (below), so the autoscaler holds the plan's count there.
+//!   `ceiling` of its CPU request (below), so the autoscaler holds the plan's count
+//!   there and scales it with the load at other hours, as the cost model does.
 //! - CPU request: the cores a replica's own work takes at the plan's peak (arrivals per
 //!   replica x `service_time_ms`) over the ceiling. Limit: the cores its servers could
 //!   use at once (`concurrency`; with blocking I/O only the own-work share of a held
