@@ -342,17 +342,34 @@ pub fn build(
     })
 }
 
+/// "1 step", "4 steps".
+fn steps(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{n} steps")
+    }
+}
+
 /// One sentence: whether the design meets its targets, and what the plan does about it.
 fn verdict(a: &Analysis, plan: &Plan) -> String {
     let met = a.scorecard.iter().filter(|t| t.pass).count();
-    if met == a.scorecard.len() {
+    let saved = plan.before.monthly_cost_usd - plan.after.monthly_cost_usd;
+    if met == a.scorecard.len() && plan.steps.is_empty() {
         format!("meets all {} of its targets", a.scorecard.len())
+    } else if met == a.scorecard.len() {
+        format!(
+            "meets all {} of its targets; the plan below keeps them met for {} less a month in {}",
+            a.scorecard.len(),
+            usd(saved),
+            steps(plan.steps.len())
+        )
     } else if plan.meets_all_targets {
         format!(
-            "misses {} of its {} targets; the plan below meets them all in {} steps, {} a month ({:+.0})",
+            "misses {} of its {} targets; the plan below meets them all in {}, {} a month ({:+.0})",
             a.scorecard.len() - met,
             a.scorecard.len(),
-            plan.steps.len(),
+            steps(plan.steps.len()),
             usd(plan.after.monthly_cost_usd),
             plan.after.monthly_cost_usd - plan.before.monthly_cost_usd
         )
@@ -743,8 +760,9 @@ fn plan_view(plan: &Plan) -> PlanView {
             "No change is needed.".to_string()
         } else {
             format!(
-                "{} steps take the design from {} of {} targets to {} of {}, and its cost from {} to {} a month ({:+.0}).",
-                plan.steps.len(),
+                "{} {} the design from {} of {} targets to {} of {}, and its cost from {} to {} a month ({:+.0}).",
+                capitalized(&steps(plan.steps.len())),
+                if plan.steps.len() == 1 { "takes" } else { "take" },
                 plan.before.targets_met,
                 plan.before.targets,
                 plan.after.targets_met,

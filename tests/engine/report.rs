@@ -226,3 +226,23 @@ fn a_description_is_text_in_markdown_and_html() {
     let html = report::report(&shop, None, Format::Html).unwrap();
     assert!(!html.contains("<script>alert") && !html.contains("<img src=x"));
 }
+
+#[test]
+fn a_design_that_meets_its_targets_at_a_cost_it_need_not_pay_gets_the_saving() {
+    // 50 req/s on 6 replicas of 10 ms: 1 would carry it under the 0.7 ceiling, 2 keep
+    // the redundancy the spec has: one step, 4 x 0.1 x 730 = 292 USD a month less.
+    let s = crate::common::models::model(
+        "version: 1\nname: roomy\ntargets: { utilization_ceiling: 0.7, p99_ms: 300 }\n\
+         workload:\n  classes:\n    - { name: web, rate_rps: 50, entry: svc }\n\
+         components:\n  - { name: svc, kind: service, replicas: 6, service_time_ms: 10, cost_per_replica_hour: 0.1 }\n",
+    );
+    let md = headroom::report::report(&s, None, headroom::report::Format::Markdown).unwrap();
+    assert!(
+        md.contains("meets all 2 of its targets; the plan below keeps them met for 292 USD less a month in 1 step"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1 step takes the design from 2 of 2 targets to 2 of 2"),
+        "{md}"
+    );
+}
