@@ -23,7 +23,7 @@ max_changes: number,
  */
 beam_width: number, 
 /**
- * Analyses the search may run; pruning and tightening may run `polish_evaluations` more.
+ * Analyses the search may run; its descent to the cheapest may run `polish_evaluations` more.
  */
 max_evaluations: number, polish_evaluations: number, 
 /**
