@@ -10,7 +10,10 @@
 //! - ceiling: `u·n/m · f <= ceiling`, `f` the target throughput over the peak;
 //! - N-1: `m >= 2` and `u·n/(m-1) <= ceiling` (at peak, as the analysis checks it);
 //! - zone loss, for a component over `z >= 2` zones: `m - ceil(m/z) >= 1` replicas
-//!   left, within the ceiling.
+//!   left, within the ceiling; the pool spreads over the zones (up to `max_zones`)
+//!   that need the fewest, a pool in one zone over two at least (spreading is free);
+//! - a load balancer its cloud runs (`Component::is_managed`) is its provider's: none
+//!   of these apply.
 //!
 //! Read replicas are sized for the ceiling alone (N-1 and zone loss count primaries),
 //! a function's instance limit likewise. Sizing only adds: the floor is what the spec
