@@ -109,9 +109,10 @@ enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
-    /// Plan the cheapest changes that meet every target: each step with its before and
-    /// after numbers and its cost; says which targets stay out of reach. Exit 0 when the
-    /// plan meets every target, 1 when some stay out of reach.
+    /// Plan the cheapest changes that meet every target (the budget bounds the cost, it
+    /// is not a goal: a bigger one never gives a dearer plan): each step with its before
+    /// and after numbers and its cost; says which targets stay out of reach. Exit 0 when
+    /// the plan meets every target, 1 when some stay out of reach.
     #[command(
         after_help = "Examples:\n  headroom plan models/shop.yaml\n  headroom plan models/shop.yaml -o shop.planned.yaml && headroom check shop.planned.yaml\n  headroom plan --simulate --requests 200000 models/shop.yaml\n  headroom plan --json models/feed.yaml | jq '.steps[].summary'"
     )]
