@@ -255,7 +255,6 @@ impl Solved<'_> {
     }
 }
 
-/// Analyses a valid spec at its peak workload.
 /// How much an analysis works out beyond the scorecard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Depth {
@@ -272,10 +271,12 @@ pub enum Depth {
     Verdicts,
 }
 
+/// Analyses a valid spec at its peak workload, everything a person reads.
 pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     analyze_to(spec, Depth::Full)
 }
 
+/// [`analyze`] to `depth`.
 pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> {
     let solved = solve(spec)?;
     let load = Load::new(spec, &solved.flows, 1.0);
@@ -490,6 +491,14 @@ fn consistency_conflicts(
             continue;
         }
         let store = conflict.component;
+        // Only the classes in conflict with this store read their way out.
+        let in_conflict: Vec<bool> = (0..spec.workload.classes.len())
+            .map(|k| {
+                conflicts
+                    .iter()
+                    .any(|x| x.component == store && x.class == k)
+            })
+            .collect();
         let effects = consistency::ways_out(&spec.components[store])
             .into_iter()
             .filter_map(|(change, fixed)| {
@@ -504,14 +513,6 @@ fn consistency_conflicts(
                 let monthly_cost_usd =
                     cost.monthly_usd - cost.components[store].autoscaled_monthly_usd + fixed_cost;
                 let load = what_if.load();
-                // Only the classes in conflict with this store read their way out.
-                let in_conflict: Vec<bool> = (0..spec.workload.classes.len())
-                    .map(|k| {
-                        conflicts
-                            .iter()
-                            .any(|x| x.component == store && x.class == k)
-                    })
-                    .collect();
                 what_if.run(store, fixed, |eval, _| WayOutEffect {
                     change,
                     classes: (0..spec.workload.classes.len())

@@ -98,8 +98,9 @@ impl ClassTime {
 
 /// Class `k`'s time from its moments alone when its p99 is so far from `target`
 /// (under half, over twice, or unbounded) that the moments' few tens of percent cannot
-/// change the verdict; `None` when it is near and needs [`class_time`]. For a search
-/// that needs verdicts, not figures.
+/// change the verdict; `None` when it is near and needs [`class_time`]. For verdicts,
+/// not figures (the planner's candidates, N-1's latency check, the p99-feasible
+/// throughput's root search).
 pub fn screened(
     eval: &Evaluation,
     k: usize,

@@ -19,7 +19,7 @@
 use serde::Serialize;
 
 use super::latency::{evaluate_into, CallTree, Evaluation, Load};
-use super::percentile::{class_time, quick_quantile};
+use super::percentile::{class_time, screened};
 use super::whatif::WhatIf;
 use crate::spec::{Component, Spec};
 
@@ -153,12 +153,11 @@ impl Context<'_> {
             }
             // The moments' p99 settles a verdict when it is far from the target;
             // the distribution's, near it.
-            let quick = quick_quantile(eval, k, Some(entry), 0.99);
-            let p99 = if quick.is_finite() && (quick < 0.5 * target || quick > 2.0 * target) {
-                quick
-            } else {
-                class_time(self.spec, self.tree, self.load, eval, k, Some(entry)).quantile(0.99)
-            };
+            let p99 = screened(eval, k, Some(entry), target)
+                .unwrap_or_else(|| {
+                    class_time(self.spec, self.tree, self.load, eval, k, Some(entry))
+                })
+                .quantile(0.99);
             if p99.is_nan() || p99 > target {
                 out.push(class.name.clone());
             }

@@ -180,22 +180,9 @@ impl Gen<'_> {
             .collect();
         lost.sort_by(|a, b| b.1.total_cmp(&a.1));
         for &(c, _) in lost.iter().take(TOP) {
+            // A store on one primary: a standby first, then a second primary.
+            self.standby(c, why);
             let comp = &self.spec.components[c];
-            // A store on one primary: a standby first (it takes over when the primary
-            // goes), then a second primary.
-            if matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
-                && comp.replicas_or_default() == 1
-                && comp.standby_replicas() == 0
-            {
-                self.push(
-                    Change::ReadReplicas {
-                        component: comp.name.clone(),
-                        from: 0,
-                        to: 1,
-                    },
-                    why,
-                );
-            }
             if comp.kind.has_servers() {
                 let n = comp.replicas_or_default();
                 if n < self.opts.max_replicas {
@@ -301,19 +288,7 @@ impl Gen<'_> {
             }
             let n = comp.replicas_or_default();
             // A store on one primary rides out its zone on a standby in another.
-            if n == 1
-                && comp.standby_replicas() == 0
-                && matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
-            {
-                self.push(
-                    Change::ReadReplicas {
-                        component: comp.name.clone(),
-                        from: 0,
-                        to: 1,
-                    },
-                    why,
-                );
-            }
+            self.standby(c, why);
             // Everything in one zone goes with it: spread it.
             if z < self.opts.max_zones && (z == 1 || n > z) {
                 self.push(
@@ -335,6 +310,25 @@ impl Gen<'_> {
                     why,
                 );
             }
+        }
+    }
+
+    /// A standby (a read replica that takes over when the primary goes) for a store on
+    /// one primary that has none.
+    fn standby(&mut self, c: usize, why: &str) {
+        let comp = &self.spec.components[c];
+        if matches!(comp.kind, ComponentKind::Database | ComponentKind::Cache)
+            && comp.replicas_or_default() == 1
+            && comp.standby_replicas() == 0
+        {
+            self.push(
+                Change::ReadReplicas {
+                    component: comp.name.clone(),
+                    from: 0,
+                    to: 1,
+                },
+                why,
+            );
         }
     }
 

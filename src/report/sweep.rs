@@ -55,13 +55,7 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
     let path_peak = solved
         .flows
         .iter()
-        .flat_map(|f| {
-            f.sync_visits
-                .iter()
-                .zip(&solved.eval.results)
-                .filter(|(v, _)| v.total() > 0.0)
-                .map(|(_, r)| r.utilization)
-        })
+        .map(|f| busiest_on_path(f, &solved.eval.results))
         .fold(0.0f64, f64::max);
     let top = if path_peak > 0.0 {
         (1.0 / path_peak).clamp(MIN_SCALE, MAX_SCALE)
@@ -77,13 +71,7 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
             if ended[k] {
                 continue;
             }
-            let busiest = solved.flows[k]
-                .sync_visits
-                .iter()
-                .zip(&eval.results)
-                .filter(|(v, _)| v.total() > 0.0)
-                .map(|(_, r)| r.utilization)
-                .fold(0.0f64, f64::max);
+            let busiest = busiest_on_path(&solved.flows[k], &eval.results);
             if busiest.is_nan() || busiest >= SATURATION {
                 ended[k] = true;
                 continue;
@@ -144,4 +132,17 @@ pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
         max_rps: top * peak,
         curves,
     })
+}
+
+/// The highest utilisation of a component on a class's sync path.
+fn busiest_on_path(
+    flow: &crate::analysis::load::ClassFlow,
+    results: &[crate::analysis::component::ComponentResult],
+) -> f64 {
+    flow.sync_visits
+        .iter()
+        .zip(results)
+        .filter(|(v, _)| v.total() > 0.0)
+        .map(|(_, r)| r.utilization)
+        .fold(0.0f64, f64::max)
 }

@@ -166,16 +166,20 @@ pub fn mark_saturated_paths(
     components: &[SimComponent],
     flows: &[crate::analysis::load::ClassFlow],
 ) {
+    // The edges with a timeout, with their caller's index.
+    let timed_edges: Vec<(&crate::spec::Dependency, usize)> = spec
+        .dependencies
+        .iter()
+        .filter(|d| d.timeout_ms.is_some())
+        .filter_map(|d| {
+            let from = spec.components.iter().position(|c| c.name == d.from)?;
+            Some((d, from))
+        })
+        .collect();
     for (class, flow) in classes.iter_mut().zip(flows) {
-        let timed = spec.dependencies.iter().any(|d| {
-            d.timeout_ms.is_some()
-                && d.applies_to(&class.name)
-                && spec
-                    .components
-                    .iter()
-                    .position(|c| c.name == d.from)
-                    .is_some_and(|from| flow.sync_visits[from].total() > 0.0)
-        });
+        let timed = timed_edges
+            .iter()
+            .any(|&(d, from)| d.applies_to(&class.name) && flow.sync_visits[from].total() > 0.0);
         if timed {
             continue;
         }
