@@ -15,21 +15,13 @@ use headroom::spec;
 #[path = "../tests/engine/common/generated_spec.rs"]
 mod generated_spec;
 use generated_spec::generated_spec;
+#[path = "common/models.rs"]
+mod models;
+use models::model;
 
 fn bench(c: &mut Criterion) {
-    let shop_text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/models/shop.yaml"))
-        .expect("models/shop.yaml");
-    let shop = spec::check("shop.yaml", &shop_text)
-        .into_result()
-        .expect("shop is valid");
-    let microshop_text = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/models/microshop.yaml"
-    ))
-    .expect("tests/models/microshop.yaml");
-    let microshop = spec::check("microshop.yaml", &microshop_text)
-        .into_result()
-        .expect("microshop is valid");
+    let shop = model("models/shop.yaml");
+    let microshop = model("tests/models/microshop.yaml");
     let large_text = generated_spec(10);
     let large = spec::check("generated.yaml", large_text.as_bytes())
         .into_result()

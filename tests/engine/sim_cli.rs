@@ -190,6 +190,13 @@ fn analyze_compare_sim_puts_the_figures_side_by_side() {
     );
 }
 
+/// Three calls in a row to a deterministic single-server database at utilisation 0.72,
+/// a 40 ms p99 target and N-1: the analysis's p99 is 36 ms, the simulator's 47.
+const DETERMINISTIC_CHAIN: &str = "version: 1\nname: chain\ntargets: { survive: [replica] }\nworkload:\n  classes:\n    - { name: web, rate_rps: 200, entry: svc, p99_ms: 40 }\n\
+     components:\n  - { name: svc, kind: service, replicas: 2, concurrency: 4, service_time_ms: 5 }\n\
+     \x20 - { name: db, kind: database, service_time_ms: 1.2, service_time_cv: 0 }\n\
+     dependencies:\n  - { from: svc, to: db, calls: 3 }\n";
+
 #[test]
 fn check_simulate_fails_a_p99_target_the_analysis_calls_met() {
     // Three calls in a row to a deterministic single-server database at utilisation
@@ -198,13 +205,7 @@ fn check_simulate_fails_a_p99_target_the_analysis_calls_met() {
     // 40 ms target (it fails N-1 only, which the targets ask for); `check --simulate`
     // fails it too.
     let dir = tempfile::tempdir().unwrap();
-    let path = spec_file(
-        &dir,
-        "version: 1\nname: chain\ntargets: { survive: [replica] }\nworkload:\n  classes:\n    - { name: web, rate_rps: 200, entry: svc, p99_ms: 40 }\n\
-         components:\n  - { name: svc, kind: service, replicas: 2, concurrency: 4, service_time_ms: 5 }\n\
-         \x20 - { name: db, kind: database, service_time_ms: 1.2, service_time_cv: 0 }\n\
-         dependencies:\n  - { from: svc, to: db, calls: 3 }\n",
-    );
+    let path = spec_file(&dir, DETERMINISTIC_CHAIN);
     let out = headroom(&["check", &path]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("p99"), "{text}");
@@ -223,13 +224,7 @@ fn plan_simulate_does_not_call_a_plan_met_that_the_simulator_shows_missed() {
     // The chain above: the plan gives the database a standby for N-1 and says every
     // target is met; simulating the planned spec shows the 40 ms p99 missed.
     let dir = tempfile::tempdir().unwrap();
-    let path = spec_file(
-        &dir,
-        "version: 1\nname: chain\ntargets: { survive: [replica] }\nworkload:\n  classes:\n    - { name: web, rate_rps: 200, entry: svc, p99_ms: 40 }\n\
-         components:\n  - { name: svc, kind: service, replicas: 2, concurrency: 4, service_time_ms: 5 }\n\
-         \x20 - { name: db, kind: database, service_time_ms: 1.2, service_time_cv: 0 }\n\
-         dependencies:\n  - { from: svc, to: db, calls: 3 }\n",
-    );
+    let path = spec_file(&dir, DETERMINISTIC_CHAIN);
     let out = headroom(&["plan", &path]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");

@@ -891,20 +891,9 @@ fn partitions_bound_consumers_as_the_analysis_says() {
     within("mean response", c.mean_response_ms_ci95, 40.0);
 }
 
-#[test]
-fn a_zone_takes_what_lives_in_it_and_a_standby_takes_over() {
-    // The analysis's rule, simulated: zone 0 down for the middle third. A Redis with no
-    // zones lives in zone 0: every request through it fails while the zone is down (a
-    // third of the run). With an async standby in zone 1 the standby takes the requests.
-    let spec = |redis: &str| {
-        model(&format!(
-            "version: 1\nname: z\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 100, entry: api }}\n\
-             components:\n  - {{ name: api, kind: service, replicas: 3, zones: 3, service_time_ms: 5 }}\n\
-             \x20 - {{ name: redis, kind: cache, hit_ratio: 1, service_time_ms: 1{redis} }}\n\
-             dependencies:\n  - {{ from: api, to: redis }}\n"
-        ))
-    };
-    let opts = SimOptions {
+/// 30,000 requests at 100 req/s (300 s) with zone 0 down from 100 s to 200 s.
+fn zone_0_down_in_the_middle_third() -> SimOptions {
+    SimOptions {
         requests: 30_000,
         seed: 5,
         replications: 3,
@@ -918,7 +907,23 @@ fn a_zone_takes_what_lives_in_it_and_a_standby_takes_over() {
             }],
         },
         ..SimOptions::default()
+    }
+}
+
+#[test]
+fn a_zone_takes_what_lives_in_it_and_a_standby_takes_over() {
+    // The analysis's rule, simulated: zone 0 down for the middle third. A Redis with no
+    // zones lives in zone 0: every request through it fails while the zone is down (a
+    // third of the run). With an async standby in zone 1 the standby takes the requests.
+    let spec = |redis: &str| {
+        model(&format!(
+            "version: 1\nname: z\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 100, entry: api }}\n\
+             components:\n  - {{ name: api, kind: service, replicas: 3, zones: 3, service_time_ms: 5 }}\n\
+             \x20 - {{ name: redis, kind: cache, hit_ratio: 1, service_time_ms: 1{redis} }}\n\
+             dependencies:\n  - {{ from: api, to: redis }}\n"
+        ))
     };
+    let opts = zone_0_down_in_the_middle_third();
     let lost = run(&spec(""), &opts);
     let c = &lost.classes[0];
     // `completed` counts every request that ended, failed ones too.
@@ -965,21 +970,7 @@ fn a_managed_balancer_is_its_providers_in_analysis_planner_and_simulator() {
         "{}",
         headroom::plan::text::render(&p)
     );
-    let opts = SimOptions {
-        requests: 30_000,
-        seed: 5,
-        replications: 3,
-        warmup_fraction: 0.0,
-        scenario: Scenario::Failure {
-            load: 1.0,
-            failures: vec![Failure {
-                target: "zone:0".parse().unwrap(),
-                from_s: Some(100.0),
-                to_s: Some(200.0),
-            }],
-        },
-        ..SimOptions::default()
-    };
+    let opts = zone_0_down_in_the_middle_third();
     let c = &run(&s, &opts).classes[0];
     assert!(
         c.errors < 1e-3 * c.completed,
