@@ -166,21 +166,31 @@ pub fn class_time(
     if total.variance <= 1e-12 * total.mean * total.mean {
         return ClassTime::fixed(total.mean);
     }
-    let mut grid = Grid::for_time(total.mean, total.variance.sqrt());
+    let sd = total.variance.sqrt();
+    let walk_on = |grid| Walk {
+        spec,
+        tree,
+        load,
+        eval,
+        k,
+        grid,
+        least_variance: SUMMARY_SHARE * total.variance,
+        forked: Cell::new(false),
+    };
+    let mut grid = Grid::for_time(total.mean, sd);
+    let needed = walk_on(grid).needed(entry);
+    // A rare branch lies past the standard deviations' reach: the grid takes it in
+    // from the start (its reach in the first three quarters), not on a second walk.
+    let rare = walk_on(grid).rare_excursion(&needed);
+    if rare > 0.0 {
+        let reach = (total.mean + rare + RARE_SDS * sd) * 4.0 / 3.0;
+        grid = grid.widened((reach / grid.period_ms()).max(1.0));
+    }
     let mut masses = Vec::new();
     let mut forked = false;
     for _ in 0..=WIDENINGS {
-        let walk = Walk {
-            spec,
-            tree,
-            load,
-            eval,
-            k,
-            grid,
-            least_variance: SUMMARY_SHARE * total.variance,
-            forked: Cell::new(false),
-        };
-        masses = walk.run(entry).masses();
+        let walk = walk_on(grid);
+        masses = walk.build(&needed).masses();
         forked = walk.forked.get();
         // The grid is sized from the variance of independent visits; correlated ones
         // (a chain of calls to one queue) spread further: widen until the tail fits.
@@ -209,6 +219,12 @@ pub fn class_time(
 /// on a grid twice as long, at most [`WIDENINGS`] times.
 const TAIL_LEFT_OUT: f64 = 1e-4;
 const WIDENINGS: usize = 3;
+/// A branch taken with a probability below this (and above [`TAIL_LEFT_OUT`]) can lie
+/// past the grid the standard deviations give (`Grid::for_time`'s 14 reach a branch
+/// of probability `p` only when `14·√p` is above 1).
+const RARE: f64 = 5e-3;
+/// The spread allowed past a rare branch's time, in the class's standard deviations.
+const RARE_SDS: f64 = 4.0;
 
 /// A visit: a component and the op it arrives with.
 type Visit = (usize, Op);
@@ -233,9 +249,9 @@ struct CallSite {
 }
 
 impl Walk<'_> {
-    /// The visits worth walking (the entry's and every callee's above the variance
-    /// floor), each distribution built after its callees', then the entry's.
-    fn run(&self, entry: usize) -> Spectrum {
+    /// The visits worth walking: the entry's and every callee's above the variance
+    /// floor, callees before their callers, the entry last.
+    fn needed(&self, entry: usize) -> Vec<Visit> {
         let mut needed: Vec<Visit> = vec![(entry, Op::Read)];
         let mut seen: HashMap<Visit, ()> = HashMap::from([((entry, Op::Read), ())]);
         let mut next = 0;
@@ -251,14 +267,85 @@ impl Walk<'_> {
             }
         }
         needed.sort_by_key(|&(c, op)| (self.tree.position_of(c), op == Op::Write));
+        needed
+    }
+
+    /// The distribution of the last of `needed` (the entry's), each visit's built after
+    /// its callees'.
+    fn build(&self, needed: &[Visit]) -> Spectrum {
         let mut built: HashMap<Visit, Spectrum> = HashMap::with_capacity(needed.len());
-        for &(c, op) in &needed {
+        for &(c, op) in needed {
             let s = self.visit(c, op, &built);
             built.insert((c, op), s);
         }
-        built
-            .remove(&(entry, Op::Read))
+        needed
+            .last()
+            .and_then(|v| built.remove(v))
             .unwrap_or_else(|| Spectrum::zero(self.grid))
+    }
+
+    /// How far past its mean a rare branch takes the last of `needed` (the entry's
+    /// visit), ms; 0 without one. A rare branch is taken with a probability in
+    /// ([`TAIL_LEFT_OUT`], [`RARE`]): a retry after an external's error (one more
+    /// attempt) or after a timeout (the timeout), a cache's rare miss (its calls), a
+    /// rare cold start. Estimated from the moments: an attempt reaches its mean plus
+    /// [`RARE_SDS`] standard deviations. A callee left out of `needed` has too little
+    /// variance to carry one.
+    fn rare_excursion(&self, needed: &[Visit]) -> f64 {
+        let rare = |p: f64| p > TAIL_LEFT_OUT && p < RARE;
+        let mut reach: HashMap<Visit, f64> = HashMap::with_capacity(needed.len());
+        for &(c, op) in needed {
+            let comp = &self.spec.components[c];
+            let mut own = 0.0f64;
+            if let OwnTime::Served {
+                cold_start_ms,
+                cold_start_ratio,
+                ..
+            } = self.eval.results[c].own
+            {
+                if rare(cold_start_ratio) {
+                    own = cold_start_ms;
+                }
+            }
+            let mut calls_reach = 0.0f64;
+            let mut miss_path = 0.0;
+            for slot in self.tree.slots_of(c) {
+                for site in self.sites(c, op, slot) {
+                    let d = &self.spec.dependencies[site.dep];
+                    let callee = &self.spec.components[site.callee.0];
+                    let m = self.eval.visit(self.k, site.callee.0, site.callee.1);
+                    let attempt = m.mean + RARE_SDS * m.variance.max(0.0).sqrt();
+                    let mut far = reach.get(&site.callee).copied().unwrap_or(0.0);
+                    if let Some(t) = d.timeout_ms {
+                        far = far.min(t);
+                    }
+                    if d.retries_or_default() > 0 {
+                        if callee.kind == ComponentKind::External
+                            && rare(1.0 - callee.availability_or_default() / 100.0)
+                        {
+                            far = far.max(attempt);
+                        }
+                        if let Some(t) = d.timeout_ms {
+                            if rare(gamma_survival(m.mean, m.variance, t)) {
+                                far = far.max(t);
+                            }
+                        }
+                    }
+                    if site.on_miss {
+                        miss_path += d.calls_or_default().ceil() * attempt;
+                    }
+                    calls_reach = calls_reach.max(far);
+                }
+            }
+            if rare(1.0 - comp.hit_ratio.unwrap_or(0.0)) {
+                calls_reach = calls_reach.max(miss_path);
+            }
+            reach.insert((c, op), own.max(calls_reach));
+        }
+        needed
+            .last()
+            .and_then(|v| reach.get(v).copied())
+            .unwrap_or(0.0)
     }
 
     /// The calls of one slot that class `k`'s visit `(c, op)` makes.
@@ -507,6 +594,18 @@ impl PoolWait {
             None => hot,
         }
     }
+}
+
+/// `P(X > t)` for the gamma time of this mean and variance.
+fn gamma_survival(mean: f64, variance: f64, t: f64) -> f64 {
+    if mean <= 0.0 || !mean.is_finite() || !variance.is_finite() {
+        return 0.0;
+    }
+    if variance <= 1e-12 * mean * mean {
+        return if mean > t { 1.0 } else { 0.0 };
+    }
+    let shape = mean * mean / variance;
+    1.0 - gamma_p(shape, t * mean / variance)
 }
 
 /// `count` calls one after another: `⌊count⌋` of them, or one more with the
