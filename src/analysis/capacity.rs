@@ -9,8 +9,8 @@ use super::Solved;
 /// every class meets its p99. The slack `min over classes (1 - p99 / target)` falls as
 /// the load grows. Its root is found twice by the Illinois variant of regula falsi
 /// (bisection while one end of the bracket is unbounded, a saturated component): first
-/// on the p99 of the moments alone (cheap, up to a few tens of percent off), to 1e-7
-/// relative, then on the p99 of the distribution, from a bracket around the first root,
+/// on the p99 of the moments alone (cheap, up to a few tens of percent off), to
+/// [`QUICK_TOLERANCE`], then on the p99 of the distribution, from a bracket around the first root,
 /// to [`TOLERANCE`] in a handful of evaluations. Retries are held at their peak
 /// attempts.
 pub(super) fn p99_feasible_throughput(
@@ -64,7 +64,7 @@ pub(super) fn p99_feasible_throughput(
     let Some(g_quick_lo) = quick(lo).filter(|&g| g >= 0.0) else {
         return Some(0.0);
     };
-    let (first, bound) = root(&quick, (lo, g_quick_lo), (hi, None), 1e-7);
+    let (first, bound) = root(&quick, (lo, g_quick_lo), (hi, None), QUICK_TOLERANCE);
     // Targets that hold up to saturation by the moments (the bracket's top is
     // unstable): within 0.1 % of it is as close as the figure needs.
     let near = first * (1.0 - NEAR_SATURATION);
@@ -101,6 +101,9 @@ pub(super) fn p99_feasible_throughput(
 
 /// The exact root's relative tolerance: a figure reported to four digits.
 const TOLERANCE: f64 = 1e-5;
+/// The moments' root's: it brackets the exact root, or lies within [`NEAR_SATURATION`]
+/// of saturation.
+const QUICK_TOLERANCE: f64 = 1e-4;
 /// How close to saturation a root is taken as saturation.
 const NEAR_SATURATION: f64 = 1e-3;
 

@@ -279,18 +279,13 @@ impl Spectrum {
     /// The probability masses at `0, h, 2h, …`, summing to 1 (a mass may be a rounding
     /// below zero), of the distribution smoothed by a normal of sd [`SMOOTHING`] steps.
     pub fn masses(&self) -> Vec<f64> {
-        let sigma = SMOOTHING * self.grid.step_ms;
-        let mut full = vec![C64::ZERO; POINTS];
-        for (j, v) in self.values.iter().enumerate() {
-            let w = self.grid.omega(j) * sigma;
-            let v = v.scale((-0.5 * w * w).exp());
-            full[j] = v;
-            if j > 0 && j < POINTS - j {
-                full[POINTS - j] = v.conj();
-            }
-        }
-        fft(&mut full, true);
-        let mut masses: Vec<f64> = full.iter().map(|z| z.re / POINTS as f64).collect();
+        let smoothed: Vec<C64> = self
+            .values
+            .iter()
+            .zip(smoothing())
+            .map(|(v, s)| v.scale(*s))
+            .collect();
+        let mut masses = inverse_real_fft(&smoothed);
         // The smoothing spreads mass from near 0 to just below it, which the period puts
         // at the top of the grid, where the distribution itself has none: fold it back.
         let folded: f64 = masses[POINTS - FOLDED..].iter().sum();
@@ -301,11 +296,10 @@ impl Spectrum {
 
     /// The distribution with these masses at `0, h, 2h, …`.
     pub fn from_masses(grid: Grid, masses: &[f64]) -> Self {
-        let mut full: Vec<C64> = masses.iter().map(|&m| C64::new(m, 0.0)).collect();
-        full.resize(POINTS, C64::ZERO);
-        fft(&mut full, false);
-        full.truncate(FREQUENCIES);
-        Spectrum { grid, values: full }
+        Spectrum {
+            grid,
+            values: real_fft(masses),
+        }
     }
 
     /// The longest of parallel times: with probability `1 - r` independent (the
@@ -363,31 +357,31 @@ impl Spectrum {
             acc += m;
             cdf.push(acc);
         }
-        let at = |edge: f64| {
-            // `edge` in cells from the lower edge of cell 0.
-            if edge <= 0.0 {
-                return 0.0;
-            }
-            // Positive, so truncation is the floor (without a call into libm).
-            let k = edge as usize;
-            let i = k as f64;
-            if k >= POINTS {
-                return acc;
-            }
-            let below = if k == 0 { 0.0 } else { cdf[k - 1] };
-            below + (cdf[k] - below) * (edge - i)
-        };
+        // lower[k] = P(X below the lower edge of cell k), k = 0..=POINTS.
+        let mut lower = Vec::with_capacity(POINTS + 1);
+        lower.push(0.0);
+        lower.extend_from_slice(&cdf);
         let last = POINTS - FOLDED - 1;
         // The distribution function at each cell's upper edge, node by node: cell j's
         // upper edge, j + ½ steps, is (j + ½) / z steps of X, that many plus ½ from
-        // the lower edge of X's cell 0.
+        // the lower edge of X's cell 0, where X's is read by linear interpolation.
         let mut f = vec![0.0; last];
         for &(z, p) in nodes {
             if z > 0.0 {
                 let per_step = 1.0 / z;
-                for (j, fj) in f.iter_mut().enumerate() {
-                    *fj += p * at((j as f64 + 0.5) * per_step + 0.5);
+                // Past the grid's top from this cell on: X's whole mass.
+                let inside = ((POINTS as f64 - 0.5) * z - 0.5)
+                    .ceil()
+                    .clamp(0.0, last as f64);
+                let (within, beyond) = f.split_at_mut(inside as usize);
+                for (j, fj) in within.iter_mut().enumerate() {
+                    let edge = ((j as f64 + 0.5) * per_step + 0.5).min(POINTS as f64);
+                    // Positive, so truncation is the floor (without a call into libm).
+                    let k = (edge as usize).min(POINTS - 1);
+                    let (lo, hi) = (lower[k], lower[k + 1]);
+                    *fj += p * (lo + (hi - lo) * (edge - k as f64));
                 }
+                beyond.iter_mut().for_each(|fj| *fj += p * acc);
             } else {
                 f.iter_mut().for_each(|fj| *fj += p * acc);
             }
@@ -487,6 +481,20 @@ fn pow(mut v: C64, mut n: u32) -> C64 {
     acc
 }
 
+/// The smoothing normal's transform at each frequency, `e^{-(ω_j σ)²/2}` for `σ` of
+/// [`SMOOTHING`] steps: `ω_j σ = 2πj·SMOOTHING / POINTS` whatever the grid's step.
+fn smoothing() -> &'static [f64] {
+    static SMOOTHED: OnceLock<Vec<f64>> = OnceLock::new();
+    SMOOTHED.get_or_init(|| {
+        (0..FREQUENCIES)
+            .map(|j| {
+                let w = 2.0 * PI * j as f64 * SMOOTHING / POINTS as f64;
+                (-0.5 * w * w).exp()
+            })
+            .collect()
+    })
+}
+
 /// The twiddle factors `e^{-2πik/N}`, `k < N/2`, computed once.
 fn twiddles() -> &'static [C64] {
     static TWIDDLES: OnceLock<Vec<C64>> = OnceLock::new();
@@ -497,11 +505,67 @@ fn twiddles() -> &'static [C64] {
     })
 }
 
-/// In-place radix-2 FFT of length `POINTS`: forward `Σ x_k e^{-2πijk/N}`, or the
-/// inverse's sum `Σ X_j e^{+2πijk/N}` (unscaled).
+/// The transform `X_j = Σ x_k e^{-2πijk/N}`, `j = 0..=N/2`, of `POINTS` real masses
+/// (fewer are padded with zeros), by one complex FFT of half the length: the even
+/// masses as real parts, the odd as imaginary, then untangled.
+fn real_fft(x: &[f64]) -> Vec<C64> {
+    const HALF: usize = POINTS / 2;
+    let at = |k: usize| x.get(k).copied().unwrap_or(0.0);
+    let mut z: Vec<C64> = (0..HALF)
+        .map(|n| C64::new(at(2 * n), at(2 * n + 1)))
+        .collect();
+    fft(&mut z, false);
+    let tw = twiddles();
+    (0..=HALF)
+        .map(|k| {
+            let zk = z[k % HALF];
+            let zc = z[(HALF - k) % HALF].conj();
+            // The even masses' transform and the odd's, at k.
+            let even = (zk + zc).scale(0.5);
+            let odd = (zk - zc) * C64::new(0.0, -0.5);
+            let w = if k < HALF { tw[k] } else { C64::new(-1.0, 0.0) };
+            even + w * odd
+        })
+        .collect()
+}
+
+/// The real `x_k = (1/N) Σ_j X_j e^{+2πijk/N}` over the conjugate-symmetric extension
+/// of `X_0..=X_{N/2}` (the real parts of `X_0` and `X_{N/2}` taken), by one complex
+/// FFT of half the length.
+fn inverse_real_fft(values: &[C64]) -> Vec<f64> {
+    const HALF: usize = POINTS / 2;
+    debug_assert_eq!(values.len(), FREQUENCIES);
+    let real_end = |j: usize| {
+        let v = values[j];
+        if j == 0 || j == HALF {
+            C64::new(v.re, 0.0)
+        } else {
+            v
+        }
+    };
+    let tw = twiddles();
+    let mut z: Vec<C64> = (0..HALF)
+        .map(|k| {
+            let (xk, xc) = (real_end(k), real_end(HALF - k).conj());
+            let even = (xk + xc).scale(0.5);
+            let odd = (xk - xc).scale(0.5) * tw[k].conj();
+            even + C64::new(-odd.im, odd.re)
+        })
+        .collect();
+    fft(&mut z, true);
+    let mut x = Vec::with_capacity(POINTS);
+    for v in z {
+        x.push(v.re / HALF as f64);
+        x.push(v.im / HALF as f64);
+    }
+    x
+}
+
+/// In-place radix-2 FFT of a power-of-two length up to `POINTS`: forward
+/// `Σ x_k e^{-2πijk/N}`, or the inverse's sum `Σ X_j e^{+2πijk/N}` (unscaled).
 fn fft(a: &mut [C64], inverse: bool) {
     let n = a.len();
-    debug_assert_eq!(n, POINTS);
+    debug_assert!(n.is_power_of_two() && n <= POINTS);
     let mut j = 0;
     for i in 1..n {
         let mut bit = n >> 1;
@@ -517,7 +581,7 @@ fn fft(a: &mut [C64], inverse: bool) {
     let tw = twiddles();
     let mut len = 2;
     while len <= n {
-        let stride = n / len;
+        let stride = POINTS / len;
         for start in (0..n).step_by(len) {
             for k in 0..len / 2 {
                 let w = tw[k * stride];
@@ -564,6 +628,36 @@ mod tests {
         fft(&mut full, true);
         for (k, m) in masses.iter().enumerate() {
             assert!((full[k].re / POINTS as f64 - m).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn the_half_length_real_transforms_agree_with_the_full_complex_one() {
+        // Uneven masses, both ways; and a delay's spectrum, complex at the top
+        // frequency, whose inverse's real part the half-length inverse gives.
+        let masses: Vec<f64> = (0..POINTS)
+            .map(|k| ((k * 7919) % 113) as f64 / 1e4)
+            .collect();
+        let mut full: Vec<C64> = masses.iter().map(|&m| C64::new(m, 0.0)).collect();
+        fft(&mut full, false);
+        for (got, want) in real_fft(&masses).iter().zip(&full) {
+            assert!((*got - *want).norm_sqr().sqrt() < 1e-12, "{got:?} {want:?}");
+        }
+        let delay = Spectrum::delay(Grid { step_ms: 1.0 }, 10.3);
+        let mut full = vec![C64::ZERO; POINTS];
+        for j in 0..FREQUENCIES {
+            full[j] = delay.value(j);
+            if j > 0 && j < POINTS - j {
+                full[POINTS - j] = delay.value(j).conj();
+            }
+        }
+        fft(&mut full, true);
+        let values: Vec<C64> = (0..FREQUENCIES).map(|j| delay.value(j)).collect();
+        for (got, want) in inverse_real_fft(&values).iter().zip(&full) {
+            assert!(
+                (got - want.re / POINTS as f64).abs() < 1e-14,
+                "{got} {want:?}"
+            );
         }
     }
 
