@@ -84,13 +84,6 @@ impl C64 {
             im: -self.im / d,
         }
     }
-    /// `self^(-k)` for real `k`, with `self` in the right half-plane (no branch cut).
-    pub fn powf_neg(self, k: f64) -> Self {
-        let ln_r = 0.5 * self.norm_sqr().ln();
-        let arg = self.im.atan2(self.re);
-        let r = (-k * ln_r).exp();
-        C64::cis(-k * arg).scale(r)
-    }
 }
 
 impl std::ops::Add for C64 {
@@ -465,7 +458,10 @@ pub fn gamma_transform(mean: f64, cv: f64, w: f64) -> C64 {
         // A whole shape (cv 1, 1/√2, ½, …): no logarithm or arc tangent.
         pow(z.recip(), whole as u32)
     } else {
-        z.powf_neg(shape)
+        // (1 + ix)^-k = (1 + x²)^(-k/2)·e^{-ik·atan x}: three calls into libm.
+        let x = w * scale;
+        let magnitude = (1.0 + x * x).powf(-0.5 * shape);
+        C64::cis(-shape * x.atan()).scale(magnitude)
     }
 }
 
