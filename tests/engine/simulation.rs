@@ -440,6 +440,44 @@ fn a_ramp_breaks_where_the_analysis_says() {
 }
 
 #[test]
+fn the_analysis_bottleneck_is_where_a_ramp_saturates_first_on_a_real_system() {
+    // The twelve-service system as its plan leaves it: eleven pools, several within a
+    // few percent of each other's headroom. The analysis names the pool that saturates
+    // first and the rate at which it does; a simulated ramp past that rate must
+    // saturate the same pool first, at about that rate (a ramp sees saturation a
+    // window or two late: within 10 %).
+    let s = crate::common::models::test_model("microshop");
+    let planned = headroom::plan::plan(&s, &headroom::plan::PlanOptions::default())
+        .unwrap()
+        .spec;
+    let a = headroom::analysis::analyze(&planned).unwrap();
+    let (bottleneck, max) = (a.bottleneck.clone().unwrap(), a.max_throughput_rps.unwrap());
+    let peak: f64 = planned.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let opts = SimOptions {
+        requests: 150_000,
+        seed: 3,
+        replications: 2,
+        scenario: Scenario::Ramp {
+            from: 0.5,
+            to: 1.3 * max / peak,
+        },
+        ..SimOptions::default()
+    };
+    let r = run(&planned, &opts);
+    let bp = r.breaking_point.as_ref().unwrap();
+    assert_eq!(
+        bp.saturated_component.as_deref(),
+        Some(bottleneck.as_str()),
+        "{bp:?}"
+    );
+    let saturated = bp.saturated_rps.unwrap();
+    assert!(
+        (saturated / max - 1.0).abs() <= 0.1,
+        "{bottleneck} saturated at {saturated} req/s, analysis {max}"
+    );
+}
+
+#[test]
 fn the_same_seed_gives_the_same_output_whatever_the_threads() {
     let spec = example("shop");
     let opts = |seed, threads| SimOptions {
