@@ -93,6 +93,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         spec::Dependency,
         spec::Op,
         spec::CallMode,
+        spec::OnFailure,
         spec::Lock,
         store::ProjectSummary,
         store::RevisionSummary,
@@ -231,6 +232,7 @@ pub fn kind_fields_ts() -> String {
         ("op", json!(defaults::OP)),
         ("mode", json!(defaults::MODE)),
         ("retries", json!(defaults::RETRIES)),
+        ("on_failure", json!(defaults::ON_FAILURE)),
     ]);
     let replication = ts_object([
         ("read_replicas", json!(defaults::READ_REPLICAS)),

@@ -15,13 +15,16 @@
 //!   path, `u` the unavailability and `p` the chance that a request touches it (its
 //!   expected visits, at most 1; a store behind a cache is touched on a miss), the larger
 //!   of the read's and the write's `p·u` for a component it both reads and writes.
-//!   Async edges do not count. Retries do not mask downtime (a down store stays down),
+//!   Async edges do not count, nor a call whose failure is ignored (`on_failure:
+//!   ignore`) and what lies past it: their downtime serves the request degraded, the
+//!   share `A·(1 - Π (1 - p·u))` over the visits past such calls, `A` the class's
+//!   availability. Retries do not mask downtime (a down store stays down),
 //!   with one exception: an external dependency's availability is taken as the share
 //!   of its calls that succeed, failures independent from call to call (a third-party
 //!   API's errors are mostly transient), so `r` retries on every edge into it leave
 //!   `u^(r+1)` of the requests failed, as the simulator's failing externals do.
 
-use super::load::ClassFlow;
+use super::load::{ClassFlow, Visits};
 use crate::spec::{CallMode, Component, ComponentKind, ReadsFrom, ReplicationMode, Spec};
 
 pub const MINUTES_PER_YEAR: f64 = 365.25 * 24.0 * 60.0;
@@ -108,30 +111,61 @@ pub fn fewer_than_up(n: u64, k: u64, a: f64) -> f64 {
     total.min(1.0)
 }
 
-/// The availability of a class over its sync path, and the component that costs it the
-/// most (the largest share of the error budget).
+/// The availability of a class over its sync path, the component that costs it the
+/// most (the largest share of the error budget), and the share of its requests served
+/// degraded.
 pub struct ClassAvailability {
     pub availability: f64,
     pub weakest: Option<usize>,
+    /// Requests that succeed without the answer of a call whose failure is ignored
+    /// (`on_failure: ignore`): a component reached only through such calls is down.
+    pub degraded: f64,
+    /// The component past an ignored failure whose downtime degrades the most requests.
+    pub degraded_most_by: Option<usize>,
+}
+
+/// The share of a class's requests that one component's downtime reaches, from their
+/// visits to it: once, whether they read or write there, so the larger of the two
+/// chances (a read served by replicas is nearly always up; a read and a write to one
+/// primary fail together).
+pub fn lost_share(v: &Visits, u: [f64; 2]) -> f64 {
+    (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1])
 }
 
 pub fn class_availability(flow: &ClassFlow, unavailable: &[[f64; 2]]) -> ClassAvailability {
     let mut up = 1.0;
+    let mut whole = 1.0;
     let mut weakest: Option<(usize, f64)> = None;
-    for (c, (v, u)) in flow.sync_visits.iter().zip(unavailable).enumerate() {
-        // One component's downtime fails a request once, whether it reads or writes
-        // there: the larger of the two chances counts (a read served by replicas is
-        // nearly always up; a read and a write to one primary fail together).
-        let lost = (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1]);
+    let mut degrading: Option<(usize, f64)> = None;
+    for (c, ((v, all), u)) in flow
+        .critical_visits
+        .iter()
+        .zip(&flow.sync_visits)
+        .zip(unavailable)
+        .enumerate()
+    {
+        let lost = lost_share(v, *u);
         if lost > 0.0 {
             up *= 1.0 - lost;
         }
         if lost > 0.0 && weakest.is_none_or(|(_, w)| lost > w) {
             weakest = Some((c, lost));
         }
+        // The visits past an ignored failure only degrade the answer.
+        let optional = Visits {
+            read: (all.read - v.read).max(0.0),
+            write: (all.write - v.write).max(0.0),
+        };
+        let degraded = lost_share(&optional, *u);
+        whole *= 1.0 - degraded;
+        if degraded > 0.0 && degrading.is_none_or(|(_, d)| degraded > d) {
+            degrading = Some((c, degraded));
+        }
     }
     ClassAvailability {
         availability: up,
         weakest: weakest.map(|(c, _)| c),
+        degraded: up * (1.0 - whole),
+        degraded_most_by: degrading.map(|(c, _)| c),
     }
 }

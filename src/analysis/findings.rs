@@ -45,6 +45,8 @@ pub enum FindingKind {
     NMinus1,
     /// A zone lost, and the system does not hold.
     ZoneLoss,
+    /// A class served without the answer of a call whose failure it ignores.
+    Degraded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -266,6 +268,26 @@ pub(super) fn availability_finding(
         .class(class)
         .numbers(Some(percent), t),
     )
+}
+
+/// A class served degraded some of the time: calls whose failure it ignores reach
+/// components that are down.
+pub(super) fn degraded_finding(class: &str, percent: f64, most: Option<&str>) -> Option<Finding> {
+    (percent > 0.0).then(|| {
+        let mut f = Finding::new(
+            FindingKind::Degraded,
+            Severity::Warning,
+            format!(
+                "class {class} is served degraded {percent:.4} % of the time, without the answer of calls whose failure it ignores{}",
+                most.map(|m| format!("; {m}'s downtime degrades the most"))
+                    .unwrap_or_default()
+            ),
+        )
+        .class(class);
+        // A share to report, with no limit it is held to.
+        f.value = Some(percent);
+        f
+    })
 }
 
 /// The throughput within the ceiling short of the target.

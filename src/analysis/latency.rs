@@ -468,7 +468,13 @@ fn downstream_calls(
             let tried = attempts(response, d.timeout_ms, d.retries_or_default(), failure);
             eval.attempts[k][call.dep] = tried.expected_attempts;
             eval.attempt_failure[k][call.dep] = tried.attempt_failure;
-            let mut one_call = tried.answered;
+            // A call whose failure is ignored takes its time either way: the request
+            // goes on after its last failed attempt.
+            let mut one_call = if d.failure_ignored() {
+                tried.time
+            } else {
+                tried.answered
+            };
             if let Some(Some(lock)) = load.lock_waits.get(call.dep) {
                 one_call = one_call.plus(lock.wait);
             }

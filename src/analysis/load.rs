@@ -46,6 +46,9 @@ impl Visits {
 pub struct ClassFlow {
     /// Per component (spec order): visits per request on the request's own sync path.
     pub sync_visits: Vec<Visits>,
+    /// Per component: the sync visits whose failure fails the request (none past a
+    /// call whose failure is ignored): what the class's availability counts.
+    pub critical_visits: Vec<Visits>,
     /// Per component: visits per request over sync and async edges, the load it causes.
     pub all_visits: Vec<Visits>,
 }
@@ -374,6 +377,7 @@ pub fn class_flows_with(
                 let none = vec![Visits::default(); spec.components.len()];
                 return Ok(ClassFlow {
                     sync_visits: none.clone(),
+                    critical_visits: none.clone(),
                     all_visits: none,
                 });
             };
@@ -385,10 +389,15 @@ pub fn class_flows_with(
                 graph.is_sync(e)
             })
             .map_err(unbounded)?;
+            let critical_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
+                graph.fails_caller(e)
+            })
+            .map_err(unbounded)?;
             let all_visits = propagate(spec, graph, &class.name, entry, attempts, |_| true)
                 .map_err(unbounded)?;
             Ok(ClassFlow {
                 sync_visits,
+                critical_visits,
                 all_visits,
             })
         })

@@ -121,6 +121,9 @@ pub struct ClassReport {
     pub downtime_minutes_per_year: f64,
     /// The component that takes the largest share of the class's error budget.
     pub availability_weakest: Option<String>,
+    /// Percent of the class's requests served without the answer of a call whose
+    /// failure it ignores (`on_failure: ignore`), the callee being down.
+    pub degraded_percent: f64,
     pub consistency: Consistency,
 }
 
@@ -350,6 +353,13 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
                 spec.targets.availability,
                 weakest.as_deref(),
             ));
+            findings.extend(findings::degraded_finding(
+                &class.name,
+                100.0 * avail.degraded,
+                avail
+                    .degraded_most_by
+                    .map(|c| spec.components[c].name.as_str()),
+            ));
             let down = 1.0 - avail.availability;
             ClassReport {
                 name: class.name.clone(),
@@ -364,6 +374,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
                 downtime_minutes_per_month: down * availability::MINUTES_PER_MONTH,
                 downtime_minutes_per_year: down * availability::MINUTES_PER_YEAR,
                 availability_weakest: weakest,
+                degraded_percent: 100.0 * avail.degraded,
                 consistency: class.consistency_or_default(),
             }
         })

@@ -406,6 +406,7 @@ impl Walk<'_> {
                     d.timeout_ms,
                     d.retries_or_default(),
                     failure,
+                    d.failure_ignored(),
                 );
                 if let Some(Some(lock)) = self.load.lock_waits.get(site.dep) {
                     let key = Station::new(lock.key_rate_rps, lock.hold_ms, 0.0, 1);
@@ -701,8 +702,15 @@ fn gamma_band_means(cv: f64) -> [f64; NODES] {
 /// probability beyond it, an attempt fails as `F = P·e^{-iωt} + error·G` and succeeds as
 /// `S = (1 - error)·G`; the call, answered, is `Σ_{i <= retries} F^i S` over its
 /// probability (a request that fails is an error, not a latency; every attempt failing
-/// leaves the call unanswered, `F^{retries + 1}`).
-fn attempts(response: Spectrum, timeout_ms: Option<f64>, retries: u32, error: f64) -> Spectrum {
+/// leaves the call unanswered, `F^{retries + 1}`). A call whose failure is `ignored`
+/// takes its time either way: the all-failed attempts are part of it, unconditioned.
+fn attempts(
+    response: Spectrum,
+    timeout_ms: Option<f64>,
+    retries: u32,
+    error: f64,
+    ignored: bool,
+) -> Spectrum {
     if timeout_ms.is_none() && (retries == 0 || error <= 0.0) {
         return response;
     }
@@ -730,7 +738,10 @@ fn attempts(response: Spectrum, timeout_ms: Option<f64>, retries: u32, error: f6
             sum = sum + fail_i * succeed;
             fail_i = fail_i * fail;
         }
-        if answered > 1e-12 {
+        if ignored {
+            // Σ F^i S + F^(retries + 1): a whole distribution, answered or not.
+            sum + fail_i
+        } else if answered > 1e-12 {
             sum.scale(1.0 / answered)
         } else {
             // Never answered: the time to fail is all there is.

@@ -21,7 +21,7 @@ use super::change::{Change, ReplicationWay};
 use super::eval::Evaluated;
 use super::sizing::{ceiling, primaries_needed, throughput_factor};
 use super::PlanOptions;
-use crate::analysis::availability::unavailabilities;
+use crate::analysis::availability::{lost_share, unavailabilities};
 use crate::analysis::cost::replicas_needed;
 use crate::analysis::scorecard::Target;
 use crate::analysis::scorecard::TargetCheck;
@@ -171,11 +171,11 @@ impl Gen<'_> {
 
     fn availability(&mut self, k: usize, why: &str) {
         let unavailable = unavailabilities(self.spec);
-        let mut lost: Vec<(usize, f64)> = self.ev.sync_visits[k]
+        let mut lost: Vec<(usize, f64)> = self.ev.critical_visits[k]
             .iter()
             .zip(&unavailable)
             .enumerate()
-            .map(|(c, (v, u))| (c, (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1])))
+            .map(|(c, (v, u))| (c, lost_share(v, *u)))
             .filter(|(_, l)| *l > 0.0)
             .collect();
         lost.sort_by(|a, b| b.1.total_cmp(&a.1));

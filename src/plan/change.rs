@@ -469,6 +469,8 @@ impl Change {
                 consume.op = d.op;
                 consume.timeout_ms = d.timeout_ms.take();
                 consume.retries = d.retries.take();
+                // Through a queue the call's failure no longer reaches the request.
+                d.on_failure = None;
                 d.to = queue.clone();
                 d.mode = Some(CallMode::Async);
                 d.op = Some(Op::Write);

@@ -19,6 +19,8 @@ pub struct Evaluated {
     pub pools: Vec<PoolUse>,
     /// Per class, per component: visits on the request's sync path.
     pub sync_visits: Vec<Vec<Visits>>,
+    /// Per class, per component: the sync visits whose failure fails the request.
+    pub critical_visits: Vec<Vec<Visits>>,
     /// How far it is from meeting every target but the budget (0: it meets them).
     pub gap: f64,
     pub cost: f64,
@@ -57,10 +59,15 @@ pub fn evaluate(
     for c in changes {
         c.apply(&mut spec)?;
     }
-    let (pools, sync_visits) = {
+    let (pools, sync_visits, critical_visits) = {
         let solved = solve(&spec)?;
         let visits = solved.flows.iter().map(|f| f.sync_visits.clone()).collect();
-        (sizing::pool_use(&solved), visits)
+        let critical = solved
+            .flows
+            .iter()
+            .map(|f| f.critical_visits.clone())
+            .collect();
+        (sizing::pool_use(&solved), visits, critical)
     };
     let mut sized = sizing::size(&spec, &spec, &pools, opts);
     let mut sized_spec = spec.clone();
@@ -105,6 +112,7 @@ pub fn evaluate(
         sized,
         pools,
         sync_visits,
+        critical_visits,
     })
 }
 

@@ -515,8 +515,8 @@ fn out_of_reach(
                 (Target::Availability, Some(k)) => {
                     let mut cap = 1.0;
                     let mut names = Vec::new();
-                    for (c, (v, u)) in ev.sync_visits[k].iter().zip(&unavailable).enumerate() {
-                        let lost = (v.read.min(1.0) * u[0]).max(v.write.min(1.0) * u[1]);
+                    for (c, (v, u)) in ev.critical_visits[k].iter().zip(&unavailable).enumerate() {
+                        let lost = crate::analysis::availability::lost_share(v, *u);
                         if fixed(c) && lost > 0.0 {
                             cap *= 1.0 - lost;
                             names.push(format!(

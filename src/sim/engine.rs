@@ -53,6 +53,8 @@ const FAILED: u8 = 2;
 const HOLDING: u8 = 4;
 const HIT: u8 = 8;
 const MEASURED: u8 = 16;
+/// Served without the answer of a call whose failure it ignores.
+const DEGRADED: u8 = 32;
 
 /// An event: its time and, packed in 64 bits, its kind (4 bits), a frame, branch or
 /// class index (32 bits) and a tag (28 bits: the low bits of a branch's attempt tag).
@@ -259,6 +261,8 @@ pub struct ClassOut {
     /// Requests that ended, answered or failed.
     pub completed: u64,
     pub errors: u64,
+    /// Requests answered without the answer of a call whose failure they ignore.
+    pub degraded: u64,
     pub timeouts: u64,
     pub retries: u64,
     /// Measured requests still in flight when the run stopped.
@@ -1085,13 +1089,15 @@ impl<'n> Engine<'n> {
         if self.cfg.windows > 0 {
             self.win_class[class as usize].timeouts += 1;
         }
-        if let Some(caller) = self.attempt_result(br, true) {
+        if let Some(caller) = self.attempt_result(br, true, false) {
             self.advance(caller);
         }
     }
 
     /// An attempt is over. Returns the caller when this completed its current step.
-    fn attempt_result(&mut self, br: u32, failed: bool) -> Option<u32> {
+    /// One attempt of branch `br` ended, `failed` or answered (`degraded`: without an
+    /// ignored call's answer below it).
+    fn attempt_result(&mut self, br: u32, failed: bool, degraded: bool) -> Option<u32> {
         let b = self.branches[br as usize];
         if failed && b.attempts_left > 0 {
             self.branches[br as usize].attempts_left -= 1;
@@ -1102,8 +1108,12 @@ impl<'n> Engine<'n> {
             self.start_attempt(br);
             return None;
         }
-        if failed {
+        if failed && self.net.edges[b.edge as usize].ignore_failure {
+            self.frames[b.frame as usize].flags |= DEGRADED;
+        } else if failed {
             self.frames[b.frame as usize].flags |= FAILED;
+        } else if degraded {
+            self.frames[b.frame as usize].flags |= DEGRADED;
         }
         if b.calls_left > 1 {
             let retries = self.net.edges[b.edge as usize].retries;
@@ -1132,6 +1142,7 @@ impl<'n> Engine<'n> {
             self.release(frame.station);
         }
         let failed = frame.flags & FAILED != 0;
+        let degraded = frame.flags & DEGRADED != 0;
         self.free_frame(f);
         if frame.parent != NONE {
             let b = &mut self.branches[frame.parent as usize];
@@ -1139,7 +1150,7 @@ impl<'n> Engine<'n> {
                 return None; // abandoned after a timeout
             }
             b.tag = b.tag.wrapping_add(1);
-            return self.attempt_result(frame.parent, failed);
+            return self.attempt_result(frame.parent, failed, degraded);
         }
         if frame.flags & ROOT != 0 {
             let latency = self.now - frame.origin;
@@ -1152,6 +1163,7 @@ impl<'n> Engine<'n> {
                 if failed {
                     c.errors += 1;
                 } else {
+                    c.degraded += u64::from(degraded);
                     c.latency.record(latency);
                 }
                 self.in_flight_measured -= 1;

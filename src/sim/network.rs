@@ -119,6 +119,9 @@ pub struct Edge {
     pub frac: f64,
     pub timeout_ms: f64,
     pub retries: u32,
+    /// A failure after the last attempt degrades the caller's answer instead of
+    /// failing it (`on_failure: ignore`).
+    pub ignore_failure: bool,
     pub lock: Option<Lock>,
     /// The queue this edge drains (its messages' lag is measured from the enqueue).
     pub from_queue: u32,
@@ -344,6 +347,7 @@ impl Network {
                 frac: calls.fract(),
                 timeout_ms: d.timeout_ms.filter(|t| *t > 0.0).unwrap_or(f64::INFINITY),
                 retries: d.retries_or_default(),
+                ignore_failure: d.failure_ignored(),
                 lock,
                 from_queue: if comps[from].kind == ComponentKind::Queue {
                     from as u32

@@ -111,6 +111,9 @@ pub struct SimClass {
     pub unfinished: f64,
     /// Share of ended requests without an error, in percent.
     pub availability_percent: Option<f64>,
+    /// Share of ended requests answered without the answer of a call whose failure
+    /// they ignore (`on_failure: ignore`), in percent.
+    pub degraded_percent: Option<f64>,
     /// The component on the class's path that saturated in the run, if one did: its
     /// queue grew for as long as the run lasted, so the class's latencies are none
     /// (unbounded) rather than whatever this run's length made them.
@@ -374,6 +377,8 @@ pub fn combine(
                 retries: avg(&|o| o.classes[k].retries as f64),
                 unfinished: avg(&|o| o.classes[k].unfinished as f64),
                 availability_percent: (completed > 0.0).then(|| 100.0 * (1.0 - errors / completed)),
+                degraded_percent: (completed > 0.0)
+                    .then(|| 100.0 * avg(&|o| o.classes[k].degraded as f64) / completed),
                 saturated_by: None,
                 latency_histogram: {
                     let mut all = Histogram::new();

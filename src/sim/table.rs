@@ -118,6 +118,15 @@ pub fn render(r: &SimReport) -> String {
             c.saturated_by.as_deref().unwrap_or_default()
         );
     }
+    for c in &r.classes {
+        if let Some(d) = c.degraded_percent.filter(|&d| d > 0.0) {
+            let _ = writeln!(
+                out,
+                "{}: {d:.3} % of requests served degraded (a call whose failure it ignores failed)",
+                c.name
+            );
+        }
+    }
     if let Some(bp) = &r.breaking_point {
         let _ = writeln!(out);
         match (&bp.p99_exceeded_class, bp.p99_exceeded_rps) {

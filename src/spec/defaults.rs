@@ -2,8 +2,8 @@
 //! here; exports never write these back (an absent field stays absent).
 
 use super::model::{
-    CallMode, Component, ComponentKind, Consistency, Dependency, Io, LoadBalancing, Op, ReadsFrom,
-    Spec,
+    CallMode, Component, ComponentKind, Consistency, Dependency, Io, LoadBalancing, OnFailure, Op,
+    ReadsFrom, Spec,
 };
 
 /// `replicas` of a component with servers.
@@ -65,6 +65,7 @@ pub const CALLS: f64 = 1.0;
 pub const OP: Op = Op::Read;
 pub const MODE: CallMode = CallMode::Sync;
 pub const RETRIES: u32 = 0;
+pub const ON_FAILURE: OnFailure = OnFailure::Fail;
 /// `consistency` of a request class.
 pub const CONSISTENCY: Consistency = Consistency::Eventual;
 /// `planning.scale_up.service_time_factor`: a compute-optimised instance one size up
@@ -182,6 +183,10 @@ impl Dependency {
     }
     pub fn retries_or_default(&self) -> u32 {
         self.retries.unwrap_or(RETRIES)
+    }
+    /// Whether the request is served without this call's answer when the call fails.
+    pub fn failure_ignored(&self) -> bool {
+        self.on_failure.unwrap_or(ON_FAILURE) == OnFailure::Ignore
     }
     /// Whether the edge applies to request class `class`.
     pub fn applies_to(&self, class: &str) -> bool {

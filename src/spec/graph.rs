@@ -54,6 +54,12 @@ impl<'a> SystemGraph<'a> {
         dep.mode_or_default() == CallMode::Sync && !from_queue
     }
 
+    /// Whether the edge's failure fails the caller's request: a sync call whose
+    /// failure is not ignored (`on_failure: ignore`).
+    pub fn fails_caller(&self, edge: EdgeIndex) -> bool {
+        self.is_sync(edge) && !self.spec.dependencies[self.graph[edge]].failure_ignored()
+    }
+
     /// Components in an order where every sync caller comes before its callees, or the
     /// cycle (component indices, first repeated last) that prevents one.
     pub fn sync_topological_order(&self) -> Result<Vec<usize>, Vec<usize>> {

@@ -478,6 +478,12 @@ pub struct Dependency {
     pub retries: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock: Option<Lock>,
+    /// What the caller does when the call fails after its retries: `fail` (the
+    /// default) fails the request; `ignore` serves it without the call's answer
+    /// (degraded), so the call counts against latency (up to its timeout) but not
+    /// against availability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_failure: Option<OnFailure>,
 }
 
 impl Dependency {
@@ -493,8 +499,19 @@ impl Dependency {
             timeout_ms: None,
             retries: None,
             lock: None,
+            on_failure: None,
         }
     }
+}
+
+/// What a caller does with a sync call that failed after its retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    /// The request fails.
+    Fail,
+    /// The request is served without the call's answer (degraded).
+    Ignore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]

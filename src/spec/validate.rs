@@ -595,6 +595,15 @@ impl Checker {
                 }
             }
             let (from_kind, to_kind) = (kind_of(&dep.from), kind_of(&dep.to));
+            if dep.on_failure.is_some()
+                && (dep.mode_or_default() == CallMode::Async
+                    || from_kind == Some(ComponentKind::Queue))
+            {
+                self.report(
+                    path.clone().key("on_failure"),
+                    "applies to a sync call: an async call's failure never reaches the request",
+                );
+            }
             if from_kind == Some(ComponentKind::Queue) {
                 if let Some(k) = to_kind.filter(|k| {
                     !matches!(

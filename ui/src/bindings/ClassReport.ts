@@ -5,4 +5,9 @@ export type ClassReport = { name: string, rate_rps: number, mean_latency_ms: num
 /**
  * The component that takes the largest share of the class's error budget.
  */
-availability_weakest: string | null, consistency: Consistency, };
+availability_weakest: string | null, 
+/**
+ * Percent of the class's requests served without the answer of a call whose
+ * failure it ignores (`on_failure: ignore`), the callee being down.
+ */
+degraded_percent: number, consistency: Consistency, };

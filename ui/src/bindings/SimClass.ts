@@ -36,6 +36,11 @@ unfinished: number,
  */
 availability_percent: number | null, 
 /**
+ * Share of ended requests answered without the answer of a call whose failure
+ * they ignore (`on_failure: ignore`), in percent.
+ */
+degraded_percent: number | null, 
+/**
  * The component on the class's path that saturated in the run, if one did: its
  * queue grew for as long as the run lasted, so the class's latencies are none
  * (unbounded) rather than whatever this run's length made them.

@@ -1,5 +1,5 @@
 // The form of one dependency (an edge): its endpoints, how it calls, the classes it
-// applies to, its timeout, retries and lock.
+// applies to, its timeout, retries, what a failure does to the request, and lock.
 
 import { useId } from 'react';
 
@@ -10,12 +10,12 @@ import type { Spec } from '../bindings/Spec';
 import { setDependencyField, setLockField, toggleDependencyClass } from '../editor/specEdits';
 import { applier } from './apply';
 import { FieldMessages, ItemProblems, NumberField, Section, SelectField, SubGroup, TextField } from './controls';
-import { CALL_MODE_OPTIONS, OP_OPTIONS, emptyOption, fieldHelp, integerRange, placeholderFor, type Option } from './fields';
+import { CALL_MODE_OPTIONS, ON_FAILURE_OPTIONS, OP_OPTIONS, emptyOption, fieldHelp, integerRange, placeholderFor, type Option } from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
 import { dependencyName, setLabel } from './labels';
 import type { InspectorSelection } from './selection';
 
-const SHOWN = new Set(['from', 'to', 'calls', 'op', 'mode', 'parallel', 'timeout_ms', 'retries', 'lock']);
+const SHOWN = new Set(['from', 'to', 'calls', 'op', 'mode', 'parallel', 'timeout_ms', 'retries', 'on_failure', 'lock']);
 
 function isShown(rel: string): boolean {
   const top = rel.split(/[.[]/)[0] ?? '';
@@ -159,6 +159,16 @@ export function DependencyForm({
           help={fieldHelp('Dependency', 'retries')}
           errors={diag.at('retries')}
           onCommit={(v) => set('retries', v)}
+        />
+        <SelectField
+          field="on_failure"
+          label="On failure"
+          value={dep.on_failure}
+          options={ON_FAILURE_OPTIONS}
+          emptyLabel={emptyOption(def('on_failure'), ON_FAILURE_OPTIONS)}
+          help={fieldHelp('Dependency', 'on_failure')}
+          errors={diag.at('on_failure')}
+          onCommit={(v) => set('on_failure', v as Dependency['on_failure'])}
         />
         <SubGroup
           field="lock"

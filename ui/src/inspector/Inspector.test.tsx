@@ -303,7 +303,20 @@ describe('Inspector: dependency form', () => {
     const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 6 });
     const form = screen.getByTestId('dependency-form');
     expect(new Set(fields(form))).toEqual(
-      new Set(['from', 'to', 'calls', 'op', 'mode', 'parallel', 'classes', 'timeout_ms', 'retries', 'lock.keys', 'lock.hold_ms']),
+      new Set([
+        'from',
+        'to',
+        'calls',
+        'op',
+        'mode',
+        'parallel',
+        'classes',
+        'timeout_ms',
+        'retries',
+        'on_failure',
+        'lock.keys',
+        'lock.hold_ms',
+      ]),
     );
     expect(input(form, 'from').value).toBe('api');
     expect(input(form, 'to').value).toBe('payments');
@@ -315,6 +328,16 @@ describe('Inspector: dependency form', () => {
       { ...spec, dependencies: spec.dependencies.map((d, i) => (i === 6 ? { ...d, timeout_ms: 1500 } : d)) },
       'Set api → payments timeout_ms to 1500',
     );
+  });
+
+  it('lets a call fail softly: on_failure ignore, fail by default', () => {
+    const { onEdit } = renderInspector({ kind: 'dependency', index: 6 });
+    const onFailure = input(screen.getByTestId('dependency-form'), 'on_failure');
+    expect(onFailure.value).toBe('');
+    expect((onFailure as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Fail the request (default)');
+    fireEvent.change(onFailure, { target: { value: 'ignore' } });
+    expect(onEdit.mock.calls[0]![0].dependencies[6]!.on_failure).toBe('ignore');
+    expect(onEdit.mock.calls[0]![1]).toBe('Set api → payments on_failure to ignore');
   });
 
   it('changes an endpoint with a select', () => {

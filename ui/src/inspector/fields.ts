@@ -15,6 +15,7 @@ import {
   type ComponentField,
 } from '../bindings/kindFields';
 import type { LoadBalancing } from '../bindings/LoadBalancing';
+import type { OnFailure } from '../bindings/OnFailure';
 import type { Op } from '../bindings/Op';
 import type { ReadsFrom } from '../bindings/ReadsFrom';
 import type { ReplicationMode } from '../bindings/ReplicationMode';
@@ -46,6 +47,10 @@ export const REPLICATION_MODE_OPTIONS = options<ReplicationMode>({
 export const READS_FROM_OPTIONS = options<ReadsFrom>({ primary: 'Primary', replicas: 'Replicas' });
 export const OP_OPTIONS = options<Op>({ read: 'Read', write: 'Write' });
 export const CALL_MODE_OPTIONS = options<CallMode>({ sync: 'Sync', async: 'Async (via a queue)' });
+export const ON_FAILURE_OPTIONS = options<OnFailure>({
+  fail: 'Fail the request',
+  ignore: 'Ignore (serve degraded)',
+});
 export const CONSISTENCY_OPTIONS = options<Consistency>({
   strong: 'Strong',
   read_your_writes: 'Read your writes',

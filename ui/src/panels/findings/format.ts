@@ -97,6 +97,7 @@ const KIND_LABELS: Record<FindingKind, string> = {
   consistency_conflict: 'Consistency conflict',
   n_minus_1: 'N-1',
   zone_loss: 'Zone loss',
+  degraded: 'Served degraded',
 };
 
 export function findingLabel(kind: FindingKind): string {
@@ -138,5 +139,7 @@ export function findingNumbers(f: Finding): string | null {
       return `${v((x) => `${(x * 100).toFixed(2)} %`)} of calls fail · limit ${l((x) => `${x * 100} %`)}`;
     case 'retry_storm':
       return `each call tried ${v((x) => x.toFixed(2))} times`;
+    case 'degraded':
+      return `${v((x) => `${x.toFixed(4)} %`)} of requests degraded`;
   }
 }
