@@ -141,29 +141,6 @@ pub const SIM_DEFAULTS_FILE: &str = "simDefaults.ts";
 /// kind, the defaults, whole-number fields and the fields' doc comments.
 pub const KIND_FIELDS_FILE: &str = "kindFields.ts";
 
-/// Every component default of `spec::defaults`, by field name.
-fn component_defaults() -> Vec<(&'static str, Value)> {
-    use spec::defaults::*;
-    vec![
-        ("replicas", json!(REPLICAS)),
-        ("concurrency", json!(CONCURRENCY)),
-        ("service_time_cv", json!(SERVICE_TIME_CV)),
-        ("load_balancing", json!(LOAD_BALANCING)),
-        ("availability", json!(AVAILABILITY_PERCENT)),
-        ("io", json!(IO)),
-        ("shards", json!(SHARDS)),
-        ("hot_shard_skew", json!(HOT_SHARD_SKEW)),
-        ("partitions", json!(PARTITIONS)),
-        ("zones", json!(ZONES)),
-        ("cold_start_ms", json!(COLD_START_MS)),
-        ("cold_start_ratio", json!(COLD_START_RATIO)),
-        ("max_concurrency", json!(MAX_CONCURRENCY)),
-        ("latency_ms", json!(LATENCY_MS)),
-        ("cost_per_replica_hour", json!(COST_USD)),
-        ("cost_per_million_requests_usd", json!(COST_USD)),
-    ]
-}
-
 /// `{ a: 1, b: "x" }` from (key, value) pairs.
 fn ts_object<'a>(pairs: impl IntoIterator<Item = (&'a str, Value)>) -> String {
     let body: Vec<String> = pairs
@@ -201,7 +178,7 @@ pub fn kind_fields_ts() -> String {
          /** A component field other than `name` and `kind`. */\n\
          export type ComponentField = Exclude<keyof Component, \"name\" | \"kind\">;\n",
     );
-    let defaults_table = component_defaults();
+    let defaults_table = defaults::component_defaults();
     let mut fields = String::new();
     let mut required = String::new();
     let mut kind_defaults = String::new();
@@ -227,20 +204,10 @@ pub fn kind_fields_ts() -> String {
          \n/** The value the engine assumes for each absent field of a component of each kind. */\n\
          export const COMPONENT_DEFAULTS: Record<ComponentKind, Partial<Component>> = {{\n{kind_defaults}}};\n"
     );
-    let dependency = ts_object([
-        ("calls", json!(defaults::CALLS)),
-        ("op", json!(defaults::OP)),
-        ("mode", json!(defaults::MODE)),
-        ("retries", json!(defaults::RETRIES)),
-        ("on_failure", json!(defaults::ON_FAILURE)),
-    ]);
-    let replication = ts_object([
-        ("read_replicas", json!(defaults::READ_REPLICAS)),
-        ("reads_from", json!(defaults::READS_FROM)),
-        ("lag_ms", json!(defaults::REPLICATION_LAG_MS)),
-    ]);
-    let class = ts_object([("consistency", json!(defaults::CONSISTENCY))]);
-    let targets = ts_object([("utilization_ceiling", json!(defaults::UTILIZATION_CEILING))]);
+    let dependency = ts_object(defaults::dependency_defaults());
+    let replication = ts_object(defaults::replication_defaults());
+    let class = ts_object(defaults::class_defaults());
+    let targets = ts_object(defaults::targets_defaults());
     ts += &format!(
         "\nexport const DEPENDENCY_DEFAULTS: Partial<Dependency> = {dependency};\n\
          export const REPLICATION_DEFAULTS: Partial<Replication> = {replication};\n\
@@ -304,7 +271,7 @@ mod tests {
 
     #[test]
     fn every_component_default_names_a_field_some_kind_sets() {
-        for (field, _) in component_defaults() {
+        for (field, _) in spec::defaults::component_defaults() {
             assert!(
                 ComponentKind::ALL
                     .iter()

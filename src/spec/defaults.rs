@@ -1,6 +1,8 @@
 //! Every default of the spec, in one place. A field left out of a spec takes the value
 //! here; exports never write these back (an absent field stays absent).
 
+use serde_json::{json, Value};
+
 use super::model::{
     CallMode, Component, ComponentKind, Consistency, Dependency, Io, LoadBalancing, OnFailure, Op,
     ReadsFrom, Spec,
@@ -200,4 +202,57 @@ impl super::model::RequestClass {
     pub fn consistency_or_default(&self) -> Consistency {
         self.consistency.unwrap_or(CONSISTENCY)
     }
+}
+
+/// Every component default above, by field name (as JSON, for the bindings and the
+/// schema).
+pub fn component_defaults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("replicas", json!(REPLICAS)),
+        ("concurrency", json!(CONCURRENCY)),
+        ("service_time_cv", json!(SERVICE_TIME_CV)),
+        ("load_balancing", json!(LOAD_BALANCING)),
+        ("availability", json!(AVAILABILITY_PERCENT)),
+        ("io", json!(IO)),
+        ("shards", json!(SHARDS)),
+        ("hot_shard_skew", json!(HOT_SHARD_SKEW)),
+        ("partitions", json!(PARTITIONS)),
+        ("zones", json!(ZONES)),
+        ("cold_start_ms", json!(COLD_START_MS)),
+        ("cold_start_ratio", json!(COLD_START_RATIO)),
+        ("max_concurrency", json!(MAX_CONCURRENCY)),
+        ("latency_ms", json!(LATENCY_MS)),
+        ("cost_per_replica_hour", json!(COST_USD)),
+        ("cost_per_million_requests_usd", json!(COST_USD)),
+    ]
+}
+
+/// Every dependency default, by field name.
+pub fn dependency_defaults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("calls", json!(CALLS)),
+        ("op", json!(OP)),
+        ("mode", json!(MODE)),
+        ("retries", json!(RETRIES)),
+        ("on_failure", json!(ON_FAILURE)),
+    ]
+}
+
+/// Every replication default, by field name.
+pub fn replication_defaults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("read_replicas", json!(READ_REPLICAS)),
+        ("reads_from", json!(READS_FROM)),
+        ("lag_ms", json!(REPLICATION_LAG_MS)),
+    ]
+}
+
+/// Every request-class default, by field name.
+pub fn class_defaults() -> Vec<(&'static str, Value)> {
+    vec![("consistency", json!(CONSISTENCY))]
+}
+
+/// Every target default, by field name.
+pub fn targets_defaults() -> Vec<(&'static str, Value)> {
+    vec![("utilization_ceiling", json!(UTILIZATION_CEILING))]
 }

@@ -80,11 +80,17 @@ fn every_number_in_the_schema_is_bounded() {
         t.contains("number") || t.contains("integer")
     };
     let mut checked = 0;
+    // A component's fields sit in its kinds' rules (`allOf[i].then`).
     let defs = schema["$defs"].as_object().unwrap();
-    for (def, body) in defs.iter().chain([(&"Spec".to_string(), &schema)]) {
-        let Some(props) = body["properties"].as_object() else {
-            continue;
-        };
+    let mut tables = Vec::new();
+    let top = "Spec".to_string();
+    for (def, body) in defs.iter().chain([(&top, &schema)]) {
+        tables.extend(body["properties"].as_object().map(|p| (def, p)));
+        for rule in body["allOf"].as_array().into_iter().flatten() {
+            tables.extend(rule["then"]["properties"].as_object().map(|p| (def, p)));
+        }
+    }
+    for (def, props) in tables {
         for (field, prop) in props {
             let p = if prop["items"].is_object() && is_number(&prop["items"]) {
                 &prop["items"]

@@ -25,7 +25,12 @@ class DOMMatrixReadOnlyStub {
 globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
 globalThis.DOMMatrixReadOnly ??= DOMMatrixReadOnlyStub as unknown as typeof DOMMatrixReadOnly;
 
-Object.defineProperties(HTMLElement.prototype, {
+// A test that runs in Node (`@vitest-environment node`: the schema's, under the tools
+// that read it there) has no DOM to patch.
+const hasDom = typeof HTMLElement !== 'undefined';
+
+if (hasDom) {
+  Object.defineProperties(HTMLElement.prototype, {
   offsetHeight: {
     configurable: true,
     get(this: HTMLElement) {
@@ -40,10 +45,11 @@ Object.defineProperties(HTMLElement.prototype, {
   },
 });
 
-(SVGElement.prototype as unknown as { getBBox: () => DOMRect }).getBBox = () =>
-  ({ x: 0, y: 0, width: 0, height: 0 }) as DOMRect;
+  (SVGElement.prototype as unknown as { getBBox: () => DOMRect }).getBBox = () =>
+    ({ x: 0, y: 0, width: 0, height: 0 }) as DOMRect;
 
-afterEach(() => {
-  cleanup();
-  delete document.body.dataset.state;
-});
+  afterEach(() => {
+    cleanup();
+    delete document.body.dataset.state;
+  });
+}
