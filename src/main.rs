@@ -170,9 +170,17 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Print the JSON Schema of the spec format (for editors' YAML language servers).
-    #[command(after_help = "Example:\n  headroom schema > models/headroom.schema.json")]
-    Schema,
+    /// Print the JSON Schema of the spec format (for editors' YAML language servers), or
+    /// with --markdown the spec reference: every field by section and component kind,
+    /// with its type, default, range and meaning.
+    #[command(
+        after_help = "Examples:\n  headroom schema > models/headroom.schema.json\n  headroom schema --markdown > models/SPEC.md"
+    )]
+    Schema {
+        /// The reference in Markdown instead of the JSON Schema.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Rewrite specs in canonical form (key order, layout), atomically. The comment lines
     /// at the top of a file are kept; a file with comments further down is left alone
     /// unless --drop-comments is given, since canonical form cannot place them.
@@ -306,8 +314,12 @@ fn main() -> ExitCode {
             output,
             force,
         } => scaffold(&spec, &output, force),
-        Command::Schema => {
-            print!("{}", spec::schema::json_schema());
+        Command::Schema { markdown } => {
+            if markdown {
+                print!("{}", spec::reference::markdown());
+            } else {
+                print!("{}", spec::schema::json_schema());
+            }
             Outcome::Ok
         }
         Command::Fmt {

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod path;
+pub mod reference;
 pub mod schema;
 pub mod validate;
 pub mod yaml;

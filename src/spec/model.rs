@@ -21,22 +21,30 @@ pub struct Spec {
     pub version: u32,
     /// The system's name, a DNS-1123 label (it names the scaffold project).
     pub name: String,
+    /// One line on what the system is, for the report's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     // Left out of the output when empty, so optional on the TypeScript side too.
+    /// What the system must achieve: throughput, p99, availability, ceiling, budget, survival.
     #[serde(default, skip_serializing_if = "Targets::is_empty")]
     #[ts(as = "Option<Targets>", optional)]
     pub targets: Targets,
+    /// What the team does (rollout, monitoring, tracing, tests): the report's readiness
+    /// checklist and the scaffold read it.
     #[serde(default, skip_serializing_if = "Practices::is_empty")]
     #[ts(as = "Option<Practices>", optional)]
     pub practices: Practices,
+    /// The planner's assumptions (how a scale-up changes speed and price).
     #[serde(default, skip_serializing_if = "Planning::is_empty")]
     #[ts(as = "Option<Planning>", optional)]
     pub planning: Planning,
+    /// The request classes and the daily profile of their load.
     #[serde(default)]
     pub workload: Workload,
+    /// The parts of the system, each a node of the dependency graph.
     #[serde(default)]
     pub components: Vec<Component>,
+    /// The calls between components, each an edge of the graph.
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
 }
@@ -58,6 +66,8 @@ pub struct Targets {
     /// Plan so that no component runs hotter than this utilisation at peak, in (0, 1].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utilization_ceiling: Option<f64>,
+    /// The most the system may cost a month, USD: a bound the plan is checked against,
+    /// never a goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_budget_usd: Option<f64>,
     /// The losses the system must ride out at peak as targets (`replica`: any one
@@ -101,7 +111,9 @@ pub struct ScaleUp {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ScaledUpFrom {
+    /// The service time before the scale-up, ms.
     pub service_time_ms: f64,
+    /// The hourly price of one replica before the scale-up, USD.
     pub cost_per_replica_hour: f64,
 }
 
@@ -130,6 +142,7 @@ impl Targets {
 #[serde(deny_unknown_fields)]
 #[ts(optional_fields)]
 pub struct Practices {
+    /// How a new version is rolled out: rolling, blue_green or canary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<Rollout>,
     /// Share of traffic a canary takes, in percent; only with `rollout: canary`.
@@ -141,8 +154,10 @@ pub struct Practices {
     /// The tracing stack, e.g. `opentelemetry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracing: Option<String>,
+    /// Whether the team load-tests before release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_testing: Option<bool>,
+    /// Whether the team rehearses failures (chaos tests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chaos_testing: Option<bool>,
 }
@@ -169,6 +184,7 @@ pub struct Workload {
     /// 24 multipliers of peak, hour 0 to 23, each in [0, 1].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_profile: Option<Vec<f64>>,
+    /// The kinds of request the system serves, each with its rate at peak.
     #[serde(default)]
     pub classes: Vec<RequestClass>,
 }
@@ -178,6 +194,7 @@ pub struct Workload {
 #[serde(deny_unknown_fields)]
 #[ts(optional_fields)]
 pub struct RequestClass {
+    /// A DNS-1123 label: it names metrics, alerts and load-test scenarios.
     pub name: String,
     /// Arrival rate at peak.
     pub rate_rps: f64,
@@ -186,6 +203,8 @@ pub struct RequestClass {
     /// Overrides `targets.p99_ms` for this class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99_ms: Option<f64>,
+    /// The consistency the class needs from the stores it reads: strong,
+    /// read_your_writes or eventual (default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consistency: Option<Consistency>,
 }
@@ -270,6 +289,8 @@ impl std::fmt::Display for ComponentKind {
 pub struct Component {
     /// A DNS-1123 label: it becomes file, container and Kubernetes names.
     pub name: String,
+    /// What the component is: service, worker, function, load_balancer, cdn, cache,
+    /// database, queue or external. The kind decides which other fields it takes.
     pub kind: ComponentKind,
     /// The product behind a cache, database, queue or load balancer (redis, postgres, kafka, nginx...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,8 +319,10 @@ pub struct Component {
     /// Availability of one replica, in percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<f64>,
+    /// How a store copies its data: the mode, read replicas, where reads go, the lag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<Replication>,
+    /// Partitions of a store's data by key, each with its own primaries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shards: Option<u32>,
     /// Load on the hottest shard as a multiple of the mean shard load, in [1, shards].
@@ -313,13 +336,16 @@ pub struct Component {
     /// Serverless: the most instances running at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<u32>,
+    /// Extra time of a request that starts a new instance of a function, ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_start_ms: Option<f64>,
     /// Fraction of invocations that pay a cold start, in [0, 1].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_start_ratio: Option<f64>,
+    /// The price of one replica an hour, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_replica_hour: Option<f64>,
+    /// The price of a million requests to a function or an external, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_requests_usd: Option<f64>,
     /// The instance this component's figures were first given for, when the planner
@@ -327,6 +353,7 @@ pub struct Component {
     /// scaled up again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_up_from: Option<ScaledUpFrom>,
+    /// Scale the replicas with the load, between `min` and `max`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<Autoscale>,
     /// Replicas are spread over this many availability zones.
@@ -416,9 +443,13 @@ pub enum Runtime {
 #[serde(deny_unknown_fields)]
 #[ts(optional_fields)]
 pub struct Replication {
+    /// async (writes acknowledged by the primary alone), sync (a replica too) or quorum
+    /// (a majority of all members).
     pub mode: ReplicationMode,
+    /// Replicas that copy the primary and may serve reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_replicas: Option<u32>,
+    /// Where reads go: primary (default) or replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reads_from: Option<ReadsFrom>,
     /// Typical replication lag of async replicas.
@@ -447,7 +478,9 @@ pub enum ReadsFrom {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Autoscale {
+    /// The fewest replicas, at the quietest hour.
     pub min: u32,
+    /// The most replicas, at peak.
     pub max: u32,
 }
 
@@ -456,13 +489,18 @@ pub struct Autoscale {
 #[serde(deny_unknown_fields)]
 #[ts(optional_fields)]
 pub struct Dependency {
+    /// The caller: a component's name.
     pub from: String,
+    /// The callee: a component's name.
     pub to: String,
     /// Calls per request; a fraction is an average (0.3 = three requests in ten call).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<f64>,
+    /// Whether the call reads (default) or writes: writes go to a store's primary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<Op>,
+    /// sync (default): the caller waits for the answer; async: the call is handed to a
+    /// queue and the caller goes on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<CallMode>,
     /// Calls of one component that share a group name run in parallel: the slowest counts.
@@ -471,11 +509,13 @@ pub struct Dependency {
     /// The request classes this call is made for; all classes when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classes: Option<Vec<String>>,
+    /// How long the caller waits for one attempt before it gives up, ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<f64>,
     /// Retries after a failure or a timeout (so up to 1 + retries attempts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
+    /// A distributed lock taken for each call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock: Option<Lock>,
     /// What the caller does when the call fails after its retries: `fail` (the
@@ -535,7 +575,9 @@ pub enum CallMode {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
+    /// How many keys the lock is taken on (one per order, per item, …).
     #[ts(type = "number")]
     pub keys: u64,
+    /// How long the lock is held once taken, ms.
     pub hold_ms: f64,
 }

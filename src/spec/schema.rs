@@ -68,6 +68,10 @@ pub fn schema_value() -> Value {
             component.remove("additionalProperties");
             component.insert("allOf".into(), Value::Array(kind_rules(&all)));
         }
+        if let Some(Value::Object(name)) = value.pointer_mut("/properties/name") {
+            name.insert("pattern".into(), json!(DNS_LABEL_PATTERN));
+            name.insert("maxLength".into(), json!(63));
+        }
         if let Some(Value::Object(version)) = value.pointer_mut("/properties/version") {
             version.insert("const".into(), json!(super::validate::SPEC_VERSION));
         }

@@ -1,5 +1,6 @@
 //! models/headroom.schema.json is what `headroom schema` prints today, and it describes
-//! the same fields the reader accepts.
+//! the same fields the reader accepts; models/SPEC.md is what `headroom schema
+//! --markdown` prints.
 
 use headroom::spec::{load::TOP_LEVEL_FIELDS, schema::json_schema};
 
@@ -18,6 +19,37 @@ fn committed_schema_is_current() {
         committed == json_schema(),
         "models/headroom.schema.json is stale: run `make schema`"
     );
+}
+
+const REFERENCE_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/SPEC.md");
+
+#[test]
+fn committed_reference_is_current() {
+    let now = headroom::spec::reference::markdown();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(REFERENCE_FILE, &now).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(REFERENCE_FILE).unwrap_or_default();
+    assert!(
+        committed == now,
+        "models/SPEC.md is stale: run `make schema`"
+    );
+    // Every kind has its table, and each lists the fields the validator lets it take.
+    for kind in headroom::spec::ComponentKind::ALL {
+        let heading = format!("## components[] of kind {}\n", kind.as_str());
+        let start = now
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no table for {kind:?}"));
+        let table = &now[start + heading.len()..];
+        let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+        for field in headroom::spec::validate::kind_fields(kind) {
+            assert!(
+                table.contains(&format!("| `{field}` |")),
+                "{kind:?} lacks {field}"
+            );
+        }
+    }
 }
 
 #[test]

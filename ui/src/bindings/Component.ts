@@ -14,7 +14,12 @@ export type Component = {
 /**
  * A DNS-1123 label: it becomes file, container and Kubernetes names.
  */
-name: string, kind: ComponentKind, 
+name: string, 
+/**
+ * What the component is: service, worker, function, load_balancer, cdn, cache,
+ * database, queue or external. The kind decides which other fields it takes.
+ */
+kind: ComponentKind, 
 /**
  * The product behind a cache, database, queue or load balancer (redis, postgres, kafka, nginx...).
  */
@@ -50,7 +55,15 @@ load_balancing?: LoadBalancing,
 /**
  * Availability of one replica, in percent.
  */
-availability?: number, replication?: Replication, shards?: number, 
+availability?: number, 
+/**
+ * How a store copies its data: the mode, read replicas, where reads go, the lag.
+ */
+replication?: Replication, 
+/**
+ * Partitions of a store's data by key, each with its own primaries.
+ */
+shards?: number, 
 /**
  * Load on the hottest shard as a multiple of the mean shard load, in [1, shards].
  */
@@ -64,17 +77,33 @@ partitions?: number,
 /**
  * Serverless: the most instances running at once.
  */
-max_concurrency?: number, cold_start_ms?: number, 
+max_concurrency?: number, 
+/**
+ * Extra time of a request that starts a new instance of a function, ms.
+ */
+cold_start_ms?: number, 
 /**
  * Fraction of invocations that pay a cold start, in [0, 1].
  */
-cold_start_ratio?: number, cost_per_replica_hour?: number, cost_per_million_requests_usd?: number, 
+cold_start_ratio?: number, 
+/**
+ * The price of one replica an hour, USD.
+ */
+cost_per_replica_hour?: number, 
+/**
+ * The price of a million requests to a function or an external, USD.
+ */
+cost_per_million_requests_usd?: number, 
 /**
  * The instance this component's figures were first given for, when the planner
  * has since moved it to the next larger one (`planning.scale_up`): it is not
  * scaled up again.
  */
-scaled_up_from?: ScaledUpFrom, autoscale?: Autoscale, 
+scaled_up_from?: ScaledUpFrom, 
+/**
+ * Scale the replicas with the load, between `min` and `max`.
+ */
+autoscale?: Autoscale, 
 /**
  * Replicas are spread over this many availability zones.
  */

@@ -7,11 +7,28 @@ import type { Op } from "./Op";
 /**
  * A call from one component to another.
  */
-export type Dependency = { from: string, to: string, 
+export type Dependency = { 
+/**
+ * The caller: a component's name.
+ */
+from: string, 
+/**
+ * The callee: a component's name.
+ */
+to: string, 
 /**
  * Calls per request; a fraction is an average (0.3 = three requests in ten call).
  */
-calls?: number, op?: Op, mode?: CallMode, 
+calls?: number, 
+/**
+ * Whether the call reads (default) or writes: writes go to a store's primary.
+ */
+op?: Op, 
+/**
+ * sync (default): the caller waits for the answer; async: the call is handed to a
+ * queue and the caller goes on.
+ */
+mode?: CallMode, 
 /**
  * Calls of one component that share a group name run in parallel: the slowest counts.
  */
@@ -19,11 +36,19 @@ parallel?: string,
 /**
  * The request classes this call is made for; all classes when absent.
  */
-classes?: Array<string>, timeout_ms?: number, 
+classes?: Array<string>, 
+/**
+ * How long the caller waits for one attempt before it gives up, ms.
+ */
+timeout_ms?: number, 
 /**
  * Retries after a failure or a timeout (so up to 1 + retries attempts).
  */
-retries?: number, lock?: Lock, 
+retries?: number, 
+/**
+ * A distributed lock taken for each call.
+ */
+lock?: Lock, 
 /**
  * What the caller does when the call fails after its retries: `fail` (the
  * default) fails the request; `ignore` serves it without the call's answer

@@ -4,4 +4,12 @@
  * A distributed lock (Redlock-style) taken for the call, on one of `keys` keys, held
  * `hold_ms`.
  */
-export type Lock = { keys: number, hold_ms: number, };
+export type Lock = { 
+/**
+ * How many keys the lock is taken on (one per order, per item, …).
+ */
+keys: number, 
+/**
+ * How long the lock is held once taken, ms.
+ */
+hold_ms: number, };

@@ -4,7 +4,11 @@ import type { Rollout } from "./Rollout";
 /**
  * What the team does: feeds the readiness checklist and the scaffold.
  */
-export type Practices = { rollout?: Rollout, 
+export type Practices = { 
+/**
+ * How a new version is rolled out: rolling, blue_green or canary.
+ */
+rollout?: Rollout, 
 /**
  * Share of traffic a canary takes, in percent; only with `rollout: canary`.
  */
@@ -16,4 +20,12 @@ monitoring?: string,
 /**
  * The tracing stack, e.g. `opentelemetry`.
  */
-tracing?: string, load_testing?: boolean, chaos_testing?: boolean, };
+tracing?: string, 
+/**
+ * Whether the team load-tests before release.
+ */
+load_testing?: boolean, 
+/**
+ * Whether the team rehearses failures (chaos tests).
+ */
+chaos_testing?: boolean, };

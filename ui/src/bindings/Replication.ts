@@ -5,7 +5,20 @@ import type { ReplicationMode } from "./ReplicationMode";
 /**
  * How a store copies its writes, and where it serves reads from.
  */
-export type Replication = { mode: ReplicationMode, read_replicas?: number, reads_from?: ReadsFrom, 
+export type Replication = { 
+/**
+ * async (writes acknowledged by the primary alone), sync (a replica too) or quorum
+ * (a majority of all members).
+ */
+mode: ReplicationMode, 
+/**
+ * Replicas that copy the primary and may serve reads.
+ */
+read_replicas?: number, 
+/**
+ * Where reads go: primary (default) or replicas.
+ */
+reads_from?: ReadsFrom, 
 /**
  * Typical replication lag of async replicas.
  */

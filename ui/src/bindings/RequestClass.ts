@@ -4,7 +4,11 @@ import type { Consistency } from "./Consistency";
 /**
  * A kind of request, with its own rate, entry point, latency target and consistency.
  */
-export type RequestClass = { name: string, 
+export type RequestClass = { 
+/**
+ * A DNS-1123 label: it names metrics, alerts and load-test scenarios.
+ */
+name: string, 
 /**
  * Arrival rate at peak.
  */
@@ -16,4 +20,9 @@ entry: string,
 /**
  * Overrides `targets.p99_ms` for this class.
  */
-p99_ms?: number, consistency?: Consistency, };
+p99_ms?: number, 
+/**
+ * The consistency the class needs from the stores it reads: strong,
+ * read_your_writes or eventual (default).
+ */
+consistency?: Consistency, };

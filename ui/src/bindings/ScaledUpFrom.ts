@@ -3,4 +3,12 @@
 /**
  * A component's own instance, before it was scaled up.
  */
-export type ScaledUpFrom = { service_time_ms: number, cost_per_replica_hour: number, };
+export type ScaledUpFrom = { 
+/**
+ * The service time before the scale-up, ms.
+ */
+service_time_ms: number, 
+/**
+ * The hourly price of one replica before the scale-up, USD.
+ */
+cost_per_replica_hour: number, };

@@ -17,4 +17,33 @@ version: number,
 /**
  * The system's name, a DNS-1123 label (it names the scaffold project).
  */
-name: string, description?: string, targets?: Targets, practices?: Practices, planning?: Planning, workload: Workload, components: Array<Component>, dependencies: Array<Dependency>, };
+name: string, 
+/**
+ * One line on what the system is, for the report's title.
+ */
+description?: string, 
+/**
+ * What the system must achieve: throughput, p99, availability, ceiling, budget, survival.
+ */
+targets?: Targets, 
+/**
+ * What the team does (rollout, monitoring, tracing, tests): the report's readiness
+ * checklist and the scaffold read it.
+ */
+practices?: Practices, 
+/**
+ * The planner's assumptions (how a scale-up changes speed and price).
+ */
+planning?: Planning, 
+/**
+ * The request classes and the daily profile of their load.
+ */
+workload: Workload, 
+/**
+ * The parts of the system, each a node of the dependency graph.
+ */
+components: Array<Component>, 
+/**
+ * The calls between components, each an edge of the graph.
+ */
+dependencies: Array<Dependency>, };

@@ -20,7 +20,12 @@ availability?: number,
 /**
  * Plan so that no component runs hotter than this utilisation at peak, in (0, 1].
  */
-utilization_ceiling?: number, monthly_budget_usd?: number, 
+utilization_ceiling?: number, 
+/**
+ * The most the system may cost a month, USD: a bound the plan is checked against,
+ * never a goal.
+ */
+monthly_budget_usd?: number, 
 /**
  * The losses the system must ride out at peak as targets (`replica`: any one
  * replica of any component, N-1; `zone`: one availability zone). Unlisted, they

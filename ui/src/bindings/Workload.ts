@@ -8,4 +8,8 @@ export type Workload = {
 /**
  * 24 multipliers of peak, hour 0 to 23, each in [0, 1].
  */
-daily_profile?: Array<number>, classes: Array<RequestClass>, };
+daily_profile?: Array<number>, 
+/**
+ * The kinds of request the system serves, each with its rate at peak.
+ */
+classes: Array<RequestClass>, };
