@@ -131,6 +131,23 @@ pub fn warnings(spec: &Spec) -> Vec<Issue> {
             ));
         }
     }
+    // A component without an availability is taken as never down, which flatters an
+    // availability target silently.
+    if let Some(target) = spec.targets.availability {
+        for (i, c) in spec.components.iter().enumerate() {
+            if c.availability.is_none() && kind_fields(c.kind).any(|f| f == "availability") {
+                out.push(Issue::new(
+                    Path::root().key("components").index(i).key("availability"),
+                    format!(
+                        "is not given: {} is taken as never down ({} %), which flatters the \
+                         {target} % availability target of every class through it",
+                        c.name,
+                        defaults::AVAILABILITY_PERCENT
+                    ),
+                ));
+            }
+        }
+    }
     out
 }
 
