@@ -181,9 +181,9 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
-    /// Rewrite specs in canonical form (key order, layout), atomically. The comment lines
-    /// at the top of a file are kept; a file with comments further down is left alone
-    /// unless --drop-comments is given, since canonical form cannot place them.
+    /// Rewrite specs in canonical form (key order, layout), atomically, keeping every
+    /// comment: the block at the top, each comment above a field or item, and each at
+    /// the end of a line.
     #[command(
         after_help = "Examples:\n  headroom fmt models/feed.yaml\n  headroom fmt --check models/*.yaml   # exit 1 if any would change"
     )]
@@ -193,7 +193,7 @@ enum Command {
         /// Change nothing; exit 1 if a file is not in canonical form.
         #[arg(long)]
         check: bool,
-        /// Rewrite files even though their inner comments will be lost.
+        /// Drop every comment below the header block.
         #[arg(long)]
         drop_comments: bool,
     },
@@ -406,7 +406,11 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
         return Outcome::Invalid;
     };
     let text = String::from_utf8_lossy(&bytes);
-    let formatted = export::to_yaml(&model, &export::leading_comments(&text));
+    let formatted = if drop_comments {
+        export::to_yaml(&model, &export::leading_comments(&text))
+    } else {
+        export::reformat(&model, &text)
+    };
     if formatted.as_bytes() == bytes.as_slice() {
         return Outcome::Ok;
     }
@@ -415,15 +419,6 @@ fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
             "{}: not in canonical form (run `headroom fmt {}`)",
             path.display(),
             path.display()
-        );
-        return Outcome::Invalid;
-    }
-    let comments = export::inner_comment_count(&text);
-    if comments > 0 && !drop_comments {
-        println!(
-            "{}: left alone: it has {comments} comment{} below its header that canonical form would drop (pass --drop-comments to rewrite it anyway)",
-            path.display(),
-            if comments == 1 { "" } else { "s" }
         );
         return Outcome::Invalid;
     }
@@ -698,9 +693,9 @@ fn plan(
     }
     if let Some(out) = output {
         let source = std::fs::read_to_string(path).unwrap_or_default();
+        // The source's comments stay, its header first; the plan says it planned it.
         let mut header: Vec<String> = export::leading_comments(&source)
             .into_iter()
-            .filter(|l| l.starts_with(export::SCHEMA_COMMENT_PREFIX))
             .map(str::to_string)
             .collect();
         header.push(format!(
@@ -717,7 +712,8 @@ fn plan(
             }
         ));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        if let Err(e) = write_atomic(out, plan.to_yaml(&header).as_bytes()) {
+        let planned = plan.to_yaml_with(&header, &export::comments_of(&source));
+        if let Err(e) = write_atomic(out, planned.as_bytes()) {
             eprintln!("headroom: cannot write {}: {e}", out.display());
             return Outcome::Failed;
         }

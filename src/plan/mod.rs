@@ -237,6 +237,12 @@ impl Plan {
     pub fn to_yaml(&self, header: &[&str]) -> String {
         crate::spec::export::to_yaml(&self.spec, header)
     }
+
+    /// The planned spec after `header`, with the comments of the text it was planned
+    /// from kept at their fields and items (`export::comments_of`).
+    pub fn to_yaml_with(&self, header: &[&str], notes: &crate::spec::yaml::Notes) -> String {
+        crate::spec::export::to_yaml_with(&self.spec, header, notes)
+    }
 }
 
 pub fn plan(spec: &Spec, opts: &PlanOptions) -> Result<Plan, PlanError> {

@@ -10,12 +10,29 @@ pub const SCHEMA_COMMENT_PREFIX: &str = "# yaml-language-server: $schema=";
 
 /// The canonical YAML text of `spec`, after the given comment lines (each starting with `#`).
 pub fn to_yaml(spec: &Spec, header_comments: &[&str]) -> String {
+    to_yaml_with(spec, header_comments, &yaml::Notes::default())
+}
+
+/// The canonical YAML text of `spec` with the comments of the text it was read from
+/// (`comments_of`) put back: each above, or at the end of, the line of the field or
+/// item it was written at; one whose field is gone moves to the nearest enclosing one.
+pub fn to_yaml_with(spec: &Spec, header_comments: &[&str], notes: &yaml::Notes) -> String {
     // Serializing plain data with string keys cannot fail; an empty document would be
     // caught by the round-trip tests.
     let layout = yaml::Layout {
         flow_item_lists: &["dependencies"],
     };
-    yaml::to_canonical_yaml(spec, header_comments, &layout).unwrap_or_default()
+    yaml::to_canonical_yaml(spec, header_comments, &layout, notes).unwrap_or_default()
+}
+
+/// The comments of `text` below its header, each attached to its field or item.
+pub fn comments_of(text: &str) -> yaml::Notes {
+    yaml::notes_of(text)
+}
+
+/// `text` in canonical form with every comment kept: what `headroom fmt` writes.
+pub fn reformat(spec: &Spec, text: &str) -> String {
+    to_yaml_with(spec, &leading_comments(text), &comments_of(text))
 }
 
 /// The comment lines at the very top of a file (kept by `headroom fmt`), e.g. the schema hint.
@@ -36,17 +53,7 @@ pub fn inner_comment_count(text: &str) -> usize {
 
 /// Whether a line holds a YAML comment: a `#` at the start or after a space, outside quotes.
 fn has_comment(line: &str) -> bool {
-    let (mut single, mut double, mut prev) = (false, false, ' ');
-    for c in line.chars() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single && prev != '\\' => double = !double,
-            '#' if !single && !double && (prev == ' ' || prev == '\t') => return true,
-            _ => {}
-        }
-        prev = c;
-    }
-    false
+    yaml::comment_at(line).is_some()
 }
 
 #[cfg(test)]

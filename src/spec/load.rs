@@ -96,6 +96,23 @@ pub fn check(file: &str, bytes: &[u8]) -> Checked {
             ));
         }
     };
+    // YAML allows no C0 control character but tab and the line breaks; the parser would
+    // take a NUL for the end of the text and quietly drop everything after it.
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (c as u32) < 0x20)
+    {
+        let before = &text[..at];
+        let line = 1 + before.matches('\n').count();
+        let column = 1 + before.rsplit('\n').next().unwrap_or("").chars().count();
+        return fail(whole_file(
+            Mark { line, column },
+            format!(
+                "a control character (U+{:04X}) is not allowed in YAML; remove it",
+                c as u32
+            ),
+        ));
+    }
     let root = match yaml::parse(text) {
         Ok(root) => root,
         Err(e) => return fail(whole_file(e.mark, e.message)),

@@ -887,118 +887,741 @@ pub struct Layout<'a> {
     pub flow_item_lists: &'a [&'a str],
 }
 
-/// Emits `value` as canonical YAML, after `header` comment lines (written as given).
+/// Comments to put back into an emitted document, each by the path of the node it
+/// belongs to (see [`notes_of`]): the lines above the node, the comment at the end of
+/// its line, and the lines after the last node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notes {
+    pub above: Vec<(Vec<Seg>, String)>,
+    pub trailing: Vec<(Vec<Seg>, String)>,
+    pub footer: Vec<String>,
+    /// The text read, by line, and the lines each node was written on (first, last;
+    /// 1-based): a node whose value has not changed is written as it was, its
+    /// spacing, number forms and comments at the end of its lines kept.
+    lines: Vec<String>,
+    spans: Vec<(Vec<Seg>, usize, usize)>,
+    /// Each list item read, by its path, and what it is (`identity`): an item is found
+    /// again by it, wherever the list has moved it.
+    items: Vec<(Vec<Seg>, String)>,
+}
+
+/// What a list item is, to find it again after the list changed: a named item by its
+/// name; an edge by its ends, op, mode and classes; anything else by its place.
+fn identity(fields: &[(&str, String)]) -> Option<String> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| *f == k)
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some(name) = get("name") {
+        return Some(format!("name={name}"));
+    }
+    let (from, to) = (get("from")?, get("to")?);
+    Some(format!(
+        "edge={from}>{to}/{}/{}/{}",
+        get("op").unwrap_or(""),
+        get("mode").unwrap_or(""),
+        get("classes").unwrap_or("")
+    ))
+}
+
+/// The identities of the items of a list in `value`, each with its occurrence among
+/// equal ones (`#1`, `#2`, …).
+fn identities(items: &[serde_json::Value]) -> Vec<Option<String>> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    items
+        .iter()
+        .map(|item| {
+            let serde_json::Value::Object(m) = item else {
+                return None;
+            };
+            let fields: Vec<(&str, String)> = m
+                .iter()
+                .map(|(k, v)| (k.as_str(), flow(v).unwrap_or_default()))
+                .collect();
+            let id = identity(&fields)?;
+            let n = seen.entry(id.clone()).or_insert(0);
+            *n += 1;
+            Some(format!("{id}#{n}"))
+        })
+        .collect()
+}
+
+impl Notes {
+    /// The comments placed at `path` itself, or (`within`) anywhere below it: a node
+    /// written on one line carries its children's comments.
+    fn at<'a>(
+        list: &'a [(Vec<Seg>, String)],
+        path: &'a [Seg],
+        within: bool,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        list.iter()
+            .filter(move |(p, _)| {
+                if within {
+                    p.starts_with(path)
+                } else {
+                    p == path
+                }
+            })
+            .map(|(_, c)| c.as_str())
+    }
+
+    /// The source lines of the node at `path`, if it was read from one span of lines.
+    fn source(&self, path: &[Seg]) -> Option<&[String]> {
+        let (_, first, last) = self.spans.iter().find(|(p, _, _)| p == path)?;
+        self.lines.get(first.checked_sub(1)?..*last)
+    }
+
+    /// Each comment whose node is gone (the spec changed since it was read) moves to the
+    /// nearest ancestor still there, or to the end: none is lost.
+    fn placed_in(mut self, value: &serde_json::Value) -> Notes {
+        // Each path read, in the list places the items have now (None: the item is gone;
+        // a path outside any item stays as it is).
+        let moved = |path: &[Seg]| -> Option<Vec<Seg>> {
+            let mut out: Vec<Seg> = Vec::new();
+            let mut v = Some(value);
+            for (depth, seg) in path.iter().enumerate() {
+                let seg = match (seg, v) {
+                    (Seg::Index(_), Some(serde_json::Value::Array(now))) => {
+                        let read = self.items.iter().find(|(p, _)| p[..] == path[..=depth]);
+                        match read {
+                            Some((_, id)) => {
+                                let j = identities(now)
+                                    .iter()
+                                    .position(|x| x.as_deref() == Some(id.as_str()))?;
+                                Seg::Index(j)
+                            }
+                            None => seg.clone(),
+                        }
+                    }
+                    _ => seg.clone(),
+                };
+                v = match (v, &seg) {
+                    (Some(serde_json::Value::Object(m)), Seg::Key(k)) => m.get(k),
+                    (Some(serde_json::Value::Array(a)), Seg::Index(i)) => a.get(*i),
+                    _ => None,
+                };
+                out.push(seg);
+            }
+            Some(out)
+        };
+        // A comment of a gone item stays with the list it was in.
+        let relocate = |path: &mut Vec<Seg>| {
+            for cut in (0..=path.len()).rev() {
+                if let Some(p) = moved(&path[..cut]) {
+                    *path = p;
+                    return;
+                }
+            }
+        };
+        for list in [&mut self.above, &mut self.trailing] {
+            for (path, _) in list.iter_mut() {
+                relocate(path);
+            }
+        }
+        let spans = std::mem::take(&mut self.spans);
+        self.spans = spans
+            .into_iter()
+            .filter_map(|(p, first, last)| moved(&p).map(|p| (p, first, last)))
+            .collect();
+        let exists = |p: &[Seg]| {
+            let mut v = value;
+            for seg in p {
+                let next = match (v, seg) {
+                    (serde_json::Value::Object(m), Seg::Key(k)) => m.get(k),
+                    (serde_json::Value::Array(a), Seg::Index(i)) => a.get(*i),
+                    _ => None,
+                };
+                match next {
+                    Some(n) => v = n,
+                    None => return false,
+                }
+            }
+            true
+        };
+        let mut footer = Vec::new();
+        for list in [&mut self.above, &mut self.trailing] {
+            for (path, comment) in list.iter_mut() {
+                while !path.is_empty() && !exists(path) {
+                    path.pop();
+                }
+                if path.is_empty() {
+                    footer.push(std::mem::take(comment));
+                }
+            }
+            list.retain(|(p, _)| !p.is_empty());
+        }
+        footer.append(&mut self.footer);
+        self.footer = footer;
+        self
+    }
+}
+
+/// The comments of `text` below its leading comment block, each attached to a node:
+/// a run of comment lines to the first node that starts on the next line with content,
+/// a comment at the end of a line to the innermost node that starts on that line (or,
+/// on a continuation line, before it), and what follows the last node to the end.
+/// A text that does not parse has none to attach.
+pub fn notes_of(text: &str) -> Notes {
+    let Ok(root) = parse(text) else {
+        return Notes::default();
+    };
+    // (line, depth, path) of every entry's key and every item.
+    let mut starts: Vec<(usize, usize, Vec<Seg>)> = Vec::new();
+    fn walk(node: &Node, path: &mut Vec<Seg>, starts: &mut Vec<(usize, usize, Vec<Seg>)>) {
+        match &node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    path.push(Seg::Key(e.key.clone()));
+                    starts.push((e.key_mark.line, path.len(), path.clone()));
+                    walk(&e.value, path, starts);
+                    path.pop();
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    starts.push((item.mark.line, path.len(), path.clone()));
+                    walk(item, path, starts);
+                    path.pop();
+                }
+            }
+            Value::Scalar { .. } => {}
+        }
+    }
+    walk(&root, &mut Vec::new(), &mut starts);
+    // The identity of every item of a list of mappings, with its occurrence.
+    let mut items: Vec<(Vec<Seg>, String)> = Vec::new();
+    fn identify(node: &Node, path: &mut Vec<Seg>, items: &mut Vec<(Vec<Seg>, String)>) {
+        match &node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    path.push(Seg::Key(e.key.clone()));
+                    identify(&e.value, path, items);
+                    path.pop();
+                }
+            }
+            Value::Seq(list) => {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                for (i, item) in list.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    if let Value::Map(entries) = &item.value {
+                        let fields: Vec<(&str, String)> = entries
+                            .iter()
+                            .map(|e| (e.key.as_str(), node_flow(&e.value)))
+                            .collect();
+                        if let Some(id) = identity(&fields) {
+                            let n = seen.entry(id.clone()).or_insert(0);
+                            *n += 1;
+                            items.push((path.clone(), format!("{id}#{n}")));
+                        }
+                    }
+                    identify(item, path, items);
+                    path.pop();
+                }
+            }
+            Value::Scalar { .. } => {}
+        }
+    }
+    identify(&root, &mut Vec::new(), &mut items);
+    starts.sort_by_key(|(line, depth, _)| (*line, *depth));
+    let all: Vec<&str> = lines(text).collect();
+    let content = |n: usize| {
+        all.get(n - 1).is_some_and(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+    };
+    // A node's lines run to the last line with content before the next node at its
+    // depth or above.
+    let spans: Vec<(Vec<Seg>, usize, usize)> = starts
+        .iter()
+        .map(|(line, depth, path)| {
+            let next = starts
+                .iter()
+                .filter(|(l, d, _)| *l > *line && *d <= *depth)
+                .map(|(l, _, _)| *l)
+                .min()
+                .unwrap_or(all.len() + 1);
+            let mut last = next - 1;
+            while last > *line && !content(last) {
+                last -= 1;
+            }
+            (path.clone(), *line, last)
+        })
+        .collect();
+    // The outermost node starting on `line`; the innermost starting on it or before.
+    let outer_at = |line: usize| {
+        starts
+            .iter()
+            .filter(|(l, _, _)| *l >= line)
+            .min_by_key(|(l, d, _)| (*l, *d))
+            .map(|(_, _, p)| p.clone())
+    };
+    let inner_at = |line: usize| {
+        let last = starts
+            .iter()
+            .filter(|(l, _, _)| *l <= line)
+            .map(|(l, _, _)| *l)
+            .max()?;
+        starts
+            .iter()
+            .filter(|(l, _, _)| *l == last)
+            .max_by_key(|(_, d, _)| *d)
+            .map(|(_, _, p)| p.clone())
+    };
+    let mut notes = Notes {
+        lines: all.iter().map(|l| l.to_string()).collect(),
+        spans,
+        items,
+        ..Notes::default()
+    };
+    let mut pending: Vec<String> = Vec::new();
+    let header = lines(text)
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .count();
+    for (i, line) in lines(text).enumerate().skip(header) {
+        let number = i + 1;
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            pending.push(trimmed.to_string());
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if !pending.is_empty() {
+            match outer_at(number) {
+                Some(p) => notes
+                    .above
+                    .extend(pending.drain(..).map(|c| (p.clone(), c))),
+                None => notes.footer.append(&mut pending),
+            }
+        }
+        if let Some(at) = comment_at(line) {
+            let comment = line[at..].trim_end().to_string();
+            match inner_at(number) {
+                Some(p) => notes.trailing.push((p, comment)),
+                None => notes.footer.push(comment),
+            }
+        }
+    }
+    notes.footer.append(&mut pending);
+    notes
+}
+
+/// Whether a node read back says the value `v` would be written as: the same scalars
+/// (numbers by value, `2` and `2.0` alike), lists item by item, mappings key by key
+/// (in any order: the order read is kept).
+fn same_value(node: &Node, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (&node.value, v) {
+        (Value::Map(entries), J::Object(m)) => {
+            entries.len() == m.len()
+                && entries
+                    .iter()
+                    .all(|e| m.get(&e.key).is_some_and(|c| same_value(&e.value, c)))
+        }
+        (Value::Seq(items), J::Array(a)) => {
+            items.len() == a.len() && items.iter().zip(a).all(|(n, c)| same_value(n, c))
+        }
+        (Value::Scalar { text, plain }, J::String(s)) => {
+            text == s && (!*plain || plain_safe(s) || !looks_typed(text))
+        }
+        (Value::Scalar { text, plain: true }, J::Number(n)) => text
+            .parse::<f64>()
+            .ok()
+            .zip(n.as_f64())
+            .is_some_and(|(a, b)| a == b),
+        (Value::Scalar { text, plain: true }, J::Bool(b)) => {
+            text == if *b { "true" } else { "false" }
+        }
+        (Value::Scalar { text, plain: true }, J::Null) => is_null_text(text),
+        _ => false,
+    }
+}
+
+/// A node as the one-line flow form its value would be emitted in (for identities:
+/// `flow` of the value it reads as, texts and lists alike).
+fn node_flow(node: &Node) -> String {
+    match &node.value {
+        Value::Scalar { text, .. } => scalar(&serde_json::Value::String(text.clone())),
+        Value::Seq(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|n| node_flow(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Map(entries) => format!(
+            "{{ {} }}",
+            entries
+                .iter()
+                .map(|e| format!("{}: {}", e.key, node_flow(&e.value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Whether plain text would read as something other than text (a number, a boolean,
+/// null).
+fn looks_typed(text: &str) -> bool {
+    is_null_text(text) || matches!(text, "true" | "false") || text.parse::<f64>().is_ok()
+}
+
+/// Where a line's comment starts: a `#` at the start or after a space, outside quotes.
+pub fn comment_at(line: &str) -> Option<usize> {
+    let (mut single, mut double, mut prev) = (false, false, ' ');
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single && prev != '\\' => double = !double,
+            '#' if !single && !double && (prev == ' ' || prev == '\t') => return Some(i),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+/// Emits `value` as canonical YAML, after `header` comment lines (written as given),
+/// with `notes` put back where their nodes are written.
 ///
 /// Layout: block style for mappings, except small nested ones (at most three scalar
 /// fields, like `{ min: 2, max: 8 }`) which go inline when they fit; lists of scalars in
 /// flow style, wrapped at the page width; top-level sections and the items of top-level
 /// lists of mappings separated by blank lines, except items written in flow style.
+/// A comment stands above its node's line at the node's indentation, or at the end of
+/// the line that writes the node (a node written inline carries its children's).
 pub fn to_canonical_yaml<T: Serialize>(
     value: &T,
     header: &[&str],
     layout: &Layout,
+    notes: &Notes,
 ) -> Result<String, serde_json::Error> {
     let value = serde_json::to_value(value)?;
-    let mut out = String::new();
+    let notes = notes.clone().placed_in(&value);
+    let mut w = Writer {
+        out: String::new(),
+        notes: &notes,
+        path: Vec::new(),
+        dash_written: false,
+    };
     for line in header {
-        out.push_str(line);
-        out.push('\n');
+        w.out.push_str(line);
+        w.out.push('\n');
     }
     match &value {
         serde_json::Value::Object(map) => {
-            for (i, (key, v)) in map.iter().enumerate() {
+            for (i, (key, v)) in w.ordered(map).into_iter().enumerate() {
                 if i > 0 && !is_scalar(v) {
-                    out.push('\n');
+                    w.out.push('\n');
                 }
                 let flow_items = layout.flow_item_lists.contains(&key.as_str());
-                emit_entry(&mut out, 0, key, v, flow_items);
+                w.entry(0, key, v, flow_items, false);
             }
         }
         other => {
-            out.push_str(&scalar(other));
-            out.push('\n');
+            w.out.push_str(&scalar(other));
+            w.out.push('\n');
         }
     }
-    Ok(out)
+    for line in &notes.footer {
+        w.out.push_str(line);
+        w.out.push('\n');
+    }
+    Ok(w.out)
 }
 
 const WIDTH: usize = 100;
 /// Nested mappings with at most this many scalar fields may be written inline.
 const INLINE_MAP_FIELDS: usize = 3;
 
-fn emit_entry(out: &mut String, indent: usize, key: &str, v: &serde_json::Value, flow_items: bool) {
-    use serde_json::Value as J;
-    let pad = " ".repeat(indent);
-    let key = scalar(&J::String(key.to_string()));
-    let prefix = format!("{pad}{key}: ");
-    match v {
-        J::Array(items) if items.iter().all(is_scalar) => {
-            out.push_str(&format!(
-                "{prefix}{}\n",
-                wrapped_flow_list(items, prefix.len())
-            ));
-        }
-        J::Array(items) => {
-            out.push_str(&format!("{pad}{key}:\n"));
-            emit_items(out, indent + 2, items, flow_items, indent == 0);
-        }
-        J::Object(m) if m.is_empty() => out.push_str(&format!("{prefix}{{}}\n")),
-        J::Object(m) => match inline_map(m).filter(|f| prefix.len() + f.len() <= WIDTH) {
-            Some(flow) if indent > 0 => out.push_str(&format!("{prefix}{flow}\n")),
-            _ => {
-                out.push_str(&format!("{pad}{key}:\n"));
-                for (k, child) in m {
-                    emit_entry(out, indent + 2, k, child, false);
-                }
-            }
-        },
-        scalar_value => out.push_str(&format!("{prefix}{}\n", scalar(scalar_value))),
-    }
+/// The emitter: the text so far, the comments to place, the path of the node at hand.
+struct Writer<'a> {
+    out: String,
+    notes: &'a Notes,
+    path: Vec<Seg>,
+    /// The last item's dash came with its first entry's source line.
+    dash_written: bool,
 }
 
-fn emit_items(
-    out: &mut String,
-    indent: usize,
-    items: &[serde_json::Value],
-    flow_items: bool,
-    top_level: bool,
-) {
-    use serde_json::Value as J;
-    let pad = " ".repeat(indent);
-    for (i, item) in items.iter().enumerate() {
-        match item {
-            J::Object(m) if flow_items && !m.is_empty() => {
-                // `- { from: a, to: b, ... }`, wrapped under its opening brace when long.
-                let parts: Vec<String> = m
-                    .iter()
-                    .map(|(k, c)| {
-                        format!(
-                            "{}: {}",
-                            scalar(&J::String(k.clone())),
-                            flow(c).unwrap_or_default()
-                        )
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "{pad}- {}\n",
-                    wrapped(&parts, "{ ", " }", indent + 2)
-                ));
+impl Writer<'_> {
+    /// The node at hand's source lines, when they still say `v` in the same place:
+    /// written with `lead` (its indentation, or the item's dash), as one node.
+    fn unchanged(&self, lead: &str, v: &serde_json::Value, item: bool) -> Option<Vec<String>> {
+        let lines = self.notes.source(&self.path)?;
+        let first = lines.first()?;
+        let rest = first.strip_prefix(lead)?;
+        if rest.starts_with(' ') {
+            return None;
+        }
+        // Read back, dedented (an item's first entry without its dash).
+        let width = lead.len();
+        let mut snippet = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            let body = if i == 0 {
+                rest
+            } else {
+                l.get(width.min(l.len())..)?
+            };
+            if i > 0 && !l.get(..width.min(l.len()))?.trim().is_empty() {
+                return None;
             }
-            J::Object(m) if !m.is_empty() => {
-                if i > 0 && top_level {
-                    out.push('\n');
-                }
-                let mut entries = String::new();
-                for (k, child) in m {
-                    emit_entry(&mut entries, indent + 2, k, child, false);
-                }
-                // `- key: value`: the first entry shares the dash's line.
-                out.push_str(&format!("{pad}- {}", &entries[indent + 2..]));
+            snippet.push_str(body);
+            snippet.push('\n');
+        }
+        let node = parse(&snippet).ok()?;
+        let read = match (&node.value, item, self.path.last()) {
+            // An item is read without its dash: the value itself.
+            (_, true, _) => &*node,
+            (Value::Map(entries), false, Some(Seg::Key(key)))
+                if entries.len() == 1 && entries[0].key == *key =>
+            {
+                &*entries[0].value
             }
-            item => out.push_str(&format!(
-                "{pad}- {}\n",
-                flow(item).unwrap_or_else(|| scalar(item))
+            _ => return None,
+        };
+        same_value(read, v).then(|| lines.iter().map(|l| l.trim_end().to_string()).collect())
+    }
+
+    /// The keys of the mapping at hand in the order they were read, then the others
+    /// in `m`'s (canonical) order.
+    fn ordered<'v>(
+        &self,
+        m: &'v serde_json::Map<String, serde_json::Value>,
+    ) -> Vec<(&'v String, &'v serde_json::Value)> {
+        let depth = self.path.len();
+        let line_of = |k: &str| {
+            self.notes.spans.iter().find_map(|(p, line, _)| {
+                (p.len() == depth + 1
+                    && p.starts_with(&self.path)
+                    && p[depth] == Seg::Key(k.to_string()))
+                .then_some(*line)
+            })
+        };
+        let mut entries: Vec<(usize, Option<usize>, (&String, &serde_json::Value))> = m
+            .iter()
+            .enumerate()
+            .map(|(i, kv)| (i, line_of(kv.0), kv))
+            .collect();
+        entries.sort_by_key(|(i, line, _)| (line.is_none(), line.unwrap_or(0), *i));
+        entries.into_iter().map(|(_, _, kv)| kv).collect()
+    }
+
+    /// Writes the source lines and drops nothing: their comments are in them.
+    fn verbatim(&mut self, lines: &[String]) {
+        for l in lines {
+            self.out.push_str(l);
+            self.out.push('\n');
+        }
+    }
+
+    /// The block header `key:` as it was read (spacing before its comment kept).
+    fn unchanged_header(&self, header: &str) -> Option<String> {
+        let first = self.notes.source(&self.path)?.first()?;
+        let code = match comment_at(first) {
+            Some(at) => &first[..at],
+            None => first,
+        };
+        (code.trim_end() == header).then(|| first.trim_end().to_string())
+    }
+    /// The comments above the node at hand (`within`: and below it), at `pad`.
+    fn above(&mut self, pad: &str, within: bool) {
+        for c in Notes::at(&self.notes.above, &self.path, within) {
+            self.out.push_str(pad);
+            self.out.push_str(c);
+            self.out.push('\n');
+        }
+    }
+
+    /// `text` (one or more lines, no final line break) with the node's trailing
+    /// comments at the end of its last line.
+    fn line(&mut self, text: &str, within: bool) {
+        self.out.push_str(text);
+        let trailing: Vec<&str> = Notes::at(&self.notes.trailing, &self.path, within).collect();
+        if !trailing.is_empty() {
+            // At the column the comment stood at, when the new text leaves room.
+            let column = self
+                .notes
+                .source(&self.path)
+                .and_then(|lines| lines.last())
+                .and_then(|l| comment_at(l).map(|at| l[..at].chars().count()));
+            let width = text.rsplit('\n').next().unwrap_or(text).chars().count();
+            let gap = column.filter(|&c| c >= width + 2).map_or(2, |c| c - width);
+            self.out.push_str(&" ".repeat(gap));
+            self.out.push_str(&trailing.join(" "));
+        }
+        self.out.push('\n');
+    }
+
+    /// One mapping entry; `no_above`: it is an item's first, which shares the dash's
+    /// line, and its comments above went before the dash.
+    fn entry(
+        &mut self,
+        indent: usize,
+        key: &str,
+        v: &serde_json::Value,
+        flow_items: bool,
+        no_above: bool,
+    ) {
+        use serde_json::Value as J;
+        self.path.push(Seg::Key(key.to_string()));
+        let pad = " ".repeat(indent);
+        // As it was read, when it says the same (the first of an item with its dash).
+        let lead = if no_above && indent >= 2 {
+            format!("{}- ", " ".repeat(indent - 2))
+        } else {
+            pad.clone()
+        };
+        let key = scalar(&J::String(key.to_string()));
+        let prefix = format!("{pad}{key}: ");
+        let one_line = match v {
+            J::Array(items) if items.iter().all(is_scalar) => Some(format!(
+                "{prefix}{}",
+                wrapped_flow_list(items, prefix.len())
             )),
+            J::Object(m) if m.is_empty() => Some(format!("{prefix}{{}}")),
+            J::Object(m) => inline_map(m)
+                .filter(|f| indent > 0 && prefix.len() + f.len() <= WIDTH)
+                .map(|flow| format!("{prefix}{flow}")),
+            J::Array(_) => None,
+            scalar_value => Some(format!("{prefix}{}", scalar(scalar_value))),
+        };
+        if let Some(lines) = self.unchanged(&lead, v, false) {
+            // Unchanged since it was read: as it was, comments inside it included.
+            if !no_above {
+                self.above(&pad, false);
+            }
+            self.dash_written = no_above && lead != pad;
+            self.verbatim(&lines);
+            self.path.pop();
+            return;
+        }
+        match (one_line, v) {
+            (Some(text), _) => {
+                if !no_above {
+                    self.above(&pad, true);
+                }
+                self.line(&text, true);
+            }
+            (None, J::Array(_) | J::Object(_)) => {
+                if !no_above {
+                    self.above(&pad, false);
+                }
+                let header = format!("{pad}{key}:");
+                match self.unchanged_header(&header) {
+                    Some(line) => {
+                        // The line as read, and a comment moved here from a child
+                        // that is gone (the line's own is in it already).
+                        let own = comment_at(&line).map(|at| line[at..].to_string());
+                        let moved: Vec<&str> = Notes::at(&self.notes.trailing, &self.path, false)
+                            .filter(|c| own.as_deref() != Some(*c))
+                            .collect();
+                        let joined = if moved.is_empty() {
+                            line
+                        } else {
+                            format!("{line}  {}", moved.join(" "))
+                        };
+                        self.verbatim(&[joined]);
+                    }
+                    None => self.line(&header, false),
+                }
+                match v {
+                    J::Array(items) => self.items(indent + 2, items, flow_items, indent == 0),
+                    J::Object(m) => {
+                        for (k, child) in self.ordered(m) {
+                            self.entry(indent + 2, k, child, false, false);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            (None, _) => {}
+        }
+        self.path.pop();
+    }
+
+    fn items(
+        &mut self,
+        indent: usize,
+        items: &[serde_json::Value],
+        flow_items: bool,
+        top_level: bool,
+    ) {
+        use serde_json::Value as J;
+        let pad = " ".repeat(indent);
+        for (i, item) in items.iter().enumerate() {
+            self.path.push(Seg::Index(i));
+            let block = matches!(item, J::Object(m) if !m.is_empty() && !flow_items);
+            if let Some(lines) = self.unchanged(&format!("{pad}- "), item, true) {
+                // Unchanged since it was read: as it was, comments inside it included.
+                if block && i > 0 && top_level {
+                    self.out.push('\n');
+                }
+                self.above(&pad, false);
+                self.verbatim(&lines);
+                self.path.pop();
+                continue;
+            }
+            match item {
+                J::Object(m) if flow_items && !m.is_empty() => {
+                    // `- { from: a, to: b, ... }`, wrapped under its opening brace when long.
+                    let parts: Vec<String> = m
+                        .iter()
+                        .map(|(k, c)| {
+                            format!(
+                                "{}: {}",
+                                scalar(&J::String(k.clone())),
+                                flow(c).unwrap_or_default()
+                            )
+                        })
+                        .collect();
+                    self.above(&pad, true);
+                    self.line(
+                        &format!("{pad}- {}", wrapped(&parts, "{ ", " }", indent + 2)),
+                        true,
+                    );
+                }
+                J::Object(m) if !m.is_empty() => {
+                    if i > 0 && top_level {
+                        self.out.push('\n');
+                    }
+                    // `- key: value`: the first entry shares the dash's line, so its
+                    // comments above go above the dash, with the item's.
+                    self.above(&pad, false);
+                    if let Some((first, _)) = self.ordered(m).first() {
+                        self.path.push(Seg::Key((*first).clone()));
+                        self.above(&pad, false);
+                        self.path.pop();
+                    }
+                    let start = self.out.len();
+                    self.dash_written = false;
+                    for (n, (k, child)) in self.ordered(m).into_iter().enumerate() {
+                        self.entry(indent + 2, k, child, false, n == 0);
+                        if n == 0 && self.dash_written {
+                            // Read back with its dash: the line is whole already.
+                            continue;
+                        }
+                    }
+                    if !std::mem::take(&mut self.dash_written) {
+                        // The dash in place of the first entry's indentation.
+                        self.out
+                            .replace_range(start..start + indent + 2, &format!("{pad}- "));
+                    }
+                }
+                item => {
+                    self.above(&pad, true);
+                    self.line(
+                        &format!("{pad}- {}", flow(item).unwrap_or_else(|| scalar(item))),
+                        true,
+                    );
+                }
+            }
+            self.path.pop();
         }
     }
 }

@@ -60,8 +60,14 @@ fn the_apps_plan_of_each_example_is_the_clis() {
         let written = std::fs::read_to_string(&out).unwrap();
         let cli_planned = spec::check(name, written.as_bytes()).into_result().unwrap();
         assert_eq!(proposal.planned, cli_planned, "{name}");
+        // The CLI keeps the source's comments at their fields.
+        let source = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
-            body(&export::to_yaml(&proposal.planned, &[])),
+            body(&export::to_yaml_with(
+                &proposal.planned,
+                &[],
+                &export::comments_of(&source)
+            )),
             body(&written),
             "{name}"
         );

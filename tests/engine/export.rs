@@ -4,7 +4,7 @@
 use headroom::spec::{self, export, ComponentKind};
 
 use crate::common::cli::headroom;
-use crate::common::models::MODELS;
+use crate::common::models::{EXAMPLES, MODELS};
 use crate::common::shop::{shop, shop_text};
 
 #[test]
@@ -184,18 +184,51 @@ fn crlf_and_bare_cr_read_as_lf_in_fmt_plan_and_validate() {
 }
 
 #[test]
-fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
+fn fmt_keeps_every_comment_and_never_rewrites_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
+    // Every shipped example is in its form already, comments and all.
+    for name in EXAMPLES {
+        let (path, _) = crate::common::models::example_file(&format!("{name}.yaml"));
+        let copy = dir.path().join(format!("{name}.yaml"));
+        std::fs::copy(&path, &copy).unwrap();
+        let check = headroom(&["fmt", "--check", copy.to_str().unwrap()]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+    // A rewrite is lossless: what the user wrote stays (blank lines and comments
+    // included), trailing spaces go; a second run changes nothing.
     let commented = dir.path().join("shop.yaml");
     let text = shop_text();
-    std::fs::write(&commented, &text).unwrap();
+    let loose = text
+        .replace("  - name: gateway\n", "\n\n  - name: gateway   \n")
+        .replace(
+            "    hit_ratio: 0.8            # only misses go on downstream\n",
+            "    # the edge caches 80 %\n\n    hit_ratio: 0.8            # only misses go on downstream\n",
+        );
+    assert_ne!(loose, text);
+    std::fs::write(&commented, &loose).unwrap();
     let out = headroom(&["fmt", commented.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--drop-comments"));
     assert_eq!(
-        std::fs::read_to_string(&commented).unwrap(),
-        text,
-        "the file is untouched"
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let written = std::fs::read_to_string(&commented).unwrap();
+    let trimmed: String = loose
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    assert_eq!(written, trimmed);
+    assert_eq!(
+        headroom(&["fmt", "--check", commented.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
     );
 
     let broken = dir.path().join("broken.yaml");
@@ -207,6 +240,7 @@ fn fmt_never_silently_drops_comments_or_rewrites_a_bad_file() {
         "version: 1\nname: [unclosed\n"
     );
 
+    std::fs::write(&commented, &text).unwrap();
     let out = headroom(&["fmt", "--drop-comments", commented.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let rewritten = std::fs::read_to_string(&commented).unwrap();
@@ -259,5 +293,65 @@ fn names_with_line_breaks_or_escapes_cannot_forge_a_diagnostic() {
     assert!(
         out.contains(r"x\n::error file=x::forged is not a known field"),
         "{out}"
+    );
+}
+
+#[test]
+fn an_edited_spec_keeps_every_comment_of_the_text_it_was_read_from() {
+    // What plan -o and an editor do: change values, remove an item that had a comment,
+    // add one. Every comment of the source is still in the text, an unchanged line is
+    // as it was, a changed one keeps its comment at its column.
+    let (text, mut model) = (shop_text(), shop());
+    let db = model
+        .components
+        .iter_mut()
+        .find(|c| c.name == "orders-db")
+        .unwrap();
+    db.replication.as_mut().unwrap().mode = spec::ReplicationMode::Quorum;
+    let gone = model
+        .dependencies
+        .iter()
+        .position(|d| d.from == "session-cache")
+        .unwrap();
+    model.dependencies.remove(gone);
+    model
+        .dependencies
+        .push(spec::Dependency::new("fulfilment", "payments"));
+    let header = export::leading_comments(&text);
+    let written = export::to_yaml_with(&model, &header, &export::comments_of(&text));
+    let back = spec::check("edited.yaml", written.as_bytes())
+        .into_result()
+        .unwrap();
+    assert_eq!(back, model);
+    let comments = |t: &str| -> Vec<String> {
+        let mut c: Vec<String> = t
+            .lines()
+            .filter_map(|l| headroom::spec::yaml::comment_at(l).map(|at| l[at..].to_string()))
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(comments(&written), comments(&text), "{written}");
+    assert!(
+        written.contains("      mode: quorum            # async | sync | quorum\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("    hit_ratio: 0.8            # only misses go on downstream\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("  - { from: fulfilment, to: payments }\n"),
+        "{written}"
+    );
+    // Items are found again by what they are, not their place: the edges after the
+    // removed one are as they were, and its comment stays with the list, on no other edge.
+    assert!(
+        written.contains("      lock: { keys: 2000, hold_ms: 4 } }                            # a distributed lock per order/item key\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("dependencies:  # read-through: misses only\n"),
+        "{written}"
     );
 }
