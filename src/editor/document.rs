@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::EditorError;
 use crate::fsutil::{write_checked, FileError};
-use crate::spec::{export, Spec, Workload};
+use crate::spec::{export, yaml, Spec, Workload};
 use crate::store::{content_hash, ProjectId, ProjectSummary, Workspace};
 use crate::view::ModelView;
 
@@ -22,10 +22,9 @@ pub struct Document {
     /// SHA-256 of the file as read or last written. A save checks that the file still
     /// has it, so a change made outside the app is never overwritten unasked.
     pub file_hash: Option<String>,
-    /// The file's leading comments, which a save keeps.
+    /// The file's leading comments, which a save keeps (with every comment below them,
+    /// read again from the file at the save).
     pub header: Vec<String>,
-    /// Comments below the header, which a save (canonical form) drops.
-    pub dropped_comments: u32,
     pub view: ModelView,
     /// Autosaved edits newer than the last save, left by a session that ended without
     /// saving them.
@@ -92,7 +91,6 @@ pub fn open_file(ws: &mut Workspace, path: &Path) -> Result<Document, EditorErro
             .into_iter()
             .map(str::to_string)
             .collect(),
-        dropped_comments: u32::try_from(export::inner_comment_count(&text)).unwrap_or(u32::MAX),
         view,
         recovered,
     })
@@ -122,7 +120,6 @@ pub fn open_project(ws: &mut Workspace, id: ProjectId) -> Result<Document, Edito
             .into_iter()
             .map(str::to_string)
             .collect(),
-        dropped_comments: 0,
         view: ModelView::from_bytes(&label, text.as_bytes()),
         recovered,
     })
@@ -148,7 +145,6 @@ pub fn new_document(ws: &mut Workspace) -> Result<Document, EditorError> {
         file: None,
         file_hash: None,
         header: Vec::new(),
-        dropped_comments: 0,
         view: ModelView::from_bytes("untitled", yaml.as_bytes()),
         recovered: None,
     })
@@ -169,7 +165,7 @@ pub fn save(
 ) -> Result<Saved, EditorError> {
     let file = std::path::absolute(path).map_err(|e| EditorError::io("resolve", path, e))?;
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let yaml = export::to_yaml(spec, &header);
+    let yaml = export::to_yaml_with(spec, &header, &comments_for(ws, project)?);
     // The version whose hash was checked: the write checks the file is still that one
     // just before its rename, so a save made in between is not lost.
     let mut seen = None;
@@ -199,6 +195,17 @@ pub fn save(
     // The file is safe on disk; the workspace's record of it is secondary.
     let recorded = (|| {
         ws.save_revision(project, &yaml, &format!("Saved to {}", file.display()))?;
+        // Autosaved edits of the model just saved, whatever their text (a run kept
+        // them without the file's comments), are saved now.
+        if let Some(wc) = ws.working_copy(project)? {
+            if crate::spec::check("working copy", wc.yaml.as_bytes())
+                .spec
+                .as_ref()
+                == Some(spec)
+            {
+                ws.discard_working_copy(project)?;
+            }
+        }
         ws.set_project_file(project, &file)
     })();
     let (project, warning) = match recorded {
@@ -228,6 +235,23 @@ pub fn autosave(
     header: &[String],
 ) -> Result<(), EditorError> {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    ws.autosave(project, &export::to_yaml(spec, &header))?;
+    let yaml = export::to_yaml_with(spec, &header, &comments_for(ws, project)?);
+    ws.autosave(project, &yaml)?;
     Ok(())
+}
+
+/// The comments a save keeps: those of the project's file (the one read or last saved;
+/// a Save As takes them along), each at its field or item; without the file, those of
+/// the text last read or saved. An autosave keeps the same, so that the save of the
+/// same model is the same text.
+fn comments_for(ws: &Workspace, project: ProjectId) -> Result<yaml::Notes, EditorError> {
+    let file = ws
+        .project(project)?
+        .yaml_path
+        .and_then(|p| crate::spec::load::read_file(Path::new(&p)).ok());
+    let source = match file {
+        Some((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => ws.head_text(project)?.unwrap_or_default(),
+    };
+    Ok(export::comments_of(&source))
 }

@@ -210,6 +210,16 @@ impl Workspace {
         self.read(|tx| revision(tx, id))
     }
 
+    /// The text of the project's head revision (the file as last read or saved), if it
+    /// has one; unlike `open_project` it marks nothing.
+    pub fn head_text(&self, project: ProjectId) -> Result<Option<String>> {
+        self.read(|tx| {
+            head(tx, project)?
+                .map(|(rev, _)| revision(tx, rev).map(|r| r.yaml))
+                .transpose()
+        })
+    }
+
     /// Makes revision `id`'s text the project's head again, as a new revision on top of
     /// the current head (history is never rewritten). Autosaved edits that differ from
     /// both are first kept as a revision of their own, so a restore loses nothing.

@@ -154,8 +154,14 @@ fn autosaved_edits_come_back_after_a_crash_and_go_when_saved() {
     )
     .unwrap();
     assert!(saved.warning.is_none());
+    // Every comment of the file is kept, and every line but the edited one.
     let header: Vec<&str> = doc.header.iter().map(String::as_str).collect();
-    let canonical = export::to_yaml(&edited, &header);
+    let original = std::fs::read_to_string(SHOP).unwrap();
+    let canonical = export::to_yaml_with(&edited, &header, &export::comments_of(&original));
+    assert_eq!(
+        canonical,
+        original.replacen("    replicas: 4\n", "    replicas: 7\n", 1)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical);
     assert_eq!(saved.yaml, canonical);
     assert_eq!(saved.file_hash, content_hash(&canonical));

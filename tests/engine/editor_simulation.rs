@@ -14,7 +14,7 @@ use headroom::editor::simulation::{
 use headroom::editor::{self};
 use headroom::error::{ErrorKind, HasKind};
 use headroom::sim::{FailureTarget, SimError, SimScenario, SimSettings};
-use headroom::spec::{export, Spec};
+use headroom::spec::{self, export, Spec};
 use headroom::store::{content_hash, RunKind};
 
 use crate::common::shop::{shop, SHOP};
@@ -541,7 +541,17 @@ fn a_run_is_kept_with_the_revision_that_holds_the_model() {
         reopened.file_hash.as_deref(),
     )
     .unwrap();
-    assert_eq!(saved.yaml, yaml);
+    // The save keeps the file's comments; the model is the run's.
+    assert_eq!(
+        spec::check("saved", saved.yaml.as_bytes())
+            .into_result()
+            .unwrap(),
+        edited
+    );
+    assert_eq!(
+        export::inner_comment_count(&saved.yaml),
+        export::inner_comment_count(&String::from_utf8_lossy(&original))
+    );
     assert!(ws.working_copy(project).unwrap().is_none());
     assert_eq!(
         simulation::revision_of(&ws, project, &edited, &header)

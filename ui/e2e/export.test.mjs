@@ -165,12 +165,11 @@ test("report: preview, export HTML and Markdown, Save As — each the CLI's byte
     assert.match(await text(app, '[data-testid="report-exported"]'), /Saved the Markdown report to .*shop-report\.md \(\d+\.\d kB\)\./);
     assert.ok(readFileSync(md).equals(cliReport(spec, join(scratch, "cli.md"))), "Markdown export = headroom report --format md");
 
-    // Save As (Ctrl+Shift+S) writes what `headroom fmt` writes (it keeps the header
-    // comments and, told to, drops the inner ones).
+    // Save As (Ctrl+Shift+S) writes what `headroom fmt` writes: every comment kept.
     const saved = join(out, "saved.yaml");
     const fmt = join(scratch, "fmt.yaml");
     copyFileSync(spec, fmt);
-    assert.equal(cli(["fmt", "--drop-comments", fmt]).status, 0);
+    assert.equal(cli(["fmt", fmt]).status, 0);
     await app.actions([
       {
         type: "key",

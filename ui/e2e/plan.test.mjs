@@ -158,10 +158,9 @@ test("findings select their component or class; the plan applied turns the score
     await click(app, '[data-testid="action-redo"]');
     await scoreSettles(app, seq, 0, "green again after redo");
 
-    // Save (Ctrl+S; the shop's inner comments make it ask first): the file is the CLI's planned spec.
+    // Save (Ctrl+S, no question: the shop's comments are kept): the file is the CLI's
+    // planned spec, comments and all.
     await chord(app, "s");
-    await waitFor("the question about comments", async () => (await count(app, '[data-testid="confirm-save"]')) === 1);
-    await click(app, '[data-testid="confirm-save"]');
     await waitFor("saved (not dirty)", async () => (await count(app, '[data-testid="dirty"]')) === 0);
     const saved = readFileSync(file, "utf8");
     assert.notEqual(saved, original);

@@ -17,13 +17,10 @@ file: string | null,
  */
 file_hash: string | null, 
 /**
- * The file's leading comments, which a save keeps.
+ * The file's leading comments, which a save keeps (with every comment below them,
+ * read again from the file at the save).
  */
-header: Array<string>, 
-/**
- * Comments below the header, which a save (canonical form) drops.
- */
-dropped_comments: number, view: ModelView, 
+header: Array<string>, view: ModelView, 
 /**
  * Autosaved edits newer than the last save, left by a session that ended without
  * saving them.

@@ -205,20 +205,6 @@ export function useDocument(
       if (!session) return false;
       const model = session.history.present.spec;
       let path = as ? null : session.doc.file;
-      if (!as && path && session.doc.droppedComments > 0) {
-        const n = session.doc.droppedComments;
-        const answer = await ask({
-          title: 'Drop the comments inside the file?',
-          message: `${path} has ${n} comment${n === 1 ? '' : 's'} below its header. Headroom saves the model as \`headroom fmt\` writes it, which keeps the header comments and drops the others.`,
-          choices: [
-            { id: 'save', label: 'Save anyway', tone: 'danger' },
-            { id: 'save-as', label: 'Save as a new file…', tone: 'primary' },
-            { id: 'cancel', label: 'Cancel' },
-          ],
-        });
-        if (answer === 'cancel') return false;
-        if (answer === 'save-as') path = null;
-      }
       const expected = path ? session.doc.fileHash : null;
       if (!path) {
         path = await backend.pickSavePath(`${model.name}.yaml`).catch((e: unknown) => {
@@ -240,7 +226,7 @@ export function useDocument(
             ? {
                 ...s,
                 savedSpec: model,
-                doc: { ...s.doc, file: saved.file, fileHash: saved.file_hash, droppedComments: 0 },
+                doc: { ...s.doc, file: saved.file, fileHash: saved.file_hash },
               }
             : s,
         );
@@ -251,7 +237,7 @@ export function useDocument(
         return false;
       }
     },
-    [session, ask, backend, report, tell, updateSession],
+    [session, backend, report, tell, updateSession],
   );
   useEffect(() => {
     saveRef.current = save;

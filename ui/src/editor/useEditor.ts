@@ -20,8 +20,6 @@ export interface DocInfo {
   file: string | null;
   fileHash: string | null;
   header: string[];
-  /** Comments inside the file that canonical form drops; 0 once the user agreed. */
-  droppedComments: number;
 }
 
 export interface Session {
@@ -38,7 +36,6 @@ export function sessionOf(document: Document, spec: Spec): Session {
       file: document.file,
       fileHash: document.file_hash,
       header: document.header,
-      droppedComments: document.dropped_comments,
     },
     history: H.start({ spec, positions: {} }),
     savedSpec: document.view.spec ?? spec,
