@@ -389,6 +389,9 @@ fn validate(path: &PathBuf) -> Outcome {
     }
 }
 
+/// How `plan -o` starts the header line it adds to the planned spec.
+const PLANNED_BY: &str = "# Planned by `headroom plan";
+
 fn fmt(path: &PathBuf, check: bool, drop_comments: bool) -> Outcome {
     let (bytes, seen) = match read_seen(path) {
         Ok(b) => b,
@@ -693,13 +696,15 @@ fn plan(
     }
     if let Some(out) = output {
         let source = std::fs::read_to_string(path).unwrap_or_default();
-        // The source's comments stay, its header first; the plan says it planned it.
+        // The source's comments stay, its header first; the plan says it planned it
+        // (once: a planned spec planned again says so for its newest plan only).
         let mut header: Vec<String> = export::leading_comments(&source)
             .into_iter()
+            .filter(|l| !l.starts_with(PLANNED_BY))
             .map(str::to_string)
             .collect();
         header.push(format!(
-            "# Planned by `headroom plan {}`: {} change{}, {:.0} -> {:.0} USD a month{}.",
+            "{PLANNED_BY} {}`: {} change{}, {:.0} -> {:.0} USD a month{}.",
             path.display(),
             plan.steps.len(),
             if plan.steps.len() == 1 { "" } else { "s" },
