@@ -334,7 +334,7 @@ describe('Inspector: dependency form', () => {
     const { onEdit } = renderInspector({ kind: 'dependency', index: 6 });
     const onFailure = input(screen.getByTestId('dependency-form'), 'on_failure');
     expect(onFailure.value).toBe('');
-    expect((onFailure as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Fail the request (default)');
+    expect((onFailure as unknown as HTMLSelectElement).options[0]!.textContent).toBe('Fail (default)');
     fireEvent.change(onFailure, { target: { value: 'ignore' } });
     expect(onEdit.mock.calls[0]![0].dependencies[6]!.on_failure).toBe('ignore');
     expect(onEdit.mock.calls[0]![1]).toBe('Set api → payments on_failure to ignore');

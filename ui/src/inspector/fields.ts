@@ -48,8 +48,8 @@ export const READS_FROM_OPTIONS = options<ReadsFrom>({ primary: 'Primary', repli
 export const OP_OPTIONS = options<Op>({ read: 'Read', write: 'Write' });
 export const CALL_MODE_OPTIONS = options<CallMode>({ sync: 'Sync', async: 'Async (via a queue)' });
 export const ON_FAILURE_OPTIONS = options<OnFailure>({
-  fail: 'Fail the request',
-  ignore: 'Ignore (serve degraded)',
+  fail: 'Fail',
+  ignore: 'Ignore (degraded)',
 });
 export const CONSISTENCY_OPTIONS = options<Consistency>({
   strong: 'Strong',
