@@ -17,7 +17,8 @@
 //!   of the read's and the write's `p·u` for a component it both reads and writes.
 //!   Async edges do not count, nor a call whose failure is ignored (`on_failure:
 //!   ignore`) and what lies past it: their downtime serves the request degraded, the
-//!   share `A·(1 - Π (1 - p·u))` over the visits past such calls, `A` the class's
+//!   share `A·(1 - Π (1 - p·u))` over the visits past such calls to components the
+//!   request does not need anyway (those fail it when down), `A` the class's
 //!   availability. Retries do not mask downtime (a down store stays down),
 //!   with one exception: an external dependency's availability is taken as the share
 //!   of its calls that succeed, failures independent from call to call (a third-party
@@ -156,7 +157,12 @@ pub fn class_availability(flow: &ClassFlow, unavailable: &[[f64; 2]]) -> ClassAv
             read: (all.read - v.read).max(0.0),
             write: (all.write - v.write).max(0.0),
         };
-        let degraded = lost_share(&optional, *u);
+        // A component the request needs anyway fails it when down: no degradation.
+        let degraded = if lost > 0.0 {
+            0.0
+        } else {
+            lost_share(&optional, *u)
+        };
         whole *= 1.0 - degraded;
         if degraded > 0.0 && degrading.is_none_or(|(_, d)| degraded > d) {
             degrading = Some((c, degraded));

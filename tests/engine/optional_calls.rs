@@ -185,3 +185,21 @@ fn on_failure_applies_to_sync_calls_only() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_store_the_request_needs_anyway_degrades_nothing_when_down() {
+    // db is called by the front (a failure fails the request) and by the optional
+    // recommender: its downtime fails the request, which is its availability's, and
+    // degrades none; the recommender itself never goes down.
+    let spec = model(
+        "version: 1\nname: both\nworkload:\n  classes:\n    - { name: web, rate_rps: 10, entry: front }\n\
+         components:\n  - { name: front, kind: service, service_time_ms: 1, availability: 100 }\n\
+         \x20 - { name: rec, kind: service, service_time_ms: 1, availability: 100 }\n\
+         \x20 - { name: db, kind: database, concurrency: 4, service_time_ms: 1, availability: 99 }\n\
+         dependencies:\n  - { from: front, to: db }\n  - { from: front, to: rec, on_failure: ignore }\n\
+         \x20 - { from: rec, to: db }\n",
+    );
+    let a = analyze(&spec).unwrap();
+    close(a.classes[0].availability_percent, 99.0, 1e-12);
+    assert_eq!(a.classes[0].degraded_percent, 0.0);
+}
