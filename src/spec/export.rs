@@ -36,11 +36,7 @@ pub fn reformat(spec: &Spec, text: &str) -> String {
 }
 
 /// The comment lines at the very top of a file (kept by `headroom fmt`), e.g. the schema hint.
-pub fn leading_comments(text: &str) -> Vec<&str> {
-    yaml::lines(text)
-        .take_while(|l| l.trim_start().starts_with('#'))
-        .collect()
-}
+pub use super::yaml::leading_comments;
 
 /// How many comments stand in `text` after its leading block: what canonical form drops.
 pub fn inner_comment_count(text: &str) -> usize {

@@ -926,26 +926,30 @@ fn identity(fields: &[(&str, String)]) -> Option<String> {
     ))
 }
 
-/// The identities of the items of a list in `value`, each with its occurrence among
-/// equal ones (`#1`, `#2`, …).
-fn identities(items: &[serde_json::Value]) -> Vec<Option<String>> {
+/// Each item's identity with its occurrence among equal ones (`#1`, `#2`, …).
+fn numbered(ids: impl Iterator<Item = Option<String>>) -> Vec<Option<String>> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    items
-        .iter()
-        .map(|item| {
-            let serde_json::Value::Object(m) = item else {
-                return None;
-            };
-            let fields: Vec<(&str, String)> = m
-                .iter()
-                .map(|(k, v)| (k.as_str(), flow(v).unwrap_or_default()))
-                .collect();
-            let id = identity(&fields)?;
-            let n = seen.entry(id.clone()).or_insert(0);
-            *n += 1;
-            Some(format!("{id}#{n}"))
-        })
-        .collect()
+    ids.map(|id| {
+        let id = id?;
+        let n = seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        Some(format!("{id}#{n}"))
+    })
+    .collect()
+}
+
+/// The identities of the items of a list in `value`.
+fn identities(items: &[serde_json::Value]) -> Vec<Option<String>> {
+    numbered(items.iter().map(|item| {
+        let serde_json::Value::Object(m) = item else {
+            return None;
+        };
+        let fields: Vec<(&str, String)> = m
+            .iter()
+            .map(|(k, v)| (k.as_str(), flow(v).unwrap_or_default()))
+            .collect();
+        identity(&fields)
+    }))
 }
 
 impl Notes {
@@ -976,14 +980,14 @@ impl Notes {
     /// Each comment whose node is gone (the spec changed since it was read) moves to the
     /// nearest ancestor still there, or to the end: none is lost.
     fn placed_in(mut self, value: &serde_json::Value) -> Notes {
-        // Each path read, in the list places the items have now (None: the item is gone;
-        // a path outside any item stays as it is).
+        // Each path read, in the list places the items have now; None when its node is
+        // gone (an item found by its identity, anything else by its place).
         let moved = |path: &[Seg]| -> Option<Vec<Seg>> {
             let mut out: Vec<Seg> = Vec::new();
-            let mut v = Some(value);
+            let mut v = value;
             for (depth, seg) in path.iter().enumerate() {
                 let seg = match (seg, v) {
-                    (Seg::Index(_), Some(serde_json::Value::Array(now))) => {
+                    (Seg::Index(_), serde_json::Value::Array(now)) => {
                         let read = self.items.iter().find(|(p, _)| p[..] == path[..=depth]);
                         match read {
                             Some((_, id)) => {
@@ -998,60 +1002,35 @@ impl Notes {
                     _ => seg.clone(),
                 };
                 v = match (v, &seg) {
-                    (Some(serde_json::Value::Object(m)), Seg::Key(k)) => m.get(k),
-                    (Some(serde_json::Value::Array(a)), Seg::Index(i)) => a.get(*i),
-                    _ => None,
+                    (serde_json::Value::Object(m), Seg::Key(k)) => m.get(k)?,
+                    (serde_json::Value::Array(a), Seg::Index(i)) => a.get(*i)?,
+                    _ => return None,
                 };
                 out.push(seg);
             }
             Some(out)
         };
-        // A comment of a gone item stays with the list it was in.
-        let relocate = |path: &mut Vec<Seg>| {
-            for cut in (0..=path.len()).rev() {
-                if let Some(p) = moved(&path[..cut]) {
-                    *path = p;
-                    return;
+        // A comment whose node is gone stays with the nearest enclosing node still
+        // there (a gone item's with its list), or goes to the end.
+        let mut footer = Vec::new();
+        for list in [&mut self.above, &mut self.trailing] {
+            for (path, comment) in list.iter_mut() {
+                let placed = (1..=path.len()).rev().find_map(|cut| moved(&path[..cut]));
+                match placed {
+                    Some(p) => *path = p,
+                    None => {
+                        path.clear();
+                        footer.push(std::mem::take(comment));
+                    }
                 }
             }
-        };
-        for list in [&mut self.above, &mut self.trailing] {
-            for (path, _) in list.iter_mut() {
-                relocate(path);
-            }
+            list.retain(|(p, _)| !p.is_empty());
         }
         let spans = std::mem::take(&mut self.spans);
         self.spans = spans
             .into_iter()
             .filter_map(|(p, first, last)| moved(&p).map(|p| (p, first, last)))
             .collect();
-        let exists = |p: &[Seg]| {
-            let mut v = value;
-            for seg in p {
-                let next = match (v, seg) {
-                    (serde_json::Value::Object(m), Seg::Key(k)) => m.get(k),
-                    (serde_json::Value::Array(a), Seg::Index(i)) => a.get(*i),
-                    _ => None,
-                };
-                match next {
-                    Some(n) => v = n,
-                    None => return false,
-                }
-            }
-            true
-        };
-        let mut footer = Vec::new();
-        for list in [&mut self.above, &mut self.trailing] {
-            for (path, comment) in list.iter_mut() {
-                while !path.is_empty() && !exists(path) {
-                    path.pop();
-                }
-                if path.is_empty() {
-                    footer.push(std::mem::take(comment));
-                }
-            }
-            list.retain(|(p, _)| !p.is_empty());
-        }
         footer.append(&mut self.footer);
         self.footer = footer;
         self
@@ -1067,64 +1046,47 @@ pub fn notes_of(text: &str) -> Notes {
     let Ok(root) = parse(text) else {
         return Notes::default();
     };
-    // (line, depth, path) of every entry's key and every item.
+    // (line, depth, path) of every entry's key and every item, and the identity of
+    // every item of a list of mappings.
     let mut starts: Vec<(usize, usize, Vec<Seg>)> = Vec::new();
-    fn walk(node: &Node, path: &mut Vec<Seg>, starts: &mut Vec<(usize, usize, Vec<Seg>)>) {
+    let mut items: Vec<(Vec<Seg>, String)> = Vec::new();
+    type Starts = Vec<(usize, usize, Vec<Seg>)>;
+    type Items = Vec<(Vec<Seg>, String)>;
+    fn walk(node: &Node, path: &mut Vec<Seg>, starts: &mut Starts, items: &mut Items) {
         match &node.value {
             Value::Map(entries) => {
                 for e in entries {
                     path.push(Seg::Key(e.key.clone()));
                     starts.push((e.key_mark.line, path.len(), path.clone()));
-                    walk(&e.value, path, starts);
-                    path.pop();
-                }
-            }
-            Value::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    path.push(Seg::Index(i));
-                    starts.push((item.mark.line, path.len(), path.clone()));
-                    walk(item, path, starts);
-                    path.pop();
-                }
-            }
-            Value::Scalar { .. } => {}
-        }
-    }
-    walk(&root, &mut Vec::new(), &mut starts);
-    // The identity of every item of a list of mappings, with its occurrence.
-    let mut items: Vec<(Vec<Seg>, String)> = Vec::new();
-    fn identify(node: &Node, path: &mut Vec<Seg>, items: &mut Vec<(Vec<Seg>, String)>) {
-        match &node.value {
-            Value::Map(entries) => {
-                for e in entries {
-                    path.push(Seg::Key(e.key.clone()));
-                    identify(&e.value, path, items);
+                    walk(&e.value, path, starts, items);
                     path.pop();
                 }
             }
             Value::Seq(list) => {
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                for (i, item) in list.iter().enumerate() {
-                    path.push(Seg::Index(i));
-                    if let Value::Map(entries) = &item.value {
+                let ids = numbered(list.iter().map(|item| match &item.value {
+                    Value::Map(entries) => {
                         let fields: Vec<(&str, String)> = entries
                             .iter()
                             .map(|e| (e.key.as_str(), node_flow(&e.value)))
                             .collect();
-                        if let Some(id) = identity(&fields) {
-                            let n = seen.entry(id.clone()).or_insert(0);
-                            *n += 1;
-                            items.push((path.clone(), format!("{id}#{n}")));
-                        }
+                        identity(&fields)
                     }
-                    identify(item, path, items);
+                    _ => None,
+                }));
+                for (i, (item, id)) in list.iter().zip(ids).enumerate() {
+                    path.push(Seg::Index(i));
+                    starts.push((item.mark.line, path.len(), path.clone()));
+                    if let Some(id) = id {
+                        items.push((path.clone(), id));
+                    }
+                    walk(item, path, starts, items);
                     path.pop();
                 }
             }
             Value::Scalar { .. } => {}
         }
     }
-    identify(&root, &mut Vec::new(), &mut items);
+    walk(&root, &mut Vec::new(), &mut starts, &mut items);
     starts.sort_by_key(|(line, depth, _)| (*line, *depth));
     let all: Vec<&str> = lines(text).collect();
     let content = |n: usize| {
@@ -1178,9 +1140,7 @@ pub fn notes_of(text: &str) -> Notes {
         ..Notes::default()
     };
     let mut pending: Vec<String> = Vec::new();
-    let header = lines(text)
-        .take_while(|l| l.trim_start().starts_with('#'))
-        .count();
+    let header = leading_comments(text).len();
     for (i, line) in lines(text).enumerate().skip(header) {
         let number = i + 1;
         let trimmed = line.trim();
@@ -1272,6 +1232,13 @@ fn looks_typed(text: &str) -> bool {
     is_null_text(text) || matches!(text, "true" | "false") || text.parse::<f64>().is_ok()
 }
 
+/// The comment lines at the very top of a text (a file's header, e.g. the schema hint).
+pub fn leading_comments(text: &str) -> Vec<&str> {
+    lines(text)
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .collect()
+}
+
 /// Where a line's comment starts: a `#` at the start or after a space, outside quotes.
 pub fn comment_at(line: &str) -> Option<usize> {
     let (mut single, mut double, mut prev) = (false, false, ' ');
@@ -1308,7 +1275,6 @@ pub fn to_canonical_yaml<T: Serialize>(
         out: String::new(),
         notes: &notes,
         path: Vec::new(),
-        dash_written: false,
     };
     for line in header {
         w.out.push_str(line);
@@ -1345,8 +1311,6 @@ struct Writer<'a> {
     out: String,
     notes: &'a Notes,
     path: Vec<Seg>,
-    /// The last item's dash came with its first entry's source line.
-    dash_written: bool,
 }
 
 impl Writer<'_> {
@@ -1477,6 +1441,15 @@ impl Writer<'_> {
         } else {
             pad.clone()
         };
+        if let Some(lines) = self.unchanged(&lead, v, false) {
+            // Unchanged since it was read: as it was, comments inside it included.
+            if !no_above {
+                self.above(&pad, false);
+            }
+            self.verbatim(&lines);
+            self.path.pop();
+            return;
+        }
         let key = scalar(&J::String(key.to_string()));
         let prefix = format!("{pad}{key}: ");
         let one_line = match v {
@@ -1491,16 +1464,6 @@ impl Writer<'_> {
             J::Array(_) => None,
             scalar_value => Some(format!("{prefix}{}", scalar(scalar_value))),
         };
-        if let Some(lines) = self.unchanged(&lead, v, false) {
-            // Unchanged since it was read: as it was, comments inside it included.
-            if !no_above {
-                self.above(&pad, false);
-            }
-            self.dash_written = no_above && lead != pad;
-            self.verbatim(&lines);
-            self.path.pop();
-            return;
-        }
         match (one_line, v) {
             (Some(text), _) => {
                 if !no_above {
@@ -1599,19 +1562,13 @@ impl Writer<'_> {
                         self.path.pop();
                     }
                     let start = self.out.len();
-                    self.dash_written = false;
                     for (n, (k, child)) in self.ordered(m).into_iter().enumerate() {
                         self.entry(indent + 2, k, child, false, n == 0);
-                        if n == 0 && self.dash_written {
-                            // Read back with its dash: the line is whole already.
-                            continue;
-                        }
                     }
-                    if !std::mem::take(&mut self.dash_written) {
-                        // The dash in place of the first entry's indentation.
-                        self.out
-                            .replace_range(start..start + indent + 2, &format!("{pad}- "));
-                    }
+                    // The dash in place of the first entry's indentation (a first entry
+                    // written as it was read has its dash already: the same text).
+                    self.out
+                        .replace_range(start..start + indent + 2, &format!("{pad}- "));
                 }
                 item => {
                     self.above(&pad, true);
