@@ -40,14 +40,7 @@ pub struct Candidate {
 const TOP: usize = 3;
 
 pub fn candidates(ev: &Evaluated, applied: &[Change], opts: &PlanOptions) -> Vec<Candidate> {
-    let mut g = Gen {
-        ev,
-        spec: &ev.spec,
-        applied,
-        opts,
-        out: Vec::new(),
-        seen: HashSet::new(),
-    };
+    let mut g = Gen::new(ev, applied, opts);
     let a = &ev.analysis;
     for row in a.scorecard.iter().filter(|t| !t.pass) {
         let aim = aim(row);
@@ -89,7 +82,18 @@ struct Gen<'a> {
     seen: HashSet<String>,
 }
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
+    fn new(ev: &'a Evaluated, applied: &'a [Change], opts: &'a PlanOptions) -> Self {
+        Gen {
+            ev,
+            spec: &ev.spec,
+            applied,
+            opts,
+            out: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
     fn push(&mut self, change: Change, why: &str) {
         // One candidate per thing it sets, and never one the plan already made.
         let key = format!("{change:?}");
@@ -604,14 +608,7 @@ impl Gen<'_> {
 /// Changes that may make a plan that meets its targets cheaper: scaling in, autoscaling,
 /// and the cheaper ways to the capacity sizing bought.
 pub fn cheaper(ev: &Evaluated, applied: &[Change], opts: &PlanOptions) -> Vec<Candidate> {
-    let mut g = Gen {
-        ev,
-        spec: &ev.spec,
-        applied,
-        opts,
-        out: Vec::new(),
-        seen: HashSet::new(),
-    };
+    let mut g = Gen::new(ev, applied, opts);
     g.cheaper();
     for s in &ev.sized {
         if let Some(c) = g.index(s.change.component()) {
