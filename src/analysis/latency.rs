@@ -32,7 +32,7 @@ use super::component::{self, ComponentResult, Moments};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
 use crate::spec::graph::SystemGraph;
-use crate::spec::{Component, ComponentKind, Io, Op, Spec};
+use crate::spec::{Component, Io, Op, Spec};
 
 /// One sync call out of a component.
 #[derive(Debug, Clone, Copy)]
@@ -460,11 +460,7 @@ fn downstream_calls(
             }
             let callee = &spec.components[call.callee];
             let response = eval.visit(k, call.callee, d.op_or_default());
-            let failure = if callee.kind == ComponentKind::External {
-                1.0 - callee.availability_or_default() / 100.0
-            } else {
-                0.0
-            };
+            let failure = callee.call_failure();
             let tried = attempts(response, d.timeout_ms, d.retries_or_default(), failure);
             eval.attempts[k][call.dep] = tried.expected_attempts;
             eval.attempt_failure[k][call.dep] = tried.attempt_failure;

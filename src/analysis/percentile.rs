@@ -49,7 +49,7 @@ use super::latency::{CallTree, Evaluation, Load};
 use super::load::{dependency_rate, firing, Firing};
 use super::queueing::{gamma_p, gamma_quantile, Station, StationResult};
 use super::spectrum::{gamma_transform, moments_of_masses, Grid, Spectrum, C64};
-use crate::spec::{ComponentKind, Op, Spec};
+use crate::spec::{Op, Spec};
 
 /// A callee's visit with less than this share of the class's variance is summarised by
 /// its moments.
@@ -320,9 +320,7 @@ impl Walk<'_> {
                         far = far.min(t);
                     }
                     if d.retries_or_default() > 0 {
-                        if callee.kind == ComponentKind::External
-                            && rare(1.0 - callee.availability_or_default() / 100.0)
-                        {
+                        if rare(callee.call_failure()) {
                             far = far.max(attempt);
                         }
                         if let Some(t) = d.timeout_ms {
@@ -396,11 +394,7 @@ impl Walk<'_> {
                 on_miss |= site.on_miss;
                 let d = &self.spec.dependencies[site.dep];
                 let callee = &self.spec.components[site.callee.0];
-                let failure = if callee.kind == ComponentKind::External {
-                    1.0 - callee.availability_or_default() / 100.0
-                } else {
-                    0.0
-                };
+                let failure = callee.call_failure();
                 let mut one = attempts(
                     self.callee(site.callee, built),
                     d.timeout_ms,

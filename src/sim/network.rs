@@ -208,7 +208,7 @@ impl Network {
                 cold_start_ms: 0.0,
                 cold_start_ratio: 0.0,
                 latency_ms: c.latency_ms.unwrap_or(defaults::LATENCY_MS).max(0.0),
-                fail_prob: 0.0,
+                fail_prob: c.call_failure(),
                 hit_ratio: c.hit_ratio.unwrap_or(0.0).clamp(0.0, 1.0),
                 blocking: c.io_or_default() == crate::spec::Io::Blocking,
                 primary: None,
@@ -220,9 +220,6 @@ impl Network {
                 zones: c.zones_or_default().max(1),
                 managed: c.is_managed(),
             };
-            if c.kind == ComponentKind::External {
-                comp.fail_prob = (1.0 - c.availability_or_default() / 100.0).clamp(0.0, 1.0);
-            }
             let mut add_pool =
                 |pool: u8, shards: u32, replicas: u32, concurrency: u32, skew: f64, lb| {
                     let shards = shards.max(1);

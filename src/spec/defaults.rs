@@ -104,6 +104,16 @@ impl Component {
     pub fn availability_or_default(&self) -> f64 {
         self.availability.unwrap_or(AVAILABILITY_PERCENT)
     }
+    /// The chance that one call to it fails outright: an external dependency's
+    /// unavailability, taken call by call (a third party's errors are mostly
+    /// transient); 0 for anything else, whose downtime is availability's.
+    pub fn call_failure(&self) -> f64 {
+        if self.kind == ComponentKind::External {
+            (1.0 - self.availability_or_default() / 100.0).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
     pub fn io_or_default(&self) -> Io {
         self.io.unwrap_or(IO)
     }
