@@ -38,18 +38,14 @@ pub fn reformat(spec: &Spec, text: &str) -> String {
 /// The comment lines at the very top of a file (kept by `headroom fmt`), e.g. the schema hint.
 pub use super::yaml::leading_comments;
 
-/// How many comments stand in `text` after its leading block: what canonical form drops.
+/// How many comments stand in `text` below its leading block: what `headroom fmt
+/// --drop-comments` drops.
 pub fn inner_comment_count(text: &str) -> usize {
     let header = leading_comments(text).len();
     yaml::lines(text)
         .skip(header)
-        .filter(|line| has_comment(line))
+        .filter(|line| yaml::comment_at(line).is_some())
         .count()
-}
-
-/// Whether a line holds a YAML comment: a `#` at the start or after a space, outside quotes.
-fn has_comment(line: &str) -> bool {
-    yaml::comment_at(line).is_some()
 }
 
 #[cfg(test)]
@@ -58,10 +54,10 @@ mod tests {
 
     #[test]
     fn comments_are_counted_outside_quotes_only() {
-        assert!(has_comment("a: 1  # why"));
-        assert!(has_comment("# whole line"));
-        assert!(!has_comment("a: \"x # y\""));
-        assert!(!has_comment("a: b#c"));
+        assert_eq!(yaml::comment_at("a: 1  # why"), Some(6));
+        assert_eq!(yaml::comment_at("# whole line"), Some(0));
+        assert_eq!(yaml::comment_at("a: \"x # y\""), None);
+        assert_eq!(yaml::comment_at("a: b#c"), None);
         assert_eq!(
             inner_comment_count("# header\n# more\nversion: 1 # v\nname: x\n"),
             1
