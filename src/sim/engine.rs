@@ -20,10 +20,12 @@
 //! - an attempt still unanswered at `timeout_ms` is abandoned (the callee goes on
 //!   working); a failed attempt (timeout, failed external, a component that is down, or
 //!   a callee that answered with an error) is retried at once up to `retries` times;
-//! - a call whose attempts all failed marks its caller failed, and the caller goes on
+//! - a call whose attempts all failed marks its caller failed (degraded instead when
+//!   the edge ignores its failure, `on_failure: ignore`), and the caller goes on
 //!   with its remaining calls before answering with an error (errors propagate up the
 //!   tree, and each level's retries apply); a root request that ends failed counts as an
-//!   error of its class. Its latency is still recorded.
+//!   error of its class, not as a latency; one that ends degraded counts as both
+//!   answered and degraded.
 
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -1108,11 +1110,10 @@ impl<'n> Engine<'n> {
             self.start_attempt(br);
             return None;
         }
-        if failed && self.net.edges[b.edge as usize].ignore_failure {
-            self.frames[b.frame as usize].flags |= DEGRADED;
-        } else if failed {
+        let ignored = self.net.edges[b.edge as usize].ignore_failure;
+        if failed && !ignored {
             self.frames[b.frame as usize].flags |= FAILED;
-        } else if degraded {
+        } else if failed || degraded {
             self.frames[b.frame as usize].flags |= DEGRADED;
         }
         if b.calls_left > 1 {

@@ -127,7 +127,7 @@ fn table(
     }
 }
 
-/// A value on one line (`{"classes":[]}` as `{ classes: [] }` is not needed: JSON is).
+/// A default as it reads in a table cell: one line of JSON.
 fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
