@@ -76,6 +76,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         spec::Practices,
         spec::Planning,
         spec::ScaleUp,
+        spec::Network,
         spec::ScaledUpFrom,
         spec::Rollout,
         spec::Workload,
@@ -172,6 +173,7 @@ pub fn kind_fields_ts() -> String {
          import type { Component } from \"./Component\";\n\
          import type { ComponentKind } from \"./ComponentKind\";\n\
          import type { Dependency } from \"./Dependency\";\n\
+         import type { Network } from \"./Network\";\n\
          import type { Replication } from \"./Replication\";\n\
          import type { RequestClass } from \"./RequestClass\";\n\
          import type { Targets } from \"./Targets\";\n\n\
@@ -208,11 +210,13 @@ pub fn kind_fields_ts() -> String {
     let replication = ts_object(defaults::replication_defaults());
     let class = ts_object(defaults::class_defaults());
     let targets = ts_object(defaults::targets_defaults());
+    let network = ts_object(defaults::network_defaults());
     ts += &format!(
         "\nexport const DEPENDENCY_DEFAULTS: Partial<Dependency> = {dependency};\n\
          export const REPLICATION_DEFAULTS: Partial<Replication> = {replication};\n\
          export const CLASS_DEFAULTS: Partial<RequestClass> = {class};\n\
-         export const TARGETS_DEFAULTS: Partial<Targets> = {targets};\n"
+         export const TARGETS_DEFAULTS: Partial<Targets> = {targets};\n\
+         export const NETWORK_DEFAULTS: Partial<Network> = {network};\n"
     );
 
     // Whole numbers and doc comments, from the JSON Schema of every object type.

@@ -15,13 +15,16 @@
 //! Replica-hours are priced at `cost_per_replica_hour` for every node (`shards x
 //! (replicas + read_replicas)`; read replicas stay static); requests at
 //! `cost_per_million_requests_usd`, at the peak rate times the profile's mean. A month
-//! is 730 hours. With `rollout: blue_green` a rollout runs a second copy of every
-//! replica: its price per hour of rollout is reported.
+//! is 730 hours. Data moved between zones is priced over the same mean (see
+//! [`super::hops`]) and counted in the totals, not in any component's. With
+//! `rollout: blue_green` a rollout runs a second copy of every replica: its price per
+//! hour of rollout is reported.
 
 use serde::Serialize;
 
 use super::component::ComponentResult;
-use super::load::Visits;
+use super::hops;
+use super::load::{ClassFlow, Visits};
 use crate::spec::{defaults, Component, Rollout, Spec};
 
 pub const HOURS_PER_MONTH: f64 = 730.0;
@@ -34,6 +37,9 @@ pub struct CostReport {
     pub autoscaled_monthly_usd: f64,
     /// What the spec as written costs: `autoscaled_monthly_usd`.
     pub monthly_usd: f64,
+    /// The data moved between zones (`network.cross_zone_usd_per_gb`), in each total
+    /// above and in no component's.
+    pub cross_zone_monthly_usd: f64,
     pub monthly_budget_usd: Option<f64>,
     /// The extra cost of one hour of a blue-green rollout (a second copy of every
     /// replica), when the spec's rollout is blue-green.
@@ -102,8 +108,17 @@ pub fn cost_of(spec: &Spec, c: &Component, r: &ComponentResult, rate: Visits) ->
     component_cost(c, r, rate, &Profile::of(spec)).autoscaled_monthly_usd
 }
 
-pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostReport {
+/// The cost of `spec` whose components are `results` at `rates`, its calls those of
+/// `flows` with the retry `attempts` (per class, per dependency) of the evaluation.
+pub fn cost(
+    spec: &Spec,
+    results: &[ComponentResult],
+    rates: &[Visits],
+    flows: &[ClassFlow],
+    attempts: &[Vec<f64>],
+) -> CostReport {
     let profile = Profile::of(spec);
+    let cross_zone_monthly_usd = hops::cross_zone_monthly_usd(spec, flows, attempts, profile.mean);
     let components: Vec<ComponentCost> = spec
         .components
         .iter()
@@ -113,7 +128,9 @@ pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostR
         .collect();
     // + 0.0: Rust's empty f64 sum is -0.0, which would print as "-0" (a model with no
     // components yet, as the desktop's new document).
-    let sum = |f: fn(&ComponentCost) -> f64| components.iter().map(f).sum::<f64>() + 0.0;
+    let sum = |f: fn(&ComponentCost) -> f64| {
+        components.iter().map(f).sum::<f64>() + cross_zone_monthly_usd + 0.0
+    };
     let (static_monthly_usd, scheduled_monthly_usd, autoscaled_monthly_usd) = (
         sum(|c| c.static_monthly_usd),
         sum(|c| c.scheduled_monthly_usd),
@@ -133,6 +150,7 @@ pub fn cost(spec: &Spec, results: &[ComponentResult], rates: &[Visits]) -> CostR
         scheduled_monthly_usd,
         autoscaled_monthly_usd,
         monthly_usd: autoscaled_monthly_usd,
+        cross_zone_monthly_usd,
         monthly_budget_usd: spec.targets.monthly_budget_usd,
         blue_green_rollout_usd_per_hour,
     }

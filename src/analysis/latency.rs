@@ -13,6 +13,8 @@
 //!   approximation that is exact in the mean when one branch dominates;
 //! - a lock on an edge adds the wait for its key: M/D/1 per key (Pollaczek–Khinchine
 //!   mean, Takács second moment), the key taken uniformly among `keys`;
+//! - a call's round trip on the wire (see [`super::hops`]) is added to its callee's
+//!   response, a mixture of the same-zone and the cross-zone time;
 //! - a timeout cuts an attempt at `timeout_ms` and a failed attempt (timed out, or an
 //!   external callee failing with probability `1 - availability`) is retried up to
 //!   `retries` times: attempts `N` are a truncated geometric, each one lasting
@@ -29,6 +31,7 @@
 use std::collections::HashMap;
 
 use super::component::{self, ComponentResult, Moments};
+use super::hops::{self, RoundTrip};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
 use crate::spec::graph::SystemGraph;
@@ -56,6 +59,8 @@ pub struct CallTree {
     applies: Vec<Vec<bool>>,
     /// Whether any edge retries (then the load depends on the latency: a fixed point).
     pub has_retries: bool,
+    /// Per dependency: the round trip of a call on the wire (see [`super::hops`]).
+    round_trips: Vec<Option<RoundTrip>>,
 }
 
 /// The sync calls form a cycle (the validator reports it; the analysis cannot run).
@@ -141,6 +146,7 @@ impl CallTree {
             callers,
             applies,
             has_retries,
+            round_trips: hops::round_trips(spec),
         })
     }
 
@@ -178,6 +184,11 @@ impl CallTree {
     /// Whether dependency `dep` applies to class `k`.
     pub fn applies(&self, k: usize, dep: usize) -> bool {
         self.applies[k][dep]
+    }
+
+    /// The round trip of a call on dependency `dep` on the wire, where it has one.
+    pub fn round_trip(&self, dep: usize) -> Option<RoundTrip> {
+        self.round_trips.get(dep).copied().flatten()
     }
 
     /// The sync calls a component makes (the work of recomputing it).
@@ -459,7 +470,10 @@ fn downstream_calls(
                 continue;
             }
             let callee = &spec.components[call.callee];
-            let response = eval.visit(k, call.callee, d.op_or_default());
+            let mut response = eval.visit(k, call.callee, d.op_or_default());
+            if let Some(trip) = tree.round_trip(call.dep) {
+                response = response.plus(trip.moments());
+            }
             let failure = callee.call_failure();
             let tried = attempts(response, d.timeout_ms, d.retries_or_default(), failure);
             eval.attempts[k][call.dep] = tried.expected_attempts;

@@ -26,6 +26,7 @@ pub mod component;
 pub mod consistency;
 pub mod cost;
 pub mod findings;
+pub mod hops;
 pub mod latency;
 pub mod load;
 pub mod percentile;
@@ -293,7 +294,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
     let mut findings = Vec::new();
 
     let unavailable = availability::unavailabilities(spec);
-    let cost = cost::cost(spec, results, rates);
+    let cost = cost::cost(spec, results, rates, &solved.flows, &eval.attempts);
 
     let components: Vec<ComponentReport> = spec
         .components

@@ -19,6 +19,8 @@
 //! - a `parallel` group: its branches' longest, from their distribution functions,
 //!   with the fork-join correlation of queues that see the same arrivals
 //!   ([`Walk::fork_correlation`]); the class's mean then comes from the distribution;
+//! - a call's round trip on the wire: the mixture of its same-zone and cross-zone
+//!   delays, before its timeout;
 //! - a timeout cuts the attempt's distribution at `timeout_ms`; attempts are retried
 //!   after a failure (a cut, or an external's error): the call's time is the sum over
 //!   the attempts actually made, exactly, from the cut distribution;
@@ -314,7 +316,11 @@ impl Walk<'_> {
                     let d = &self.spec.dependencies[site.dep];
                     let callee = &self.spec.components[site.callee.0];
                     let m = self.eval.visit(self.k, site.callee.0, site.callee.1);
-                    let attempt = m.mean + RARE_SDS * m.variance.max(0.0).sqrt();
+                    let wire = self
+                        .tree
+                        .round_trip(site.dep)
+                        .map_or(0.0, |trip| trip.cross_ms.max(trip.same_ms));
+                    let attempt = m.mean + wire + RARE_SDS * m.variance.max(0.0).sqrt();
                     let mut far = reach.get(&site.callee).copied().unwrap_or(0.0);
                     if let Some(t) = d.timeout_ms {
                         far = far.min(t);
@@ -395,8 +401,15 @@ impl Walk<'_> {
                 let d = &self.spec.dependencies[site.dep];
                 let callee = &self.spec.components[site.callee.0];
                 let failure = callee.call_failure();
+                let mut response = self.callee(site.callee, built);
+                if let Some(trip) = self.tree.round_trip(site.dep) {
+                    let same = Spectrum::delay(self.grid, trip.same_ms);
+                    let mut wire = Spectrum::delay(self.grid, trip.cross_ms);
+                    wire.mix(trip.cross_share, &same);
+                    response.then(&wire);
+                }
                 let mut one = attempts(
-                    self.callee(site.callee, built),
+                    response,
                     d.timeout_ms,
                     d.retries_or_default(),
                     failure,

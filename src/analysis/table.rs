@@ -107,6 +107,13 @@ pub fn render(a: &Analysis) -> String {
             .monthly_budget_usd
             .map_or(String::new(), |b| format!("; budget {b:.0} USD"))
     );
+    if a.cost.cross_zone_monthly_usd > 0.0 {
+        let _ = writeln!(
+            out,
+            "of which data between zones: {:.0} USD a month",
+            a.cost.cross_zone_monthly_usd
+        );
+    }
     if let Some(bg) = a.cost.blue_green_rollout_usd_per_hour {
         let _ = writeln!(
             out,

@@ -134,6 +134,7 @@ pub fn new_document(ws: &mut Workspace) -> Result<Document, EditorError> {
         targets: Default::default(),
         practices: Default::default(),
         planning: Default::default(),
+        network: Default::default(),
         workload: Workload::default(),
         components: Vec::new(),
         dependencies: Vec::new(),

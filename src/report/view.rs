@@ -746,6 +746,18 @@ fn cost_section(a: &Analysis) -> (CostView, Vec<CostRow>) {
             )
         })
         .collect();
+    if c.cross_zone_monthly_usd > 0.0 {
+        let transfer = usd(c.cross_zone_monthly_usd);
+        cost_rows.push((
+            c.cross_zone_monthly_usd,
+            CostRow {
+                name: "data between zones".into(),
+                static_usd: transfer.clone(),
+                scheduled_usd: transfer.clone(),
+                autoscaled_usd: transfer,
+            },
+        ));
+    }
     cost_rows.sort_by(|x, y| y.0.total_cmp(&x.0));
     (cost, cost_rows.into_iter().map(|x| x.1).collect())
 }

@@ -49,6 +49,8 @@ const TICK: u32 = 8;
 const FAILURE_START: u32 = 9;
 const FAILURE_END: u32 = 10;
 const ACK_DONE: u32 = 11;
+/// A call's request has crossed the wire to its callee.
+const WIRE_DONE: u32 = 12;
 
 const ROOT: u8 = 1;
 const FAILED: u8 = 2;
@@ -558,6 +560,10 @@ impl<'n> Engine<'n> {
                 }
                 TIMEOUT => self.timeout(ev.a(), ev.b()),
                 LOCK_GRANTED => self.start_attempt(ev.a()),
+                WIRE_DONE => {
+                    self.frames[ev.a() as usize].arrive = self.now;
+                    self.arrive(ev.a());
+                }
                 WARMUP_END => self.warmup_end(),
                 ARRIVALS_END => self.arrivals_end(),
                 TICK => self.tick(),
@@ -1075,7 +1081,16 @@ impl<'n> Engine<'n> {
             let t = self.now + e.timeout_ms;
             self.push(t, TIMEOUT, br, b.tag);
         }
-        self.arrive(child);
+        // The whole round trip is spent on the way there: the caller waits the same
+        // either way.
+        match e.round_trip {
+            Some(trip) => {
+                let cross = self.rng.bernoulli(trip.cross_share);
+                let wire = if cross { trip.cross_ms } else { trip.same_ms };
+                self.push(self.now + wire, WIRE_DONE, child, 0);
+            }
+            None => self.arrive(child),
+        }
     }
 
     fn timeout(&mut self, br: u32, tag: u32) {

@@ -18,6 +18,7 @@
 //! one: it takes `hot_shard_skew / shards` of the visits, the others share the rest
 //! evenly.
 
+use crate::analysis::hops::{round_trip, RoundTrip};
 use crate::analysis::load::{consumed_queues, firing, partition_bound, Firing};
 use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
@@ -125,6 +126,8 @@ pub struct Edge {
     pub lock: Option<Lock>,
     /// The queue this edge drains (its messages' lag is measured from the enqueue).
     pub from_queue: u32,
+    /// The round trip of a call on the wire, drawn call by call (`analysis::hops`).
+    pub round_trip: Option<RoundTrip>,
 }
 
 /// One branch of a step: an edge and whether it fires only on a miss.
@@ -351,6 +354,7 @@ impl Network {
                 } else {
                     NONE
                 },
+                round_trip: round_trip(spec, d, &spec.components[from], &spec.components[to]),
             });
         }
 

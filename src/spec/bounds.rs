@@ -23,6 +23,8 @@ pub const MIN_MS: f64 = 1e-6;
 pub const MAX_COST_USD: f64 = 1e6;
 /// A monthly budget, in USD.
 pub const MAX_BUDGET_USD: f64 = 1e12;
+/// What one call carries: a gigabyte, in KB.
+pub const MAX_PAYLOAD_KB: f64 = 1e6;
 /// Keys a lock is taken on.
 pub const MAX_LOCK_KEYS: u64 = 1_000_000_000;
 
@@ -99,7 +101,9 @@ pub fn real_bound(field: &str) -> Option<Bound> {
         "throughput_rps" => Bound::zero_or(MIN_RATE, MAX_THROUGHPUT_RPS),
         "calls" => Bound::closed(0.0, MAX_CALLS),
         "p99_ms" | "service_time_ms" | "timeout_ms" => Bound::closed(MIN_MS, MAX_MS),
-        "latency_ms" | "cold_start_ms" | "lag_ms" | "hold_ms" => Bound::closed(0.0, MAX_MS),
+        "latency_ms" | "cold_start_ms" | "lag_ms" | "hold_ms" | "same_zone_ms"
+        | "cross_zone_ms" | "network_ms" => Bound::closed(0.0, MAX_MS),
+        "payload_kb" => Bound::closed(0.0, MAX_PAYLOAD_KB),
         "availability" | "canary_percent" => Bound::above(0.0, 100.0),
         // A ceiling near 0 would plan without limit: 1 % is the least that means anything.
         "utilization_ceiling" => Bound::closed(0.01, 1.0),
@@ -107,7 +111,7 @@ pub fn real_bound(field: &str) -> Option<Bound> {
         "service_time_cv" => Bound::closed(0.0, 10.0),
         // Also at most `shards`, which the validator checks beside this.
         "hot_shard_skew" => Bound::closed(1.0, MAX_COUNT as f64),
-        "cost_per_replica_hour" | "cost_per_million_requests_usd" => {
+        "cost_per_replica_hour" | "cost_per_million_requests_usd" | "cross_zone_usd_per_gb" => {
             Bound::closed(0.0, MAX_COST_USD)
         }
         "monthly_budget_usd" => Bound::closed(0.0, MAX_BUDGET_USD),

@@ -76,6 +76,12 @@ pub const SCALE_UP_SERVICE_TIME_FACTOR: f64 = 0.7;
 /// ...`planning.scale_up.price_factor`: at ~1.4 times the price, so latency improves at
 /// about the same cost per request.
 pub const SCALE_UP_PRICE_FACTOR: f64 = 1.4;
+/// `network.same_zone_ms` (and so `cross_zone_ms`): calls take no time on the wire.
+pub const SAME_ZONE_MS: f64 = 0.0;
+/// `network.payload_kb`: a small RPC, request and response.
+pub const PAYLOAD_KB: f64 = 1.0;
+/// `network.cross_zone_usd_per_gb`: free, as every price not given.
+pub const CROSS_ZONE_USD_PER_GB: f64 = COST_USD;
 /// `targets.utilization_ceiling`.
 pub const UTILIZATION_CEILING: f64 = 0.8;
 
@@ -88,6 +94,23 @@ impl Spec {
                 .unwrap_or(SCALE_UP_SERVICE_TIME_FACTOR),
             s.price_factor.unwrap_or(SCALE_UP_PRICE_FACTOR),
         )
+    }
+}
+
+impl super::model::Network {
+    pub fn same_zone_ms_or_default(&self) -> f64 {
+        self.same_zone_ms.unwrap_or(SAME_ZONE_MS)
+    }
+    /// Between zones: `same_zone_ms` when not given (one flat network).
+    pub fn cross_zone_ms_or_default(&self) -> f64 {
+        self.cross_zone_ms
+            .unwrap_or_else(|| self.same_zone_ms_or_default())
+    }
+    pub fn payload_kb_or_default(&self) -> f64 {
+        self.payload_kb.unwrap_or(PAYLOAD_KB)
+    }
+    pub fn cross_zone_usd_per_gb_or_default(&self) -> f64 {
+        self.cross_zone_usd_per_gb.unwrap_or(CROSS_ZONE_USD_PER_GB)
     }
 }
 
@@ -260,6 +283,15 @@ pub fn replication_defaults() -> Vec<(&'static str, Value)> {
 /// Every request-class default, by field name.
 pub fn class_defaults() -> Vec<(&'static str, Value)> {
     vec![("consistency", json!(CONSISTENCY))]
+}
+
+/// Every network default, by field name (`cross_zone_ms` takes `same_zone_ms`'s value).
+pub fn network_defaults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("same_zone_ms", json!(SAME_ZONE_MS)),
+        ("payload_kb", json!(PAYLOAD_KB)),
+        ("cross_zone_usd_per_gb", json!(CROSS_ZONE_USD_PER_GB)),
+    ]
 }
 
 /// Every target default, by field name.

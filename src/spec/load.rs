@@ -10,7 +10,7 @@ use serde::de::Error as _;
 
 use super::diagnostic::{sentence, Diagnostic, Issue, ItemLabels, Section};
 use super::model::{
-    Component, Dependency, Planning, Practices, RequestClass, Spec, Targets, Workload,
+    Component, Dependency, Network, Planning, Practices, RequestClass, Spec, Targets, Workload,
 };
 use super::path::{Path, Seg};
 use super::validate::{count_bounds, validate_with, warnings, Unparsed};
@@ -28,6 +28,7 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "targets",
     "practices",
     "planning",
+    "network",
     "workload",
     "components",
     "dependencies",
@@ -363,10 +364,11 @@ impl Reader<'_> {
         };
         let errors_before = self.diagnostics.len();
         let (mut version, mut name, mut description) = (None, None, None);
-        let (mut targets, mut practices, mut planning, mut workload) = (
+        let (mut targets, mut practices, mut planning, mut network, mut workload) = (
             Targets::default(),
             Practices::default(),
             Planning::default(),
+            Network::default(),
             Workload::default(),
         );
         let (mut components, mut dependencies): (Vec<Component>, Vec<Dependency>) =
@@ -383,6 +385,7 @@ impl Reader<'_> {
                 "targets" => targets = self.item(&path, node).unwrap_or_default(),
                 "practices" => practices = self.item(&path, node).unwrap_or_default(),
                 "planning" => planning = self.item(&path, node).unwrap_or_default(),
+                "network" => network = self.item(&path, node).unwrap_or_default(),
                 "workload" => workload = self.workload(&path, node, &name_of),
                 "components" => {
                     let mut failed = Vec::new();
@@ -418,6 +421,7 @@ impl Reader<'_> {
             targets,
             practices,
             planning,
+            network,
             workload,
             components,
             dependencies,

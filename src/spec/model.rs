@@ -38,6 +38,11 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Planning::is_empty")]
     #[ts(as = "Option<Planning>", optional)]
     pub planning: Planning,
+    /// The network between the components: what a call's round trip takes, in one zone
+    /// and between zones, and what moving data between zones costs.
+    #[serde(default, skip_serializing_if = "Network::is_empty")]
+    #[ts(as = "Option<Network>", optional)]
+    pub network: Network,
     /// The request classes and the daily profile of their load.
     #[serde(default)]
     pub workload: Workload,
@@ -115,6 +120,41 @@ pub struct ScaledUpFrom {
     pub service_time_ms: f64,
     /// The hourly price of one replica before the scale-up, USD.
     pub cost_per_replica_hour: f64,
+}
+
+/// The network between the components. Left out, calls take no time on the wire and
+/// moving data between zones is free.
+///
+/// A sync call from one component to another takes its round trip on top of the
+/// callee's response (inside the call's timeout): `same_zone_ms` when the caller's
+/// replica and the callee's are in one zone, `cross_zone_ms` when not. Replicas are
+/// spread in turn over their component's `zones` and a call picks its callee's replica
+/// whatever the zone, so the share of calls that cross follows from the two zone
+/// counts. A call to an external or a CDN takes its `latency_ms` alone, and a queue's
+/// consumer takes its messages off the request's path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Network {
+    /// Round trip of one call within a zone, ms: the wire, a mesh's sidecars, the
+    /// encoding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_zone_ms: Option<f64>,
+    /// Round trip of one call between two zones, ms (`same_zone_ms` when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_zone_ms: Option<f64>,
+    /// What one call or message carries, request and response together, KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_kb: Option<f64>,
+    /// The price of data moved between zones, USD per GB (both directions counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_zone_usd_per_gb: Option<f64>,
+}
+
+impl Network {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A loss the system is held to ride out.
@@ -524,6 +564,15 @@ pub struct Dependency {
     /// against availability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<OnFailure>,
+    /// The round trip of this call on the wire, ms, whatever the zones (a call to
+    /// another region, through a proxy): in place of `network.same_zone_ms` and
+    /// `network.cross_zone_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_ms: Option<f64>,
+    /// What one call carries, request and response together, KB: in place of
+    /// `network.payload_kb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_kb: Option<f64>,
 }
 
 impl Dependency {
@@ -540,6 +589,8 @@ impl Dependency {
             retries: None,
             lock: None,
             on_failure: None,
+            network_ms: None,
+            payload_kb: None,
         }
     }
 }

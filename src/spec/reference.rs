@@ -46,6 +46,7 @@ pub fn markdown() -> String {
         ("ScaledUpFrom", "components[].scaled_up_from"),
         ("Practices", "practices"),
         ("Planning", "planning"),
+        ("Network", "network"),
         ("ScaleUp", "planning.scale_up"),
     ] {
         let Some(d) = defs.get(def) else { continue };

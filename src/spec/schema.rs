@@ -46,6 +46,7 @@ pub fn schema_value() -> Value {
             ("Replication", defaults::replication_defaults()),
             ("RequestClass", defaults::class_defaults()),
             ("Targets", defaults::targets_defaults()),
+            ("Network", defaults::network_defaults()),
         ] {
             for (field, default) in table {
                 if let Some(prop) = property(defs, def, field) {

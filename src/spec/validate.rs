@@ -335,6 +335,18 @@ impl Checker {
             }
         }
 
+        let n = &spec.network;
+        for (field, v) in [
+            ("same_zone_ms", n.same_zone_ms),
+            ("cross_zone_ms", n.cross_zone_ms),
+            ("payload_kb", n.payload_kb),
+            ("cross_zone_usd_per_gb", n.cross_zone_usd_per_gb),
+        ] {
+            if let Some(v) = v {
+                self.real(Path::root().key("network").key(field), v);
+            }
+        }
+
         let pr = &spec.practices;
         if let Some(v) = pr.canary_percent {
             self.real(Path::root().key("practices").key("canary_percent"), v);
@@ -588,6 +600,12 @@ impl Checker {
             if let Some(v) = dep.retries {
                 self.count(path.clone().key("retries"), v);
             }
+            if let Some(v) = dep.network_ms {
+                self.real(path.clone().key("network_ms"), v);
+            }
+            if let Some(v) = dep.payload_kb {
+                self.real(path.clone().key("payload_kb"), v);
+            }
             if let Some(group) = &dep.parallel {
                 if group.trim().is_empty() {
                     self.report(path.clone().key("parallel"), "must name a group");
@@ -619,6 +637,32 @@ impl Checker {
                 self.report(
                     path.clone().key("on_failure"),
                     "applies to a sync call: an async call's failure never reaches the request",
+                );
+            }
+            let leaves =
+                to_kind.filter(|k| matches!(k, ComponentKind::External | ComponentKind::Cdn));
+            if let Some(k) = leaves {
+                for (field, set) in [
+                    ("network_ms", dep.network_ms.is_some()),
+                    ("payload_kb", dep.payload_kb.is_some()),
+                ] {
+                    if set {
+                        self.report(
+                            path.clone().key(field),
+                            format!(
+                                "does not apply to a call to {}: its latency_ms is what the caller waits, and its traffic leaves the system",
+                                a_kind(k)
+                            ),
+                        );
+                    }
+                }
+            } else if dep.network_ms.is_some()
+                && (dep.mode_or_default() == CallMode::Async
+                    || from_kind == Some(ComponentKind::Queue))
+            {
+                self.report(
+                    path.clone().key("network_ms"),
+                    "applies to a sync call: an async message's time on the wire is not on the request's path",
                 );
             }
             if from_kind == Some(ComponentKind::Queue) {

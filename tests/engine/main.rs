@@ -32,6 +32,7 @@ mod fs_safety;
 mod fuzz;
 mod graph;
 mod live_session;
+mod network;
 mod optional_calls;
 mod percentiles;
 mod plan;

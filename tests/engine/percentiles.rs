@@ -2,7 +2,8 @@
 //! of each shape whose percentiles a sum of independent visits gets wrong (the models
 //! in `tests/shapes/`: calls in a row to one queue of 1 to 16 servers, 2.5 to 10 of
 //! them, a fork of three, two classes on one queue, M/D/1 and M/E4/1, a CDN's hit/miss
-//! mixture, each balancer in front of replicas) and on every example.
+//! mixture, calls on the wire within and between zones, each balancer in front of
+//! replicas) and on every example.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -123,6 +124,12 @@ fn md1_and_me41_at_utilisation_0_8() {
 fn a_cdns_hits_and_misses() {
     // A gamma fitted to the two moments smooths the two modes into one.
     agree("cdn", &shape("cdn"), 300.0);
+}
+
+#[test]
+fn calls_on_the_wire_within_and_between_zones() {
+    // Each call's round trip is a mixture of two fixed times: two humps a step apart.
+    agree("wire", &shape("wire"), 300.0);
 }
 
 #[test]

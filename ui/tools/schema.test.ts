@@ -44,6 +44,7 @@ const BEYOND_A_SCHEMA: Record<string, string> = {
   '23-queue-without-consumer.yaml': 'an edge that must exist',
   '43-duplicate-class-name.yaml': 'names unique across items',
   '48-queue-loop-grows.yaml': 'traffic around a loop',
+  '53-wire-time-on-external-call.yaml': "the callee's kind",
 };
 
 function parse(text: string): unknown {

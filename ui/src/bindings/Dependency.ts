@@ -55,4 +55,15 @@ lock?: Lock,
  * (degraded), so the call counts against latency (up to its timeout) but not
  * against availability.
  */
-on_failure?: OnFailure, };
+on_failure?: OnFailure, 
+/**
+ * The round trip of this call on the wire, ms, whatever the zones (a call to
+ * another region, through a proxy): in place of `network.same_zone_ms` and
+ * `network.cross_zone_ms`.
+ */
+network_ms?: number, 
+/**
+ * What one call carries, request and response together, KB: in place of
+ * `network.payload_kb`.
+ */
+payload_kb?: number, };
