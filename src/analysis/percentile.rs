@@ -577,11 +577,12 @@ impl Walk<'_> {
 }
 
 /// A pool's wait: the hottest shard's queue with its share of the visits, the others'
-/// with the rest.
+/// with the rest; then, for threads over a smaller CPU, the CPU's queue too.
 struct PoolWait {
     hot: (Station, StationResult),
     hot_share: f64,
     other: Option<(Station, StationResult)>,
+    cpu: Option<Box<PoolWait>>,
 }
 
 impl PoolWait {
@@ -590,16 +591,21 @@ impl PoolWait {
             hot: (pool.hot_station, pool.hot_station.solve()),
             hot_share: pool.hot_share,
             other: pool.other_station.map(|s| (s, s.solve())),
+            cpu: pool.cpu.as_deref().map(|cpu| Box::new(PoolWait::new(cpu))),
         }
     }
 
     fn at(&self, w: f64) -> C64 {
         let hot = self.hot.0.wait_transform(&self.hot.1, w);
-        match &self.other {
+        let wait = match &self.other {
             Some((s, r)) => {
                 hot.scale(self.hot_share) + s.wait_transform(r, w).scale(1.0 - self.hot_share)
             }
             None => hot,
+        };
+        match &self.cpu {
+            Some(cpu) => wait * cpu.at(w),
+            None => wait,
         }
     }
 }

@@ -260,9 +260,21 @@ impl Station {
             Feed::EveryKth(k) => {
                 let (exponential_pw, sigma) = erlang_k_gaps(k, rho, self.servers);
                 let ca2 = 1.0 / f64::from(k);
-                let mean_wait =
-                    exponential_pw * s / (c * (1.0 - sigma)) * (ca2 + cv2) / (ca2 + 1.0);
+                // Kraemer and Langenbach-Belz's GI/G/1 dependence on the two
+                // variabilities, as a ratio to the exact exponential case: Kingman's
+                // (ca² + cs²) and a factor by which regular gaps shorten the wait the
+                // less, the more variable the service and the busier the queue.
+                // Regular gaps never make the wait longer than a random split's
+                // (Allen–Cunneen's), which also bounds the factor where the queue is
+                // nearly idle and both exponentials vanish.
+                let reach = -2.0 * (1.0 - rho) * (1.0 - ca2).powi(2) / (3.0 * rho.max(1e-12));
+                let shift = reach * (1.0 / (ca2 + cv2) - 1.0 / (ca2 + 1.0));
+                let kingman = (ca2 + cv2) / (ca2 + 1.0);
                 let poisson_pw = erlang_c(self.servers, self.offered_load());
+                let random_split = poisson_pw * s / (c * (1.0 - rho)) * (1.0 + cv2) / 2.0;
+                let mean_wait =
+                    (exponential_pw * s / (c * (1.0 - sigma)) * kingman * shift.min(700.0).exp())
+                        .min(random_split);
                 // P(wait) is exact at cs = 1; a more variable service makes the gaps'
                 // regularity matter less (toward Poisson), a less variable one more:
                 // geometric weights 2/(1 + cs²), matched to the simulator at cs 0.5, 2.

@@ -82,7 +82,10 @@ pub fn evaluate(
             .components
             .iter()
             .any(|c| c.io_or_default() == Io::Blocking);
-        if !blocking && pools.iter().all(|p| p.primary.is_finite()) {
+        if !blocking
+            && pools.iter().all(|p| p.primary.is_finite())
+            && !partitions_newly_bind(&spec, &sized_spec)
+        {
             break;
         }
         let again = {
@@ -114,6 +117,17 @@ pub fn evaluate(
         sync_visits,
         critical_visits,
     })
+}
+
+/// Whether sizing gave a consumer more servers than the partitions that feed it, where
+/// it had no more before: its partitions then carry its load, and want sizing in turn.
+fn partitions_newly_bind(before: &Spec, after: &Spec) -> bool {
+    let consumed = crate::analysis::load::consumed_queues(after);
+    let binds = |spec: &Spec, c: usize| {
+        crate::analysis::load::partition_bound(&consumed[c], |q| &spec.components[q])
+            .is_some_and(|p| p < spec.components[c].pool_servers())
+    };
+    (0..after.components.len()).any(|c| binds(after, c) && !binds(before, c))
 }
 
 /// Pool utilisations measured on `from` carried over to `to`'s counts: they scale with

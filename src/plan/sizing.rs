@@ -221,10 +221,13 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
         // server each) and are sized first; its servers are then sized for the load as
         // if every one consumed (what they do once partitions are no longer fewer).
         let unbound;
+        // Listed after the consumer's own servers: more partitions take effect only
+        // once there are servers to consume them.
+        let mut partitions_step = None;
         let p = match consumed[c][..] {
             [q] => match size_partitions(spec, floors, q, comp, p, f, ceiling) {
                 Some((sized, busy)) => {
-                    out.extend(sized);
+                    partitions_step = sized;
                     unbound = PoolUse {
                         primary: busy / f64::from(comp.pool_servers().max(1)),
                         ..*p
@@ -327,6 +330,7 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
             }
             _ => {}
         }
+        out.extend(partitions_step);
     }
     out
 }

@@ -17,11 +17,33 @@ use crate::spec::{defaults, CallMode, ComponentKind, Runtime, Spec};
 /// The port generated services listen on when the spec gives none, and the gateway's.
 pub const DEFAULT_PORT: u16 = 8080;
 
+/// The languages the scaffold writes skeletons in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Rust,
+    Node,
+}
+
+impl Language {
+    /// The skeleton's language for a spec's runtime: its own where the scaffold writes
+    /// it, else Rust (a runtime it does not write, or none given).
+    pub fn for_runtime(runtime: Option<Runtime>) -> Language {
+        match runtime {
+            Some(Runtime::Node) => Language::Node,
+            _ => Language::Rust,
+        }
+    }
+}
+
 /// How a component is deployed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deploy {
-    /// Code generated in this runtime; `defaulted` when the spec names none.
-    Code { runtime: Runtime, defaulted: bool },
+    /// Code generated in `runtime`; `spec_runtime` is the spec's (None when it names
+    /// none), which may be one the scaffold writes no skeleton in.
+    Code {
+        runtime: Language,
+        spec_runtime: Option<Runtime>,
+    },
     /// The spec's own container image (no skeleton is generated).
     Image(String),
     /// An nginx gateway in front of the services it routes to.
@@ -163,8 +185,8 @@ fn deploy_of(spec: &Spec, i: usize) -> Deploy {
             match &c.image {
                 Some(image) => Deploy::Image(image.clone()),
                 None => Deploy::Code {
-                    runtime: c.runtime.unwrap_or(Runtime::Rust),
-                    defaulted: c.runtime.is_none(),
+                    runtime: Language::for_runtime(c.runtime),
+                    spec_runtime: c.runtime,
                 },
             }
         }

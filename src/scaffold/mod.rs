@@ -30,7 +30,8 @@ use ts_rs::TS;
 
 use crate::error::{ErrorKind, HasKind};
 use crate::plan::{plan, PlanError, PlanOptions};
-use crate::spec::{Runtime, Spec};
+use crate::spec::Spec;
+use layout::Language;
 use templates::{
     Alerts, Compose, ConfigMap, Deployment, Hpa, Kustomization, NodeDockerfile, NodePackage,
     NodeServer, Overlay, Pdb, PostgresInit, Prometheus, Readme, RustCargo, RustConfig, RustDeps,
@@ -232,7 +233,7 @@ fn project_rows<'a>(n: &'a str, p: &'a ProjectView) -> Vec<Row<'a>> {
 fn app_rows<'a>(n: &'a str, a: &'a AppView) -> Vec<Row<'a>> {
     let file = |name: &str| format!("services/{}/{name}", a.name);
     match a.runtime {
-        Runtime::Rust => vec![
+        Language::Rust => vec![
             Row::template(file("Cargo.toml"), RustCargo { spec_name: n, v: a }),
             Row::template(file("src/main.rs"), RustMain { spec_name: n, v: a }),
             Row::template(file("src/config.rs"), RustConfig { spec_name: n, v: a }),
@@ -245,7 +246,7 @@ fn app_rows<'a>(n: &'a str, a: &'a AppView) -> Vec<Row<'a>> {
                 "target/\nDockerfile\n.dockerignore\n",
             ),
         ],
-        Runtime::Node => vec![
+        Language::Node => vec![
             Row::template(file("package.json"), NodePackage { spec_name: n, v: a }),
             Row::template(file("server.js"), NodeServer { spec_name: n, v: a }),
             Row::template(file("Dockerfile"), NodeDockerfile { spec_name: n, v: a }),

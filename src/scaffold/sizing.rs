@@ -16,16 +16,17 @@
 //!   use at once (`concurrency`; with blocking I/O only the own-work share of a held
 //!   server counts, so `busy cores / utilisation`), at most twice the request so one
 //!   pod cannot starve a node, and never under the request.
-//! - Memory is not in the model: a starting figure per runtime plus 2 MiB a server, the
-//!   limit twice the request.
+//! - With `cpu` given, request and limit are those cores: the model ran the replica
+//!   at them. With `memory_mb`, request and limit are that memory. Without, memory is
+//!   a starting figure per runtime plus 2 MiB a server, the limit twice the request.
 //! - Disruption budget: with an availability target, one pod at a time (the plan's N-1
 //!   check sized for losing one); without, as many as can go at peak while the rest
 //!   stay under the ceiling, at least one.
 
-use super::layout::{Deploy, Unit};
+use super::layout::{Deploy, Language, Unit};
 use crate::analysis::cost::replicas_needed;
 use crate::plan::Plan;
-use crate::spec::{defaults, Rollout, Runtime, Spec};
+use crate::spec::{defaults, Rollout, Spec};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hpa {
@@ -131,42 +132,77 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
     let service_time_ms = c.service_time_ms.unwrap_or(0.0);
     let per_replica = arrival / f64::from(replicas.max(1));
     let busy = per_replica * service_time_ms / 1000.0;
-    let request = millicores(busy / ceiling);
-    let servers = if utilization > 0.0 && busy > 0.0 {
-        busy / utilization
-    } else {
-        f64::from(c.concurrency_or_default())
+    let (request, limit, cpu_from) = match c.cpu {
+        // The model ran the replica at exactly these cores: the limit is the quota it
+        // assumed, so the pod is neither faster nor slower than planned.
+        Some(cpu) => {
+            let m = millicores(cpu);
+            (
+                m,
+                m,
+                format!("cpu {cpu} (components[{i}].cpu), the cores the model ran each replica at; limit the same, the quota it assumed ({busy:.2} cores busy at peak)"),
+            )
+        }
+        None => {
+            let request = millicores(busy / ceiling);
+            let servers = if utilization > 0.0 && busy > 0.0 {
+                busy / utilization
+            } else {
+                f64::from(c.concurrency_or_default())
+            };
+            let limit = millicores(servers)
+                .min(request.saturating_mul(2))
+                .max(request);
+            (
+                request,
+                limit,
+                format!(
+                    "{arrival:.0} req/s at peak over {replicas} replicas x {service_time_ms} ms (service_time_ms) = {busy:.2} cores busy, over the ceiling {ceiling}; limit: the cores its {} servers can use ({servers:.2}), at most twice the request",
+                    c.concurrency_or_default()
+                ),
+            )
+        }
     };
-    let limit = millicores(servers)
-        .min(request.saturating_mul(2))
-        .max(request);
-    let cpu_from = format!(
-        "{arrival:.0} req/s at peak over {replicas} replicas x {service_time_ms} ms (service_time_ms) = {busy:.2} cores busy, over the ceiling {ceiling}; limit: the cores its {} servers can use ({servers:.2}), at most twice the request",
-        c.concurrency_or_default()
-    );
 
     // A gateway holds a connection, not a worker, per server: a few KiB each.
     let (base, per_server_kib) = match &unit.deploy {
         Deploy::Code {
-            runtime: Runtime::Rust,
+            runtime: Language::Rust,
             ..
         } => (64, 2048),
         Deploy::Code {
-            runtime: Runtime::Node,
+            runtime: Language::Node,
             ..
         } => (128, 2048),
         Deploy::Gateway => (32, 64),
         _ => (256, 2048),
     };
-    let servers_kib = u64::from(c.concurrency_or_default()) * per_server_kib;
-    let memory_request_mib = base
-        + u32::try_from(servers_kib.div_ceil(1024))
-            .unwrap_or(u32::MAX / 4)
-            .min(1 << 20);
-    let memory_from = format!(
-        "not in the model: {base} MiB for the runtime plus {per_server_kib} KiB for each of its {} servers (concurrency); limit twice that",
-        c.concurrency_or_default()
-    );
+    let (memory_request_mib, memory_limit_mib, memory_from) = match c.memory_mb {
+        Some(mb) => {
+            let mib = u32::try_from((u64::from(mb) * 1_000_000).div_ceil(1 << 20))
+                .unwrap_or(u32::MAX / 4);
+            (
+                mib,
+                mib,
+                format!("memory_mb {mb} (components[{i}].memory_mb) = {mib} MiB; limit the same"),
+            )
+        }
+        None => {
+            let servers_kib = u64::from(c.concurrency_or_default()) * per_server_kib;
+            let mib = base
+                + u32::try_from(servers_kib.div_ceil(1024))
+                    .unwrap_or(u32::MAX / 4)
+                    .min(1 << 20);
+            (
+                mib,
+                2 * mib,
+                format!(
+                    "not in the model: {base} MiB for the runtime plus {per_server_kib} KiB for each of its {} servers (concurrency); limit twice that",
+                    c.concurrency_or_default()
+                ),
+            )
+        }
+    };
 
     let (pdb_max_unavailable, pdb_from) = match spec.targets.availability {
         Some(a) => (
@@ -212,7 +248,7 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
         cpu_limit_milli: limit,
         cpu_from,
         memory_request_mib,
-        memory_limit_mib: 2 * memory_request_mib,
+        memory_limit_mib,
         memory_from,
         pdb_max_unavailable,
         pdb_from,

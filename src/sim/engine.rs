@@ -34,7 +34,7 @@ use crate::spec::{LoadBalancing, Op};
 
 use super::dist::exponential;
 use super::histogram::Histogram;
-use super::network::{Model, Network, NONE};
+use super::network::{Model, Network, CPU_POOL, NONE};
 use super::rng::Rng;
 
 const ARRIVAL: u32 = 0;
@@ -412,7 +412,7 @@ impl<'n> Engine<'n> {
             .collect();
         let mut hot_stations = vec![Vec::new(); net.comps.len()];
         for (i, c) in net.comps.iter().enumerate() {
-            for pool in [c.primary, c.reads].into_iter().flatten() {
+            for pool in [c.primary, c.reads, c.cpu].into_iter().flatten() {
                 let list: Vec<(u32, u32)> = (pool.base..pool.base + pool.per_shard)
                     .map(|s| (s, net.stations[s as usize].servers()))
                     .collect();
@@ -826,21 +826,48 @@ impl<'n> Engine<'n> {
         }
     }
 
+    /// Frame `f` takes a server of station `s`, and is served there, or, holding a
+    /// thread over a smaller CPU, waits for the CPU next.
     #[inline]
     fn start_service(&mut self, f: u32, s: u32) {
         let st = &mut self.stations[s as usize];
         st.touch(self.now);
         st.busy += 1;
         let frame = self.frames[f as usize];
-        let comp = &self.net.comps[frame.comp as usize];
+        if frame.lag_queue != NONE {
+            self.record_lag(frame.lag_queue, self.now - frame.origin);
+        }
+        match self.cpu_of(s) {
+            NONE => self.serve(f),
+            cpu => {
+                let st = &mut self.stations[cpu as usize];
+                if st.busy < st.up {
+                    st.touch(self.now);
+                    st.busy += 1;
+                    self.serve(f);
+                } else {
+                    st.touch(self.now);
+                    st.queue.push_back(f);
+                }
+            }
+        }
+    }
+
+    /// Frame `f`'s own service, on the server it holds.
+    #[inline]
+    fn serve(&mut self, f: u32) {
+        let comp = &self.net.comps[self.frames[f as usize].comp as usize];
         let mut d = comp.service.sample(&mut self.rng);
         if comp.cold_start_ratio > 0.0 && self.rng.bernoulli(comp.cold_start_ratio) {
             d += comp.cold_start_ms;
         }
-        if frame.lag_queue != NONE {
-            self.record_lag(frame.lag_queue, self.now - frame.origin);
-        }
         self.push(self.now + d, SERVICE_DONE, f, 0);
+    }
+
+    /// The CPU station of (thread) station `s`, or NONE when its servers are its CPU.
+    #[inline]
+    fn cpu_of(&self, s: u32) -> u32 {
+        self.net.stations[s as usize].cpu
     }
 
     #[inline]
@@ -857,7 +884,13 @@ impl<'n> Engine<'n> {
         st.busy -= 1;
         if st.busy < st.up {
             if let Some(next) = st.queue.pop_front() {
-                self.start_service(next, s);
+                if self.net.stations[s as usize].pool == CPU_POOL {
+                    // The next held thread's turn on the CPU.
+                    self.stations[s as usize].busy += 1;
+                    self.serve(next);
+                } else {
+                    self.start_service(next, s);
+                }
             }
         }
     }
@@ -886,6 +919,10 @@ impl<'n> Engine<'n> {
             self.record_visit(f);
         }
         if frame.station != NONE {
+            let cpu = self.cpu_of(frame.station);
+            if cpu != NONE {
+                self.release(cpu);
+            }
             if self.net.comps[frame.comp as usize].blocking {
                 self.frames[f as usize].flags |= HOLDING;
             } else {

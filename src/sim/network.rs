@@ -39,6 +39,9 @@ pub enum Model {
     Queue,
 }
 
+/// `StationSpec::pool` of a CPU station (0 is the primary pool, 1 the read pool).
+pub const CPU_POOL: u8 = 2;
+
 /// One pool of a component: `shards` groups of `per_shard` stations from `base` on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pool {
@@ -74,6 +77,10 @@ pub struct Comp {
     /// when `reads_from_replicas`, and is the standby the primaries fail over to.
     pub reads: Option<Pool>,
     pub reads_from_replicas: bool,
+    /// Blocking threads over a CPU that runs fewer at once: one CPU station per primary
+    /// station, in the same order (`Component::cpu_parallelism`). A held thread waits
+    /// there for its own service.
+    pub cpu: Option<Pool>,
     /// Servers of the primary pool over all shards (as the analysis reports them).
     pub servers: u64,
     pub zones: u32,
@@ -87,7 +94,7 @@ pub struct Comp {
 #[derive(Debug, Clone, Copy)]
 pub struct StationSpec {
     pub comp: u32,
-    /// 0 primary, 1 read pool.
+    /// 0 primary, 1 read pool, [`CPU_POOL`] a blocking replica's CPU.
     pub pool: u8,
     pub shard: u32,
     /// The replica this station is (its index in the pool's shard), with `concurrency`
@@ -95,6 +102,8 @@ pub struct StationSpec {
     pub replica: u32,
     pub zone: u32,
     pub concurrency: u32,
+    /// The CPU station a thread of this station waits for (`Comp::cpu`), or NONE.
+    pub cpu: u32,
 }
 
 impl StationSpec {
@@ -202,7 +211,7 @@ impl Network {
                 _ => Model::Pool,
             };
             let cv = c.service_time_cv_or_default();
-            let service_ms = c.service_time_ms.unwrap_or(0.0);
+            let service_ms = c.own_service_ms();
             let mut comp = Comp {
                 name: c.name.clone(),
                 kind: c.kind,
@@ -219,6 +228,7 @@ impl Network {
                 ack_reads: false,
                 reads: None,
                 reads_from_replicas: false,
+                cpu: None,
                 servers: 0,
                 zones: c.zones_or_default().max(1),
                 managed: c.is_managed(),
@@ -239,6 +249,7 @@ impl Network {
                                 replica,
                                 zone: c.zone_of(pool == 1, placed),
                                 concurrency,
+                                cpu: NONE,
                             });
                         }
                     }
@@ -285,11 +296,15 @@ impl Network {
                 }
                 k if k.has_servers() => {
                     let replicas = c.replicas_or_default();
-                    let concurrency = c.concurrency_or_default();
+                    let on_cpu = c.cpu_parallelism();
+                    let concurrency = c.servers_per_replica();
                     let shards = c.shards_or_default();
                     let skew = c.hot_shard_skew.unwrap_or(defaults::HOT_SHARD_SKEW);
                     let lb = c.load_balancing_or_default();
                     comp.primary = Some(add_pool(0, shards, replicas, concurrency, skew, lb));
+                    if on_cpu < concurrency {
+                        comp.cpu = Some(add_pool(CPU_POOL, shards, replicas, on_cpu, skew, lb));
+                    }
                     let read_replicas = c.standby_replicas();
                     if read_replicas > 0 {
                         comp.reads =
@@ -311,6 +326,12 @@ impl Network {
                     }
                 }
                 _ => {}
+            }
+            if let (Some(cpu), Some(primary)) = (comp.cpu, comp.primary) {
+                let threads = primary.base..primary.base + primary.shards * primary.per_shard;
+                for (i, t) in threads.enumerate() {
+                    stations[t as usize].cpu = cpu.base + i as u32;
+                }
             }
             comps.push(comp);
         }

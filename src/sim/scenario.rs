@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::engine::Outage;
-use super::network::{Model, Network};
+use super::network::{Model, Network, CPU_POOL};
 use super::SimError;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -166,8 +166,9 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                 FailureTarget::Component { component } => {
                     let c = find(component)?;
                     if net.comps[c as usize].model == Model::Pool {
+                        // A replica's CPU goes with its threads, which hold it.
                         for (s, st) in net.stations.iter().enumerate() {
-                            if st.comp == c {
+                            if st.comp == c && st.pool != CPU_POOL {
                                 o.stations.push((s as u32, st.servers()));
                             }
                         }
@@ -209,7 +210,11 @@ pub fn outages(net: &Network, failures: &[Failure], run_ms: f64) -> Result<Vec<O
                     // spans them all.
                     for (s, st) in net.stations.iter().enumerate() {
                         let comp = &net.comps[st.comp as usize];
-                        if comp.kind.has_servers() && !comp.managed && st.zone == *z {
+                        if comp.kind.has_servers()
+                            && !comp.managed
+                            && st.zone == *z
+                            && st.pool != CPU_POOL
+                        {
                             o.stations.push((s as u32, st.concurrency));
                         }
                     }

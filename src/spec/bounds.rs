@@ -25,6 +25,10 @@ pub const MAX_COST_USD: f64 = 1e6;
 pub const MAX_BUDGET_USD: f64 = 1e12;
 /// What one call carries: a gigabyte, in KB.
 pub const MAX_PAYLOAD_KB: f64 = 1e6;
+/// Cores of one replica.
+pub const MAX_CORES: f64 = 1_024.0;
+/// Memory of one replica, MB (16 TB).
+pub const MAX_MEMORY_MB: u64 = 16_000_000;
 /// Keys a lock is taken on.
 pub const MAX_LOCK_KEYS: u64 = 1_000_000_000;
 
@@ -104,6 +108,8 @@ pub fn real_bound(field: &str) -> Option<Bound> {
         "latency_ms" | "cold_start_ms" | "lag_ms" | "hold_ms" | "same_zone_ms"
         | "cross_zone_ms" | "network_ms" => Bound::closed(0.0, MAX_MS),
         "payload_kb" => Bound::closed(0.0, MAX_PAYLOAD_KB),
+        // A hundredth of a core (10m) to the largest machines.
+        "cpu" => Bound::closed(0.01, MAX_CORES),
         "availability" | "canary_percent" => Bound::above(0.0, 100.0),
         // A ceiling near 0 would plan without limit: 1 % is the least that means anything.
         "utilization_ceiling" => Bound::closed(0.01, 1.0),
@@ -131,6 +137,7 @@ pub fn count_bounds(field: &str) -> Option<(u64, u64)> {
         "read_replicas" => Some((0, MAX_COUNT)),
         "retries" => Some((0, MAX_RETRIES)),
         "keys" => Some((1, MAX_LOCK_KEYS)),
+        "memory_mb" => Some((1, MAX_MEMORY_MB)),
         "port" => Some((1, u64::from(u16::MAX))),
         _ => None,
     }

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::model::{
     CallMode, Component, ComponentKind, Consistency, Dependency, Io, LoadBalancing, OnFailure, Op,
-    ReadsFrom, Spec,
+    ReadsFrom, Runtime, Spec,
 };
 
 /// `replicas` of a component with servers.
@@ -137,6 +137,31 @@ impl Component {
             0.0
         }
     }
+    /// The requests one replica runs on its CPU at once: `concurrency`, at most one
+    /// for a runtime with one event loop or interpreter lock (node, python), and at
+    /// most `ceil(cpu)` when the cores are given.
+    pub fn cpu_parallelism(&self) -> u32 {
+        let mut k = self.concurrency_or_default();
+        if matches!(self.runtime, Some(Runtime::Node | Runtime::Python)) {
+            k = k.min(1);
+        }
+        if let Some(cpu) = self.cpu.filter(|c| c.is_finite() && *c > 0.0) {
+            k = k.min((cpu - 1e-9).ceil().max(1.0) as u32);
+        }
+        k.max(1)
+    }
+    /// The speed of one request on the CPU against one full core: `cpu` shared by the
+    /// `cpu_parallelism` requests running at once, at most 1 (1 when `cpu` is not given).
+    pub fn cpu_speed(&self) -> f64 {
+        match self.cpu.filter(|c| c.is_finite() && *c > 0.0) {
+            Some(cpu) => (cpu / f64::from(self.cpu_parallelism())).min(1.0),
+            None => 1.0,
+        }
+    }
+    /// The own time of one request at this replica's CPU speed, ms.
+    pub fn own_service_ms(&self) -> f64 {
+        self.service_time_ms.unwrap_or(0.0) / self.cpu_speed()
+    }
     pub fn io_or_default(&self) -> Io {
         self.io.unwrap_or(IO)
     }
@@ -169,7 +194,17 @@ impl Component {
             ComponentKind::Function => self.max_concurrency.unwrap_or(MAX_CONCURRENCY),
             _ => self
                 .replicas_or_default()
-                .saturating_mul(self.concurrency_or_default()),
+                .saturating_mul(self.servers_per_replica()),
+        }
+    }
+    /// The servers of one replica's queue: with async I/O a request holds one only
+    /// while it is on the CPU, so they are its `cpu_parallelism`; with blocking I/O
+    /// it holds a thread throughout, so they are its `concurrency` (and the CPU, when
+    /// it runs fewer, a queue of its own behind them).
+    pub fn servers_per_replica(&self) -> u32 {
+        match self.io_or_default() {
+            Io::Blocking => self.concurrency_or_default(),
+            Io::Async => self.cpu_parallelism(),
         }
     }
     /// A load balancer its cloud provider runs ([`MANAGED_BALANCERS`], by `engine`).

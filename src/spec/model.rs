@@ -344,7 +344,9 @@ pub struct Component {
     /// Replicas (for a database: primaries per shard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
-    /// Servers (workers, threads, connections) per replica.
+    /// Servers per replica: the requests one replica has in flight at once (threads,
+    /// connections, event-loop slots). For a service or worker, how many of them run
+    /// on the CPU at a time is its `runtime`'s and `cpu`'s to say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<u32>,
     /// Mean own time per request, excluding downstream calls.
@@ -402,9 +404,19 @@ pub struct Component {
     /// Whether a request holds a server while it waits on its downstream calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Io>,
-    /// Scaffold hint: the language of the generated skeleton.
+    /// What it runs on: rust, node, go, java, python or other. Node (one event loop)
+    /// and Python (one interpreter lock) run one request on the CPU at a time per
+    /// replica; the scaffold's skeleton is in this language where it generates one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<Runtime>,
+    /// Cores one replica has, fractional (0.25 is 250m): its `service_time_ms` is
+    /// given at one full core, so a quarter core takes four times as long, and at most
+    /// `ceil(cpu)` requests run at once. The scaffold requests it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<f64>,
+    /// Memory one replica has, MB: the scaffold requests it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u32>,
     /// Scaffold hint: the port the component listens on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
@@ -442,6 +454,8 @@ impl Component {
             zones: None,
             io: None,
             runtime: None,
+            cpu: None,
+            memory_mb: None,
             port: None,
             image: None,
         }
@@ -471,11 +485,41 @@ pub enum Io {
     Blocking,
 }
 
+/// What a service or worker runs on, and so how many requests its CPU works on at
+/// once in one replica: `concurrency` requests are in flight (threads, connections,
+/// event-loop slots), but only as many run on the CPU at a time as the runtime and
+/// the `cpu` allow (see `Component::cpu_parallelism`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Runtime {
+    /// Threads or tasks on every core it is given.
     Rust,
+    /// One event loop per process: one request on the CPU at a time, whatever
+    /// `concurrency` says; its I/O is async.
     Node,
+    /// Goroutines on every core it is given.
+    Go,
+    /// Threads on every core it is given.
+    Java,
+    /// One interpreter lock per process (CPython's GIL): one request on the CPU at a
+    /// time, the others waiting on I/O in its threads.
+    Python,
+    /// Anything else: threads on every core it is given.
+    Other,
+}
+
+impl Runtime {
+    /// The spelling used in specs and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Rust => "rust",
+            Runtime::Node => "node",
+            Runtime::Go => "go",
+            Runtime::Java => "java",
+            Runtime::Python => "python",
+            Runtime::Other => "other",
+        }
+    }
 }
 
 /// How a store copies its writes, and where it serves reads from.

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::defaults;
 use super::diagnostic::{closest, Issue};
 use super::graph::SystemGraph;
-use super::model::{CallMode, Component, ComponentKind, ReadsFrom, Spec};
+use super::model::{CallMode, Component, ComponentKind, Io, ReadsFrom, Runtime, Spec};
 use super::path::{Path, Seg};
 
 /// The spec format version this Headroom reads.
@@ -40,7 +40,7 @@ pub fn kind_fields(kind: ComponentKind) -> impl Iterator<Item = &'static str> {
         &[]
     };
     let extra: &[&str] = match kind {
-        Service | Worker => &["autoscale", "io", "runtime"],
+        Service | Worker => &["autoscale", "io", "runtime", "cpu", "memory_mb"],
         LoadBalancer => &["engine", "autoscale"],
         Cache => &[
             "engine",
@@ -489,6 +489,18 @@ impl Checker {
         }
         if let Some(port) = comp.port {
             self.count(f("port"), u32::from(port));
+        }
+        if let Some(v) = comp.cpu {
+            self.real(f("cpu"), v);
+        }
+        if let Some(v) = comp.memory_mb {
+            self.count(f("memory_mb"), v);
+        }
+        if comp.runtime == Some(Runtime::Node) && comp.io == Some(Io::Blocking) {
+            self.report(
+                f("io"),
+                "is blocking, but node runs one event loop: its I/O is async (a blocking call would hold the whole process)",
+            );
         }
         self.not_blank(f("engine"), &comp.engine);
         self.not_blank(f("image"), &comp.image);

@@ -119,7 +119,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
         }
         assert!(headroom::spec::diff(&rest, &edit.through).is_empty());
     }
-    // fulfilment 2 -> 6 alone: only its replicas moved.
+    // fulfilment 2 -> 23 alone: only its replicas moved.
     let fulfilment = steps
         .iter()
         .position(|s| s.change.component() == "fulfilment")
@@ -129,7 +129,7 @@ fn each_step_leads_to_the_model_its_numbers_are_of() {
     assert_eq!(diff.components[0].fields.len(), 1);
     assert_eq!(diff.components[0].fields[0].field, "replicas");
     assert_eq!(diff.components[0].fields[0].before.as_deref(), Some("2"));
-    assert_eq!(diff.components[0].fields[0].after.as_deref(), Some("6"));
+    assert_eq!(diff.components[0].fields[0].after.as_deref(), Some("23"));
 }
 
 /// A plan whose steps build on each other: autoscaling api between 2 and 4, then 5
@@ -317,7 +317,7 @@ fn history_lists_restores_and_compares_revisions() {
         .unwrap();
     assert_eq!(fulfilment.fields[0].field, "replicas");
     assert_eq!(fulfilment.fields[0].before.as_deref(), Some("2"));
-    assert_eq!(fulfilment.fields[0].after.as_deref(), Some("6"));
+    assert_eq!(fulfilment.fields[0].after.as_deref(), Some("23"));
     let card = |side: &editor::SideView| {
         let live = &side.live;
         let a = live.analysis.as_ref();

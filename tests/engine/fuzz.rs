@@ -631,10 +631,10 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
         ])
         .prop_map(str::to_string)
         .boxed(),
-        "scaled_up_from" => select(vec![
-            "{ service_time_ms: 4, cost_per_replica_hour: 0.1 }",
-            "{ service_time_ms: 0, cost_per_replica_hour: 0.1 }",
-        ])
+        "scaled_up_from" => prop_oneof![
+            4 => Just("{ service_time_ms: 4, cost_per_replica_hour: 0.1 }"),
+            1 => Just("{ service_time_ms: 0, cost_per_replica_hour: 0.1 }"),
+        ]
         .prop_map(str::to_string)
         .boxed(),
         "autoscale" => select(vec!["{ min: 1, max: 100 }", "{ min: 2, max: 1 }"])
@@ -643,17 +643,25 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
         "io" => select(vec!["async", "blocking"])
             .prop_map(str::to_string)
             .boxed(),
-        "runtime" => select(vec!["rust", "node"])
+        "runtime" => select(vec!["rust", "node", "go", "java", "python", "other"])
             .prop_map(str::to_string)
             .boxed(),
-        "port" => prop_oneof![1u32..65536, Just(0u32)]
+        "cpu" => prop_oneof![
+            8 => select(vec![0.1, 0.25, 0.5, 1.0, 2.5, 4.0]),
+            1 => 0.001f64..64.0,
+        ]
+        .prop_map(|v: f64| v.to_string())
+        .boxed(),
+        "memory_mb" => prop_oneof![16 => 64u32..8192, 1 => Just(0u32)]
+            .prop_map(|n| n.to_string())
+            .boxed(),
+        "port" => prop_oneof![4 => 1u32..65536, 1 => Just(0u32)]
             .prop_map(|p| p.to_string())
             .boxed(),
-        "image" => select(vec![
-            "registry.example.com/app:1.2",
-            "\"img: with colon\"",
-            "\" \"",
-        ])
+        "image" => prop_oneof![
+            4 => select(vec!["registry.example.com/app:1.2", "\"img: with colon\""]),
+            1 => Just("\" \""),
+        ]
         .prop_map(str::to_string)
         .boxed(),
         _ => Just("1".to_string()).boxed(),

@@ -38,6 +38,7 @@ mod percentiles;
 mod plan;
 mod plan_optimal;
 mod report;
+mod runtimes;
 mod scaffold;
 mod scale;
 mod schema;

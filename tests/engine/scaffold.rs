@@ -355,18 +355,18 @@ fn replicas_and_autoscaler_bounds_are_the_plans() {
             assert_eq!(d.hpa_max.map(i64::from), expected.map(|e| e.1));
         }
     }
-    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 6 and
+    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 23 and
     // api in to 2, which its autoscaler holds at every hour (2 is its autoscale.min; the
     // peak needs no more).
     let s = scaffold::render(&example("shop")).unwrap();
-    assert_eq!(manifest_numbers(&s, "fulfilment"), (6, None));
+    assert_eq!(manifest_numbers(&s, "fulfilment"), (23, None));
     assert_eq!(manifest_numbers(&s, "api"), (2, Some((2, 2))));
     assert_eq!(manifest_numbers(&s, "gateway"), (2, None));
     let api = s.deployments.iter().find(|d| d.name == "api").unwrap();
     // 920 req/s over 2 replicas x 6 ms = 2.76 cores, over the ceiling 0.7 = 3.943 cores.
     assert_eq!(api.cpu_request, "3950m");
     let readme = &file(&s, "README.md").contents;
-    assert!(readme.contains("the plan: 2 -> 6"), "{readme}");
+    assert!(readme.contains("the plan: 2 -> 23"), "{readme}");
     assert!(readme.contains("**The plan meets every target** (8 of 8)"));
 }
 
@@ -741,7 +741,7 @@ fn the_command_line_writes_summarises_and_refuses() {
     );
     assert!(text.contains("45 files"), "{text}");
     assert!(
-        text.contains("fulfilment") && text.contains("6 replicas"),
+        text.contains("fulfilment") && text.contains("23 replicas"),
         "{text}"
     );
     assert!(

@@ -2,8 +2,8 @@
 //! and Dockerfiles, one [`AppView`] each.
 
 use super::{class_p99, number};
-use crate::scaffold::layout::{Connection, Protocol, Unit, Use};
-use crate::spec::{Runtime, Spec};
+use crate::scaffold::layout::{Connection, Language, Protocol, Unit, Use};
+use crate::spec::Spec;
 
 /// Default latency buckets (seconds); each class's p99 target is added.
 const BUCKETS: [f64; 11] = [
@@ -46,7 +46,7 @@ pub struct AppView {
     pub crate_name: String,
     pub kind: String,
     pub description: String,
-    pub runtime: Runtime,
+    pub runtime: Language,
     pub port: u16,
     pub connections: Vec<ConnView>,
     pub routes: Vec<RouteView>,
@@ -57,7 +57,7 @@ pub struct AppView {
 
 impl AppView {
     pub fn is_rust(&self) -> bool {
-        self.runtime == Runtime::Rust
+        self.runtime == Language::Rust
     }
 }
 
@@ -121,7 +121,7 @@ fn conn_view(c: &Connection) -> ConnView {
     }
 }
 
-pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Runtime) -> AppView {
+pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Language) -> AppView {
     let c = spec.components.iter().find(|c| c.name == unit.name);
     let mut buckets: Vec<f64> = BUCKETS.to_vec();
     let mut notes = Vec::new();

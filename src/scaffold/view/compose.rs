@@ -6,8 +6,8 @@
 use super::{env_of, image_of, EnvVar, NGINX_IMAGE};
 use crate::scaffold::escape;
 use crate::scaffold::infra::Engine;
-use crate::scaffold::layout::{Deploy, Layout};
-use crate::spec::{Runtime, Spec};
+use crate::scaffold::layout::{Deploy, Language, Layout};
+use crate::spec::Spec;
 
 pub const PROMETHEUS_IMAGE: &str = "prom/prometheus:v2.54.1";
 
@@ -85,8 +85,8 @@ pub(super) fn compose_services(
                     c.kind,
                     unit.name,
                     match runtime {
-                        Runtime::Rust => "Rust",
-                        Runtime::Node => "Node",
+                        Language::Rust => "Rust",
+                        Language::Node => "Node",
                     },
                     unit.name
                 ),

@@ -4,9 +4,9 @@
 
 use super::{class_p99, env_of, image_of, EnvVar, VERSION};
 use crate::scaffold::escape;
-use crate::scaffold::layout::{Deploy, Protocol, Unit, Use};
+use crate::scaffold::layout::{Deploy, Language, Protocol, Unit, Use};
 use crate::scaffold::sizing::{Hpa, Sizing};
-use crate::spec::{Rollout, Runtime, Spec};
+use crate::spec::{Rollout, Spec};
 
 /// One nginx `location` of a gateway.
 #[derive(Debug, Clone)]
@@ -193,11 +193,11 @@ pub(super) fn workload_view(spec: &Spec, unit: &Unit, sizing: Sizing) -> Workloa
     let gateway = unit.deploy == Deploy::Gateway;
     let (hardened, run_as_user) = match &unit.deploy {
         Deploy::Code {
-            runtime: Runtime::Rust,
+            runtime: Language::Rust,
             ..
         } => (true, 10001),
         Deploy::Code {
-            runtime: Runtime::Node,
+            runtime: Language::Node,
             ..
         } => (true, 1000),
         Deploy::Gateway => (true, 101),

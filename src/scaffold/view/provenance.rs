@@ -3,7 +3,7 @@
 
 use super::{number, AppView, ClassView, WorkloadView};
 use crate::scaffold::layout::{Deploy, Layout};
-use crate::spec::{ComponentKind, Spec};
+use crate::spec::{ComponentKind, Runtime, Spec};
 
 /// A row of the README's provenance table.
 #[derive(Debug, Clone)]
@@ -151,10 +151,19 @@ pub(super) fn notes(spec: &Spec, layout: &Layout, classes: &[ClassView]) -> Vec<
         let c = &spec.components[i];
         match &u.deploy {
             Deploy::Code {
-                defaulted: true, ..
+                spec_runtime: None,
+                ..
             } => notes.push(format!(
                 "{} has no runtime in the spec: its skeleton is Rust, the default.",
                 u.name
+            )),
+            Deploy::Code {
+                spec_runtime: Some(r @ (Runtime::Go | Runtime::Java | Runtime::Python | Runtime::Other)),
+                ..
+            } => notes.push(format!(
+                "{} runs {} in the spec: its skeleton is Rust, which stands in for it (the scaffold writes Rust and Node); replace it with the real service.",
+                u.name,
+                r.as_str()
             )),
             Deploy::Infra {
                 note: Some(n), ..

@@ -37,7 +37,9 @@ latency_ms?: number,
  */
 replicas?: number, 
 /**
- * Servers (workers, threads, connections) per replica.
+ * Servers per replica: the requests one replica has in flight at once (threads,
+ * connections, event-loop slots). For a service or worker, how many of them run
+ * on the CPU at a time is its `runtime`'s and `cpu`'s to say.
  */
 concurrency?: number, 
 /**
@@ -113,9 +115,21 @@ zones?: number,
  */
 io?: Io, 
 /**
- * Scaffold hint: the language of the generated skeleton.
+ * What it runs on: rust, node, go, java, python or other. Node (one event loop)
+ * and Python (one interpreter lock) run one request on the CPU at a time per
+ * replica; the scaffold's skeleton is in this language where it generates one.
  */
 runtime?: Runtime, 
+/**
+ * Cores one replica has, fractional (0.25 is 250m): its `service_time_ms` is
+ * given at one full core, so a quarter core takes four times as long, and at most
+ * `ceil(cpu)` requests run at once. The scaffold requests it.
+ */
+cpu?: number, 
+/**
+ * Memory one replica has, MB: the scaffold requests it.
+ */
+memory_mb?: number, 
 /**
  * Scaffold hint: the port the component listens on.
  */

@@ -30,6 +30,7 @@ import {
   setDailyProfileHour,
   setDependencyField,
   setLockField,
+  setNetworkField,
   setPracticesField,
   setReplicationField,
   setTargetsField,
@@ -385,7 +386,7 @@ describe('lock', () => {
   });
 });
 
-describe('targets and practices', () => {
+describe('targets, practices and the network', () => {
   it('sets and removes a target', () => {
     const { after } = pure((s) => setTargetsField(s, 'p99_ms', 250));
     expect(after.targets?.p99_ms).toBe(250);
@@ -407,6 +408,19 @@ describe('targets and practices', () => {
     spec = setPracticesField(spec, 'tracing', undefined);
     expect('practices' in spec).toBe(false);
     expect(setPracticesField(spec, 'chaos_testing', false).practices).toEqual({ chaos_testing: false });
+  });
+
+  it('sets and removes network figures, dropping an empty object', () => {
+    const { after } = pure((s) => setNetworkField(s, 'same_zone_ms', 0.5));
+    expect(after.network).toEqual({ same_zone_ms: 0.5 });
+    const both = setNetworkField(after, 'cross_zone_usd_per_gb', 0.02);
+    expect(both.network).toEqual({ same_zone_ms: 0.5, cross_zone_usd_per_gb: 0.02 });
+    expect(setNetworkField(both, 'same_zone_ms', 0.5)).toBe(both);
+    const one = setNetworkField(both, 'same_zone_ms', undefined);
+    expect(one.network).toEqual({ cross_zone_usd_per_gb: 0.02 });
+    const none = setNetworkField(one, 'cross_zone_usd_per_gb', undefined);
+    expect('network' in none).toBe(false);
+    expect(setNetworkField(none, 'payload_kb', undefined)).toBe(none);
   });
 });
 

@@ -14,6 +14,7 @@ import type { Dependency } from '../bindings/Dependency';
 import { STARTER_FIELDS } from '../kinds';
 import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
 import type { Lock } from '../bindings/Lock';
+import type { Network } from '../bindings/Network';
 import type { Practices } from '../bindings/Practices';
 import type { Replication } from '../bindings/Replication';
 import type { RequestClass } from '../bindings/RequestClass';
@@ -431,7 +432,7 @@ export function setLockField(spec: Spec, index: number, field: keyof Lock, value
 }
 
 // ---------------------------------------------------------------------------------------
-// Targets and practices
+// Targets, practices and the network
 
 /** Sets (or removes) a target; a spec left with no targets has no `targets` key. */
 export function setTargetsField<F extends keyof Targets>(spec: Spec, field: F, value: Targets[F] | undefined): Spec {
@@ -451,6 +452,14 @@ export function setPracticesField<F extends keyof Practices>(
   const next = withKey(current, field, value);
   if (next === current) return spec;
   return withKey(spec, 'practices', Object.keys(next).length === 0 ? undefined : next);
+}
+
+/** Sets (or removes) a network figure; a spec left with none has no `network` key. */
+export function setNetworkField<F extends keyof Network>(spec: Spec, field: F, value: Network[F] | undefined): Spec {
+  const current = spec.network ?? {};
+  const next = withKey(current, field, value);
+  if (next === current) return spec;
+  return withKey(spec, 'network', Object.keys(next).length === 0 ? undefined : next);
 }
 
 // ---------------------------------------------------------------------------------------

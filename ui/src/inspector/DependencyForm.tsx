@@ -1,25 +1,63 @@
 // The form of one dependency (an edge): its endpoints, how it calls, the classes it
-// applies to, its timeout, retries, what a failure does to the request, and lock.
+// applies to, its timeout, retries, lock and what a failure does to the request, and its
+// own figures on the wire (round trip, payload) in place of the spec's network.
 
 import { useId } from 'react';
 
 import type { Dependency } from '../bindings/Dependency';
 import type { Diagnostic } from '../bindings/Diagnostic';
-import { DEPENDENCY_DEFAULTS } from '../bindings/kindFields';
+import { DEPENDENCY_DEFAULTS, NETWORK_DEFAULTS } from '../bindings/kindFields';
+import type { Network } from '../bindings/Network';
 import type { Spec } from '../bindings/Spec';
 import { setDependencyField, setLockField, toggleDependencyClass } from '../editor/specEdits';
 import { applier } from './apply';
 import { FieldMessages, ItemProblems, NumberField, Section, SelectField, SubGroup, TextField } from './controls';
-import { CALL_MODE_OPTIONS, ON_FAILURE_OPTIONS, OP_OPTIONS, emptyOption, fieldHelp, integerRange, placeholderFor, type Option } from './fields';
+import {
+  CALL_MODE_OPTIONS,
+  ON_FAILURE_OPTIONS,
+  OP_OPTIONS,
+  emptyOption,
+  fieldHelp,
+  formatDefault,
+  integerRange,
+  placeholderFor,
+  type Option,
+} from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
 import { dependencyName, setLabel } from './labels';
 import type { InspectorSelection } from './selection';
 
-const SHOWN = new Set(['from', 'to', 'calls', 'op', 'mode', 'parallel', 'timeout_ms', 'retries', 'on_failure', 'lock']);
+const SHOWN = new Set([
+  'from',
+  'to',
+  'calls',
+  'op',
+  'mode',
+  'parallel',
+  'timeout_ms',
+  'retries',
+  'on_failure',
+  'lock',
+  'network_ms',
+  'payload_kb',
+]);
 
 function isShown(rel: string): boolean {
   const top = rel.split(/[.[]/)[0] ?? '';
   return SHOWN.has(rel) || top === 'lock' || top === 'classes';
+}
+
+/** The round trip an edge without its own takes: the network's zone figures (`2 ms`, `2–5 ms`). */
+function zoneRoundTrip(network: Network | undefined): string {
+  const same = network?.same_zone_ms ?? NETWORK_DEFAULTS.same_zone_ms ?? 0;
+  const cross = network?.cross_zone_ms ?? same;
+  return cross === same ? `${formatDefault(same)} ms` : `${formatDefault(same)}–${formatDefault(cross)} ms`;
+}
+
+/** The payload an edge without its own carries: the network's, else the default. */
+function networkPayload(network: Network | undefined): string {
+  if (network?.payload_kb !== undefined) return `${formatDefault(network.payload_kb)} (the network's)`;
+  return placeholderFor(NETWORK_DEFAULTS.payload_kb, false);
 }
 
 export function DependencyForm({
@@ -208,6 +246,29 @@ export function DependencyForm({
             />
           </div>
         </SubGroup>
+      </Section>
+
+      <Section title="Network">
+        <NumberField
+          field="network_ms"
+          label="Round trip"
+          unit="ms"
+          value={dep.network_ms}
+          placeholder={`from the network (${zoneRoundTrip(spec.network)})`}
+          help={fieldHelp('Dependency', 'network_ms')}
+          errors={diag.at('network_ms')}
+          onCommit={(v) => set('network_ms', v)}
+        />
+        <NumberField
+          field="payload_kb"
+          label="Payload"
+          unit="KB"
+          value={dep.payload_kb}
+          placeholder={networkPayload(spec.network)}
+          help={fieldHelp('Dependency', 'payload_kb')}
+          errors={diag.at('payload_kb')}
+          onCommit={(v) => set('payload_kb', v)}
+        />
       </Section>
     </form>
   );

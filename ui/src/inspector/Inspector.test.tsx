@@ -76,6 +76,24 @@ describe('Inspector', () => {
     expect(screen.queryByTestId('workload-panel')).not.toBeInTheDocument();
   });
 
+  it('counts the problems of the network on the Targets tab', () => {
+    renderInspector(
+      { kind: 'none' },
+      {
+        diagnostics: [
+          diag('targets.p99_ms', 'targets.p99_ms must be > 0, got 0'),
+          diag('network.same_zone_ms', 'network.same_zone_ms must be >= 0, got -1'),
+          diag('workload.classes[0].rate_rps', 'workload.classes[0] "checkout": rate_rps must be >= 0, got -1'),
+        ],
+      },
+    );
+    expect(within(screen.getByTestId('inspector-tab-targets')).getByLabelText('2 problems')).toHaveTextContent('2');
+    expect(within(screen.getByTestId('inspector-tab-workload')).getByLabelText('1 problems')).toHaveTextContent('1');
+    fireEvent.click(screen.getByTestId('inspector-tab-targets'));
+    const under = input(screen.getByTestId('network-section'), 'same_zone_ms').closest('.hri-field') as HTMLElement;
+    expect(within(under).getByTestId('field-error')).toHaveTextContent(/^must be >= 0, got -1$/);
+  });
+
   it('brings the Selection tab forward when the selection changes', () => {
     const { rerender, onEdit } = renderInspector({ kind: 'none' });
     fireEvent.click(screen.getByTestId('inspector-tab-targets'));
@@ -291,6 +309,26 @@ describe('Inspector', () => {
     expect(onEdit.mock.calls[0]![1]).toBe('Set fulfilment io to blocking');
   });
 
+  it('picks a runtime and gives a fraction of a core and the memory', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'fulfilment' });
+    const form = screen.getByTestId('component-form');
+    const runtime = input(form, 'runtime') as unknown as HTMLSelectElement;
+    expect(runtime.value).toBe('node');
+    expect([...runtime.options].map((o) => o.value)).toEqual(['', 'rust', 'node', 'go', 'java', 'python', 'other']);
+    fireEvent.change(runtime, { target: { value: 'python' } });
+    expect(onEdit.mock.calls[0]![0].components[6]!.runtime).toBe('python');
+    expect(onEdit.mock.calls[0]![1]).toBe('Set fulfilment runtime to python');
+    expect(screen.getByLabelText('CPU').closest('.hri-field')).toHaveTextContent('cores');
+    expect(screen.getByLabelText('CPU')).toHaveAttribute('title', expect.stringContaining('service_time_ms` is given at one full core'));
+    type(input(form, 'cpu'), '0.25', 'Enter');
+    expect(onEdit.mock.calls[1]![0]).toEqual(setComponentField(spec, 'fulfilment', 'cpu', 0.25));
+    expect(onEdit.mock.calls[1]![1]).toBe('Set fulfilment cpu to 0.25');
+    type(input(form, 'memory_mb'), '512', 'Enter');
+    expect(onEdit.mock.calls[2]![0].components[6]!.memory_mb).toBe(512);
+    // A database takes neither.
+    expect(KIND_FIELDS.database).not.toContain('cpu');
+  });
+
   it('sets autoscale bounds', () => {
     const { onEdit } = renderInspector({ kind: 'component', name: 'fulfilment' });
     type(input(screen.getByTestId('component-form'), 'autoscale.max'), '8', 'Enter');
@@ -316,6 +354,8 @@ describe('Inspector: dependency form', () => {
         'on_failure',
         'lock.keys',
         'lock.hold_ms',
+        'network_ms',
+        'payload_kb',
       ]),
     );
     expect(input(form, 'from').value).toBe('api');
@@ -338,6 +378,68 @@ describe('Inspector: dependency form', () => {
     fireEvent.change(onFailure, { target: { value: 'ignore' } });
     expect(onEdit.mock.calls[0]![0].dependencies[6]!.on_failure).toBe('ignore');
     expect(onEdit.mock.calls[0]![1]).toBe('Set api → payments on_failure to ignore');
+  });
+
+  it("sets a call's own round trip and payload, and clears them back to the network's", () => {
+    const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 6 });
+    const form = screen.getByTestId('dependency-form');
+    expect(input(form, 'network_ms').value).toBe('');
+    expect(input(form, 'network_ms').placeholder).toBe('from the network (0 ms)');
+    expect(input(form, 'payload_kb').placeholder).toBe('1 (default)');
+    expect(input(form, 'network_ms').closest('.hri-field')).toHaveTextContent('ms');
+    expect(input(form, 'payload_kb').closest('.hri-field')).toHaveTextContent('KB');
+
+    type(input(form, 'network_ms'), '40', 'Enter');
+    expect(onEdit.mock.calls[0]![0]).toEqual({
+      ...spec,
+      dependencies: spec.dependencies.map((d, i) => (i === 6 ? { ...d, network_ms: 40 } : d)),
+    });
+    expect(onEdit.mock.calls[0]![1]).toBe('Set api → payments network_ms to 40');
+    type(input(form, 'payload_kb'), '12.5', 'Enter');
+    expect(onEdit.mock.calls[1]![0].dependencies[6]!.payload_kb).toBe(12.5);
+    expect(onEdit.mock.calls[1]![1]).toBe('Set api → payments payload_kb to 12.5');
+
+    const own: Spec = {
+      ...spec,
+      dependencies: spec.dependencies.map((d, i) => (i === 6 ? { ...d, network_ms: 40, payload_kb: 12.5 } : d)),
+    };
+    const clear = vi.fn<OnEdit>();
+    const again = render(<Inspector spec={own} selection={{ kind: 'dependency', index: 6 }} diagnostics={[]} onEdit={clear} />);
+    const ownForm = within(again.container).getByTestId('dependency-form');
+    expect(input(ownForm, 'network_ms').value).toBe('40');
+    type(input(ownForm, 'network_ms'), '');
+    fireEvent.blur(input(ownForm, 'network_ms'));
+    expect(clear.mock.calls[0]![0].dependencies[6]).not.toHaveProperty('network_ms');
+    expect(clear.mock.calls[0]![0].dependencies[6]!.payload_kb).toBe(12.5);
+    expect(clear.mock.calls[0]![1]).toBe('Clear api → payments network_ms');
+    type(input(ownForm, 'payload_kb'), '');
+    fireEvent.blur(input(ownForm, 'payload_kb'));
+    // The mock applies no edit, so this clear starts from `own` again.
+    expect(clear.mock.calls[1]![0].dependencies[6]).toEqual({ ...spec.dependencies[6], network_ms: 40 });
+    expect(clear.mock.calls[1]![1]).toBe('Clear api → payments payload_kb');
+  });
+
+  it("shows the spec's network figures as what an empty round trip and payload take", () => {
+    renderInspector(
+      { kind: 'dependency', index: 6 },
+      { spec: { ...shopSpec(), network: { same_zone_ms: 0.5, cross_zone_ms: 2, payload_kb: 8 } } },
+    );
+    const form = screen.getByTestId('dependency-form');
+    expect(input(form, 'network_ms').placeholder).toBe('from the network (0.5–2 ms)');
+    expect(input(form, 'payload_kb').placeholder).toBe("8 (the network's)");
+  });
+
+  it('shows a diagnostic of its round trip under the field', () => {
+    renderInspector(
+      { kind: 'dependency', index: 6 },
+      { diagnostics: [diag('dependencies[6].network_ms', 'dependencies[6] api -> payments: network_ms must be >= 0, got -3')] },
+    );
+    const form = screen.getByTestId('dependency-form');
+    expect(input(form, 'network_ms')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(input(form, 'network_ms').closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(
+      /^must be >= 0, got -3$/,
+    );
+    expect(within(form).queryByTestId('item-problems')).not.toBeInTheDocument();
   });
 
   it('changes an endpoint with a select', () => {

@@ -1,7 +1,7 @@
 // The inspector: a right-hand panel with three tabs. "Selection" edits the selected
 // component or dependency, "Workload" the request classes and the daily profile,
-// "Targets" the targets and practices. Every change goes out through `onEdit` as one
-// undoable edit with a label.
+// "Targets" the targets, the practices and the network. Every change goes out through
+// `onEdit` as one undoable edit with a label.
 
 import { memo, useId, useRef, useState, type JSX, type KeyboardEvent, type ReactNode } from 'react';
 
@@ -67,7 +67,7 @@ export const Inspector = memo(function Inspector(props: {
   const counts: Record<InspectorTab, number> = {
     selection: countUnder(diagnostics, selectionPrefixes(spec, selection)),
     workload: countUnder(diagnostics, ['workload']),
-    targets: countUnder(diagnostics, ['targets', 'practices']),
+    targets: countUnder(diagnostics, ['targets', 'practices', 'network']),
   };
 
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, i: number) => {

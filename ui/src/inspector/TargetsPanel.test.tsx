@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
@@ -99,5 +99,64 @@ describe('TargetsPanel', () => {
     expect(field('availability')).toHaveAttribute('aria-invalid', 'true');
     const errors = screen.getAllByTestId('field-error').map((e) => e.textContent);
     expect(errors).toEqual(['must be a percentage in (0, 100], got 120', 'applies only with rollout: canary']);
+  });
+
+  it('shows the network figures, their defaults, and where an empty between-zones trip comes from', () => {
+    renderPanel({ ...shopSpec(), network: { same_zone_ms: 0.4, cross_zone_usd_per_gb: 0.02 } });
+    const section = screen.getByTestId('network-section');
+    expect(section).toHaveTextContent('Network');
+    expect(field('same_zone_ms').value).toBe('0.4');
+    expect(field('cross_zone_usd_per_gb').value).toBe('0.02');
+    expect(field('cross_zone_ms').value).toBe('');
+    expect(field('cross_zone_ms').placeholder).toBe('same as in a zone');
+    expect(field('payload_kb').placeholder).toBe('1 (default)');
+    expect(screen.getByLabelText('Round trip between zones').closest('.hri-field')).toHaveTextContent('ms');
+    expect(screen.getByLabelText('Data between zones').closest('.hri-field')).toHaveTextContent('USD/GB');
+    expect(field('payload_kb').title).toBe('What one call or message carries, request and response together, KB.');
+  });
+
+  it('shows the defaults of a spec with no network', () => {
+    renderPanel();
+    expect(field('same_zone_ms').placeholder).toBe('0 (default)');
+    expect(field('cross_zone_usd_per_gb').placeholder).toBe('0 (default)');
+  });
+
+  it('edits each network figure, with its undo label', () => {
+    const spec = shopSpec();
+    const { onEdit } = renderPanel(spec);
+    const edits: [string, string, number][] = [
+      ['same_zone_ms', '0.5', 0.5],
+      ['cross_zone_ms', '2', 2],
+      ['payload_kb', '16', 16],
+      ['cross_zone_usd_per_gb', '0.01', 0.01],
+    ];
+    edits.forEach(([name, text, value], i) => {
+      fireEvent.change(field(name), { target: { value: text } });
+      fireEvent.keyDown(field(name), { key: 'Enter' });
+      expect(onEdit.mock.calls[i]![0]).toEqual({ ...spec, network: { [name]: value } });
+      expect(onEdit.mock.calls[i]![1]).toBe(`Set network.${name} to ${value}`);
+    });
+  });
+
+  it('removes the network key when its last figure is cleared', () => {
+    const { onEdit } = renderPanel({ ...shopSpec(), network: { payload_kb: 4 } });
+    fireEvent.change(field('payload_kb'), { target: { value: '' } });
+    fireEvent.blur(field('payload_kb'));
+    expect(onEdit.mock.calls[0]![0]).toEqual(shopSpec());
+    expect('network' in onEdit.mock.calls[0]![0]).toBe(false);
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear network.payload_kb');
+  });
+
+  it('shows the diagnostics of the network under their fields, and the rest at the top', () => {
+    renderPanel({ ...shopSpec(), network: { same_zone_ms: -1 } }, [
+      { file: 'f', line: 1, column: 1, path: 'network.same_zone_ms', message: 'network.same_zone_ms must be >= 0, got -1' },
+      { file: 'f', line: 1, column: 1, path: 'network', message: 'network: cross_zone_ms is below same_zone_ms' },
+    ]);
+    expect(field('same_zone_ms')).toHaveAttribute('aria-invalid', 'true');
+    expect(field('cross_zone_ms')).not.toHaveAttribute('aria-invalid');
+    const under = field('same_zone_ms').closest('.hri-field') as HTMLElement;
+    expect(within(under).getByTestId('field-error')).toHaveTextContent(/^must be >= 0, got -1$/);
+    expect(screen.getByTestId('network-section')).toHaveTextContent('cross_zone_ms is below same_zone_ms');
+    expect(screen.getByTestId('targets-section')).not.toHaveTextContent('same_zone_ms');
   });
 });

@@ -1,11 +1,13 @@
-// The non-functional targets the system is held to, and the team's practices.
+// The non-functional targets the system is held to, the team's practices, and the
+// network between the components (a call's round trip and what crossing zones costs).
 
 import type { Diagnostic } from '../bindings/Diagnostic';
-import { TARGETS_DEFAULTS } from '../bindings/kindFields';
+import { NETWORK_DEFAULTS, TARGETS_DEFAULTS } from '../bindings/kindFields';
+import type { Network } from '../bindings/Network';
 import type { Practices } from '../bindings/Practices';
 import type { Spec } from '../bindings/Spec';
 import type { Targets } from '../bindings/Targets';
-import { setPracticesField, setTargetsField } from '../editor/specEdits';
+import { setNetworkField, setPracticesField, setTargetsField } from '../editor/specEdits';
 import { applier } from './apply';
 import { CheckField, ItemProblems, NumberField, Section, SelectField, TextField } from './controls';
 import { ROLLOUT_OPTIONS, fieldHelp, placeholderFor } from './fields';
@@ -23,6 +25,19 @@ const TARGET_FIELDS: readonly { field: NumericTarget; label: string; unit: strin
   { field: 'monthly_budget_usd', label: 'Monthly budget', unit: 'USD/month', help: 'What the system may cost per month.' },
 ];
 
+const NETWORK_FIELDS: readonly { field: keyof Network; label: string; unit: string }[] = [
+  { field: 'same_zone_ms', label: 'Round trip in a zone', unit: 'ms' },
+  { field: 'cross_zone_ms', label: 'Round trip between zones', unit: 'ms' },
+  { field: 'payload_kb', label: 'Payload', unit: 'KB' },
+  { field: 'cross_zone_usd_per_gb', label: 'Data between zones', unit: 'USD/GB' },
+];
+
+/** What an empty network field means: its default, or for cross_zone_ms the in-zone figure. */
+function networkPlaceholder(field: keyof Network): string {
+  if (field === 'cross_zone_ms') return 'same as in a zone';
+  return placeholderFor(NETWORK_DEFAULTS[field], false);
+}
+
 export function TargetsPanel({
   spec,
   diagnostics,
@@ -37,15 +52,20 @@ export function TargetsPanel({
   const practices = spec.practices ?? {};
   const tDiag = new ItemDiagnostics('targets', diagnostics);
   const pDiag = new ItemDiagnostics('practices', diagnostics);
+  const network = spec.network ?? {};
+  const nDiag = new ItemDiagnostics('network', diagnostics);
   const classTotal = spec.workload.classes.reduce((s, c) => s + (Number.isFinite(c.rate_rps) ? c.rate_rps : 0), 0);
 
   const setTarget = <F extends keyof Targets>(field: F, value: Targets[F] | undefined) =>
     apply(() => setTargetsField(spec, field, value), setLabel('', `targets.${field}`, value));
   const setPractice = <F extends keyof Practices>(field: F, value: Practices[F] | undefined) =>
     apply(() => setPracticesField(spec, field, value), setLabel('', `practices.${field}`, value));
+  const setNetwork = (field: keyof Network, value: number | undefined) =>
+    apply(() => setNetworkField(spec, field, value), setLabel('', `network.${field}`, value));
 
   const targetFields = new Set<string>([...TARGET_FIELDS.map((t) => t.field), 'survive']);
   const practiceFields = new Set(['rollout', 'canary_percent', 'monitoring', 'tracing', 'load_testing', 'chaos_testing']);
+  const networkFields = new Set<string>(NETWORK_FIELDS.map((n) => n.field));
 
   return (
     <div className="hri-panel" data-testid="targets-panel">
@@ -145,6 +165,22 @@ export function TargetsPanel({
           errors={pDiag.at('chaos_testing')}
           onCommit={(v) => setPractice('chaos_testing', v)}
         />
+      </Section>
+      <Section title="Network" testId="network-section">
+        <ItemProblems problems={nDiag.rest((rel) => networkFields.has(rel))} />
+        {NETWORK_FIELDS.map((n) => (
+          <NumberField
+            key={n.field}
+            field={n.field}
+            label={n.label}
+            unit={n.unit}
+            value={network[n.field]}
+            placeholder={networkPlaceholder(n.field)}
+            help={fieldHelp('Network', n.field)}
+            errors={nDiag.at(n.field)}
+            onCommit={(v) => setNetwork(n.field, v)}
+          />
+        ))}
       </Section>
     </div>
   );

@@ -38,7 +38,14 @@ export const LOAD_BALANCING_OPTIONS = options<LoadBalancing>({
   least_connections: 'Least connections',
 });
 export const IO_OPTIONS = options<Io>({ async: 'Async', blocking: 'Blocking' });
-export const RUNTIME_OPTIONS = options<Runtime>({ rust: 'Rust', node: 'Node' });
+export const RUNTIME_OPTIONS = options<Runtime>({
+  rust: 'Rust',
+  node: 'Node (one event loop)',
+  go: 'Go',
+  java: 'Java',
+  python: 'Python (one interpreter lock)',
+  other: 'Other',
+});
 export const REPLICATION_MODE_OPTIONS = options<ReplicationMode>({
   async: 'Async',
   sync: 'Sync',
@@ -120,6 +127,8 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
   zones: { label: 'Zones', unit: 'count', input: num },
   io: { label: 'I/O', input: { type: 'select', options: IO_OPTIONS } },
   runtime: { label: 'Runtime', input: { type: 'select', options: RUNTIME_OPTIONS } },
+  cpu: { label: 'CPU', unit: 'cores', input: num },
+  memory_mb: { label: 'Memory', unit: 'MB', input: num },
   port: { label: 'Port', input: num },
   image: { label: 'Image', input: text },
 };
@@ -129,11 +138,23 @@ export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly Comp
   { title: 'Capacity', fields: ['replicas', 'concurrency', 'autoscale', 'partitions', 'max_concurrency', 'shards', 'hot_shard_skew', 'zones'] },
   {
     title: 'Performance',
-    fields: ['service_time_ms', 'service_time_cv', 'latency_ms', 'hit_ratio', 'cold_start_ms', 'cold_start_ratio', 'load_balancing', 'io'],
+    fields: [
+      'service_time_ms',
+      'service_time_cv',
+      'latency_ms',
+      'hit_ratio',
+      'cold_start_ms',
+      'cold_start_ratio',
+      'load_balancing',
+      'io',
+      'runtime',
+      'cpu',
+      'memory_mb',
+    ],
   },
   { title: 'Replication', fields: ['replication'] },
   { title: 'Availability & cost', fields: ['availability', 'cost_per_replica_hour', 'cost_per_million_requests_usd', 'scaled_up_from'] },
-  { title: 'Implementation', fields: ['engine', 'runtime', 'port', 'image'] },
+  { title: 'Implementation', fields: ['engine', 'port', 'image'] },
 ];
 
 /** The form's sections for `kind`: only the fields that apply to it, empty sections left out. */
