@@ -417,7 +417,7 @@ fn blocking_hold(spec: &Spec, load: &Load, c: usize, downstream: &[[Moments; 2]]
     for ((class, flow), d) in spec.workload.classes.iter().zip(load.flows).zip(downstream) {
         let v = flow.all_visits[c];
         for (count, m) in [(v.read, d[0]), (v.write, d[1])] {
-            let w = class.rate_rps * count;
+            let w = class.rate() * count;
             if w > 0.0 {
                 weight += w;
                 mean += w * m.mean;

@@ -186,7 +186,7 @@ pub fn dependency_rate(
                 .and_then(|a| a.get(dep))
                 .copied()
                 .unwrap_or(1.0);
-            class.rate_rps
+            class.rate()
                 * scale
                 * edge_traffic(
                     caller.kind,
@@ -409,7 +409,7 @@ pub fn class_flows_with(
 pub fn arrival_rates(spec: &Spec, flows: &[ClassFlow], scale: f64) -> Vec<Visits> {
     let mut rates = vec![Visits::default(); spec.components.len()];
     for (class, flow) in spec.workload.classes.iter().zip(flows) {
-        let class_rate = class.rate_rps * scale;
+        let class_rate = class.rate() * scale;
         for (rate, visits) in rates.iter_mut().zip(&flow.all_visits) {
             rate.read += class_rate * visits.read;
             rate.write += class_rate * visits.write;

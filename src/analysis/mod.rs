@@ -22,6 +22,7 @@
 
 pub mod availability;
 mod capacity;
+pub mod closed;
 pub mod component;
 pub mod consistency;
 pub mod cost;
@@ -78,6 +79,30 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// Every target: required, predicted, pass or fail.
     pub scorecard: Vec<scorecard::TargetCheck>,
+    /// The closed classes: the throughput their users reach, by mean-value analysis
+    /// (the classes' figures above are the open model's at it).
+    pub closed: Vec<ClosedReport>,
+}
+
+/// A closed class solved by mean-value analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ClosedReport {
+    pub class: String,
+    pub users: u32,
+    pub think_time_ms: f64,
+    /// What its users reach: its `rate_rps` everywhere else in the analysis.
+    pub throughput_rps: f64,
+    /// The mean response MVA gives (`null` when unbounded).
+    pub mean_response_ms: Option<f64>,
+    /// Throughput and mean response at fewer and more users, the others held.
+    pub curve: Vec<UsersPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UsersPoint {
+    pub users: u32,
+    pub throughput_rps: f64,
+    pub mean_response_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -280,8 +305,46 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
     analyze_to(spec, Depth::Full)
 }
 
+/// `spec` with each closed class's `rate_rps` the throughput its users reach
+/// ([`closed::with_throughputs`]): what every figure of the analysis is worked out at.
+/// Borrowed unchanged when no class is closed.
+pub fn effective(spec: &Spec) -> Result<std::borrow::Cow<'_, Spec>, AnalysisError> {
+    Ok(closed::with_throughputs(spec)?.0)
+}
+
 /// [`analyze`] to `depth`.
 pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> {
+    let (effective, closed) = closed::with_throughputs(spec)?;
+    let mut analysis = analyze_effective(&effective, depth, &closed)?;
+    analysis.closed = closed
+        .into_iter()
+        .map(|c| ClosedReport {
+            class: spec.workload.classes[c.class].name.clone(),
+            users: c.users,
+            think_time_ms: c.think_time_ms,
+            throughput_rps: c.throughput_rps,
+            mean_response_ms: finite(c.mean_response_ms),
+            curve: c
+                .curve
+                .into_iter()
+                .map(|(users, throughput_rps, mean)| UsersPoint {
+                    users,
+                    throughput_rps,
+                    mean_response_ms: finite(mean),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(analysis)
+}
+
+/// [`analyze_to`] of a spec whose classes all have their rates, the closed ones
+/// solved as `closed`.
+fn analyze_effective(
+    spec: &Spec,
+    depth: Depth,
+    closed: &[closed::ClosedClass],
+) -> Result<Analysis, AnalysisError> {
     let solved = solve(spec)?;
     let load = Load::new(spec, &solved.flows, 1.0);
     let eval = &solved.eval;
@@ -339,10 +402,18 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
         .enumerate()
         .map(|(k, class)| {
             let target = targets[k];
-            let sum = target
-                .filter(|_| depth == Depth::Verdicts)
-                .and_then(|t| percentile::screened(eval, k, solved.entries[k], t))
-                .unwrap_or_else(|| solved.class_time(&load, eval, k));
+            let sum = match closed.iter().find(|c| c.class == k) {
+                // A closed class's requests wait behind fewer than the open model's.
+                Some(c) => {
+                    let seen = closed::seen_load(spec, &load, eval, c);
+                    let seen_eval = latency::evaluate(spec, &solved.tree, &seen);
+                    solved.class_time(&seen, &seen_eval, k)
+                }
+                None => target
+                    .filter(|_| depth == Depth::Verdicts)
+                    .and_then(|t| percentile::screened(eval, k, solved.entries[k], t))
+                    .unwrap_or_else(|| solved.class_time(&load, eval, k)),
+            };
             let p99 = sum.quantile(0.99);
             findings.extend(findings::p99_finding(&class.name, finite(p99), target));
             let avail = availability::class_availability(&solved.flows[k], &unavailable);
@@ -364,7 +435,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
             let down = 1.0 - avail.availability;
             ClassReport {
                 name: class.name.clone(),
-                rate_rps: class.rate_rps,
+                rate_rps: class.rate(),
                 mean_latency_ms: finite(sum.mean),
                 p50_latency_ms: finite(sum.quantile(0.50)),
                 p95_latency_ms: finite(sum.quantile(0.95)),
@@ -383,7 +454,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
 
     // Utilisation grows in proportion to the load with the mix fixed, so the component
     // that saturates first is the one with the highest utilisation now.
-    let total_rate: f64 = spec.workload.classes.iter().map(|c| c.rate_rps).sum();
+    let total_rate: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
     let hottest = results
         .iter()
         .enumerate()
@@ -458,6 +529,7 @@ pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> 
         resilience,
         findings,
         scorecard: Vec::new(),
+        closed: Vec::new(),
     };
     analysis.scorecard = scorecard::scorecard(spec, &analysis);
     Ok(analysis)

@@ -77,6 +77,30 @@ pub fn render(a: &Analysis) -> String {
             avail_target
         );
     }
+    for c in &a.closed {
+        let curve: Vec<String> = c
+            .curve
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} users {:.1}/s {} ms",
+                    p.users,
+                    p.throughput_rps,
+                    ms(p.mean_response_ms)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "closed {}: {} users thinking {} ms reach {:.1} req/s (mean {} ms by MVA); {}",
+            c.class,
+            c.users,
+            c.think_time_ms,
+            c.throughput_rps,
+            ms(c.mean_response_ms),
+            curve.join(", ")
+        );
+    }
     let _ = writeln!(out);
     match (&a.bottleneck, a.max_throughput_rps) {
         (Some(b), Some(max)) => {

@@ -191,7 +191,7 @@ fn progress_of(p: &sim::Progress, elapsed: Duration) -> SimProgress {
 fn analytic_classes(model: &Spec, load: f64) -> Vec<AnalyticClass> {
     let mut scaled = model.clone();
     for c in &mut scaled.workload.classes {
-        c.rate_rps *= load;
+        c.rate_rps = c.rate_rps.map(|r| r * load);
     }
     match crate::analysis::analyze(&scaled) {
         Ok(a) => a

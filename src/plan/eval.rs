@@ -60,7 +60,8 @@ pub fn evaluate(
         c.apply(&mut spec)?;
     }
     let (pools, sync_visits, critical_visits) = {
-        let solved = solve(&spec)?;
+        let effective = crate::analysis::effective(&spec)?;
+        let solved = solve(&effective)?;
         let visits = solved.flows.iter().map(|f| f.sync_visits.clone()).collect();
         let critical = solved
             .flows
@@ -89,7 +90,8 @@ pub fn evaluate(
             break;
         }
         let again = {
-            let solved = solve(&sized_spec)?;
+            let effective = crate::analysis::effective(&sized_spec)?;
+            let solved = solve(&effective)?;
             sizing::pool_use(&solved)
         };
         let next = sizing::size(&spec, &sized_spec, &again, opts);

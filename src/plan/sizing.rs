@@ -59,7 +59,7 @@ pub struct Sized {
 
 /// The target throughput as a multiple of the peak the classes add up to (at least 1).
 pub fn throughput_factor(spec: &Spec) -> f64 {
-    let total: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let total: f64 = spec.workload.classes.iter().map(|k| k.rate()).sum();
     match spec.targets.throughput_rps {
         Some(t) if total > 0.0 => (t / total).max(1.0),
         _ => 1.0,

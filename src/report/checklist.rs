@@ -32,7 +32,7 @@ pub fn checklist(
     hops: Option<(String, usize)>,
 ) -> Vec<Item> {
     let p = &spec.practices;
-    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate()).sum();
     let mut out = Vec::new();
 
     let bottleneck = a

@@ -46,8 +46,9 @@ pub struct Sweep {
 }
 
 pub fn sweep(spec: &Spec) -> Result<Sweep, AnalysisError> {
+    let spec = &*crate::analysis::effective(spec)?;
     let solved = solve(spec)?;
-    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate()).sum();
     let n = spec.workload.classes.len();
     let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
     let mut ended = vec![false; n];

@@ -26,6 +26,8 @@ pub struct Report {
     pub simulation_note: String,
     pub latency_svg: String,
     pub curves: Vec<CurveRow>,
+    /// The closed classes: what their users reach, and at fewer and more users.
+    pub closed: Vec<ClosedView>,
     pub availability: Vec<AvailabilityRow>,
     pub stores: Vec<StoreRow>,
     pub conflicts: Vec<ConflictRow>,
@@ -39,6 +41,12 @@ pub struct Report {
     pub plan: PlanView,
     pub checklist: Vec<Item>,
     pub findings: Vec<FindingRow>,
+}
+
+pub struct ClosedView {
+    pub summary: String,
+    /// (users, throughput, mean response), as shown.
+    pub points: Vec<(String, String, String)>,
 }
 
 pub struct ScoreRow {
@@ -279,6 +287,7 @@ pub fn build(
         .iter()
         .filter_map(|c| c.knee.map(|k| (c.class.clone(), k.0)))
         .min_by(|x, y| x.1.total_cmp(&y.1));
+    let spec = &*crate::analysis::effective(spec)?;
     let solved = solve(spec)?;
     let availability = availability_rows(spec, a, &solved);
     let hops = busiest_path(spec, &solved);
@@ -314,6 +323,32 @@ pub fn build(
         simulation_note: simulated.map(|s| s.note.clone()).unwrap_or_default(),
         latency_svg: charts::latency(&sw)?,
         curves: curve_rows(&sw),
+        closed: a
+            .closed
+            .iter()
+            .map(|c| ClosedView {
+                summary: format!(
+                    "{}: {} users, each thinking {} ms between an answer and its next request, reach {:.1} req/s; their mean response is {} by mean-value analysis.",
+                    c.class,
+                    c.users,
+                    c.think_time_ms,
+                    c.throughput_rps,
+                    c.mean_response_ms.map_or("unbounded".to_string(), |m| format!("{m:.1} ms"))
+                ),
+                points: c
+                    .curve
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.users.to_string(),
+                            format!("{:.1} req/s", p.throughput_rps),
+                            p.mean_response_ms
+                                .map_or("unbounded".to_string(), |m| format!("{m:.1} ms")),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
         availability,
         stores: store_rows(a),
         conflicts: conflict_rows(a),
@@ -438,7 +473,7 @@ fn component_rows(a: &Analysis, ceiling: f64) -> (Vec<ComponentRow>, Vec<(String
 
 /// What saturates first, and how far the p99 targets hold.
 fn bottleneck_lines(spec: &Spec, a: &Analysis, ceiling: f64) -> Vec<String> {
-    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let peak: f64 = spec.workload.classes.iter().map(|k| k.rate()).sum();
     let mut bottleneck = Vec::new();
     match &a.bottleneck {
         Some(b) => bottleneck.push(format!(

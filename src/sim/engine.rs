@@ -51,6 +51,8 @@ const FAILURE_END: u32 = 10;
 const ACK_DONE: u32 = 11;
 /// A call's request has crossed the wire to its callee.
 const WIRE_DONE: u32 = 12;
+/// A closed class's user sends its next request.
+const USER_SENDS: u32 = 13;
 
 const ROOT: u8 = 1;
 const FAILED: u8 = 2;
@@ -488,7 +490,18 @@ impl<'n> Engine<'n> {
         let cfg = self.cfg;
         let max_load = cfg.load.max();
         for c in 0..self.net.classes.len() {
-            let rate = self.net.classes[c].rate_rps * max_load;
+            let class = &self.net.classes[c];
+            if class.users > 0 {
+                // Each user starts after a pause of its own, so they do not all send
+                // at once.
+                let (users, think) = (class.users, class.think_ms);
+                for _ in 0..users {
+                    let t = self.think(think);
+                    self.push(t, USER_SENDS, c as u32, 0);
+                }
+                continue;
+            }
+            let rate = class.rate_rps * max_load;
             if rate > 0.0 {
                 let t = exponential(&mut self.rng, 1000.0 / rate);
                 self.next_arrival[c] = t;
@@ -560,6 +573,7 @@ impl<'n> Engine<'n> {
                 }
                 TIMEOUT => self.timeout(ev.a(), ev.b()),
                 LOCK_GRANTED => self.start_attempt(ev.a()),
+                USER_SENDS if self.arrivals_open => self.send(ev.a()),
                 WIRE_DONE => {
                     self.frames[ev.a() as usize].arrive = self.now;
                     self.arrive(ev.a());
@@ -651,6 +665,22 @@ impl<'n> Engine<'n> {
                 return;
             }
         }
+        self.send(class);
+    }
+
+    /// A pause of a closed class's user: exponential of mean `think_ms`, a moment when
+    /// it is 0 (so a user's requests stay events of their own).
+    fn think(&mut self, think_ms: f64) -> f64 {
+        self.now
+            + if think_ms > 0.0 {
+                exponential(&mut self.rng, think_ms)
+            } else {
+                0.0
+            }
+    }
+
+    /// A request of `class` enters at its entry.
+    fn send(&mut self, class: u32) {
         self.arrivals += 1;
         let mut flags = ROOT;
         if self.measuring {
@@ -1208,6 +1238,12 @@ impl<'n> Engine<'n> {
         if frame.flags & ROOT != 0 {
             let latency = self.now - frame.origin;
             let class = frame.class as usize;
+            let think = self.net.classes[class].think_ms;
+            if self.net.classes[class].users > 0 && self.arrivals_open {
+                // Answered (or failed), its user thinks and sends again.
+                let t = self.think(think);
+                self.push(t, USER_SENDS, class as u32, 0);
+            }
             // A failed request counts as ended and failed, not as a latency: its quick
             // error would pull every latency figure down.
             if frame.flags & MEASURED != 0 {

@@ -127,6 +127,8 @@ pub enum SimError {
     Cancelled,
     #[error(transparent)]
     Unbounded(#[from] UnboundedLoop),
+    #[error(transparent)]
+    Model(#[from] crate::analysis::AnalysisError),
     #[error("nothing to simulate: no request class has a positive rate")]
     NoLoad,
     #[error("no component is named {0:?}")]
@@ -178,7 +180,7 @@ impl HasKind for SimError {
         match self {
             SimError::Cancelled => ErrorKind::Cancelled,
             SimError::NoLoad => ErrorKind::NoLoad,
-            SimError::Unbounded(_) => ErrorKind::Unbounded,
+            SimError::Unbounded(_) | SimError::Model(_) => ErrorKind::Unbounded,
             SimError::UnknownComponent(_) => ErrorKind::UnknownComponent,
             SimError::Option(_) => ErrorKind::BadSettings,
             SimError::TooMuchWork { .. } => ErrorKind::TooMuchWork,
@@ -239,6 +241,10 @@ pub fn simulate(
     let started = Instant::now();
     // A loop through a queue that amplifies its own traffic cannot be simulated either.
     let flows = class_flows(spec)?;
+    // A closed class's users run for as long as the throughput the analysis solves
+    // for them takes to send the requests asked for.
+    let effective = crate::analysis::effective(spec)?;
+    let spec = &*effective;
     if opts.requests == 0 || opts.replications == 0 {
         return Err(SimError::Option(
             "requests and replications must be at least 1".into(),
@@ -470,8 +476,8 @@ fn estimate_work(
 ) -> Result<Work, SimError> {
     let (mut rate, mut visits) = (0.0, 0.0);
     for (class, flow) in spec.workload.classes.iter().zip(flows) {
-        rate += class.rate_rps;
-        visits += class.rate_rps * flow.all_visits.iter().map(|v| v.total()).sum::<f64>();
+        rate += class.rate();
+        visits += class.rate() * flow.all_visits.iter().map(|v| v.total()).sum::<f64>();
     }
     let visits_per_request = if rate > 0.0 {
         (visits / rate).max(1.0)

@@ -160,9 +160,15 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct Class {
     pub name: String,
+    /// An open class's arrival rate; a closed one's throughput as the analysis solved
+    /// it (what the run's length is sized by).
     pub rate_rps: f64,
     pub entry: u32,
     pub p99_target_ms: Option<f64>,
+    /// A closed class's users (0 for an open class), each thinking `think_ms` (an
+    /// exponential pause) between an answer and its next request.
+    pub users: u32,
+    pub think_ms: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -387,9 +393,11 @@ impl Network {
                 let entry = graph.node(&c.entry).map(|n| graph.component_index(n))?;
                 Some(Class {
                     name: c.name.clone(),
-                    rate_rps: c.rate_rps.max(0.0),
+                    rate_rps: c.rate().max(0.0),
                     entry: entry as u32,
                     p99_target_ms: c.p99_ms.or(spec.targets.p99_ms),
+                    users: c.users.unwrap_or(0),
+                    think_ms: c.think_time_ms_or_default().max(0.0),
                 })
             })
             .collect();

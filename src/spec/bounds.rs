@@ -25,6 +25,8 @@ pub const MAX_COST_USD: f64 = 1e6;
 pub const MAX_BUDGET_USD: f64 = 1e12;
 /// What one call carries: a gigabyte, in KB.
 pub const MAX_PAYLOAD_KB: f64 = 1e6;
+/// Users of one closed class.
+pub const MAX_USERS: u64 = 10_000_000;
 /// Cores of one replica.
 pub const MAX_CORES: f64 = 1_024.0;
 /// Memory of one replica, MB (16 TB).
@@ -105,8 +107,8 @@ pub fn real_bound(field: &str) -> Option<Bound> {
         "throughput_rps" => Bound::zero_or(MIN_RATE, MAX_THROUGHPUT_RPS),
         "calls" => Bound::closed(0.0, MAX_CALLS),
         "p99_ms" | "service_time_ms" | "timeout_ms" => Bound::closed(MIN_MS, MAX_MS),
-        "latency_ms" | "cold_start_ms" | "lag_ms" | "hold_ms" | "same_zone_ms"
-        | "cross_zone_ms" | "network_ms" => Bound::closed(0.0, MAX_MS),
+        "latency_ms" | "cold_start_ms" | "lag_ms" | "hold_ms" | "think_time_ms"
+        | "same_zone_ms" | "cross_zone_ms" | "network_ms" => Bound::closed(0.0, MAX_MS),
         "payload_kb" => Bound::closed(0.0, MAX_PAYLOAD_KB),
         // A hundredth of a core (10m) to the largest machines.
         "cpu" => Bound::closed(0.01, MAX_CORES),
@@ -138,6 +140,7 @@ pub fn count_bounds(field: &str) -> Option<(u64, u64)> {
         "retries" => Some((0, MAX_RETRIES)),
         "keys" => Some((1, MAX_LOCK_KEYS)),
         "memory_mb" => Some((1, MAX_MEMORY_MB)),
+        "users" => Some((1, MAX_USERS)),
         "port" => Some((1, u64::from(u16::MAX))),
         _ => None,
     }

@@ -68,6 +68,8 @@ pub const OP: Op = Op::Read;
 pub const MODE: CallMode = CallMode::Sync;
 pub const RETRIES: u32 = 0;
 pub const ON_FAILURE: OnFailure = OnFailure::Fail;
+/// `think_time_ms` of a closed class: users send again as soon as they are answered.
+pub const THINK_TIME_MS: f64 = 0.0;
 /// `consistency` of a request class.
 pub const CONSISTENCY: Consistency = Consistency::Eventual;
 /// `planning.scale_up.service_time_factor`: a compute-optimised instance one size up
@@ -270,6 +272,18 @@ impl super::model::RequestClass {
     pub fn consistency_or_default(&self) -> Consistency {
         self.consistency.unwrap_or(CONSISTENCY)
     }
+    /// Requests per second at peak: an open class's `rate_rps`; a closed class's once
+    /// its throughput is solved (`analysis::closed::with_throughputs`), 0 before.
+    pub fn rate(&self) -> f64 {
+        self.rate_rps.unwrap_or(0.0)
+    }
+    /// Whether the class is closed: a population of `users`, not an arrival rate.
+    pub fn is_closed(&self) -> bool {
+        self.users.is_some()
+    }
+    pub fn think_time_ms_or_default(&self) -> f64 {
+        self.think_time_ms.unwrap_or(THINK_TIME_MS)
+    }
 }
 
 /// Every component default above, by field name (as JSON, for the bindings and the
@@ -317,7 +331,10 @@ pub fn replication_defaults() -> Vec<(&'static str, Value)> {
 
 /// Every request-class default, by field name.
 pub fn class_defaults() -> Vec<(&'static str, Value)> {
-    vec![("consistency", json!(CONSISTENCY))]
+    vec![
+        ("think_time_ms", json!(THINK_TIME_MS)),
+        ("consistency", json!(CONSISTENCY)),
+    ]
 }
 
 /// Every network default, by field name (`cross_zone_ms` takes `same_zone_ms`'s value).

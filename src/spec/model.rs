@@ -236,8 +236,18 @@ pub struct Workload {
 pub struct RequestClass {
     /// A DNS-1123 label: it names metrics, alerts and load-test scenarios.
     pub name: String,
-    /// Arrival rate at peak.
-    pub rate_rps: f64,
+    /// Arrival rate at peak, for an open class (requests arrive whatever the system
+    /// does); give `users` instead for a closed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_rps: Option<f64>,
+    /// A closed class: this many users at peak, each sending a request, waiting for
+    /// its answer, thinking `think_time_ms`, and again (a load generator's virtual
+    /// users, a fixed pool of clients). Its rate is what the system lets them reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
+    /// A closed class's users' pause between an answer and their next request, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_time_ms: Option<f64>,
     /// The component the request enters at.
     pub entry: String,
     /// Overrides `targets.p99_ms` for this class.

@@ -3,7 +3,8 @@
 //!
 //! The types' derived schema says the shapes and the doc comments; this adds what only
 //! the validator knew, so that the schema alone is enough to write a spec:
-//! - the range of every number (`bounds`), DNS-1123 names, a 24-hour profile;
+//! - the range of every number (`bounds`), DNS-1123 names, a 24-hour profile, a class
+//!   open (`rate_rps`) or closed (`users`);
 //! - per component kind (`if kind is … then …`): the fields it takes (no other is
 //!   allowed, so an editor completes only those), the fields it needs, and the defaults
 //!   it gets; the defaults of dependencies, replication, classes and targets;
@@ -53,6 +54,20 @@ pub fn schema_value() -> Value {
                     prop.insert("default".into(), default);
                 }
             }
+        }
+        if let Some(Value::Object(class)) = defs.get_mut("RequestClass") {
+            // Open (a rate) or closed (users), not both; a think time only for users.
+            class.insert(
+                "oneOf".into(),
+                json!([
+                    { "properties": { "rate_rps": true }, "required": ["rate_rps"] },
+                    { "properties": { "users": true }, "required": ["users"] },
+                ]),
+            );
+            class.insert(
+                "dependentRequired".into(),
+                json!({ "think_time_ms": ["users"] }),
+            );
         }
         if let Some(Value::Object(component)) = defs.get_mut("Component") {
             // The outer object names only what every kind has, so an editor offers a

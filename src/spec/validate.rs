@@ -118,7 +118,7 @@ pub fn validate(spec: &Spec) -> Vec<Issue> {
 /// What is valid but likely not meant, in a valid spec: said, not refused.
 pub fn warnings(spec: &Spec) -> Vec<Issue> {
     let mut out = Vec::new();
-    let offered: f64 = spec.workload.classes.iter().map(|c| c.rate_rps).sum();
+    let offered: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
     if let Some(target) = spec.targets.throughput_rps {
         if offered > 0.0 && target > offered * (1.0 + 1e-9) {
             out.push(Issue::new(
@@ -567,7 +567,27 @@ impl Checker {
             } else {
                 names.insert(class.name.as_str(), i);
             }
-            self.real(path.clone().key("rate_rps"), class.rate_rps);
+            match (class.rate_rps, class.users) {
+                (Some(rate), None) => self.real(path.clone().key("rate_rps"), rate),
+                (None, Some(users)) => self.count(path.clone().key("users"), users),
+                (Some(_), Some(_)) => self.report(
+                    path.clone().key("users"),
+                    "and rate_rps both given: a class is open (rate_rps, requests arrive whatever the system does) or closed (users who wait for each answer), not both",
+                ),
+                (None, None) => self.report(
+                    path.clone(),
+                    "needs rate_rps (an open class: requests per second at peak) or users (a closed one: clients who wait for each answer)",
+                ),
+            }
+            if let Some(v) = class.think_time_ms {
+                self.real(path.clone().key("think_time_ms"), v);
+                if class.users.is_none() {
+                    self.report(
+                        path.clone().key("think_time_ms"),
+                        "applies to a closed class: give users, or leave it out",
+                    );
+                }
+            }
             if let Some(v) = class.p99_ms {
                 self.real(path.clone().key("p99_ms"), v);
             }

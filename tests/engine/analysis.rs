@@ -347,7 +347,7 @@ mod never_panics {
                 if c.hit_ratio.is_some() { c.hit_ratio = Some(hit); }
                 if c.shards.is_some() { c.shards = Some(4); c.hot_shard_skew = Some(skew); }
             }
-            model.workload.classes[0].rate_rps = rate;
+            model.workload.classes[0].rate_rps = Some(rate);
             model.dependencies[4].calls = Some(calls);
             prop_assert!(spec::validate(&model).is_empty(), "{:?}", spec::validate(&model));
             let a = analyze(&model).unwrap();

@@ -101,7 +101,7 @@ fn a_latency_chart_of_two_classes_at_1e308_is_a_note_not_a_hang() {
     second.name = "buy".into();
     s.workload.classes.push(second);
     for c in &mut s.workload.classes {
-        c.rate_rps = 1e308;
+        c.rate_rps = Some(1e308);
     }
     let html = within("the latency chart", move || {
         charts::latency(&report::sweep::sweep(&s).unwrap())

@@ -251,7 +251,7 @@ fn each_class_carries_its_histogram_and_the_analytic_figures() {
     .unwrap();
     let mut scaled = model.clone();
     for c in &mut scaled.workload.classes {
-        c.rate_rps *= 2.0;
+        c.rate_rps = c.rate_rps.map(|r| r * 2.0);
     }
     let a2 = headroom::analysis::analyze(&scaled).unwrap();
     assert_eq!(doubled.analytic_load, 2.0);
@@ -399,7 +399,7 @@ fn bad_settings_and_models_are_refused_with_a_kind() {
 
     let mut idle = model.clone();
     for c in &mut idle.workload.classes {
-        c.rate_rps = 0.0;
+        c.rate_rps = Some(0.0);
     }
     let err = run(&idle, &settings(1000, 1, 2, steady())).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoLoad);

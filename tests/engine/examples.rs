@@ -150,7 +150,7 @@ fn the_contract_example_reads_as_written() {
     assert_eq!(profile[18], 1.0);
 
     let class = |n: &str| s.workload.classes.iter().find(|c| c.name == n).unwrap();
-    assert_eq!(class("browse").rate_rps, 2600.0);
+    assert_eq!(class("browse").rate_rps, Some(2600.0));
     assert_eq!(class("browse").entry, "cdn");
     assert_eq!(class("checkout").p99_ms, Some(500.0));
     assert_eq!(class("checkout").consistency, Some(Consistency::Strong));
@@ -226,7 +226,7 @@ fn every_example_is_complete_and_consistent() {
         assert_eq!(profile.len(), 24, "{name}");
         let max = profile.iter().cloned().fold(f64::MIN, f64::max);
         assert_eq!(max, 1.0, "{name}: the daily profile should peak at 1.0");
-        let sum: f64 = s.workload.classes.iter().map(|c| c.rate_rps).sum();
+        let sum: f64 = s.workload.classes.iter().map(|c| c.rate()).sum();
         assert!(
             (sum - t.throughput_rps.unwrap()).abs() < 1e-6,
             "{name}: targets.throughput_rps {} is not the sum of the class rates {sum}",

@@ -82,7 +82,7 @@ fn numbers_survive_exactly() {
         .unwrap();
     api.service_time_ms = Some(0.1 + 0.2); // 0.30000000000000004
     api.cost_per_replica_hour = Some(1e-9);
-    model.workload.classes[0].rate_rps = 1234567.125; // within spec::bounds::MAX_RATE_RPS
+    model.workload.classes[0].rate_rps = Some(1234567.125); // within spec::bounds::MAX_RATE_RPS
     let back = spec::check("x", spec::to_yaml(&model, &[]).as_bytes())
         .into_result()
         .unwrap();

@@ -22,6 +22,7 @@ mod analysis_model;
 mod bad_specs;
 mod bindings;
 mod bounds;
+mod closed;
 mod editor;
 mod editor_export;
 mod editor_plan;

@@ -27,7 +27,7 @@ fn shape(name: &str) -> Spec {
 /// wider (a short run's p99).
 fn agree(what: &str, spec: &Spec, seconds: f64) {
     let a = analyze(spec).unwrap();
-    let rate: f64 = spec.workload.classes.iter().map(|c| c.rate_rps).sum();
+    let rate: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
     let opts = SimOptions {
         requests: (rate * seconds) as u64,
         seed: 7,

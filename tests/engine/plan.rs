@@ -439,7 +439,7 @@ fn the_search_bounds_its_analyses_by_the_models_size_and_says_when_it_stops() {
 #[test]
 fn a_spec_the_validator_refuses_is_refused_as_such_not_as_a_planner_bug() {
     let (_, mut shop) = example_file("shop.yaml");
-    shop.workload.classes[0].rate_rps = 5e-324;
+    shop.workload.classes[0].rate_rps = Some(5e-324);
     let err = plan(&shop, &PlanOptions::default()).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("the spec does not validate"), "{text}");

@@ -111,7 +111,7 @@ fn simulation_and_analysis_agree_on_every_example() {
     ] {
         let spec = example(name);
         let a = headroom::analysis::analyze(&spec).unwrap();
-        let rate: f64 = spec.workload.classes.iter().map(|c| c.rate_rps).sum();
+        let rate: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
         let opts = SimOptions {
             requests: (rate * seconds) as u64,
             seed: 21,
@@ -452,7 +452,7 @@ fn the_analysis_bottleneck_is_where_a_ramp_saturates_first_on_a_real_system() {
         .spec;
     let a = headroom::analysis::analyze(&planned).unwrap();
     let (bottleneck, max) = (a.bottleneck.clone().unwrap(), a.max_throughput_rps.unwrap());
-    let peak: f64 = planned.workload.classes.iter().map(|k| k.rate_rps).sum();
+    let peak: f64 = planned.workload.classes.iter().map(|k| k.rate()).sum();
     let opts = SimOptions {
         requests: 150_000,
         seed: 3,
@@ -618,7 +618,7 @@ mod never_panics {
                 if c.hit_ratio.is_some() { c.hit_ratio = Some(hit); }
                 if c.io.is_some() && blocking { c.io = Some(headroom::spec::Io::Blocking); }
             }
-            model.workload.classes[0].rate_rps = rate;
+            model.workload.classes[0].rate_rps = Some(rate);
             model.dependencies[4].calls = Some(calls);
             model.dependencies[4].timeout_ms = Some(timeout);
             model.dependencies[4].retries = Some(retries);

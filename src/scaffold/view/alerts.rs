@@ -24,6 +24,9 @@ pub struct ClassView {
     pub measured_at: Option<String>,
     pub pre_allocated_vus: u32,
     pub max_vus: u32,
+    /// A closed class's users (0 for an open class) and their think time, seconds.
+    pub users: u32,
+    pub think_s: f64,
     /// k6 sub-metrics the thresholds hold (`http_req_duration{scenario:browse}`).
     pub duration_metric: String,
     pub failed_metric: String,
@@ -78,7 +81,7 @@ pub(super) fn class_view(
     host_ports: &[Option<u16>],
 ) -> ClassView {
     let k = spec.workload.classes.iter().find(|k| k.name == path.class);
-    let rate = k.map_or(0.0, |k| k.rate_rps);
+    let rate = k.map_or(0.0, |k| k.rate());
     let p99 = class_p99(spec, &path.class);
     let entry_name = k.map(|k| k.entry.clone()).unwrap_or_default();
     let (entry_url, entry_note, entry_var) = match path.entry {
@@ -121,6 +124,8 @@ pub(super) fn class_view(
         measured_at: path.measured_at.map(|u| layout.units[u].name.clone()),
         pre_allocated_vus: pre.min(100_000.0) as u32,
         max_vus: (pre * 4.0).min(400_000.0) as u32,
+        users: k.and_then(|k| k.users).unwrap_or(0),
+        think_s: k.map_or(0.0, |k| k.think_time_ms_or_default() / 1000.0),
         duration_metric: format!("http_req_duration{{scenario:{}}}", path.class),
         failed_metric: format!("http_req_failed{{scenario:{}}}", path.class),
         alert_prefix: camel(&[&spec.name, &path.class]),

@@ -10,9 +10,20 @@ export type RequestClass = {
  */
 name: string, 
 /**
- * Arrival rate at peak.
+ * Arrival rate at peak, for an open class (requests arrive whatever the system
+ * does); give `users` instead for a closed one.
  */
-rate_rps: number, 
+rate_rps?: number, 
+/**
+ * A closed class: this many users at peak, each sending a request, waiting for
+ * its answer, thinking `think_time_ms`, and again (a load generator's virtual
+ * users, a fixed pool of clients). Its rate is what the system lets them reach.
+ */
+users?: number, 
+/**
+ * A closed class's users' pause between an answer and their next request, ms.
+ */
+think_time_ms?: number, 
 /**
  * The component the request enters at.
  */

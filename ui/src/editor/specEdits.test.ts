@@ -26,6 +26,7 @@ import {
   setAutoscaleField,
   setScaledUpFromField,
   setClassField,
+  setClassKind,
   setComponentField,
   setDailyProfileHour,
   setDependencyField,
@@ -471,6 +472,45 @@ describe('request classes', () => {
     const cleared = setClassField(after, 1, 'p99_ms', undefined);
     expect(cleared.workload.classes[1]).not.toHaveProperty('p99_ms');
     expect(() => setClassField(shopSpec(), 0, 'rate_rps', undefined)).toThrow(EditError);
+  });
+
+  it('makes a class closed and open again, in one edit each', () => {
+    const { before, after: closed } = pure((s) => setClassKind(s, 0, 'closed'));
+    expect(closed.workload.classes[0]).toEqual({ name: 'browse', users: 10, entry: 'cdn', consistency: 'eventual' });
+    expect(closed.workload.classes[1]).toBe(before.workload.classes[1]);
+    const thinking = setClassField(closed, 0, 'think_time_ms', 250);
+    expect(thinking.workload.classes[0]!.think_time_ms).toBe(250);
+    const open = setClassKind(thinking, 0, 'open');
+    expect(open.workload.classes[0]).toEqual({ name: 'browse', rate_rps: 1, entry: 'cdn', consistency: 'eventual' });
+  });
+
+  it('leaves a class of the kind asked alone, and keeps what the class already gives', () => {
+    const spec = shopSpec();
+    expect(setClassKind(spec, 0, 'open')).toBe(spec);
+    const closed = setClassKind(spec, 0, 'closed');
+    expect(setClassKind(closed, 0, 'closed')).toBe(closed);
+    // Both given (the engine refuses it): each kind keeps its own field and drops the other's.
+    const both = setClassField(closed, 0, 'rate_rps', 40);
+    expect(both.workload.classes[0]).toMatchObject({ rate_rps: 40, users: 10 });
+    expect(setClassKind(both, 0, 'closed').workload.classes[0]).toEqual({ name: 'browse', users: 10, entry: 'cdn', consistency: 'eventual' });
+    expect(setClassKind(both, 0, 'open').workload.classes[0]).toEqual({ name: 'browse', rate_rps: 40, entry: 'cdn', consistency: 'eventual' });
+    expect(() => setClassKind(spec, 5, 'closed')).toThrow(EditError);
+  });
+
+  it('sets users and think time, and refuses to take away what a class stands on', () => {
+    const closed = setClassKind(shopSpec(), 1, 'closed');
+    const users = setClassField(closed, 1, 'users', 250);
+    expect(users.workload.classes[1]!.users).toBe(250);
+    expect(() => setClassField(users, 1, 'users', undefined)).toThrow('a closed request class cannot do without "users"');
+    const think = setClassField(users, 1, 'think_time_ms', 1500);
+    expect(think.workload.classes[1]!.think_time_ms).toBe(1500);
+    expect(setClassField(think, 1, 'think_time_ms', undefined).workload.classes[1]).not.toHaveProperty('think_time_ms');
+    // A closed class has no rate to remove; one that gives both may lose either.
+    expect(setClassField(users, 1, 'rate_rps', undefined)).toBe(users);
+    const both = setClassField(users, 1, 'rate_rps', 400);
+    expect(setClassField(both, 1, 'rate_rps', undefined).workload.classes[1]).toEqual(users.workload.classes[1]);
+    expect(setClassField(both, 1, 'users', undefined).workload.classes[1]).not.toHaveProperty('users');
+    expect(() => setClassField(shopSpec(), 0, 'rate_rps', undefined)).toThrow('an open request class cannot do without "rate_rps"');
   });
 });
 

@@ -21,6 +21,7 @@ import type { RequestClass } from '../bindings/RequestClass';
 import type { ScaledUpFrom } from '../bindings/ScaledUpFrom';
 import type { Spec } from '../bindings/Spec';
 import type { Targets } from '../bindings/Targets';
+import { classKind, type ClassKind } from '../workload';
 
 /** An edit the spec cannot take (a duplicate or malformed name, an unknown item). */
 export class EditError extends Error {
@@ -539,7 +540,11 @@ export function renameClass(spec: Spec, index: number, to: string): Spec {
 
 type ClassField = Exclude<keyof RequestClass, 'name'>;
 
-/** Sets (or removes) a field of `workload.classes[index]`; `rate_rps` and `entry` cannot be removed. */
+/**
+ * Sets (or removes) a field of `workload.classes[index]`. `entry` cannot be removed, nor
+ * what makes the class open or closed: an open class's `rate_rps`, a closed one's `users`
+ * (see {@link setClassKind} to change which it is).
+ */
 export function setClassField<F extends ClassField>(
   spec: Spec,
   index: number,
@@ -547,11 +552,45 @@ export function setClassField<F extends ClassField>(
   value: RequestClass[F] | undefined,
 ): Spec {
   const cls = classAt(spec, index);
-  if ((field === 'rate_rps' || field === 'entry') && value === undefined) {
-    throw new EditError(`a request class cannot do without "${field}"`);
+  if (value === undefined) {
+    const kind = classKind(cls);
+    const needed =
+      field === 'entry' ||
+      (field === 'rate_rps' && kind === 'open') ||
+      (field === 'users' && kind === 'closed' && cls.rate_rps === undefined);
+    if (needed) {
+      throw new EditError(`${kind === 'open' ? 'an open' : 'a closed'} request class cannot do without "${field}"`);
+    }
   }
   const next = withKey(cls, field, value);
   if (next === cls) return spec;
+  return replaceClass(spec, index, next);
+}
+
+/** The users a class made closed starts with. */
+export const STARTER_USERS = 10;
+/** The rate a class made open starts with, req/s. */
+export const STARTER_RATE_RPS = 1;
+
+/**
+ * Makes `workload.classes[index]` open or closed, in one edit. Closed: `rate_rps` goes and
+ * `users` is set ({@link STARTER_USERS} unless it has some). Open: `users` and
+ * `think_time_ms` go and `rate_rps` is set ({@link STARTER_RATE_RPS} unless it has one).
+ * A class already of that kind, with nothing of the other, is returned unchanged.
+ */
+export function setClassKind(spec: Spec, index: number, kind: ClassKind): Spec {
+  const cls = classAt(spec, index);
+  let next: RequestClass;
+  if (kind === 'closed') {
+    next = withKey(withKey(cls, 'rate_rps', undefined), 'users', cls.users ?? STARTER_USERS);
+  } else {
+    const rateless = withKey(withKey(cls, 'users', undefined), 'think_time_ms', undefined);
+    next = withKey(rateless, 'rate_rps', cls.rate_rps ?? STARTER_RATE_RPS);
+  }
+  return next === cls ? spec : replaceClass(spec, index, next);
+}
+
+function replaceClass(spec: Spec, index: number, next: RequestClass): Spec {
   const classes = spec.workload.classes.slice();
   classes[index] = next;
   return replaceClasses(spec, classes);

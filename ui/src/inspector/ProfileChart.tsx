@@ -8,6 +8,7 @@ import { useId, useRef, useState, type KeyboardEvent, type PointerEvent } from '
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
 import { PROFILE_HOURS, clampUnit, clearDailyProfile, setDailyProfileHour } from '../editor/specEdits';
+import { peakLoad } from '../workload';
 import { applier } from './apply';
 import { FieldMessages } from './controls';
 import { ItemDiagnostics } from './itemDiagnostics';
@@ -58,7 +59,9 @@ export function ProfileChart({
   const flat = profile === undefined;
   const value = (h: number) => (drag?.hour === h ? drag.value : (profile?.[h] ?? 1));
   const diag = new ItemDiagnostics('workload.daily_profile', diagnostics);
-  const peak = spec.workload.classes.reduce((sum, c) => sum + (Number.isFinite(c.rate_rps) ? c.rate_rps : 0), 0);
+  // The open classes' rates: a closed class's rate is the analysis's to solve, so the
+  // readout says which part it counts when there are closed classes too.
+  const { rps: peak, closed } = peakLoad(spec.workload.classes);
   const apply = applier(spec, onEdit);
 
   const commit = (hour: number, v: number) => {
@@ -152,7 +155,11 @@ export function ProfileChart({
           <>
             <span>{`${hourLabel(active)}–${hourLabel((active + 1) % 24)}`}</span>
             <span className="hri-num">{value(active).toFixed(2)}× peak</span>
-            {peak > 0 && <span className="hri-num hri-muted">≈ {formatRps(value(active) * peak)} req/s</span>}
+            {peak > 0 && (
+              <span className="hri-num hri-muted" data-testid="profile-rate">
+                ≈ {formatRps(value(active) * peak)} req/s{closed > 0 ? ' from the open classes' : ''}
+              </span>
+            )}
           </>
         ) : flat ? (
           <span className="hri-muted">Flat: peak traffic every hour. Drag a bar to shape it.</span>

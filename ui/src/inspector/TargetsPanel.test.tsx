@@ -1,8 +1,9 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
+import { setClassField, setClassKind } from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
 import { TargetsPanel } from './Inspector';
 
@@ -158,5 +159,17 @@ describe('TargetsPanel', () => {
     expect(within(under).getByTestId('field-error')).toHaveTextContent(/^must be >= 0, got -1$/);
     expect(screen.getByTestId('network-section')).toHaveTextContent('cross_zone_ms is below same_zone_ms');
     expect(screen.getByTestId('targets-section')).not.toHaveTextContent('same_zone_ms');
+  });
+
+  it('says what the classes add up to when it is not the throughput target, unless a class is closed', () => {
+    renderPanel();
+    expect(screen.queryByTestId('throughput-hint')).toBeNull();
+    cleanup();
+    renderPanel(setClassField(shopSpec(), 0, 'rate_rps', 2000.5));
+    expect(screen.getByTestId('throughput-hint')).toHaveTextContent(/^The classes add up to 2,400.5 req\/s\.$/);
+    cleanup();
+    // A closed class's rate is the analysis's to solve: the spec has no total to compare.
+    renderPanel(setClassKind(shopSpec(), 0, 'closed'));
+    expect(screen.queryByTestId('throughput-hint')).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import type { Practices } from '../bindings/Practices';
 import type { Spec } from '../bindings/Spec';
 import type { Targets } from '../bindings/Targets';
 import { setNetworkField, setPracticesField, setTargetsField } from '../editor/specEdits';
+import { formatLoad, peakLoad } from '../workload';
 import { applier } from './apply';
 import { CheckField, ItemProblems, NumberField, Section, SelectField, TextField } from './controls';
 import { ROLLOUT_OPTIONS, fieldHelp, placeholderFor } from './fields';
@@ -54,7 +55,10 @@ export function TargetsPanel({
   const pDiag = new ItemDiagnostics('practices', diagnostics);
   const network = spec.network ?? {};
   const nDiag = new ItemDiagnostics('network', diagnostics);
-  const classTotal = spec.workload.classes.reduce((s, c) => s + (Number.isFinite(c.rate_rps) ? c.rate_rps : 0), 0);
+  // The classes' total rate, when the spec fixes it: a closed class's rate is what the
+  // analysis solves for its users, so with one the spec has no total to compare.
+  const load = peakLoad(spec.workload.classes);
+  const classTotal = load.closed === 0 ? load.rps : null;
 
   const setTarget = <F extends keyof Targets>(field: F, value: Targets[F] | undefined) =>
     apply(() => setTargetsField(spec, field, value), setLabel('', `targets.${field}`, value));
@@ -103,9 +107,9 @@ export function TargetsPanel({
             onCommit={(on) => setTarget('survive', survive(targets.survive, loss, on))}
           />
         ))}
-        {classTotal > 0 && targets.throughput_rps !== undefined && classTotal !== targets.throughput_rps && (
+        {classTotal !== null && classTotal > 0 && targets.throughput_rps !== undefined && classTotal !== targets.throughput_rps && (
           <p className="hri-hint" data-testid="throughput-hint">
-            The classes add up to {classTotal.toLocaleString('en-US', { maximumFractionDigits: 2 })} req/s.
+            The classes add up to {formatLoad(classTotal)} req/s.
           </p>
         )}
       </Section>

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
-import { addClass, removeClass, setDailyProfileHour } from '../editor/specEdits';
+import { addClass, removeClass, setClassField, setClassKind, setDailyProfileHour } from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
 import { WorkloadPanel } from './Inspector';
 
@@ -113,6 +113,162 @@ describe('WorkloadPanel: classes', () => {
       /^must name a component, got "gatewy" \(did you mean "gateway"\?\)$/,
     );
     expect(field(rows()[0]!, 'entry')).not.toHaveAttribute('aria-invalid');
+  });
+});
+
+/** The shop with browse closed: 10 users (and `think` ms of think time, if given). */
+function closedShop(think?: number): Spec {
+  const spec = setClassKind(shopSpec(), 0, 'closed');
+  return think === undefined ? spec : setClassField(spec, 0, 'think_time_ms', think);
+}
+
+describe('WorkloadPanel: open and closed classes', () => {
+  it('shows an open class with its rate and no users', () => {
+    renderPanel();
+    const browse = rows()[0]!;
+    expect(field(browse, 'kind').value).toBe('open');
+    expect([...field(browse, 'kind').querySelectorAll('option')].map((o) => o.textContent)).toEqual(['Open (a rate)', 'Closed (users)']);
+    expect(field(browse, 'rate_rps').value).toBe('2600');
+    expect(field(browse, 'users')).toBeNull();
+    expect(field(browse, 'think_time_ms')).toBeNull();
+  });
+
+  it('makes a class closed in one edit: no rate, 10 users', () => {
+    const { onEdit } = renderPanel();
+    fireEvent.change(field(rows()[0]!, 'kind'), { target: { value: 'closed' } });
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(label).toBe('Make class browse closed (10 users)');
+    expect(next.workload.classes[0]).toEqual({ name: 'browse', users: 10, entry: 'cdn', consistency: 'eventual' });
+    expect(next.workload.classes[1]).toEqual(shopSpec().workload.classes[1]);
+  });
+
+  it('makes a closed class open again in one edit: a rate of 1, no users nor think time', () => {
+    const { onEdit } = renderPanel(closedShop(800));
+    fireEvent.change(field(rows()[0]!, 'kind'), { target: { value: 'open' } });
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(label).toBe('Make class browse open (1 req/s)');
+    expect(next.workload.classes[0]).toEqual({ name: 'browse', rate_rps: 1, entry: 'cdn', consistency: 'eventual' });
+  });
+
+  it('shows a closed class with its users and think time, without a rate', () => {
+    renderPanel(closedShop());
+    const browse = rows()[0]!;
+    expect(field(browse, 'kind').value).toBe('closed');
+    expect(field(browse, 'rate_rps')).toBeNull();
+    expect(field(browse, 'users').value).toBe('10');
+    expect(field(browse, 'users')).toHaveAttribute('inputmode', 'numeric');
+    expect(field(browse, 'think_time_ms').value).toBe('');
+    expect(field(browse, 'think_time_ms').placeholder).toBe('0 (default)');
+    expect(field(browse, 'think_time_ms').title).toMatch(/^A closed class's users' pause between an answer and their next request/);
+    expect(within(browse).getByLabelText(/^Think time/).closest('.hri-field')).toHaveTextContent('ms');
+    // The other class stays open; the total counts its rate and the users apart.
+    expect(field(rows()[1]!, 'rate_rps').value).toBe('400');
+    expect(screen.getByTestId('classes-total')).toHaveTextContent(/^400 req\/s \+ 10 users at peak$/);
+  });
+
+  it('says users alone when every class is closed', () => {
+    const spec = setClassField(setClassKind(closedShop(), 1, 'closed'), 1, 'users', 1);
+    renderPanel(spec);
+    expect(screen.getByTestId('classes-total')).toHaveTextContent(/^11 users at peak$/);
+  });
+
+  it('edits users (whole numbers only) and think time', () => {
+    const { onEdit } = renderPanel(closedShop());
+    const browse = rows()[0]!;
+    fireEvent.change(field(browse, 'users'), { target: { value: '2.5' } });
+    fireEvent.keyDown(field(browse, 'users'), { key: 'Enter' });
+    expect(within(browse).getByTestId('field-error')).toHaveTextContent('Must be a whole number');
+    expect(onEdit).not.toHaveBeenCalled();
+
+    fireEvent.change(field(browse, 'users'), { target: { value: '250' } });
+    fireEvent.keyDown(field(browse, 'users'), { key: 'Enter' });
+    expect(onEdit.mock.calls[0]![0].workload.classes[0]!.users).toBe(250);
+    expect(onEdit.mock.calls[0]![1]).toBe('Set class browse users to 250');
+
+    fireEvent.change(field(browse, 'think_time_ms'), { target: { value: '1500' } });
+    fireEvent.keyDown(field(browse, 'think_time_ms'), { key: 'Enter' });
+    expect(onEdit.mock.calls[1]![0].workload.classes[0]).toEqual({
+      name: 'browse',
+      users: 10,
+      think_time_ms: 1500,
+      entry: 'cdn',
+      consistency: 'eventual',
+    });
+    expect(onEdit.mock.calls[1]![1]).toBe('Set class browse think_time_ms to 1500');
+  });
+
+  it('clears a think time, and refuses to clear the users', () => {
+    const { onEdit } = renderPanel(closedShop(800));
+    const browse = rows()[0]!;
+    expect(field(browse, 'think_time_ms').value).toBe('800');
+    fireEvent.change(field(browse, 'think_time_ms'), { target: { value: '' } });
+    fireEvent.blur(field(browse, 'think_time_ms'));
+    expect(onEdit.mock.calls[0]![0].workload.classes[0]).not.toHaveProperty('think_time_ms');
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear class browse think_time_ms');
+
+    fireEvent.change(field(browse, 'users'), { target: { value: '' } });
+    fireEvent.blur(field(browse, 'users'));
+    expect(within(browse).getByTestId('field-error')).toHaveTextContent(/^Required: there is no default$/);
+    expect(onEdit).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a diagnostic about the users under their field', () => {
+    renderPanel(closedShop(), [
+      {
+        file: 'f',
+        line: 1,
+        column: 1,
+        path: 'workload.classes[0].users',
+        message: 'workload.classes[0] "browse": users must be in [1, 10000000], got 0',
+      },
+    ]);
+    const browse = rows()[0]!;
+    expect(field(browse, 'users')).toHaveAttribute('aria-invalid', 'true');
+    expect(field(browse, 'think_time_ms')).not.toHaveAttribute('aria-invalid');
+    const error = within(browse).getByTestId('field-error');
+    expect(error).toHaveTextContent(/^must be in \[1, 10000000\], got 0$/);
+    expect(field(browse, 'users').closest('.hri-field')).toContainElement(error);
+    expect(within(browse).queryByTestId('item-problems')).toBeNull();
+  });
+
+  it('keeps a field of the other kind the class still gives in view, with its message', () => {
+    const both = setClassField(closedShop(), 0, 'rate_rps', 2600);
+    const stray = setClassField(shopSpec(), 1, 'think_time_ms', 200);
+    const spec: Spec = { ...both, workload: { ...both.workload, classes: [both.workload.classes[0]!, stray.workload.classes[1]!] } };
+    const { onEdit } = renderPanel(spec, [
+      {
+        file: 'f',
+        line: 1,
+        column: 1,
+        path: 'workload.classes[1].think_time_ms',
+        message: 'workload.classes[1] "checkout": think_time_ms applies to a closed class: give users, or leave it out',
+      },
+    ]);
+    const [browse, checkout] = rows();
+    expect(field(browse!, 'rate_rps').value).toBe('2600');
+    expect(field(browse!, 'users').value).toBe('10');
+    expect(field(checkout!, 'kind').value).toBe('open');
+    expect(within(checkout!).getByTestId('field-error')).toHaveTextContent(/^applies to a closed class: give users, or leave it out$/);
+    // The closed class's stray rate can go: it is not required there.
+    fireEvent.change(field(browse!, 'rate_rps'), { target: { value: '' } });
+    fireEvent.blur(field(browse!, 'rate_rps'));
+    expect(onEdit.mock.calls[0]![0].workload.classes[0]).toEqual({ name: 'browse', users: 10, entry: 'cdn', consistency: 'eventual' });
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear class browse rate_rps');
+  });
+
+  it('adds a new class open, with a rate', () => {
+    const { onEdit } = renderPanel(closedShop());
+    fireEvent.click(screen.getByTestId('add-class'));
+    const added = onEdit.mock.calls[0]![0].workload.classes[2]!;
+    expect(added).toEqual({ name: 'class', rate_rps: 0, entry: 'cdn' });
+  });
+
+  it('says which classes the readout of an hour counts', () => {
+    renderPanel(setDailyProfileHour(closedShop(), 2, 0.5));
+    act(() => bars()[2]!.focus());
+    expect(screen.getByTestId('profile-rate')).toHaveTextContent(/^≈ 200 req\/s from the open classes$/);
   });
 });
 

@@ -1,5 +1,5 @@
-// The workload: the request classes (rate, entry, latency target, consistency) and the
-// daily profile.
+// The workload: the request classes (open with a rate, or closed with users and their
+// think time; entry, latency target, consistency) and the daily profile.
 
 import { useEffect, useId, useRef } from 'react';
 
@@ -7,16 +7,48 @@ import type { Diagnostic } from '../bindings/Diagnostic';
 import { CLASS_DEFAULTS } from '../bindings/kindFields';
 import type { RequestClass } from '../bindings/RequestClass';
 import type { Spec } from '../bindings/Spec';
-import { addClass, freshClassName, removeClass, renameClass, setClassField } from '../editor/specEdits';
+import {
+  STARTER_RATE_RPS,
+  STARTER_USERS,
+  addClass,
+  freshClassName,
+  removeClass,
+  renameClass,
+  setClassField,
+  setClassKind,
+} from '../editor/specEdits';
+import { classKind, formatLoad, formatUsers, peakLoad, type ClassKind, type PeakLoad } from '../workload';
 import { applier, type Apply } from './apply';
 import { ItemProblems, NumberField, SelectField, TextField } from './controls';
-import { CONSISTENCY_OPTIONS, emptyOption, fieldHelp, type Option } from './fields';
+import { CONSISTENCY_OPTIONS, emptyOption, fieldHelp, integerRange, placeholderFor, type Option } from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
 import { setLabel } from './labels';
 import { ProfileChart } from './ProfileChart';
 import type { InspectorSelection } from './selection';
 
-const CLASS_FIELDS = new Set(['name', 'rate_rps', 'entry', 'p99_ms', 'consistency']);
+/** The choice between an open and a closed class. */
+const CLASS_KIND_OPTIONS: readonly Option[] = [
+  { value: 'open', label: 'Open (a rate)' },
+  { value: 'closed', label: 'Closed (users)' },
+];
+
+const CLASS_KIND_HELP =
+  'Open: requests arrive at a rate, whatever the system does. Closed: a number of users, each sending a request, waiting for its answer, pausing its think time, and again (a k6 VU loop, a Locust user); its rate is what the system lets them reach.';
+
+/** The fields a class row shows whatever its kind. */
+const COMMON_FIELDS = ['name', 'entry', 'p99_ms', 'consistency'];
+
+/**
+ * The rate or population fields a class row shows: those of its kind, and any of the
+ * other kind the class still sets (so the engine's message about it has a place, and
+ * the field can be cleared).
+ */
+function loadFields(cls: RequestClass): ('rate_rps' | 'users' | 'think_time_ms')[] {
+  if (classKind(cls) === 'closed') {
+    return cls.rate_rps !== undefined ? ['rate_rps', 'users', 'think_time_ms'] : ['users', 'think_time_ms'];
+  }
+  return cls.think_time_ms !== undefined ? ['rate_rps', 'think_time_ms'] : ['rate_rps'];
+}
 
 export function WorkloadPanel({
   spec,
@@ -35,7 +67,7 @@ export function WorkloadPanel({
   const id = useId();
   const apply = applier(spec, onEdit);
   const classes = spec.workload.classes;
-  const total = classes.reduce((sum, c) => sum + (Number.isFinite(c.rate_rps) ? c.rate_rps : 0), 0);
+  const load = peakLoad(classes);
   const workload = new ItemDiagnostics('workload', diagnostics);
   const own = workload.rest((rel) => rel.startsWith('classes[') || rel.startsWith('daily_profile'));
   const components: Option[] = spec.components.map((c) => ({ value: c.name, label: c.name }));
@@ -49,7 +81,7 @@ export function WorkloadPanel({
             Request classes
           </h3>
           <span className="hri-muted hri-num" data-testid="classes-total">
-            {classes.length === 0 ? '' : `${formatTotal(total)} req/s at peak`}
+            {classes.length === 0 ? '' : describePeak(load)}
           </span>
         </div>
         {classes.length === 0 && <p className="hri-hint">No request classes: nothing arrives, so nothing is analysed.</p>}
@@ -85,8 +117,15 @@ export function WorkloadPanel({
   );
 }
 
-function formatTotal(v: number): string {
-  return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/**
+ * `3,000 req/s at peak`; with closed classes, their users on top (`3,000 req/s + 50 users
+ * at peak`, `50 users at peak`): their rate is the analysis's to solve, not the spec's.
+ */
+function describePeak(load: PeakLoad): string {
+  const parts: string[] = [];
+  if (load.open > 0) parts.push(`${formatLoad(load.rps)} req/s`);
+  if (load.closed > 0) parts.push(formatUsers(load.users));
+  return `${parts.join(' + ')} at peak`;
 }
 
 function ClassRow({
@@ -116,6 +155,17 @@ function ClassRow({
   const subject = `class ${cls.name}`;
   const set = <F extends Exclude<keyof RequestClass, 'name'>>(field: F, value: RequestClass[F] | undefined) =>
     apply(() => setClassField(spec, index, field, value), setLabel(subject, field, value));
+  /** One edit, labelled with what the class starts with: "Make class browse closed (10 users)". */
+  const setKind = (to: ClassKind) =>
+    apply(
+      () => setClassKind(spec, index, to),
+      to === 'closed'
+        ? `Make ${subject} closed (${formatUsers(cls.users ?? STARTER_USERS)})`
+        : `Make ${subject} open (${formatLoad(cls.rate_rps ?? STARTER_RATE_RPS)} req/s)`,
+    );
+  const kind = classKind(cls);
+  const load = loadFields(cls);
+  const shown = new Set<string>([...COMMON_FIELDS, ...load]);
   const entryExists = spec.components.some((c) => c.name === cls.entry);
   const target = spec.targets?.p99_ms;
   return (
@@ -153,7 +203,7 @@ function ClassRow({
           </svg>
         </button>
       </div>
-      <ItemProblems problems={diag.rest((rel) => CLASS_FIELDS.has(rel))} />
+      <ItemProblems problems={diag.rest((rel) => shown.has(rel))} />
       <TextField
         field="name"
         label="Name"
@@ -166,16 +216,52 @@ function ClassRow({
           return apply(() => renameClass(spec, index, to), `Rename class ${cls.name} to ${to}`);
         }}
       />
-      <NumberField
-        field="rate_rps"
-        label="Rate"
-        unit="req/s"
+      <SelectField
+        field="kind"
+        label="Load"
         required
-        value={cls.rate_rps}
-        help={fieldHelp('RequestClass', 'rate_rps')}
-        errors={diag.at('rate_rps')}
-        onCommit={(v) => (v === undefined ? 'Required' : set('rate_rps', v))}
+        value={kind}
+        options={CLASS_KIND_OPTIONS}
+        help={CLASS_KIND_HELP}
+        onCommit={(v) => (v === 'open' || v === 'closed' ? setKind(v) : 'Required')}
       />
+      {load.includes('rate_rps') && (
+        <NumberField
+          field="rate_rps"
+          label="Rate"
+          unit="req/s"
+          required={kind === 'open'}
+          value={cls.rate_rps}
+          help={fieldHelp('RequestClass', 'rate_rps')}
+          errors={diag.at('rate_rps')}
+          onCommit={(v) => (v === undefined && kind === 'open' ? 'Required' : set('rate_rps', v))}
+        />
+      )}
+      {load.includes('users') && (
+        <NumberField
+          field="users"
+          label="Users"
+          unit="count"
+          required
+          value={cls.users}
+          integer={integerRange('RequestClass', 'users')}
+          help={fieldHelp('RequestClass', 'users')}
+          errors={diag.at('users')}
+          onCommit={(v) => (v === undefined ? 'Required' : set('users', v))}
+        />
+      )}
+      {load.includes('think_time_ms') && (
+        <NumberField
+          field="think_time_ms"
+          label="Think time"
+          unit="ms"
+          value={cls.think_time_ms}
+          placeholder={placeholderFor(CLASS_DEFAULTS.think_time_ms, false)}
+          help={fieldHelp('RequestClass', 'think_time_ms')}
+          errors={diag.at('think_time_ms')}
+          onCommit={(v) => set('think_time_ms', v)}
+        />
+      )}
       <SelectField
         field="entry"
         label="Entry"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { SimSettings } from '../../bindings/SimSettings';
+import { setClassKind } from '../../editor/specEdits';
 import { shopSpec } from '../../fixtures/shop';
 import { logTicks, niceTicks } from './charts';
 import { formatDifference, formatDuration, formatLatency, formatMs } from './format';
@@ -84,6 +85,14 @@ describe('runLength', () => {
     const ramp = { ...base, scenario: { kind: 'ramp' as const, from: 0.5, to: 1.5 } };
     expect(runLength(ramp, shopSpec())).toEqual({ measuredS: 200000 / 3000, warmupS: 0 });
     expect(runLength(base, { ...shopSpec(), workload: { classes: [] } })).toBeNull();
+  });
+
+  it('is not known in advance when a class is closed: its rate is what the engine solves', () => {
+    const base = checkForm(DEFAULT_FORM, shopSpec()).settings!;
+    expect(runLength(base, setClassKind(shopSpec(), 1, 'closed'))).toBeNull();
+    // Open again, with a rate of 1: the 2601 req/s the classes then offer.
+    const reopened = setClassKind(setClassKind(shopSpec(), 1, 'closed'), 1, 'open');
+    expect(runLength(base, reopened)!.measuredS).toBeCloseTo(200000 / 2601, 9);
   });
 });
 

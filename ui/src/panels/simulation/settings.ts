@@ -8,6 +8,7 @@ import { LOAD_DEFAULTS, SIM_DEFAULTS, SIM_LIMITS } from '../../bindings/simDefau
 import type { SimScenario } from '../../bindings/SimScenario';
 import type { SimSettings } from '../../bindings/SimSettings';
 import type { Spec } from '../../bindings/Spec';
+import { classKind } from '../../workload';
 
 export type ScenarioKind = SimScenario['kind'];
 
@@ -231,10 +232,13 @@ function meanLoad(s: SimScenario, spec: Spec): number {
  * About how long a run lasts in simulated time: the measured period (requests over the
  * offered rate) and, for steady and failure runs, the warm-up before it (at least the
  * given fraction; the engine may make it longer for slow components). Null when the
- * model offers no load.
+ * model offers no load, or when a class is closed: its rate is what the engine solves
+ * for its users, which the spec alone does not say.
  */
 export function runLength(settings: SimSettings, spec: Spec): { measuredS: number; warmupS: number } | null {
-  const rate = spec.workload.classes.reduce((a, c) => a + Math.max(0, c.rate_rps), 0) * meanLoad(settings.scenario, spec);
+  const classes = spec.workload.classes;
+  if (classes.some((c) => classKind(c) === 'closed')) return null;
+  const rate = classes.reduce((a, c) => a + Math.max(0, c.rate_rps ?? 0), 0) * meanLoad(settings.scenario, spec);
   if (!(rate > 0)) return null;
   const measuredS = settings.requests / rate;
   const warm = settings.scenario.kind === 'steady' || settings.scenario.kind === 'failure';
