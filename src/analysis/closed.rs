@@ -136,7 +136,9 @@ pub fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
         }
         let service = comp.own_service_ms();
         let queues = f64::from(comp.replicas_or_default()) * f64::from(comp.shards_or_default());
-        let servers = f64::from(comp.servers_per_replica().max(1));
+        // The CPU is the queue whatever holds a thread longer (blocking I/O's hold is
+        // not MVA's).
+        let servers = f64::from(comp.cpu_parallelism());
         let demand: Vec<f64> = closed
             .iter()
             .map(|&k| flows[k].sync_visits[c].total() * service / queues)

@@ -59,7 +59,13 @@ pub struct Sized {
 
 /// The target throughput as a multiple of the peak the classes add up to (at least 1).
 pub fn throughput_factor(spec: &Spec) -> f64 {
-    let total: f64 = spec.workload.classes.iter().map(|k| k.rate()).sum();
+    // A closed class counts at the throughput its users reach.
+    let effective = crate::analysis::effective(spec);
+    let classes = match &effective {
+        Ok(e) => &e.workload.classes,
+        Err(_) => &spec.workload.classes,
+    };
+    let total: f64 = classes.iter().map(|k| k.rate()).sum();
     match spec.targets.throughput_rps {
         Some(t) if total > 0.0 => (t / total).max(1.0),
         _ => 1.0,

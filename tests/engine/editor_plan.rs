@@ -44,7 +44,13 @@ fn all_pass(s: &Spec) -> bool {
 #[test]
 fn the_apps_plan_of_each_example_is_the_clis() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["shop.yaml", "feed.yaml", "pos.yaml", "monolith.yaml"] {
+    for name in [
+        "shop.yaml",
+        "feed.yaml",
+        "pos.yaml",
+        "monolith.yaml",
+        "bazaar.yaml",
+    ] {
         let (path, model) = example_file(name);
         let proposal = plan::plan_model(&model).unwrap();
         let out = dir.path().join(name);

@@ -13,11 +13,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
 
-const MODELS: [(&str, &str); 4] = [
+const MODELS: [(&str, &str); 5] = [
     ("shop", include_str!("../../models/shop.yaml")),
     ("feed", include_str!("../../models/feed.yaml")),
     ("pos", include_str!("../../models/pos.yaml")),
     ("monolith", include_str!("../../models/monolith.yaml")),
+    ("bazaar", include_str!("../../models/bazaar.yaml")),
 ];
 
 fn config() -> ProptestConfig {

@@ -27,7 +27,8 @@ fn shape(name: &str) -> Spec {
 /// wider (a short run's p99).
 fn agree(what: &str, spec: &Spec, seconds: f64) {
     let a = analyze(spec).unwrap();
-    let rate: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
+    let effective = headroom::analysis::effective(spec).unwrap();
+    let rate: f64 = effective.workload.classes.iter().map(|c| c.rate()).sum();
     let opts = SimOptions {
         requests: (rate * seconds) as u64,
         seed: 7,
@@ -139,6 +140,7 @@ fn every_example() {
         ("feed", 4.0),
         ("pos", 20.0),
         ("monolith", 40.0),
+        ("bazaar", 60.0),
     ] {
         agree(name, &example(name), seconds);
     }

@@ -220,7 +220,13 @@ fn shop_plan_fixes_the_conflict_and_the_capacity() {
 #[test]
 fn every_example_is_closed_and_its_plan_passes_check() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["shop.yaml", "feed.yaml", "pos.yaml", "monolith.yaml"] {
+    for name in [
+        "shop.yaml",
+        "feed.yaml",
+        "pos.yaml",
+        "monolith.yaml",
+        "bazaar.yaml",
+    ] {
         let (path, s) = example_file(name);
         let before = analyze(&s).unwrap();
         assert!(

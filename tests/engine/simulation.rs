@@ -108,10 +108,12 @@ fn simulation_and_analysis_agree_on_every_example() {
         ("feed", 2.0),
         ("pos", 10.0),
         ("monolith", 30.0),
+        ("bazaar", 30.0),
     ] {
         let spec = example(name);
         let a = headroom::analysis::analyze(&spec).unwrap();
-        let rate: f64 = spec.workload.classes.iter().map(|c| c.rate()).sum();
+        let effective = headroom::analysis::effective(&spec).unwrap();
+        let rate: f64 = effective.workload.classes.iter().map(|c| c.rate()).sum();
         let opts = SimOptions {
             requests: (rate * seconds) as u64,
             seed: 21,

@@ -114,8 +114,8 @@ test("findings select their component or class; the plan applied turns the score
     const kinds = await app.execute("return [...document.querySelectorAll('[data-testid=\"finding\"]')].map((e) => e.getAttribute('data-kind'));");
     assert.deepEqual([...kinds].sort(), findings.map((f) => f.kind).sort());
     const numbers = await texts(app, '[data-testid="finding"][data-kind="saturated"] [data-testid="finding-numbers"]');
-    // fulfilment: 400 req/s x 40 ms = 16 erlangs on the 6 servers order-events' 6 partitions let consume.
-    assert.deepEqual(numbers, ["utilisation 267 % · saturates at 100 %"]);
+    // fulfilment: 400 req/s x 40 ms = 16 erlangs on its 2 node replicas, one event loop each.
+    assert.deepEqual(numbers, ["utilisation 800 % · saturates at 100 %"]);
     await picture(app, "plan-findings");
 
     // A component's finding selects it in the inspector; a class's shows its class.
@@ -182,8 +182,8 @@ test("findings select their component or class; the plan applied turns the score
     const fields = await app.execute(
       "return [...document.querySelectorAll('[data-testid=\"diff-item\"]')].map((e) => e.getAttribute('data-key') + ': ' + [...e.querySelectorAll('[data-testid=\"diff-field\"]')].map((f) => f.innerText.trim()).join('; '));",
     );
-    // The shop's plan: 6 fulfilment replicas behind 23 partitions, and quorum reads for checkout.
-    assert.ok(fields.includes("fulfilment: replicas: 2 → 6"), JSON.stringify(fields));
+    // The shop's plan: 23 fulfilment replicas (one event loop each) behind 23 partitions, and quorum reads for checkout.
+    assert.ok(fields.includes("fulfilment: replicas: 2 → 23"), JSON.stringify(fields));
     assert.ok(fields.includes("order-events: partitions: 6 → 23"), JSON.stringify(fields));
     assert.ok(fields.some((f) => f.startsWith("orders-db: replication.mode: async → quorum")), JSON.stringify(fields));
     const rows = await app.execute(

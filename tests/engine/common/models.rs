@@ -8,7 +8,7 @@ use headroom::spec::{self, Spec};
 pub const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
 
 /// The four examples, by name.
-pub const EXAMPLES: [&str; 4] = ["shop", "feed", "pos", "monolith"];
+pub const EXAMPLES: [&str; 5] = ["shop", "feed", "pos", "monolith", "bazaar"];
 
 /// An example (`models/{name}.yaml`), read and checked.
 pub fn example(name: &str) -> Spec {
