@@ -77,6 +77,7 @@ pub fn render_all() -> Result<Vec<(String, String)>, ExportError> {
         spec::Planning,
         spec::ScaleUp,
         spec::Network,
+        spec::Tier,
         spec::ScaledUpFrom,
         spec::Rollout,
         spec::Workload,

@@ -309,12 +309,27 @@ pub fn analyze(spec: &Spec) -> Result<Analysis, AnalysisError> {
 /// ([`closed::with_throughputs`]): what every figure of the analysis is worked out at.
 /// Borrowed unchanged when no class is closed.
 pub fn effective(spec: &Spec) -> Result<std::borrow::Cow<'_, Spec>, AnalysisError> {
-    Ok(closed::with_throughputs(spec)?.0)
+    Ok(resolve(spec)?.0)
+}
+
+/// `spec` as the engine evaluates it: each managed component at its tier, each closed
+/// class at the throughput its users reach (and those classes solved).
+fn resolve(
+    spec: &Spec,
+) -> Result<(std::borrow::Cow<'_, Spec>, Vec<closed::ClosedClass>), AnalysisError> {
+    use std::borrow::Cow;
+    match spec.with_tiers() {
+        Cow::Borrowed(s) => closed::with_throughputs(s),
+        Cow::Owned(s) => {
+            let (e, c) = closed::with_throughputs(&s)?;
+            Ok((Cow::Owned(e.into_owned()), c))
+        }
+    }
 }
 
 /// [`analyze`] to `depth`.
 pub fn analyze_to(spec: &Spec, depth: Depth) -> Result<Analysis, AnalysisError> {
-    let (effective, closed) = closed::with_throughputs(spec)?;
+    let (effective, closed) = resolve(spec)?;
     let mut analysis = analyze_effective(&effective, depth, &closed)?;
     analysis.closed = closed
         .into_iter()

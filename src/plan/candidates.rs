@@ -100,10 +100,12 @@ impl<'a> Gen<'a> {
         if change.is_noop() || !self.seen.insert(key) || self.applied.contains(&change) {
             return;
         }
-        // A managed balancer's size and placement are its provider's.
-        if self
-            .index(change.component())
-            .is_some_and(|c| self.spec.components[c].is_managed())
+        // A managed component's size and placement are its provider's: only its tier
+        // is the team's to choose.
+        if !matches!(change, Change::Tier { .. })
+            && self
+                .index(change.component())
+                .is_some_and(|c| self.spec.components[c].is_managed())
         {
             return;
         }

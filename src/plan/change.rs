@@ -68,6 +68,12 @@ pub enum Change {
         from: u32,
         to: u32,
     },
+    /// A managed component moved to another of its provider's sizes.
+    Tier {
+        component: String,
+        from: String,
+        to: String,
+    },
     /// A new cache in front of a store, for the reads of classes that accept eventual
     /// consistency (a strong class keeps reading the store).
     AddCache {
@@ -120,6 +126,7 @@ impl Change {
             | Change::RouteReads { component, .. }
             | Change::Shards { component, .. }
             | Change::Partitions { component, .. }
+            | Change::Tier { component, .. }
             | Change::AsyncIo { component }
             | Change::Replication { component, .. }
             | Change::Zones { component, .. }
@@ -140,6 +147,7 @@ impl Change {
             Change::RouteReads { .. } => "route_reads",
             Change::Shards { .. } => "shards",
             Change::Partitions { .. } => "partitions",
+            Change::Tier { .. } => "tier",
             Change::AddCache { .. } => "cache",
             Change::Offload { edge, .. } => return format!("offload:{edge}"),
             Change::AsyncIo { .. } => "io",
@@ -206,6 +214,16 @@ impl Change {
                 to: *to,
             },
             (
+                Tier {
+                    component, from, ..
+                },
+                Tier { to, .. },
+            ) => Tier {
+                component: component.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            },
+            (
                 Zones {
                     component, from, ..
                 },
@@ -254,6 +272,7 @@ impl Change {
             | Change::Shards { from, to, .. }
             | Change::Partitions { from, to, .. }
             | Change::Zones { from, to, .. } => from == to,
+            Change::Tier { from, to, .. } => from == to,
             Change::Autoscale { from, to, .. } => *from == Some(*to),
             _ => false,
         }
@@ -323,6 +342,11 @@ impl Change {
                 from,
                 to,
             } => format!("partition {component} {to} ways (from {from}), one consumer each"),
+            Change::Tier {
+                component,
+                from,
+                to,
+            } => format!("move {component} to its provider's {to} (from {from})"),
             Change::AddCache {
                 store,
                 cache,
@@ -418,6 +442,9 @@ impl Change {
             }
             Change::Partitions { component, to, .. } => {
                 find(spec, component)?.partitions = Some(*to);
+            }
+            Change::Tier { component, to, .. } => {
+                find(spec, component)?.tier = Some(to.clone());
             }
             Change::AddCache {
                 store,

@@ -266,6 +266,9 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
                     });
                 }
             }
+            kind if kind.has_servers() && comp.active_tier().is_some() => {
+                out.extend(tier_needed(comp, floor_comp, p, f, ceiling));
+            }
             kind if kind.has_servers() => {
                 let n = floor_comp.replicas_or_default();
                 let Need {
@@ -341,6 +344,59 @@ pub fn size(floors: &Spec, spec: &Spec, pools: &[PoolUse], opts: &PlanOptions) -
     out
 }
 
+/// A managed component's smallest tier, from the one `floor` runs at on, that keeps it
+/// within the ceiling at `f` times the peak (the largest when none does). Its
+/// utilisation follows the tier's servers and service time: `u · (s'/s) · (c/c')`.
+fn tier_needed(
+    comp: &crate::spec::Component,
+    floor: &crate::spec::Component,
+    pools: &PoolUse,
+    f: f64,
+    ceiling: f64,
+) -> Option<Sized> {
+    let tiers = comp.tiers.as_deref()?;
+    let now = comp.active_tier()?;
+    let from = floor.tier.clone()?;
+    let start = tiers.iter().position(|t| t.name == from)?;
+    let figures = |t: &crate::spec::Tier| {
+        (
+            t.service_time_ms.or(comp.service_time_ms).unwrap_or(0.0),
+            f64::from(
+                t.concurrency
+                    .or(comp.concurrency)
+                    .unwrap_or(defaults::CONCURRENCY)
+                    .max(1),
+            ),
+        )
+    };
+    let (s0, c0) = figures(now);
+    let at = |t: &crate::spec::Tier| {
+        let (s, c) = figures(t);
+        if s0 > 0.0 {
+            pools.primary * f * (s / s0) * (c0 / c)
+        } else {
+            0.0
+        }
+    };
+    let chosen = tiers[start..]
+        .iter()
+        .find(|t| at(t) <= ceiling)
+        .or_else(|| tiers.last())?;
+    (chosen.name != from).then(|| Sized {
+        change: Change::Tier {
+            component: comp.name.clone(),
+            from: from.clone(),
+            to: chosen.name.clone(),
+        },
+        reason: format!(
+            "utilisation {} at its tier {from}, over the ceiling {ceiling}: {} runs it at {}",
+            figure(pools.primary * f, 3),
+            chosen.name,
+            figure(at(chosen), 3)
+        ),
+    })
+}
+
 /// For consumer `comp` of queue `q` whose partitions bound it (fewer than its servers):
 /// the partitions that bring it within the ceiling at `f` times the peak, when it needs
 /// more (one server each, so utilisation is exact in the count), and the servers its
@@ -359,7 +415,9 @@ fn size_partitions(
         return None;
     }
     let busy = pools.primary * f64::from(partitions);
-    let needed = ((busy * f / ceiling).ceil() as u32).max(1);
+    // No more than a spec may have (the plan then says the target is out of reach).
+    let most = crate::spec::bounds::MAX_COUNT as f64;
+    let needed = (busy * f / ceiling).ceil().clamp(1.0, most) as u32;
     let from = floors.components[q]
         .consumer_partitions()
         .unwrap_or(partitions);

@@ -119,9 +119,10 @@ pub fn real_bound(field: &str) -> Option<Bound> {
         "service_time_cv" => Bound::closed(0.0, 10.0),
         // Also at most `shards`, which the validator checks beside this.
         "hot_shard_skew" => Bound::closed(1.0, MAX_COUNT as f64),
-        "cost_per_replica_hour" | "cost_per_million_requests_usd" | "cross_zone_usd_per_gb" => {
-            Bound::closed(0.0, MAX_COST_USD)
-        }
+        "cost_per_replica_hour"
+        | "cost_per_hour"
+        | "cost_per_million_requests_usd"
+        | "cross_zone_usd_per_gb" => Bound::closed(0.0, MAX_COST_USD),
         "monthly_budget_usd" => Bound::closed(0.0, MAX_BUDGET_USD),
         // One instance size up: faster (not slower), dearer (not cheaper).
         "service_time_factor" => Bound::above(0.0, 1.0),

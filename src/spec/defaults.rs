@@ -88,6 +88,21 @@ pub const CROSS_ZONE_USD_PER_GB: f64 = COST_USD;
 pub const UTILIZATION_CEILING: f64 = 0.8;
 
 impl Spec {
+    /// The spec with each managed component's tier applied (`Component::with_tier`);
+    /// borrowed unchanged when none names one.
+    pub fn with_tiers(&self) -> std::borrow::Cow<'_, Spec> {
+        if self.components.iter().all(|c| c.active_tier().is_none()) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut spec = self.clone();
+        for c in &mut spec.components {
+            if let Some(tiered) = c.with_tier() {
+                *c = tiered;
+            }
+        }
+        std::borrow::Cow::Owned(spec)
+    }
+
     /// `planning.scale_up` with its defaults: (service time factor, price factor).
     pub fn scale_up_factors(&self) -> (f64, f64) {
         let s = self.planning.scale_up.unwrap_or_default();
@@ -209,13 +224,30 @@ impl Component {
             Io::Async => self.cpu_parallelism(),
         }
     }
-    /// A load balancer its cloud provider runs ([`MANAGED_BALANCERS`], by `engine`).
+    /// Run by its cloud provider: `managed: true`, or a load balancer whose `engine` is
+    /// one a provider runs ([`MANAGED_BALANCERS`]).
     pub fn is_managed(&self) -> bool {
-        self.kind == ComponentKind::LoadBalancer
-            && self
-                .engine
-                .as_deref()
-                .is_some_and(|e| MANAGED_BALANCERS.iter().any(|m| e.eq_ignore_ascii_case(m)))
+        self.managed == Some(true)
+            || (self.kind == ComponentKind::LoadBalancer
+                && self
+                    .engine
+                    .as_deref()
+                    .is_some_and(|e| MANAGED_BALANCERS.iter().any(|m| e.eq_ignore_ascii_case(m))))
+    }
+    /// The tier a managed component runs at, when it names one of its `tiers`.
+    pub fn active_tier(&self) -> Option<&super::model::Tier> {
+        let name = self.tier.as_deref()?;
+        self.tiers.as_ref()?.iter().find(|t| t.name == name)
+    }
+    /// The component as its tier makes it: the tier's figures in place of its own.
+    pub fn with_tier(&self) -> Option<Component> {
+        let tier = self.active_tier()?;
+        let mut c = self.clone();
+        c.concurrency = tier.concurrency.or(c.concurrency);
+        c.service_time_ms = tier.service_time_ms.or(c.service_time_ms);
+        c.partitions = tier.partitions.or(c.partitions);
+        c.cost_per_replica_hour = Some(tier.cost_per_hour);
+        Some(c)
     }
     /// Read replicas that can take over from a lost primary (any, whatever `reads_from`).
     pub fn standby_replicas(&self) -> u32 {

@@ -405,6 +405,19 @@ pub struct Component {
     /// scaled up again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaled_up_from: Option<ScaledUpFrom>,
+    /// Run by a cloud provider (a managed load balancer, cache, database or queue):
+    /// it replaces a failed node and spans every zone, so neither a lost replica nor a
+    /// lost zone takes it, and the planner has no replicas to scale; its capacity is
+    /// its `tier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<bool>,
+    /// The provider's size it runs at: one of `tiers` by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The sizes a managed component comes in, smallest first: the planner moves it to
+    /// a larger one when it needs the capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Tier>>,
     /// Scale the replicas with the load, between `min` and `max`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<Autoscale>,
@@ -460,6 +473,9 @@ impl Component {
             cost_per_replica_hour: None,
             cost_per_million_requests_usd: None,
             scaled_up_from: None,
+            managed: None,
+            tier: None,
+            tiers: None,
             autoscale: None,
             zones: None,
             io: None,
@@ -470,6 +486,27 @@ impl Component {
             image: None,
         }
     }
+}
+
+/// One size of a managed component: what it serves at, and its price. A field left out
+/// is the component's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Tier {
+    /// Its name, as the provider calls it (`db.r6g.large`, `cache.m6g.xlarge`...).
+    pub name: String,
+    /// Servers (connections, vCPUs) it runs at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Its mean own time per request, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_ms: Option<f64>,
+    /// A managed queue's partitions (shards, streams) at this size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<u32>,
+    /// Its price an hour, USD.
+    pub cost_per_hour: f64,
 }
 
 /// How a component's replicas share its load (see `defaults::LOAD_BALANCING`).

@@ -140,15 +140,30 @@ fn kind_rules(all: &Map<String, Value>) -> Vec<Value> {
                 }
                 allowed.insert(field.to_string(), Value::Object(prop));
             }
+            // A kind that comes in a provider's tiers may take its service time from
+            // its tier instead.
+            let tiered = kind_fields(kind).any(|f| f == "tiers");
             let mut needed = vec![json!("name"), json!("kind")];
-            needed.extend(required.iter().map(|f| json!(f)));
+            needed.extend(
+                required
+                    .iter()
+                    .filter(|f| !(tiered && **f == "service_time_ms"))
+                    .map(|f| json!(f)),
+            );
+            let mut then = json!({
+                "properties": allowed,
+                "required": needed,
+                "additionalProperties": false,
+            });
+            if tiered && required.contains(&"service_time_ms") {
+                then["anyOf"] = json!([
+                    { "properties": { "service_time_ms": true }, "required": ["service_time_ms"] },
+                    { "properties": { "tier": true }, "required": ["tier"] },
+                ]);
+            }
             json!({
                 "if": { "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] },
-                "then": {
-                    "properties": allowed,
-                    "required": needed,
-                    "additionalProperties": false,
-                },
+                "then": then,
             })
         })
         .collect()

@@ -41,15 +41,35 @@ pub fn kind_fields(kind: ComponentKind) -> impl Iterator<Item = &'static str> {
     };
     let extra: &[&str] = match kind {
         Service | Worker => &["autoscale", "io", "runtime", "cpu", "memory_mb"],
-        LoadBalancer => &["engine", "autoscale"],
+        LoadBalancer => &[
+            "engine",
+            "autoscale",
+            "managed",
+            "tier",
+            "tiers",
+            "cost_per_million_requests_usd",
+        ],
         Cache => &[
             "engine",
             "hit_ratio",
             "replication",
             "shards",
             "hot_shard_skew",
+            "managed",
+            "tier",
+            "tiers",
+            "cost_per_million_requests_usd",
         ],
-        Database => &["engine", "replication", "shards", "hot_shard_skew"],
+        Database => &[
+            "engine",
+            "replication",
+            "shards",
+            "hot_shard_skew",
+            "managed",
+            "tier",
+            "tiers",
+            "cost_per_million_requests_usd",
+        ],
         Function => &[
             "service_time_ms",
             "service_time_cv",
@@ -73,6 +93,10 @@ pub fn kind_fields(kind: ComponentKind) -> impl Iterator<Item = &'static str> {
             "replicas",
             "availability",
             "cost_per_replica_hour",
+            "managed",
+            "tier",
+            "tiers",
+            "cost_per_million_requests_usd",
             "zones",
             "port",
             "image",
@@ -379,6 +403,101 @@ impl Checker {
         }
     }
 
+    /// A managed component's `tier` and `tiers`: sizes of a managed component, one of
+    /// them named, whose figures are not also given on the component itself.
+    fn tiers(&mut self, path: &Path, comp: &Component) {
+        let f = |name: &str| path.clone().key(name);
+        if comp.managed != Some(true) {
+            for (field, set) in [
+                ("tier", comp.tier.is_some()),
+                ("tiers", comp.tiers.is_some()),
+            ] {
+                if set {
+                    self.report(
+                        f(field),
+                        "applies to a managed component: set managed: true",
+                    );
+                }
+            }
+        } else if comp.autoscale.is_some() {
+            self.report(
+                f("autoscale"),
+                "does not apply to a managed component: its provider sizes it (give it tiers to move between)",
+            );
+        }
+        let tiers = comp.tiers.as_deref().unwrap_or(&[]);
+        let mut seen = HashSet::new();
+        for (i, t) in tiers.iter().enumerate() {
+            let p = || f("tiers").index(i);
+            if t.name.trim().is_empty() {
+                self.report(p().key("name"), "must name the tier");
+            } else if !seen.insert(t.name.as_str()) {
+                self.report(p().key("name"), format!("{:?} is listed twice", t.name));
+            }
+            self.real(p().key("cost_per_hour"), t.cost_per_hour);
+            if let Some(v) = t.concurrency {
+                self.count(p().key("concurrency"), v);
+            }
+            if let Some(v) = t.service_time_ms {
+                self.real(p().key("service_time_ms"), v);
+            }
+            if let Some(v) = t.partitions {
+                self.count(p().key("partitions"), v);
+            }
+        }
+        if tiers.is_empty() && comp.tiers.is_some() {
+            self.report(f("tiers"), "is empty: list the sizes, or leave it out");
+        }
+        match (&comp.tier, comp.tiers.is_some()) {
+            (Some(name), true) if !tiers.iter().any(|t| &t.name == name) => {
+                let names: Vec<&str> = tiers.iter().map(|t| t.name.as_str()).collect();
+                self.report(
+                    f("tier"),
+                    format!("{name:?} is none of its tiers ({})", names.join(", ")),
+                );
+            }
+            (None, true) => {
+                self.report(f("tier"), "is required with tiers: name the one it runs at")
+            }
+            (Some(_), false) => self.report(f("tiers"), "are required with a tier: list the sizes"),
+            _ => {}
+        }
+        if let Some(t) = comp.active_tier() {
+            for (field, given, from_tier) in [
+                (
+                    "concurrency",
+                    comp.concurrency.is_some(),
+                    t.concurrency.is_some(),
+                ),
+                (
+                    "service_time_ms",
+                    comp.service_time_ms.is_some(),
+                    t.service_time_ms.is_some(),
+                ),
+                (
+                    "partitions",
+                    comp.partitions.is_some(),
+                    t.partitions.is_some(),
+                ),
+                (
+                    "cost_per_replica_hour",
+                    comp.cost_per_replica_hour.is_some(),
+                    true,
+                ),
+            ] {
+                if given && from_tier {
+                    self.report(
+                        f(field),
+                        format!(
+                            "comes from its tier {:?}: give it there, not on the component",
+                            t.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// Checks each component; returns the index of each distinct name.
     fn components<'s>(&mut self, spec: &'s Spec) -> HashMap<&'s str, usize> {
         let mut names: HashMap<&str, usize> = HashMap::new();
@@ -414,8 +533,19 @@ impl Checker {
                     );
                 }
             }
+            // A managed component's tier can give its service time.
+            // (Or would: a tier named wrong is its own error, not a missing time.)
+            let from_tier = |field: &str| {
+                field == "service_time_ms"
+                    && comp.tier.is_some()
+                    && comp
+                        .tiers
+                        .iter()
+                        .flatten()
+                        .any(|t| t.service_time_ms.is_some())
+            };
             for field in required_fields(kind) {
-                if !set.contains_key(*field) {
+                if !set.contains_key(*field) && !from_tier(field) {
                     self.report(
                         path.clone().key(field),
                         format!("is required for {}", a_kind(kind)),
@@ -498,6 +628,7 @@ impl Checker {
         if let Some(v) = comp.memory_mb {
             self.count(f("memory_mb"), v);
         }
+        self.tiers(&path, comp);
         if comp.runtime == Some(Runtime::Node) && comp.io == Some(Io::Blocking) {
             self.report(
                 f("io"),

@@ -665,13 +665,20 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
         ]
         .prop_map(str::to_string)
         .boxed(),
+        "managed" => prop_oneof![1 => Just("true"), 4 => Just("false")]
+            .prop_map(str::to_string)
+            .boxed(),
         _ => Just("1".to_string()).boxed(),
     }
 }
 
 fn component(name: String) -> impl Strategy<Value = (String, ComponentKind, String)> {
     select(ComponentKind::ALL.to_vec()).prop_flat_map(move |kind| {
-        let fields: Vec<&'static str> = kind_fields(kind).collect();
+        // A provider's tiers come together, with `managed: true`: drawn apart, they
+        // would be refused nearly always (the examples' mutants vary bazaar's).
+        let fields: Vec<&'static str> = kind_fields(kind)
+            .filter(|f| !matches!(*f, "tier" | "tiers"))
+            .collect();
         let required = required_fields(kind);
         let choices: Vec<BoxedStrategy<Option<(&'static str, String)>>> = fields
             .iter()

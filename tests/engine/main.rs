@@ -33,6 +33,7 @@ mod fs_safety;
 mod fuzz;
 mod graph;
 mod live_session;
+mod managed;
 mod network;
 mod optional_calls;
 mod percentiles;

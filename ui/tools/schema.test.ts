@@ -45,6 +45,7 @@ const BEYOND_A_SCHEMA: Record<string, string> = {
   '43-duplicate-class-name.yaml': 'names unique across items',
   '48-queue-loop-grows.yaml': 'traffic around a loop',
   '53-wire-time-on-external-call.yaml': "the callee's kind",
+  '55-tier-not-listed.yaml': 'a name that must be another item',
 };
 
 function parse(text: string): unknown {

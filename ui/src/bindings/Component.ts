@@ -6,6 +6,7 @@ import type { LoadBalancing } from "./LoadBalancing";
 import type { Replication } from "./Replication";
 import type { Runtime } from "./Runtime";
 import type { ScaledUpFrom } from "./ScaledUpFrom";
+import type { Tier } from "./Tier";
 
 /**
  * One node of the architecture. Which fields apply depends on `kind`.
@@ -102,6 +103,22 @@ cost_per_million_requests_usd?: number,
  * scaled up again.
  */
 scaled_up_from?: ScaledUpFrom, 
+/**
+ * Run by a cloud provider (a managed load balancer, cache, database or queue):
+ * it replaces a failed node and spans every zone, so neither a lost replica nor a
+ * lost zone takes it, and the planner has no replicas to scale; its capacity is
+ * its `tier`.
+ */
+managed?: boolean, 
+/**
+ * The provider's size it runs at: one of `tiers` by name.
+ */
+tier?: string, 
+/**
+ * The sizes a managed component comes in, smallest first: the planner moves it to
+ * a larger one when it needs the capacity.
+ */
+tiers?: Array<Tier>, 
 /**
  * Scale the replicas with the load, between `min` and `max`.
  */

@@ -9,6 +9,7 @@ import {
   EditError,
   addClass,
   addComponent,
+  addTier,
   changeKind,
   clampUnit,
   clearDailyProfile,
@@ -17,10 +18,12 @@ import {
   defaultEntry,
   deleteItems,
   freshClassName,
+  freshTierName,
   isDnsLabel,
   nameProblem,
   paste,
   removeClass,
+  removeTier,
   renameClass,
   renameComponent,
   setAutoscaleField,
@@ -35,6 +38,7 @@ import {
   setPracticesField,
   setReplicationField,
   setTargetsField,
+  setTierField,
   strayFields,
   toggleDependencyClass,
   uniqueName,
@@ -338,6 +342,87 @@ describe('autoscale', () => {
     expect(comp(after, 'api').autoscale).toEqual({ min: 2, max: 30 });
     const cleared = setAutoscaleField(after, 'api', 'min', undefined);
     expect('autoscale' in comp(cleared, 'api')).toBe(false);
+  });
+});
+
+/** The shop with orders-db managed at `small` of two tiers (its figures moved onto them). */
+function managedShop(): Spec {
+  let s = setComponentField(shopSpec(), 'orders-db', 'concurrency', undefined);
+  s = setComponentField(s, 'orders-db', 'cost_per_replica_hour', undefined);
+  s = setComponentField(s, 'orders-db', 'managed', true);
+  s = setComponentField(s, 'orders-db', 'tiers', [
+    { name: 'small', concurrency: 16, cost_per_hour: 0.2 },
+    { name: 'medium', concurrency: 32, cost_per_hour: 0.4 },
+  ]);
+  return setComponentField(s, 'orders-db', 'tier', 'small');
+}
+
+describe('tiers', () => {
+  it('adds a tier under a fresh name at no cost, creating the list', () => {
+    const { before, after } = pure((s) => addTier(s, 'orders-db'));
+    expect(comp(after, 'orders-db').tiers).toEqual([{ name: 'tier-1', cost_per_hour: 0 }]);
+    expect(after.components[3]).toBe(before.components[3]);
+    // Nothing else changes: no tier is picked, managed is the user's to tick.
+    expect(comp(after, 'orders-db')).not.toHaveProperty('tier');
+    expect(comp(after, 'orders-db')).not.toHaveProperty('managed');
+
+    const spec = managedShop();
+    const three = addTier(spec, 'orders-db');
+    expect(comp(three, 'orders-db').tiers!.map((t) => t.name)).toEqual(['small', 'medium', 'tier-3']);
+    expect(comp(spec, 'orders-db').tiers).toHaveLength(2);
+    expect(addTier(spec, 'orders-db', 'large').components[4]!.tiers![2]).toEqual({ name: 'large', cost_per_hour: 0 });
+    // A name it has is not taken twice.
+    expect(addTier(spec, 'orders-db', 'small').components[4]!.tiers![2]!.name).toBe('tier-3');
+  });
+
+  it('skips a fresh name already taken', () => {
+    const spec = setComponentField(shopSpec(), 'orders-db', 'tiers', [
+      { name: 'tier-2', cost_per_hour: 1 },
+      { name: 'tier-3', cost_per_hour: 2 },
+    ]);
+    expect(freshTierName(comp(spec, 'orders-db'))).toBe('tier-4');
+    expect(freshTierName(comp(shopSpec(), 'orders-db'))).toBe('tier-1');
+  });
+
+  it('removes a tier, and the key with the last one, keeping the tier it named', () => {
+    const spec = managedShop();
+    const one = removeTier(spec, 'orders-db', 0);
+    expect(comp(one, 'orders-db').tiers).toEqual([{ name: 'medium', concurrency: 32, cost_per_hour: 0.4 }]);
+    // `tier` still says small: the engine reports it, the user picks another.
+    expect(comp(one, 'orders-db').tier).toBe('small');
+    const none = removeTier(one, 'orders-db', 0);
+    expect(comp(none, 'orders-db')).not.toHaveProperty('tiers');
+    expect(comp(none, 'orders-db').managed).toBe(true);
+    expect(() => removeTier(none, 'orders-db', 0)).toThrow(EditError);
+    expect(() => removeTier(spec, 'orders-db', 2)).toThrow('orders-db has no tiers[2]');
+  });
+
+  it("sets and clears a tier's figures, refusing to take its name or price", () => {
+    const spec = managedShop();
+    const cost = setTierField(spec, 'orders-db', 1, 'cost_per_hour', 0.45);
+    expect(comp(cost, 'orders-db').tiers![1]).toEqual({ name: 'medium', concurrency: 32, cost_per_hour: 0.45 });
+    expect(comp(cost, 'orders-db').tiers![0]).toBe(comp(spec, 'orders-db').tiers![0]);
+    const st = setTierField(cost, 'orders-db', 0, 'service_time_ms', 2.5);
+    expect(comp(st, 'orders-db').tiers![0]).toEqual({ name: 'small', concurrency: 16, service_time_ms: 2.5, cost_per_hour: 0.2 });
+    const cleared = setTierField(st, 'orders-db', 0, 'concurrency', undefined);
+    expect(comp(cleared, 'orders-db').tiers![0]).toEqual({ name: 'small', service_time_ms: 2.5, cost_per_hour: 0.2 });
+    expect(setTierField(spec, 'orders-db', 1, 'concurrency', 32)).toBe(spec);
+    expect(() => setTierField(spec, 'orders-db', 0, 'cost_per_hour', undefined)).toThrow('a tier cannot do without "cost_per_hour"');
+    expect(() => setTierField(spec, 'orders-db', 0, 'name', '')).toThrow(EditError);
+    expect(() => setTierField(spec, 'orders-db', 5, 'concurrency', 1)).toThrow('orders-db has no tiers[5]');
+  });
+
+  it('renames a tier, and the tier the component runs at with it', () => {
+    const spec = managedShop();
+    const renamed = setTierField(spec, 'orders-db', 0, 'name', 'db.t4g.small');
+    expect(comp(renamed, 'orders-db').tiers!.map((t) => t.name)).toEqual(['db.t4g.small', 'medium']);
+    expect(comp(renamed, 'orders-db').tier).toBe('db.t4g.small');
+    // Another tier's name leaves `tier` alone.
+    expect(comp(setTierField(spec, 'orders-db', 1, 'name', 'large'), 'orders-db').tier).toBe('small');
+    expect(() => setTierField(spec, 'orders-db', 1, 'name', 'small')).toThrow(
+      'Another tier of orders-db is already named "small"',
+    );
+    expect(comp(spec, 'orders-db').tiers![0]!.name).toBe('small');
   });
 });
 

@@ -21,6 +21,7 @@ import type { RequestClass } from '../bindings/RequestClass';
 import type { ScaledUpFrom } from '../bindings/ScaledUpFrom';
 import type { Spec } from '../bindings/Spec';
 import type { Targets } from '../bindings/Targets';
+import type { Tier } from '../bindings/Tier';
 import { classKind, type ClassKind } from '../workload';
 
 /** An edit the spec cannot take (a duplicate or malformed name, an unknown item). */
@@ -370,6 +371,87 @@ export function setScaledUpFromField(
     cost_per_replica_hour: comp.cost_per_replica_hour ?? 0,
   };
   return replaceComponent(spec, i, { ...comp, scaled_up_from: { ...current, [field]: value } });
+}
+
+// ---------------------------------------------------------------------------------------
+// A managed component's tiers
+
+/** The first of `tier-N`, `tier-N+1`... (N one past the tiers it has) that `comp` does not use. */
+export function freshTierName(comp: Component): string {
+  const tiers = comp.tiers ?? [];
+  const taken = new Set(tiers.map((t) => t.name));
+  for (let n = tiers.length + 1; ; n++) {
+    const name = `tier-${n}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+function tierAt(comp: Component, index: number): Tier {
+  const tier = comp.tiers?.[index];
+  if (tier === undefined) throw new EditError(`${comp.name} has no tiers[${index}]`);
+  return tier;
+}
+
+/**
+ * Appends a tier to the component named `name`: `{ name, cost_per_hour: 0 }`, under
+ * `tierName` when given and free, else a {@link freshTierName}. The component's `tier` is
+ * left as it is (the engine says when one is needed).
+ */
+export function addTier(spec: Spec, name: string, tierName?: string): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  const tiers = comp.tiers ?? [];
+  const free = tierName !== undefined && tierName !== '' && !tiers.some((t) => t.name === tierName);
+  const chosen = free ? tierName : freshTierName(comp);
+  const tier: Tier = { name: chosen, cost_per_hour: 0 };
+  return replaceComponent(spec, i, { ...comp, tiers: [...tiers, tier] });
+}
+
+/**
+ * Removes `tiers[index]` of the component named `name`; removing the last one removes
+ * the `tiers` key. A `tier` that named it is kept: the engine reports it, and the user
+ * picks another.
+ */
+export function removeTier(spec: Spec, name: string, index: number): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  tierAt(comp, index);
+  const tiers = comp.tiers!.filter((_, j) => j !== index);
+  return replaceComponent(spec, i, withKey(comp, 'tiers', tiers.length === 0 ? undefined : tiers));
+}
+
+/**
+ * Sets (or, with `undefined`, removes) a field of `tiers[index]` of the component named
+ * `name`. `name` and `cost_per_hour` cannot be removed; a name another tier has is
+ * refused. Renaming the tier the component runs at renames its `tier` too.
+ */
+export function setTierField<F extends keyof Tier>(
+  spec: Spec,
+  name: string,
+  index: number,
+  field: F,
+  value: Tier[F] | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  const tier = tierAt(comp, index);
+  if ((field === 'name' || field === 'cost_per_hour') && (value === undefined || value === '')) {
+    throw new EditError(`a tier cannot do without "${field}"`);
+  }
+  const next = withKey(tier, field, value);
+  if (next === tier) return spec;
+  const tiers = comp.tiers!.slice();
+  tiers[index] = next;
+  let updated: Component = { ...comp, tiers };
+  if (field === 'name') {
+    const to = value as string;
+    if (comp.tiers!.some((t, j) => j !== index && t.name === to)) {
+      throw new EditError(`Another tier of ${name} is already named "${to}"`);
+    }
+    const from = tier.name;
+    if (comp.tier === from && !tiers.some((t) => t.name === from)) updated = { ...updated, tier: to };
+  }
+  return replaceComponent(spec, i, updated);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // The form of one component: exactly the fields that apply to its kind (from the
 // engine's generated kindFields), each with its unit, default and help.
 
+import { useId } from 'react';
+
 import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Diagnostic } from '../bindings/Diagnostic';
@@ -8,18 +10,24 @@ import { CallsSection } from './CallsSection';
 import { REPLICATION_DEFAULTS, type ComponentField } from '../bindings/kindFields';
 import type { Replication } from '../bindings/Replication';
 import type { Spec } from '../bindings/Spec';
+import type { Tier } from '../bindings/Tier';
 import { KIND_STYLES, KINDS, kindStyle } from '../kinds';
 import {
   STARTER_REPLICATION_MODE,
+  addTier,
   changeKind,
   renameComponent,
   setAutoscaleField,
   setScaledUpFromField,
   setComponentField,
   setReplicationField,
+  setTierField,
+  removeTier,
   strayFields,
 } from '../editor/specEdits';
 import {
+  CheckField,
+  FieldMessages,
   ItemProblems,
   NumberField,
   Section,
@@ -33,6 +41,7 @@ import {
   COMPONENT_FIELDS,
   READS_FROM_OPTIONS,
   REPLICATION_MODE_OPTIONS,
+  TIER_FIELDS,
   componentDefault,
   emptyOption,
   fieldHelp,
@@ -41,9 +50,12 @@ import {
   isRequired,
   optionLabel,
   sectionsFor,
+  tierFieldsFor,
   type Option,
+  type TierFigure,
 } from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
+import { formatNumber } from './parse';
 import { setLabel } from './labels';
 import type { InspectorSelection } from './selection';
 
@@ -82,6 +94,7 @@ export function ComponentForm({
 
   const isShown = (rel: string) => {
     const top = rel.split(/[.[]/)[0] ?? '';
+    if (top === 'tiers' && top !== rel) return shown.has(top) && isTierRowPath(comp, rel);
     return shown.has(rel) || (shown.has(top) && top !== rel && (top === 'replication' || top === 'autoscale' || top === 'scaled_up_from'));
   };
   const problems: Problem[] = diag.rest(isShown);
@@ -138,7 +151,37 @@ export function ComponentForm({
           />
         );
       }
+      case 'check': {
+        const on = comp[field] === true;
+        return (
+          <CheckField
+            key={field}
+            field={field}
+            label={meta.label}
+            help={help}
+            errors={diag.at(field)}
+            checked={on}
+            onCommit={(checked) =>
+              apply(
+                () => setComponentField(spec, name, field, (checked ? true : undefined) as Component[typeof field]),
+                checkLabel(name, field, checked),
+              )
+            }
+          />
+        );
+      }
+      case 'tier':
+        return (
+          <TierSelect
+            key={field}
+            comp={comp}
+            help={help}
+            errors={diag.at(field)}
+            onCommit={(v) => setField('tier', v)}
+          />
+        );
       case 'group':
+        if (field === 'tiers') return <TiersGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'replication') return <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'scaled_up_from') return <ScaledUpFromGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         return <AutoscaleGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
@@ -225,6 +268,63 @@ export function ComponentForm({
 
       <CallsSection spec={spec} name={name} onEdit={onEdit} onSelect={onSelect} />
     </form>
+  );
+}
+
+/** "Make db managed", "Make db not managed"; other checkboxes as any field. */
+function checkLabel(name: string, field: ComponentField, checked: boolean): string {
+  if (field === 'managed') return checked ? `Make ${name} managed` : `Make ${name} not managed`;
+  return setLabel(name, field, checked ? true : undefined);
+}
+
+/**
+ * Whether `rel` (`tiers[1]`, `tiers[1].cost_per_hour`) is a row of the tiers editor or a
+ * field it shows: anything else about the tiers goes to the top of the form.
+ */
+function isTierRowPath(comp: Component, rel: string): boolean {
+  const m = /^tiers\[(\d+)\](?:\.([a-z_]+))?$/.exec(rel);
+  if (m === null) return false;
+  const tier = comp.tiers?.[Number(m[1])];
+  if (tier === undefined) return false;
+  return m[2] === undefined || tierFieldsFor(comp.kind, tier).includes(m[2] as keyof Tier);
+}
+
+/** The tier a managed component runs at: one of its own tiers, by name. */
+function TierSelect({
+  comp,
+  help,
+  errors,
+  onCommit,
+}: {
+  comp: Component;
+  help: string | undefined;
+  errors: readonly string[];
+  onCommit: (value: string | undefined) => string | null;
+}) {
+  const names = [...new Set((comp.tiers ?? []).map((t) => t.name).filter((n) => n !== ''))];
+  const options = names.map((n) => ({ value: n, label: n }));
+  const none = names.length === 0;
+  return (
+    <>
+      <SelectField
+        field="tier"
+        label={COMPONENT_FIELDS.tier.label}
+        value={comp.tier}
+        options={options}
+        emptyLabel="none"
+        disabled={none && comp.tier === undefined}
+        help={help}
+        errors={errors}
+        onCommit={onCommit}
+      />
+      {none && (
+        <p className="hri-hint" data-testid="tier-hint">
+          {comp.managed === true
+            ? 'Add a tier below, then pick the one it runs at.'
+            : 'A managed component runs at one of its tiers: tick Managed, then add them.'}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -373,5 +473,122 @@ function AutoscaleGroup({ spec, comp, diag, apply }: GroupProps) {
         />
       </div>
     </SubGroup>
+  );
+}
+
+function TiersGroup({ spec, comp, diag, apply }: GroupProps) {
+  const name = comp.name;
+  const tiers = comp.tiers ?? [];
+  return (
+    <SubGroup field="tiers" legend="Tiers" help={fieldHelp('Component', 'tiers')} errors={diag.at('tiers')}>
+      {tiers.map((tier, i) => (
+        <TierRow key={i} spec={spec} comp={comp} index={i} tier={tier} diag={diag} apply={apply} />
+      ))}
+      <button
+        type="button"
+        className="hri-button hri-button--add"
+        data-testid="add-tier"
+        onClick={() => apply(() => addTier(spec, name), `Add tier to ${name}`)}
+      >
+        + Add tier
+      </button>
+    </SubGroup>
+  );
+}
+
+/** One of the provider's sizes: its name, its price, and the figures it runs at. */
+function TierRow({ spec, comp, index, tier, diag, apply }: GroupProps & { index: number; tier: Tier }) {
+  const id = useId();
+  const name = comp.name;
+  const at = `tiers[${index}]`;
+  const active = comp.tier !== undefined && comp.tier === tier.name;
+  const set = <F extends keyof Tier>(field: F, value: Tier[F] | undefined) =>
+    apply(
+      () => setTierField(spec, name, index, field, value),
+      field === 'name' ? `Rename ${name} tier ${tier.name} to ${String(value)}` : setLabel(name, `${at}.${field}`, value),
+    );
+  /** What an absent figure is: the component's own, else the kind's default. */
+  const inherited = (field: TierFigure) => {
+    const own = comp[field];
+    if (own !== undefined) return `${formatNumber(own)} (the component's)`;
+    return placeholderFor(componentDefault(comp.kind, field), false);
+  };
+  const renderField = (field: keyof Tier) => {
+    const meta = TIER_FIELDS[field];
+    const path = `${at}.${field}`;
+    const common = {
+      field: path,
+      label: meta.label,
+      unit: meta.unit,
+      help: fieldHelp('Tier', field, meta.help),
+      errors: diag.at(path),
+    };
+    switch (field) {
+      case 'name':
+        return (
+          <TextField
+            {...common}
+            key={field}
+            required
+            mono
+            value={tier.name}
+            onCommit={(v) => (v === undefined ? 'Required' : set('name', v))}
+          />
+        );
+      case 'cost_per_hour':
+        return (
+          <NumberField
+            {...common}
+            key={field}
+            required
+            value={tier.cost_per_hour}
+            placeholder={placeholderFor(undefined, true)}
+            onCommit={(v) => (v === undefined ? 'Required' : set('cost_per_hour', v))}
+          />
+        );
+      default:
+        return (
+          <NumberField
+            {...common}
+            key={field}
+            value={tier[field]}
+            placeholder={inherited(field)}
+            integer={integerRange('Tier', field)}
+            onCommit={(v) => set(field, v)}
+          />
+        );
+    }
+  };
+  return (
+    <div
+      className="hri-card"
+      data-testid="tier-row"
+      data-index={index}
+      data-name={tier.name}
+      data-active={active ? 'true' : undefined}
+    >
+      <div className="hri-card__head">
+        <span className="hri-card__title">{tier.name || `Tier ${index + 1}`}</span>
+        {active && (
+          <span className="hri-muted" data-testid="tier-active" title={`${name} runs at this tier`}>
+            runs at
+          </span>
+        )}
+        <button
+          type="button"
+          className="hri-icon-button"
+          data-testid="remove-tier"
+          aria-label={`Remove tier ${tier.name}`}
+          title="Remove tier"
+          onClick={() => apply(() => removeTier(spec, name, index), `Remove tier ${tier.name} from ${name}`)}
+        >
+          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
+            <path d="M6 6l12 12 M18 6L6 18" />
+          </svg>
+        </button>
+      </div>
+      <FieldMessages id={`${id}-msg`} errors={diag.at(at)} />
+      <div className="hri-pair">{tierFieldsFor(comp.kind, tier).map(renderField)}</div>
+    </div>
   );
 }

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../bindings/Diagnostic';
 import { KIND_FIELDS } from '../bindings/kindFields';
 import type { Spec } from '../bindings/Spec';
+import type { Tier } from '../bindings/Tier';
 import { renameComponent, setComponentField, toggleDependencyClass } from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
 import { Inspector, type InspectorSelection } from './Inspector';
@@ -333,6 +334,245 @@ describe('Inspector', () => {
     const { onEdit } = renderInspector({ kind: 'component', name: 'fulfilment' });
     type(input(screen.getByTestId('component-form'), 'autoscale.max'), '8', 'Enter');
     expect(onEdit.mock.calls[0]![0].components[6]!.autoscale).toEqual({ min: 2, max: 8 });
+  });
+});
+
+/** The shop with orders-db (components[4]) managed at `small`, its concurrency and price moved onto its tiers. */
+function managedShop(
+  tiers: Tier[] = [
+    { name: 'small', concurrency: 16, cost_per_hour: 0.2 },
+    { name: 'medium', concurrency: 32, cost_per_hour: 0.4 },
+  ],
+): Spec {
+  let s = setComponentField(shopSpec(), 'orders-db', 'concurrency', undefined);
+  s = setComponentField(s, 'orders-db', 'cost_per_replica_hour', undefined);
+  s = setComponentField(s, 'orders-db', 'managed', true);
+  s = setComponentField(s, 'orders-db', 'tiers', tiers);
+  return setComponentField(s, 'orders-db', 'tier', tiers[0]?.name);
+}
+
+function tierRows(form: HTMLElement): HTMLElement[] {
+  return within(form).queryAllByTestId('tier-row');
+}
+
+describe('Inspector: a managed component', () => {
+  it('ticks and unticks managed, in a Provider section', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'orders-db' });
+    const form = screen.getByTestId('component-form');
+    const managed = input(form, 'managed');
+    expect(managed.type).toBe('checkbox');
+    expect(managed.checked).toBe(false);
+    expect(screen.getByLabelText('Managed by its provider')).toBe(managed);
+    expect(screen.getByRole('region', { name: 'Provider' })).toContainElement(managed);
+    expect(managed).toHaveAttribute('title', expect.stringContaining('Run by a cloud provider'));
+    fireEvent.click(managed);
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    expect(onEdit.mock.calls[0]![0]).toEqual(setComponentField(shopSpec(), 'orders-db', 'managed', true));
+    expect(onEdit.mock.calls[0]![1]).toBe('Make orders-db managed');
+
+    const spec = managedShop();
+    const off = vi.fn<OnEdit>();
+    const again = render(<Inspector spec={spec} selection={{ kind: 'component', name: 'orders-db' }} diagnostics={[]} onEdit={off} />);
+    const box = input(within(again.container).getByTestId('component-form'), 'managed');
+    expect(box.checked).toBe(true);
+    fireEvent.click(box);
+    const [next, label] = off.mock.calls[0]!;
+    expect(next.components[4]).not.toHaveProperty('managed');
+    // Nothing else follows: the engine says tier and tiers now need managed.
+    expect(next.components[4]!.tier).toBe('small');
+    expect(next.components[4]!.tiers).toBe(spec.components[4]!.tiers);
+    expect(label).toBe('Make orders-db not managed');
+  });
+
+  it('has no tier to pick until there are tiers', () => {
+    renderInspector({ kind: 'component', name: 'orders-db' });
+    const form = screen.getByTestId('component-form');
+    const tier = input(form, 'tier') as unknown as HTMLSelectElement;
+    expect(tier.disabled).toBe(true);
+    expect([...tier.options].map((o) => o.textContent)).toEqual(['none']);
+    expect(within(form).getByTestId('tier-hint')).toHaveTextContent('tick Managed, then add them');
+    expect(tierRows(form)).toEqual([]);
+    expect(within(form).getByTestId('add-tier')).toHaveTextContent('Add tier');
+  });
+
+  it('picks a tier from the select', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'orders-db' }, { spec: managedShop() });
+    const form = screen.getByTestId('component-form');
+    const tier = input(form, 'tier') as unknown as HTMLSelectElement;
+    expect(tier.disabled).toBe(false);
+    expect(tier.value).toBe('small');
+    expect([...tier.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'none'],
+      ['small', 'small'],
+      ['medium', 'medium'],
+    ]);
+    expect(within(form).queryByTestId('tier-hint')).not.toBeInTheDocument();
+    expect(tierRows(form).map((r) => r.getAttribute('data-active'))).toEqual(['true', null]);
+
+    fireEvent.change(tier, { target: { value: 'medium' } });
+    expect(onEdit).toHaveBeenCalledWith(setComponentField(spec, 'orders-db', 'tier', 'medium'), 'Set orders-db tier to medium');
+    fireEvent.change(tier, { target: { value: '' } });
+    expect(onEdit.mock.calls[1]![0].components[4]).not.toHaveProperty('tier');
+    expect(onEdit.mock.calls[1]![1]).toBe('Clear orders-db tier');
+  });
+
+  it("edits a tier row's cost and concurrency, each one edit", () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'orders-db' }, { spec: managedShop() });
+    const form = screen.getByTestId('component-form');
+    const row = tierRows(form)[1]!;
+    expect(row).toHaveAttribute('data-name', 'medium');
+    // A database's tier: its name, price, concurrency and service time; no partitions.
+    expect(fields(row)).toEqual(['tiers[1].name', 'tiers[1].cost_per_hour', 'tiers[1].concurrency', 'tiers[1].service_time_ms']);
+    expect(input(row, 'tiers[1].name').value).toBe('medium');
+    expect(input(row, 'tiers[1].cost_per_hour').value).toBe('0.4');
+    expect(input(row, 'tiers[1].cost_per_hour').closest('.hri-field')).toHaveTextContent('USD/h');
+    // Left out, a figure is the component's own: orders-db serves in 3 ms.
+    expect(input(row, 'tiers[1].service_time_ms').placeholder).toBe("3 (the component's)");
+
+    type(input(row, 'tiers[1].cost_per_hour'), '0.45', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(next.components[4]!.tiers).toEqual([
+      { name: 'small', concurrency: 16, cost_per_hour: 0.2 },
+      { name: 'medium', concurrency: 32, cost_per_hour: 0.45 },
+    ]);
+    expect(label).toBe('Set orders-db tiers[1].cost_per_hour to 0.45');
+    expect(spec.components[4]!.tiers![1]!.cost_per_hour).toBe(0.4);
+
+    type(input(row, 'tiers[1].concurrency'), '2.5', 'Enter');
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('whole number');
+    type(input(row, 'tiers[1].concurrency'), '64', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(2);
+    expect(onEdit.mock.calls[1]![0].components[4]!.tiers![1]).toEqual({ name: 'medium', concurrency: 64, cost_per_hour: 0.4 });
+    expect(onEdit.mock.calls[1]![1]).toBe('Set orders-db tiers[1].concurrency to 64');
+
+    type(input(row, 'tiers[1].concurrency'), '', 'Enter');
+    expect(onEdit.mock.calls[2]![0].components[4]!.tiers![1]).toEqual({ name: 'medium', cost_per_hour: 0.4 });
+    expect(onEdit.mock.calls[2]![1]).toBe('Clear orders-db tiers[1].concurrency');
+
+    // Its price has no default.
+    type(input(row, 'tiers[1].cost_per_hour'), '', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(3);
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('Required');
+  });
+
+  it('renames a tier, and what the component runs at with it', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'orders-db' }, { spec: managedShop() });
+    const row = tierRows(screen.getByTestId('component-form'))[0]!;
+    type(input(row, 'tiers[0].name'), 'db.r6g.large', 'Enter');
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(next.components[4]!.tiers![0]!.name).toBe('db.r6g.large');
+    expect(next.components[4]!.tier).toBe('db.r6g.large');
+    expect(label).toBe('Rename orders-db tier small to db.r6g.large');
+
+    type(input(row, 'tiers[0].name'), 'medium', 'Enter');
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('Another tier of orders-db is already named "medium"');
+  });
+
+  it('adds and removes tiers on live state; the last one takes the key with it', () => {
+    const edits: string[] = [];
+    let latest: Spec = shopSpec();
+    function Harness() {
+      const [spec, setSpec] = useState(managedShop());
+      return (
+        <Inspector
+          spec={spec}
+          selection={{ kind: 'component', name: 'orders-db' }}
+          diagnostics={[]}
+          onEdit={(next, label) => {
+            edits.push(label);
+            latest = next;
+            setSpec(next);
+          }}
+        />
+      );
+    }
+    render(<Harness />);
+    const form = () => screen.getByTestId('component-form');
+    const names = () => tierRows(form()).map((r) => r.getAttribute('data-name'));
+
+    act(() => {
+      fireEvent.click(within(form()).getByTestId('add-tier'));
+    });
+    expect(names()).toEqual(['small', 'medium', 'tier-3']);
+    expect(latest.components[4]!.tiers![2]).toEqual({ name: 'tier-3', cost_per_hour: 0 });
+    expect(input(tierRows(form())[2]!, 'tiers[2].cost_per_hour').value).toBe('0');
+
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Remove tier medium' }));
+    });
+    expect(names()).toEqual(['small', 'tier-3']);
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Remove tier small' }));
+    });
+    // The tier it ran at is gone: the select shows it as missing, for the user to change.
+    expect((input(form(), 'tier') as unknown as HTMLSelectElement).selectedOptions[0]!.textContent).toBe('small (missing)');
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Remove tier tier-3' }));
+    });
+    expect(names()).toEqual([]);
+    expect(latest.components[4]).not.toHaveProperty('tiers');
+    expect(latest.components[4]!.managed).toBe(true);
+    expect(edits).toEqual([
+      'Add tier to orders-db',
+      'Remove tier medium from orders-db',
+      'Remove tier small from orders-db',
+      'Remove tier tier-3 from orders-db',
+    ]);
+
+    act(() => {
+      fireEvent.click(within(form()).getByTestId('add-tier'));
+    });
+    expect(latest.components[4]!.tiers).toEqual([{ name: 'tier-1', cost_per_hour: 0 }]);
+  });
+
+  it('shows diagnostics under the tier, the tiers and the row field they are about', () => {
+    const diagnostics = [
+      diag('components[4].tiers[0].cost_per_hour', 'components[4] "orders-db": tiers[0].cost_per_hour must be >= 0, got -1'),
+      diag('components[4].tier', 'components[4] "orders-db": tier "large" is none of its tiers (small, medium)'),
+      diag('components[4].tiers', 'components[4] "orders-db": tiers applies to a managed component: set managed: true'),
+      diag('components[4].tiers[7].name', 'components[4] "orders-db": tiers[7].name must name the tier'),
+    ];
+    renderInspector({ kind: 'component', name: 'orders-db' }, { spec: managedShop(), diagnostics });
+    const form = screen.getByTestId('component-form');
+    const [first, second] = tierRows(form);
+    const cost = input(first!, 'tiers[0].cost_per_hour');
+    expect(cost).toHaveAttribute('aria-invalid', 'true');
+    expect(within(cost.closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(/^must be >= 0, got -1$/);
+    expect(input(first!, 'tiers[0].concurrency')).not.toHaveAttribute('aria-invalid');
+    expect(within(second!).queryByTestId('field-error')).not.toBeInTheDocument();
+
+    const tier = input(form, 'tier');
+    expect(within(tier.closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(
+      /^"large" is none of its tiers \(small, medium\)$/,
+    );
+    const group = form.querySelector('[data-group="tiers"]') as HTMLElement;
+    expect(group).toHaveTextContent('applies to a managed component: set managed: true');
+    // A row the form does not have: at the top, with its path.
+    const top = within(form).getByTestId('item-problems');
+    expect(top).toHaveTextContent('tiers[7].name');
+    expect(top).not.toHaveTextContent('cost_per_hour');
+  });
+
+  it('shows a queue tier its partitions, not a concurrency', () => {
+    let spec = setComponentField(shopSpec(), 'order-events', 'managed', true);
+    spec = setComponentField(spec, 'order-events', 'tiers', [{ name: 'standard', partitions: 12, cost_per_hour: 0.1 }]);
+    spec = setComponentField(spec, 'order-events', 'tier', 'standard');
+    renderInspector({ kind: 'component', name: 'order-events' }, { spec });
+    const row = tierRows(screen.getByTestId('component-form'))[0]!;
+    expect(fields(row)).toEqual(['tiers[0].name', 'tiers[0].cost_per_hour', 'tiers[0].partitions']);
+    expect(input(row, 'tiers[0].partitions').value).toBe('12');
+  });
+
+  it('shows a service none of it', () => {
+    renderInspector({ kind: 'component', name: 'api' });
+    const form = screen.getByTestId('component-form');
+    for (const f of ['managed', 'tier', 'tiers']) expect(KIND_FIELDS.service).not.toContain(f);
+    expect(fields(form).filter((f) => /^(managed|tier|tiers)\b/.test(f))).toEqual([]);
+    expect(within(form).queryByTestId('add-tier')).not.toBeInTheDocument();
+    expect(within(form).queryByTestId('tier-hint')).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Provider' })).not.toBeInTheDocument();
   });
 });
 

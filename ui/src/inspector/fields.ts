@@ -21,6 +21,7 @@ import type { ReadsFrom } from '../bindings/ReadsFrom';
 import type { ReplicationMode } from '../bindings/ReplicationMode';
 import type { Rollout } from '../bindings/Rollout';
 import type { Runtime } from '../bindings/Runtime';
+import type { Tier } from '../bindings/Tier';
 
 export interface Option {
   value: string;
@@ -78,6 +79,10 @@ export type Input =
   | { type: 'number' }
   | { type: 'text' }
   | { type: 'select'; options: readonly Option[] }
+  /** A checkbox: ticked is `true`, unticked removes the field. */
+  | { type: 'check' }
+  /** A select over the names of the component's own `tiers`. */
+  | { type: 'tier' }
   | { type: 'group' };
 
 export interface FieldMeta {
@@ -123,6 +128,9 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
     input: group,
     help: 'The instance the figures were first given for, before the planner moved it one size up.',
   },
+  managed: { label: 'Managed by its provider', input: { type: 'check' } },
+  tier: { label: 'Tier', input: { type: 'tier' } },
+  tiers: { label: 'Tiers', input: group },
   autoscale: { label: 'Autoscale', input: group, help: 'Replica bounds of the autoscaler; leave both empty for a fixed size.' },
   zones: { label: 'Zones', unit: 'count', input: num },
   io: { label: 'I/O', input: { type: 'select', options: IO_OPTIONS } },
@@ -136,6 +144,7 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
 /** The sections of the component form, and the order of fields inside each. */
 export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly ComponentField[] }[] = [
   { title: 'Capacity', fields: ['replicas', 'concurrency', 'autoscale', 'partitions', 'max_concurrency', 'shards', 'hot_shard_skew', 'zones'] },
+  { title: 'Provider', fields: ['managed', 'tier', 'tiers'] },
   {
     title: 'Performance',
     fields: [
@@ -156,6 +165,31 @@ export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly Comp
   { title: 'Availability & cost', fields: ['availability', 'cost_per_replica_hour', 'cost_per_million_requests_usd', 'scaled_up_from'] },
   { title: 'Implementation', fields: ['engine', 'port', 'image'] },
 ];
+
+/** A field of a tier other than its name and price: left out, it is the component's own. */
+export type TierFigure = Exclude<keyof Tier, 'name' | 'cost_per_hour'>;
+
+/** How each field of a tier row is presented (a Record, so a new one fails typecheck here). */
+export const TIER_FIELDS: Record<keyof Tier, FieldMeta> = {
+  name: { label: 'Name', input: text },
+  concurrency: { label: 'Concurrency', unit: 'count', input: num },
+  service_time_ms: { label: 'Service time', unit: 'ms', input: num },
+  partitions: { label: 'Partitions', unit: 'count', input: num },
+  cost_per_hour: { label: 'Cost', unit: 'USD/h', input: num },
+};
+
+const TIER_FIGURES: readonly TierFigure[] = ['concurrency', 'service_time_ms', 'partitions'];
+
+/**
+ * The fields a tier row of a `kind` component shows, in order: its name and price, and
+ * the figures the kind has (a queue has partitions, no concurrency), plus any the tier
+ * sets anyway, so nothing in the spec is hidden.
+ */
+export function tierFieldsFor(kind: ComponentKind, tier: Tier | undefined): (keyof Tier)[] {
+  const applies = new Set<string>(KIND_FIELDS[kind]);
+  const figures = TIER_FIGURES.filter((f) => applies.has(f) || tier?.[f] !== undefined);
+  return ['name', 'cost_per_hour', ...figures];
+}
 
 /** The form's sections for `kind`: only the fields that apply to it, empty sections left out. */
 export function sectionsFor(kind: ComponentKind): { title: string; fields: ComponentField[] }[] {
