@@ -2,25 +2,31 @@
 //! answer, think `think_time_ms`, and send again (a load generator's virtual users, a
 //! fixed pool of clients). Their throughput is what the system lets them reach, found
 //! by mean-value analysis (MVA); every other figure of the analysis is then the open
-//! model's at that throughput (see [`with_throughputs`]).
+//! model's at that throughput (see [`with_throughputs`]), a closed class's latency at
+//! the load its requests see (see [`seen_load`]).
 //!
 //! The network MVA solves: each pool of servers is one queueing station per replica
-//! queue (`replicas x shards` alike queues of `servers_per_replica` servers, each a
-//! share of the pool's visits), a closed request's demand there its sync visits times
-//! the own service time (`Component::own_service_ms`); everything else a request
-//! waits for at no load (CDNs, externals, functions, the wire, the service times
-//! themselves, a fork's longest branch) is its time at no load, `R0`, from the open
-//! model at a vanishing rate, and the queueing MVA finds is added to it. Open classes
-//! take their utilisation `U` of each station first: a closed request's residence
-//! there is `D (1 + A) / (1 - U)` (exact for mixed product-form networks). A station of
-//! `c` servers is Seidmann's: one server `c` times as fast plus a delay of the rest of
-//! the service time.
+//! queue (`replicas x shards` alike queues of `cpu_parallelism` servers, each a share
+//! of the pool's visits), a closed request's demand there its sync visits times the
+//! own service time (`Component::own_service_ms`); everything else a request waits for
+//! at no load (CDNs, externals, functions, the wire, the service times themselves, a
+//! fork's longest branch) is its time at no load, `R0`, from the open model at a
+//! vanishing rate, and the queueing MVA finds is added to it (a fork's branches'
+//! queueing in sequence, which errs long). Open classes take their utilisation `U` of
+//! each station first: a closed request's residence there is `D (1 + A) / (1 - U)`
+//! (exact for mixed product-form networks). A station of `c` servers is Seidmann's:
+//! one server `c` times as fast plus a delay of the rest of the service time.
 //!
 //! With one closed class the recursion over the population is exact (for single-server
 //! stations: the textbook MVA); with several, Bard and Schweitzer's approximation
 //! (each class sees the queue its own one request fewer leaves behind), to a relative
 //! change below 1e-10. Not in MVA: a blocking pool's held threads, retries and
 //! timeouts, a lock's wait; the open model at the throughput found has them.
+//!
+//! Against the simulator's fixed populations (tests/engine/closed.rs, the bazaar
+//! example): throughput within 1 %; mean, p50 and p99 within 5 % from tens of users
+//! up; with few users near saturation the p99 errs long (3 users on a station at 0.93:
+//! +41 %, 10 users at 0.75: +20 %), their queue never holding more than themselves.
 
 use std::borrow::Cow;
 

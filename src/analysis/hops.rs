@@ -102,9 +102,10 @@ fn leaves_system(c: &Component) -> bool {
     matches!(c.kind, ComponentKind::External | ComponentKind::Cdn)
 }
 
-/// Runs in every zone: a call to or from it stays in its zone.
+/// Runs in every zone: a call to or from it stays in its zone. (A managed store's
+/// primary lives in one zone, as its `zones` say.)
 fn in_every_zone(c: &Component) -> bool {
-    c.kind == ComponentKind::Function || c.is_managed()
+    c.kind == ComponentKind::Function || (c.kind == ComponentKind::LoadBalancer && c.is_managed())
 }
 
 /// The share of `c`'s traffic its replicas in zone `z` take: its primaries spread in
