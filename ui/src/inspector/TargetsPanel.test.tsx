@@ -111,7 +111,7 @@ describe('TargetsPanel', () => {
     expect(field('cross_zone_ms').value).toBe('');
     expect(field('cross_zone_ms').placeholder).toBe('same as in a zone');
     expect(field('payload_kb').placeholder).toBe('1 (default)');
-    expect(screen.getByLabelText('Round trip between zones').closest('.hri-field')).toHaveTextContent('ms');
+    expect(screen.getByLabelText('Trip across zones').closest('.hri-field')).toHaveTextContent('ms');
     expect(screen.getByLabelText('Data between zones').closest('.hri-field')).toHaveTextContent('USD/GB');
     expect(field('payload_kb').title).toBe('What one call or message carries, request and response together, KB.');
   });

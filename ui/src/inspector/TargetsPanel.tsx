@@ -27,8 +27,8 @@ const TARGET_FIELDS: readonly { field: NumericTarget; label: string; unit: strin
 ];
 
 const NETWORK_FIELDS: readonly { field: keyof Network; label: string; unit: string }[] = [
-  { field: 'same_zone_ms', label: 'Round trip in a zone', unit: 'ms' },
-  { field: 'cross_zone_ms', label: 'Round trip between zones', unit: 'ms' },
+  { field: 'same_zone_ms', label: 'Trip in a zone', unit: 'ms' },
+  { field: 'cross_zone_ms', label: 'Trip across zones', unit: 'ms' },
   { field: 'payload_kb', label: 'Payload', unit: 'KB' },
   { field: 'cross_zone_usd_per_gb', label: 'Data between zones', unit: 'USD/GB' },
 ];

@@ -41,10 +41,10 @@ export const LOAD_BALANCING_OPTIONS = options<LoadBalancing>({
 export const IO_OPTIONS = options<Io>({ async: 'Async', blocking: 'Blocking' });
 export const RUNTIME_OPTIONS = options<Runtime>({
   rust: 'Rust',
-  node: 'Node (one event loop)',
+  node: 'Node (event loop)',
   go: 'Go',
   java: 'Java',
-  python: 'Python (one interpreter lock)',
+  python: 'Python (GIL)',
   other: 'Other',
 });
 export const REPLICATION_MODE_OPTIONS = options<ReplicationMode>({
