@@ -397,7 +397,8 @@ pub struct Component {
     /// The price of one replica an hour, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_replica_hour: Option<f64>,
-    /// The price of a million requests to a function or an external, USD.
+    /// The price of a million requests to a function, an external or a managed
+    /// component, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_requests_usd: Option<f64>,
     /// The instance this component's figures were first given for, when the planner

@@ -94,7 +94,8 @@ cold_start_ratio?: number,
  */
 cost_per_replica_hour?: number, 
 /**
- * The price of a million requests to a function or an external, USD.
+ * The price of a million requests to a function, an external or a managed
+ * component, USD.
  */
 cost_per_million_requests_usd?: number, 
 /**
