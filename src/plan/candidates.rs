@@ -543,6 +543,22 @@ impl<'a> Gen<'a> {
             }
             let name = comp.name.clone();
             let why = format!("lower cost: {name} needs no more");
+            // A managed component's next smaller tier (sizing takes it back up when
+            // that is too small).
+            if let (Some(tiers), Some(now)) = (comp.tiers.as_deref(), comp.active_tier()) {
+                let at = tiers.iter().position(|t| t.name == now.name).unwrap_or(0);
+                if let Some(smaller) = at.checked_sub(1).and_then(|i| tiers.get(i)) {
+                    self.push(
+                        Change::Tier {
+                            component: name.clone(),
+                            from: now.name.clone(),
+                            to: smaller.name.clone(),
+                        },
+                        &format!("lower cost: {name} needs no larger tier"),
+                    );
+                }
+                continue;
+            }
             let n = comp.replicas_or_default();
             // The fewest the targets allow (sizing puts back what a cut takes too far),
             // but never less redundancy than the spec has: a pool of two or more keeps

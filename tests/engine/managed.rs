@@ -112,3 +112,23 @@ fn the_validator_holds_tiers_together() {
         assert!(got.iter().any(|e| e.contains(at) && e.contains(says)), "{at}: {says} in {got:?}");
     }
 }
+
+#[test]
+fn the_planner_moves_an_idle_managed_store_down_to_the_tier_it_needs() {
+    // 100 req/s on large is 0.3 erlangs on 16 servers; small runs it at 0.4 / 4 = 0.1,
+    // within the ceiling, for a quarter of the price: the cheapest plan takes it there.
+    let p = plan(&shop(100.0, "large"), &PlanOptions::default()).unwrap();
+    assert!(p.meets_all_targets, "{}", headroom::plan::text::render(&p));
+    let planned = p.spec.components.iter().find(|c| c.name == "db").unwrap();
+    assert_eq!(
+        planned.tier.as_deref(),
+        Some("small"),
+        "{}",
+        headroom::plan::text::render(&p)
+    );
+    close(
+        p.before.monthly_cost_usd - p.after.monthly_cost_usd,
+        (0.8 - 0.2) * 730.0,
+        0.05,
+    );
+}
