@@ -77,7 +77,7 @@ struct Station {
 /// The closed network: its stations and, per closed class, its population, think
 /// time and time at no load.
 #[derive(Debug, Clone)]
-pub struct Network {
+struct Network {
     stations: Vec<Station>,
     users: Vec<u32>,
     think_ms: Vec<f64>,
@@ -111,7 +111,7 @@ pub fn with_throughputs(spec: &Spec) -> Result<(Cow<'_, Spec>, Vec<ClosedClass>)
 }
 
 /// The MVA network of `spec`'s closed classes (their indices beside it).
-pub fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
+fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
     let closed: Vec<usize> = (0..spec.workload.classes.len())
         .filter(|&k| spec.workload.classes[k].is_closed())
         .collect();
@@ -180,13 +180,9 @@ pub fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
 }
 
 impl Network {
-    /// Per closed class: throughput (per ms) and mean response (ms).
-    pub fn solve(&self) -> Vec<(f64, f64)> {
-        self.solve_with_waits().0
-    }
-
-    /// As [`Network::solve`], with the queueing each closed request meets at each
-    /// component (ms per request, beyond its service): `[class][component]`.
+    /// Per closed class: throughput (per ms) and mean response (ms), and the queueing
+    /// each closed request meets at each component (ms per request, beyond its
+    /// service).
     fn solve_with_waits(&self) -> (Vec<(f64, f64)>, Vec<ComponentWaits>) {
         let waits = |per_station: &[f64]| -> Vec<(usize, f64)> {
             self.stations
