@@ -3,23 +3,15 @@
 //! (alone, and mixed with open classes), the curve of throughput against users, and
 //! what the validator refuses.
 
-use std::sync::atomic::AtomicBool;
-
 use headroom::analysis::analyze;
-use headroom::sim::{simulate, SimOptions, SimReport};
+use headroom::sim::SimReport;
 use headroom::spec::{self, Spec};
 
 use crate::common::models::model;
-use crate::common::textbook::{close, half_width};
+use crate::common::textbook::{class_agrees, close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
-    let opts = SimOptions {
-        requests,
-        seed: 9,
-        replications: 4,
-        ..SimOptions::default()
-    };
-    simulate(spec, &opts, &|_| {}, &AtomicBool::new(false)).unwrap()
+    simulated(spec, requests, 9)
 }
 
 /// `users` users thinking `think` ms between a service of 20 ms and the database of
@@ -81,33 +73,7 @@ fn the_simulators_users_reach_the_throughput_and_latency_mva_gives() {
     let s = run(&many, 200_000);
     let (ac, sc) = (&a.classes[0], &s.classes[0]);
     close(sc.throughput_rps, ac.rate_rps, 0.01);
-    for (what, analytic, simulated, ci) in [
-        (
-            "mean",
-            ac.mean_latency_ms,
-            sc.mean_latency_ms,
-            sc.mean_latency_ms_ci95,
-        ),
-        (
-            "p50",
-            ac.p50_latency_ms,
-            sc.p50_latency_ms,
-            sc.p50_latency_ms_ci95,
-        ),
-        (
-            "p99",
-            ac.p99_latency_ms,
-            sc.p99_latency_ms,
-            sc.p99_latency_ms_ci95,
-        ),
-    ] {
-        let (analytic, simulated) = (analytic.unwrap(), simulated.unwrap());
-        let tolerance = (0.05 * simulated).max(half_width(ci));
-        assert!(
-            (analytic - simulated).abs() <= tolerance,
-            "{what}: analytic {analytic}, simulated {simulated}"
-        );
-    }
+    class_agrees("vu", ac, sc);
 }
 
 #[test]

@@ -3,24 +3,16 @@
 //! the simulator, a round trip inside its call's timeout, and what the validator
 //! refuses.
 
-use std::sync::atomic::AtomicBool;
-
 use headroom::analysis::hops::cross_zone_share;
 use headroom::analysis::{analyze, FindingKind};
-use headroom::sim::{simulate, SimOptions, SimReport};
+use headroom::sim::SimReport;
 use headroom::spec::{self, Component, ComponentKind, Spec};
 
 use crate::common::models::model;
-use crate::common::textbook::{close, half_width};
+use crate::common::textbook::{close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
-    let opts = SimOptions {
-        requests,
-        seed: 11,
-        replications: 4,
-        ..SimOptions::default()
-    };
-    simulate(spec, &opts, &|_| {}, &AtomicBool::new(false)).unwrap()
+    simulated(spec, requests, 11)
 }
 
 fn pool(replicas: u32, zones: u32) -> Component {

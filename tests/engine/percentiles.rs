@@ -13,7 +13,7 @@ use headroom::sim::{simulate, SimOptions};
 use headroom::spec::{self, Spec};
 
 use crate::common::models::example;
-use crate::common::textbook::half_width;
+use crate::common::textbook::class_agrees;
 
 const SHAPES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/shapes");
 
@@ -39,35 +39,7 @@ fn agree(what: &str, spec: &Spec, seconds: f64) {
     let s = simulate(spec, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
     for (ac, sc) in a.classes.iter().zip(&s.classes) {
         assert_eq!(ac.name, sc.name);
-        for (figure, analytic, simulated, ci) in [
-            (
-                "mean",
-                ac.mean_latency_ms,
-                sc.mean_latency_ms,
-                sc.mean_latency_ms_ci95,
-            ),
-            (
-                "p50",
-                ac.p50_latency_ms,
-                sc.p50_latency_ms,
-                sc.p50_latency_ms_ci95,
-            ),
-            (
-                "p99",
-                ac.p99_latency_ms,
-                sc.p99_latency_ms,
-                sc.p99_latency_ms_ci95,
-            ),
-        ] {
-            let (analytic, simulated) = (analytic.unwrap(), simulated.unwrap());
-            let tolerance = (0.05 * simulated).max(half_width(ci));
-            assert!(
-                (analytic - simulated).abs() <= tolerance,
-                "{what}/{}: {figure} analytic {analytic:.2} ms, simulated {simulated:.2} \
-                 ms {ci:?}",
-                ac.name
-            );
-        }
+        class_agrees(what, ac, sc);
     }
 }
 

@@ -3,24 +3,16 @@
 //! threads over a smaller CPU against the simulator; what the validator refuses; what
 //! the scaffold requests.
 
-use std::sync::atomic::AtomicBool;
-
 use headroom::analysis::analyze;
 use headroom::scaffold;
-use headroom::sim::{simulate, SimOptions, SimReport};
+use headroom::sim::SimReport;
 use headroom::spec::{self, Spec};
 
 use crate::common::models::model;
-use crate::common::textbook::{close, half_width};
+use crate::common::textbook::{close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
-    let opts = SimOptions {
-        requests,
-        seed: 5,
-        replications: 4,
-        ..SimOptions::default()
-    };
-    simulate(spec, &opts, &|_| {}, &AtomicBool::new(false)).unwrap()
+    simulated(spec, requests, 5)
 }
 
 /// One service at 50 req/s with the fields given.

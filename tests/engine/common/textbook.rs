@@ -1,7 +1,9 @@
 //! Textbook models and helpers shared by the analysis and simulation tests, so both are
 //! held to the very same specs.
 
-use headroom::analysis::{analyze, Analysis};
+use headroom::analysis::{analyze, Analysis, ClassReport};
+use headroom::sim::{simulate, SimClass, SimOptions, SimReport};
+use headroom::spec::Spec;
 
 use super::models::model;
 
@@ -46,4 +48,54 @@ pub fn close(got: f64, want: f64, rel: f64) {
         ((got - want) / want).abs() <= rel,
         "got {got}, want {want} (rel {rel})"
     );
+}
+
+/// A class's analytic mean, p50 and p99 against the simulated: within 5 %, or within
+/// the simulation's 95 % interval where that is wider (a short run's p99).
+pub fn class_agrees(what: &str, ac: &ClassReport, sc: &SimClass) {
+    for (figure, analytic, simulated, ci) in [
+        (
+            "mean",
+            ac.mean_latency_ms,
+            sc.mean_latency_ms,
+            sc.mean_latency_ms_ci95,
+        ),
+        (
+            "p50",
+            ac.p50_latency_ms,
+            sc.p50_latency_ms,
+            sc.p50_latency_ms_ci95,
+        ),
+        (
+            "p99",
+            ac.p99_latency_ms,
+            sc.p99_latency_ms,
+            sc.p99_latency_ms_ci95,
+        ),
+    ] {
+        let (analytic, simulated) = (analytic.unwrap(), simulated.unwrap());
+        let tolerance = (0.05 * simulated).max(half_width(ci));
+        assert!(
+            (analytic - simulated).abs() <= tolerance,
+            "{what}/{}: {figure} analytic {analytic:.2} ms, simulated {simulated:.2} ms {ci:?}",
+            ac.name
+        );
+    }
+}
+
+/// `spec` simulated in four replications of `requests` each, from `seed`.
+pub fn simulated(spec: &Spec, requests: u64, seed: u64) -> SimReport {
+    let opts = SimOptions {
+        requests,
+        seed,
+        replications: 4,
+        ..SimOptions::default()
+    };
+    simulate(
+        spec,
+        &opts,
+        &|_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap()
 }
