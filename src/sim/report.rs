@@ -77,8 +77,14 @@ pub struct SimComponent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SimClass {
     pub name: String,
-    /// The class's peak rate, as the spec gives it.
+    /// The class's peak rate, as the spec gives it (a closed class's: the throughput
+    /// the analysis solves its users reach).
     pub rate_rps: f64,
+    /// A closed class's users: a fixed population that a scenario's load shape (a
+    /// ramp, the daily profile) does not scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub users: Option<u32>,
     /// The rate the run offered over its measured period (the scenario's load times the
     /// peak: a ramp's mean, a daily profile's), per replication (mean).
     pub offered_rps: f64,
@@ -353,6 +359,7 @@ pub fn combine(
             SimClass {
                 name: c.name.clone(),
                 rate_rps: c.rate_rps,
+                users: (c.users > 0).then_some(c.users),
                 offered_rps: avg(&|o| {
                     let c = &o.classes[k];
                     (c.completed + c.unfinished) as f64 / (o.duration_ms / 1000.0)

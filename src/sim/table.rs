@@ -127,6 +127,20 @@ pub fn render(r: &SimReport) -> String {
             );
         }
     }
+    let closed: Vec<&str> = r
+        .classes
+        .iter()
+        .filter(|c| c.users.is_some())
+        .map(|c| c.name.as_str())
+        .collect();
+    if !closed.is_empty() && matches!(r.scenario.as_str(), "ramp" | "daily") {
+        let _ = writeln!(
+            out,
+            "closed classes keep their users over the {} scenario, which scales the open classes only: {}",
+            r.scenario,
+            closed.join(", ")
+        );
+    }
     if let Some(bp) = &r.breaking_point {
         let _ = writeln!(out);
         match (&bp.p99_exceeded_class, bp.p99_exceeded_rps) {

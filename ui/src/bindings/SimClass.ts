@@ -3,9 +3,15 @@ import type { Bucket } from "./Bucket";
 
 export type SimClass = { name: string, 
 /**
- * The class's peak rate, as the spec gives it.
+ * The class's peak rate, as the spec gives it (a closed class's: the throughput
+ * the analysis solves its users reach).
  */
 rate_rps: number, 
+/**
+ * A closed class's users: a fixed population that a scenario's load shape (a
+ * ramp, the daily profile) does not scale.
+ */
+users?: number, 
 /**
  * The rate the run offered over its measured period (the scenario's load times the
  * peak: a ramp's mean, a daily profile's), per replication (mean).

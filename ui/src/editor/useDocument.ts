@@ -62,6 +62,14 @@ export function useDocument(
   const [fitSignal, setFitSignal] = useState(0);
   /** The latest `save`, for what must call it before it is declared (the leave check). */
   const saveRef = useRef<(as: boolean) => Promise<boolean>>(() => Promise.resolve(false));
+  /** Whether the page is still up: a layout that outlasts it changes nothing. */
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const dirty = session !== null && session.history.present.spec !== session.savedSpec;
   const fit = useCallback(() => setFitSignal((n) => n + 1), []);
@@ -102,6 +110,7 @@ export function useDocument(
       try {
         const started = performance.now();
         const laid = await openingLayout(model);
+        if (!mounted.current) return;
         performance.measure('headroom:layout', { start: started });
         updateSession((cur) =>
           cur && cur.history.present.spec === model
@@ -110,6 +119,7 @@ export function useDocument(
         );
         setRoutes(laid.routes);
       } catch (e) {
+        if (!mounted.current) return;
         tell('layout', layoutFailed(e));
       }
       setLaidOut(true);

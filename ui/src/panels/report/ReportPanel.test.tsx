@@ -129,5 +129,8 @@ describe('the Report tab in the app', () => {
     fireEvent.click(await screen.findByTestId('dock-tab-report', {}, { timeout: 15_000 }));
     await waitFor(() => expect(state()).toBe('current'), SETTLE);
     expect(frame()).toHaveAttribute('srcdoc', toyReport(shopView().spec!, 'html'));
+    // The graph's layout finishes too before the test does: on a busy machine it can
+    // outlast the report, and its answer must not land after the page is torn down.
+    await waitFor(() => expect(document.body.dataset.state).toBe('ready'), SETTLE);
   }, 30_000);
 });
