@@ -16,7 +16,9 @@
 //!   over k replicas), whose gaps are Erlang-k: with exponential service the GI/M/c
 //!   solution is exact (P(wait) by Takács' formula, the conditional wait exponential of
 //!   rate cμ(1 - σ), σ the root of σ = A*(cμ(1 - σ))), and otherwise the wait is scaled
-//!   by (ca² + cs²)/(ca² + 1), Kingman's dependence on the two variabilities; or the
+//!   by Kraemer and Langenbach-Belz's GI/G/1 dependence on the two variabilities as a
+//!   ratio to the exponential case, (ca² + cs²)/(ca² + 1) · exp(-2(1 - ρ)(1 - ca²)² /
+//!   3ρ · (1/(ca² + cs²) - 1/(ca² + 1))), never past a random split's wait; or the
 //!   least-occupied of k queues (join the shortest queue): P(wait) is the shared
 //!   queue's Erlang C, but a waiting request waits for its own queue's servers only,
 //!   behind about a k-th of the shared queue: a geometric number of services of rate
@@ -26,7 +28,9 @@
 //!   toward Erlang C by the geometric weight 2/(1 + cs²) (fitted at cs 0.5 and 2).
 //!   Measured against the simulator at utilisation 0.9 (replicas x servers 4x1, 3x4,
 //!   8x2; 2M requests): round robin within 2.7 % on mean, p50 and p99 at cs 1, 4.6 %
-//!   at cs 0.5, and at cs 2 within 4.1 % but for 3x4's p99 (7 % low); least
+//!   at cs 0.5, and at cs 2 within 7 % (4x1's p99 6.6 % high, 3x4's 9 % low); at
+//!   utilisation 0.5 over 12x1 at cs 1.5, +1.8 % on the mean and +4.6 % on p99 (Kingman's
+//!   scaling alone was -10 % and -13 % there); least
 //!   connections within 2.6 % at 4x1 and 3x4 (cs 1), 6.6 % at 8x2 (p50 high), and at
 //!   cs 2 its p50 is 8–30 % high, its p99 up to 7.6 % low.
 //! - Response-time percentiles: for an exponential service time, the closed form
