@@ -5,9 +5,9 @@
 
 use headroom::analysis::analyze;
 use headroom::sim::SimReport;
-use headroom::spec::{self, Spec};
+use headroom::spec::Spec;
 
-use crate::common::models::model;
+use crate::common::models::{model, problems};
 use crate::common::textbook::{class_agrees, close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
@@ -116,11 +116,7 @@ fn a_class_is_open_or_closed() {
             "version: 1\nname: q\nworkload:\n  classes:\n    - {{ name: web, entry: api{class} }}\n\
              components:\n  - {{ name: api, kind: service, service_time_ms: 1 }}\n"
         );
-        spec::check("q.yaml", text.as_bytes())
-            .diagnostics
-            .iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
-            .collect::<Vec<_>>()
+        problems(&text)
     };
     let neither = check("");
     assert!(

@@ -4,9 +4,9 @@
 
 use headroom::analysis::analyze;
 use headroom::plan::{plan, Change, PlanOptions};
-use headroom::spec::{self, Spec};
+use headroom::spec::Spec;
 
-use crate::common::models::model;
+use crate::common::models::{model, problems};
 use crate::common::textbook::close;
 
 /// A service writing to a managed database at `tier`, at `rate` requests a second.
@@ -90,11 +90,7 @@ fn the_validator_holds_tiers_together() {
         let text = format!(
             "version: 1\nname: q\nworkload:\n  classes:\n    - {{ name: web, rate_rps: 5, entry: db }}\ncomponents:\n  - {component}\n"
         );
-        spec::check("q.yaml", text.as_bytes())
-            .diagnostics
-            .iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
-            .collect::<Vec<_>>()
+        problems(&text)
     };
     let tiers = "tiers: [{ name: a, concurrency: 4, service_time_ms: 2, cost_per_hour: 0.1 }]";
     let ok = errors(&format!(

@@ -6,9 +6,9 @@
 use headroom::analysis::hops::cross_zone_share;
 use headroom::analysis::{analyze, FindingKind};
 use headroom::sim::SimReport;
-use headroom::spec::{self, Component, ComponentKind, Spec};
+use headroom::spec::{Component, ComponentKind, Spec};
 
-use crate::common::models::model;
+use crate::common::models::{model, problems};
 use crate::common::textbook::{close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
@@ -152,12 +152,7 @@ fn the_validator_says_where_a_round_trip_does_not_apply() {
          dependencies:\n  - { from: api, to: jobs, mode: async, network_ms: 2, payload_kb: 3 }\n\
          \x20 - { from: jobs, to: worker }\n\
          \x20 - { from: api, to: pay, payload_kb: 1 }\n";
-    let checked = spec::check("q.yaml", text.as_bytes());
-    let errors: Vec<String> = checked
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.path, d.message))
-        .collect();
+    let errors = problems(text);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].contains("dependencies[0].network_ms")

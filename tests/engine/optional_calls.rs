@@ -8,7 +8,7 @@ use headroom::analysis::{analyze, FindingKind};
 use headroom::sim::{simulate, Failure, FailureTarget, Scenario, SimOptions, SimReport};
 use headroom::spec::{self, Spec};
 
-use crate::common::models::model;
+use crate::common::models::{model, problems};
 
 fn run(spec: &Spec, opts: &SimOptions) -> SimReport {
     simulate(spec, opts, &|_| {}, &AtomicBool::new(false)).unwrap()
@@ -159,12 +159,7 @@ fn on_failure_applies_to_sync_calls_only() {
          components:\n  - { name: api, kind: service, service_time_ms: 1 }\n\
          \x20 - { name: jobs, kind: queue }\n\
          dependencies:\n  - { from: api, to: jobs, mode: async, on_failure: ignore }\n";
-    let checked = spec::check("q.yaml", text.as_bytes());
-    let errors: Vec<String> = checked
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.path, d.message))
-        .collect();
+    let errors = problems(text);
     assert!(
         errors
             .iter()

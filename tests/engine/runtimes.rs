@@ -6,9 +6,9 @@
 use headroom::analysis::analyze;
 use headroom::scaffold;
 use headroom::sim::SimReport;
-use headroom::spec::{self, Spec};
+use headroom::spec::Spec;
 
-use crate::common::models::model;
+use crate::common::models::{model, problems};
 use crate::common::textbook::{close, half_width, simulated};
 
 fn run(spec: &Spec, requests: u64) -> SimReport {
@@ -169,12 +169,7 @@ fn blocking_threads_wait_for_the_cpu_they_share() {
 fn a_node_service_does_not_block_and_cpu_is_bounded() {
     let text = "version: 1\nname: q\ncomponents:\n  - { name: api, kind: service, service_time_ms: 1, runtime: node, io: blocking, cpu: 0.001, memory_mb: 0 }\n\
          \x20 - { name: db, kind: database, service_time_ms: 1, cpu: 2 }\n";
-    let checked = spec::check("q.yaml", text.as_bytes());
-    let errors: Vec<String> = checked
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.path, d.message))
-        .collect();
+    let errors = problems(text);
     assert_eq!(errors.len(), 4, "{errors:?}");
     for (at, says) in [
         ("components[0].cpu", "must be in [0.01, 1024]"),

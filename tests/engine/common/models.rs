@@ -42,3 +42,12 @@ pub fn model(yaml: &str) -> Spec {
 pub fn via_ipc(model: &Spec) -> Spec {
     serde_json::from_str(&serde_json::to_string(model).unwrap()).unwrap()
 }
+
+/// Every problem `headroom::spec::check` finds in `yaml`, as `path: message`.
+pub fn problems(yaml: &str) -> Vec<String> {
+    headroom::spec::check("q.yaml", yaml.as_bytes())
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.path, d.message))
+        .collect()
+}
