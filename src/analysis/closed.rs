@@ -128,26 +128,44 @@ fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
     let unloaded_ms = closed
         .iter()
         .map(|&k| {
-            let entry = graph
-                .node(&spec.workload.classes[k].entry)
-                .map(|n| graph.component_index(n));
-            entry.map_or(0.0, |e| idle.visit(k, e, crate::spec::Op::Read).mean)
+            tree.entries
+                .class_entry(k)
+                .map_or(0.0, |e| idle.visit(k, e, crate::spec::Op::Read).mean)
         })
         .collect();
     let open = super::load::arrival_rates(&probe, &flows, 1.0);
+    let open_rates = Load::new(&probe, &flows, 1.0);
     let mut stations = Vec::new();
     for (c, comp) in spec.components.iter().enumerate() {
         if !comp.kind.has_servers() || comp.kind == ComponentKind::Function {
             continue;
         }
-        let service = comp.own_service_ms();
+        let entries = tree.entries.of(c);
+        // A class's own service there: its operations' times, mixed by its visits.
+        let service_of = |visits: &dyn Fn(usize) -> f64| {
+            let n = comp.operations().len();
+            let total: f64 = entries.clone().map(visits).sum();
+            if n == 0 || total <= 0.0 {
+                return comp.own_service_ms();
+            }
+            entries
+                .clone()
+                .enumerate()
+                .map(|(o, e)| visits(e) * comp.operation_service_ms(Some(o)))
+                .sum::<f64>()
+                / total
+        };
+        let open_service = service_of(&|e| open_rates.entry_rates[e].total());
         let queues = f64::from(comp.replicas_or_default()) * f64::from(comp.shards_or_default());
         // The CPU is the queue whatever holds a thread longer (blocking I/O's hold is
         // not MVA's).
         let servers = f64::from(comp.cpu_parallelism());
         let demand: Vec<f64> = closed
             .iter()
-            .map(|&k| flows[k].sync_visits[c].total() * service / queues)
+            .map(|&k| {
+                let service = service_of(&|e| flows[k].entry_visits[e].total());
+                flows[k].sync_visits[c].total() * service / queues
+            })
             .collect();
         if demand.iter().all(|d| *d <= 0.0) {
             continue;
@@ -156,7 +174,7 @@ fn network(spec: &Spec) -> Result<(Network, Vec<usize>), AnalysisError> {
             component: c,
             queues,
             servers,
-            open_utilization: open[c].total() / 1000.0 * service / (queues * servers),
+            open_utilization: open[c].total() / 1000.0 * open_service / (queues * servers),
             demand,
         });
     }
@@ -351,14 +369,17 @@ pub fn seen_load<'a>(
         let visits = load.flows[class.class].sync_visits[c].total();
         let (rates, hold) = (load.rates[c], eval.results[c].hold);
         let bound = load.partition_bound(c, |q| &spec.components[q]);
-        let service = comp.own_service_ms();
+        let service = eval.results[c].service(None).map_or(0.0, |s| s.0);
         // The open wait a visit meets at a fraction `f` of the arrivals.
         let wait = |f: f64| {
             let scaled = super::load::Visits {
                 read: rates.read * f,
                 write: rates.write * f,
             };
-            component::analyse(comp, scaled, hold, bound).read.mean - service
+            component::analyse(comp, scaled, load.mix(c), hold, bound)
+                .read
+                .mean
+                - service
         };
         let target = if visits > 0.0 { extra / visits } else { 0.0 };
         // Nothing to lower where the open wait is no longer (or not a number).

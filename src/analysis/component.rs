@@ -40,8 +40,11 @@
 //!   makes reads and writes wait for a second member: one more service time each (the
 //!   replicas' apply load is not modelled).
 
+use std::sync::Arc;
+
 use super::load::Visits;
 use super::queueing::{Feed, Station};
+use crate::spec::Op;
 use crate::spec::{
     defaults, Component, ComponentKind, Io, LoadBalancing, ReadsFrom, ReplicationMode,
 };
@@ -132,6 +135,19 @@ pub struct ComponentResult {
     pub hold: Moments,
     /// What a visit's own time is made of, for its distribution.
     pub own: OwnTime,
+    /// Per operation, when it lists `operations`: a visit's own time, read and write,
+    /// and its service (which `read`, `write` and `own` give mixed over them).
+    pub operations: Vec<OperationTime>,
+}
+
+/// One operation's visit at a component whose operations share its queue: the wait is
+/// the pool's (of the operations' service mixed by their arrivals), the service its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OperationTime {
+    pub read: Moments,
+    pub write: Moments,
+    pub service_ms: f64,
+    pub cv: f64,
 }
 
 /// What one visit's own time is made of (its downstream calls aside): the parts of its
@@ -166,6 +182,27 @@ impl ComponentResult {
             pools: Vec::new(),
             hold: Moments::ZERO,
             own: OwnTime::Delay(0.0),
+            operations: Vec::new(),
+        }
+    }
+    /// The own time of a visit to operation `operation` (the component's own when
+    /// None, or when it lists none) arriving with `op`.
+    pub fn visit(&self, operation: Option<usize>, op: Op) -> Moments {
+        match (operation.and_then(|o| self.operations.get(o)), op) {
+            (Some(t), Op::Read) => t.read,
+            (Some(t), Op::Write) => t.write,
+            (None, Op::Read) => self.read,
+            (None, Op::Write) => self.write,
+        }
+    }
+    /// The service time (mean ms, cv) of a visit to `operation`.
+    pub fn service(&self, operation: Option<usize>) -> Option<(f64, f64)> {
+        if let Some(t) = operation.and_then(|o| self.operations.get(o)) {
+            return Some((t.service_ms, t.cv));
+        }
+        match self.own {
+            OwnTime::Served { service_ms, cv, .. } => Some((service_ms, cv)),
+            OwnTime::Delay(_) => None,
         }
     }
     /// The worst pool's response-time p99 (ms); a delay's own time.
@@ -191,13 +228,115 @@ impl ComponentResult {
     }
 }
 
-/// `hold`: the downstream time a blocking component holds a server for, per visit
-/// (`Moments::ZERO` for async I/O). `partitions`: the most of its servers that can
+/// The service of a pool whose visits ask for different operations: the mixture of
+/// their service times (at the replica's CPU speed) weighted by their arrivals
+/// `weight(entry rates)`; the component's own without operations.
+#[derive(Debug, Clone)]
+struct Mix {
+    mean: f64,
+    cv: f64,
+    /// (share, mean ms, cv) per operation; None without operations.
+    parts: Option<Arc<[(f64, f64, f64)]>>,
+}
+
+impl Mix {
+    fn moments(&self) -> (f64, f64) {
+        (self.mean, self.cv)
+    }
+}
+
+fn service_mix(c: &Component, mix: &[Visits], weight: impl Fn(Visits) -> f64) -> Mix {
+    let n = c.operations().len();
+    if n == 0 {
+        return Mix {
+            mean: c.own_service_ms(),
+            cv: c.service_time_cv_or_default(),
+            parts: None,
+        };
+    }
+    let mut shares: Vec<f64> = (0..n)
+        .map(|o| mix.get(o).copied().map_or(0.0, &weight))
+        .collect();
+    if shares.iter().sum::<f64>() <= 0.0 {
+        // No traffic to weigh by: the operations count alike.
+        shares.fill(1.0);
+    }
+    let parts: Arc<[(f64, f64, f64)]> = shares
+        .iter()
+        .enumerate()
+        .map(|(o, &share)| {
+            (
+                share,
+                c.operation_service_ms(Some(o)),
+                c.operation_service_cv(Some(o)),
+            )
+        })
+        .collect();
+    let (mut w, mut mean, mut second) = (0.0, 0.0, 0.0);
+    for &(share, s, cv) in parts.iter() {
+        w += share;
+        mean += share * s;
+        second += share * s * s * (1.0 + cv * cv);
+    }
+    let (mean, second) = (mean / w, second / w);
+    let cv = if mean > 0.0 {
+        (second - mean * mean).max(0.0).sqrt() / mean
+    } else {
+        0.0
+    };
+    Mix {
+        mean,
+        cv,
+        parts: Some(parts),
+    }
+}
+
+/// Each operation's visit from the pools' mixed figures: the same wait, its own
+/// service in place of the mixture's (FCFS: a visit's wait does not depend on its own
+/// service), and `acks` more of its service.
+fn operation_times(
+    c: &Component,
+    read: (Moments, (f64, f64)),
+    write: (Moments, (f64, f64)),
+    acks: [u32; 2],
+    extra: f64,
+) -> Vec<OperationTime> {
+    let variance = |(ms, cv): (f64, f64)| (cv * ms).powi(2);
+    let swap = |pool: Moments, mixed: (f64, f64), own: (f64, f64), acks: u32| {
+        if !pool.mean.is_finite() {
+            return Moments::INFINITE;
+        }
+        let k = f64::from(acks);
+        Moments {
+            mean: pool.mean + (1.0 + k) * (own.0 - mixed.0),
+            variance: (pool.variance + (1.0 + k) * (variance(own) - variance(mixed))).max(0.0),
+        }
+    };
+    (0..c.operations().len())
+        .map(|o| {
+            let own = (
+                c.operation_service_ms(Some(o)) + extra,
+                c.operation_service_cv(Some(o)),
+            );
+            OperationTime {
+                read: swap(read.0, read.1, own, acks[0]),
+                write: swap(write.0, write.1, own, acks[1]),
+                service_ms: own.0 - extra,
+                cv: own.1,
+            }
+        })
+        .collect()
+}
+
+/// `mix`: the arrivals at each of its entries (one per operation), whose shares weigh
+/// the operations' service times. `hold`: the downstream time a blocking component
+/// holds a server for, per visit (`Moments::ZERO` for async I/O). `partitions`: the most of its servers that can
 /// consume at once (`load::partition_bound`), when fewer than it has: then each
 /// partition is one server taking the messages hashed to it (a Poisson share).
 pub fn analyse(
     c: &Component,
     rates: Visits,
+    mix: &[Visits],
     hold: Moments,
     partitions: Option<u32>,
 ) -> ComponentResult {
@@ -211,6 +350,7 @@ pub fn analyse(
         pools: Vec::new(),
         hold: Moments::ZERO,
         own: OwnTime::Delay(ms),
+        operations: Vec::new(),
     };
     match c.kind {
         ComponentKind::Cdn | ComponentKind::External => {
@@ -220,22 +360,34 @@ pub fn analyse(
         ComponentKind::Function => {
             let cold_start_ratio = c.cold_start_ratio.unwrap_or(defaults::COLD_START_RATIO);
             let cold_start_ms = c.cold_start_ms.unwrap_or(defaults::COLD_START_MS);
-            let own_ms = c.service_time_ms.unwrap_or(0.0);
+            let mixed = service_mix(c, mix, Visits::total);
+            let (own_ms, cv) = mixed.moments();
             let service = own_ms + cold_start_ratio * cold_start_ms;
             let instances = u64::from(c.max_concurrency.unwrap_or(defaults::MAX_CONCURRENCY));
             let shape = PoolShape {
                 concurrency: instances,
                 service_ms: service,
-                cv: c.service_time_cv_or_default(),
+                cv,
                 shards: 1,
                 skew: 1.0,
                 lb: LoadBalancing::LeastConnections,
                 hold: Moments::ZERO,
+                // The cold starts are folded into the mean: the mixture's shape is
+                // left to the two moments.
+                parts: None,
             };
             let pool = match bound(partitions, instances) {
                 Some(p) => shape.partitioned().pool(arrival, p),
                 None => shape.pool(arrival, 1),
             };
+            let mixed = (service, cv);
+            let operations = operation_times(
+                c,
+                (pool.response, mixed),
+                (pool.response, mixed),
+                [0, 0],
+                cold_start_ratio * cold_start_ms,
+            );
             ComponentResult {
                 arrival_rps: arrival,
                 servers: instances,
@@ -244,9 +396,10 @@ pub fn analyse(
                 write: pool.response,
                 pools: vec![pool],
                 hold: Moments::ZERO,
+                operations,
                 own: OwnTime::Served {
                     service_ms: own_ms,
-                    cv: c.service_time_cv_or_default(),
+                    cv,
                     cold_start_ms,
                     cold_start_ratio,
                     acks: [0, 0],
@@ -254,8 +407,6 @@ pub fn analyse(
             }
         }
         _ => {
-            let service = c.own_service_ms();
-            let cv = c.service_time_cv_or_default();
             let replicas = u64::from(c.replicas_or_default());
             let concurrency = u64::from(c.concurrency_or_default());
             let on_cpu = u64::from(c.cpu_parallelism());
@@ -274,15 +425,28 @@ pub fn analyse(
             } else {
                 arrival
             };
+            // Each pool serves the mixture of the operations it takes.
+            let primary_mix = if read_replicas > 0 {
+                service_mix(c, mix, |v| v.write)
+            } else {
+                service_mix(c, mix, Visits::total)
+            };
+            let read_mix = if read_replicas > 0 {
+                service_mix(c, mix, |v| v.read)
+            } else {
+                primary_mix.clone()
+            };
+            let (service, cv) = service_mix(c, mix, Visits::total).moments();
             let servers = u64::from(c.servers_per_replica());
             let shape = PoolShape {
                 concurrency: servers,
-                service_ms: service,
-                cv,
+                service_ms: primary_mix.mean,
+                cv: primary_mix.cv,
                 shards,
                 skew,
                 lb,
                 hold,
+                parts: primary_mix.parts.clone(),
             };
             let mut pools = vec![match bound(partitions, replicas * servers) {
                 Some(p) => shape.partitioned().pool(primary_rate, p),
@@ -292,25 +456,33 @@ pub fn analyse(
                 None => shape.pool(primary_rate, replicas),
             }];
             if read_replicas > 0 {
-                pools.push(shape.pool(rates.read, read_replicas));
+                let reads = PoolShape {
+                    service_ms: read_mix.mean,
+                    cv: read_mix.cv,
+                    parts: read_mix.parts.clone(),
+                    ..shape.clone()
+                };
+                pools.push(reads.pool(rates.read, read_replicas));
             }
             let utilization = pools.iter().map(|p| p.utilization).fold(0.0, f64::max);
             let mut read = pools.last().map_or(Moments::ZERO, |p| p.response);
             let mut write = pools[0].response;
-            let ack = Moments {
-                mean: service,
-                variance: (cv * service).powi(2),
-            };
             let acks = match c.replication.as_ref().map(|r| r.mode) {
                 Some(ReplicationMode::Sync) => [0, 1],
                 Some(ReplicationMode::Quorum) => [1, 1],
                 _ => [0, 0],
             };
+            let (read_mix, primary_mix) = (read_mix.moments(), primary_mix.moments());
+            let operations = operation_times(c, (read, read_mix), (write, primary_mix), acks, 0.0);
+            let ack = |(ms, cv): (f64, f64)| Moments {
+                mean: ms,
+                variance: (cv * ms).powi(2),
+            };
             if acks[0] > 0 {
-                read = read.plus(ack);
+                read = read.plus(ack(read_mix));
             }
             if acks[1] > 0 {
-                write = write.plus(ack);
+                write = write.plus(ack(primary_mix));
             }
             ComponentResult {
                 arrival_rps: arrival,
@@ -320,6 +492,7 @@ pub fn analyse(
                 write,
                 pools,
                 hold,
+                operations,
                 own: OwnTime::Served {
                     service_ms: service,
                     cv,
@@ -333,7 +506,7 @@ pub fn analyse(
 }
 
 /// What the pools of one component share: everything but their load and replica count.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct PoolShape {
     concurrency: u64,
     service_ms: f64,
@@ -342,6 +515,8 @@ struct PoolShape {
     skew: f64,
     lb: LoadBalancing,
     hold: Moments,
+    /// The operations' service times it mixes (`Station::mix`), held time aside.
+    parts: Option<Arc<[(f64, f64, f64)]>>,
 }
 
 /// The partitions that bound a pool of `servers`, when they are fewer.
@@ -355,7 +530,7 @@ impl PoolShape {
         PoolShape {
             concurrency: 1,
             lb: LoadBalancing::Random,
-            ..*self
+            ..self.clone()
         }
     }
 
@@ -369,7 +544,25 @@ impl PoolShape {
             skew,
             lb,
             hold,
+            ref parts,
         } = *self;
+        // Each operation's server is held for its own service and the mean hold.
+        let parts: Option<Arc<[(f64, f64, f64)]>> = parts.as_ref().map(|p| {
+            if hold.mean == 0.0 && hold.variance == 0.0 {
+                return p.clone();
+            }
+            p.iter()
+                .map(|&(share, s, cv)| {
+                    let held = s + hold.mean;
+                    let cv = if held > 0.0 {
+                        ((cv * s).powi(2) + hold.variance).sqrt() / held
+                    } else {
+                        cv
+                    };
+                    (share, held, cv)
+                })
+                .collect()
+        });
         // A blocking server is busy for its own service and the downstream hold.
         let held_ms = service_ms + hold.mean;
         let held_cv = if held_ms > 0.0 {
@@ -392,7 +585,9 @@ impl PoolShape {
             LoadBalancing::LeastConnections => Feed::Shortest(queues as u32),
         };
         let station = |shard_rate: f64| {
-            Station::new(shard_rate / queues as f64, service_ms, cv, concurrency).fed(feed)
+            Station::new(shard_rate / queues as f64, service_ms, cv, concurrency)
+                .fed(feed)
+                .mixed(parts.clone())
         };
         let hot = station(hot_rate);
         let moments = |st: &Station| Moments {
@@ -453,7 +648,7 @@ impl PoolShape {
         let cpu = PoolShape {
             concurrency: on_cpu,
             hold: Moments::ZERO,
-            ..*self
+            ..self.clone()
         }
         .pool(rate, replicas);
         let r = cpu.response;
@@ -466,7 +661,8 @@ impl PoolShape {
         let mut threads = PoolShape {
             service_ms: r.mean,
             cv: r.variance.max(0.0).sqrt() / r.mean,
-            ..*self
+            parts: None,
+            ..self.clone()
         }
         .pool(rate, replicas);
         threads.utilization = threads.utilization.max(cpu.utilization);

@@ -168,7 +168,7 @@ pub fn cross_zone_monthly_usd(
             let kb = d
                 .payload_kb
                 .unwrap_or_else(|| spec.network.payload_kb_or_default());
-            let calls = dependency_rate(spec, flows, attempts, dep, from, 1.0);
+            let calls = dependency_rate(spec, flows, attempts, dep, 1.0);
             Some(calls * share * kb)
         })
         .sum();

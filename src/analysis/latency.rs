@@ -34,6 +34,7 @@ use super::component::{self, ComponentResult, Moments};
 use super::hops::{self, RoundTrip};
 use super::load::{arrival_rates, dependency_rate, firing, ClassFlow, Firing, Visits};
 use super::queueing::gamma_p;
+use crate::spec::entries::Entries;
 use crate::spec::graph::SystemGraph;
 use crate::spec::{Component, Io, Op, Spec};
 
@@ -42,6 +43,8 @@ use crate::spec::{Component, Io, Op, Spec};
 pub struct Call {
     pub dep: usize,
     pub callee: usize,
+    /// The callee's entry the call arrives at (its operation).
+    pub callee_entry: usize,
 }
 
 /// The sync call structure of a spec, prepared once.
@@ -61,6 +64,8 @@ pub struct CallTree {
     pub has_retries: bool,
     /// Per dependency: the round trip of a call on the wire (see [`super::hops`]).
     round_trips: Vec<Option<RoundTrip>>,
+    /// The places a visit arrives at, one per operation (see `spec::entries`).
+    pub entries: Entries,
 }
 
 /// The sync calls form a cycle (the validator reports it; the analysis cannot run).
@@ -80,15 +85,20 @@ impl CallTree {
         })?;
         order.reverse();
 
+        let entries = Entries::new(spec);
         let mut calls: Vec<Vec<Call>> = vec![Vec::new(); n];
         for e in graph.graph.edge_indices() {
             if !graph.is_sync(e) {
                 continue;
             }
-            if let Some((a, b)) = graph.graph.edge_endpoints(e) {
+            let dep = graph.graph[e];
+            if let (Some((a, b)), Some(callee_entry)) =
+                (graph.graph.edge_endpoints(e), entries.callee(dep))
+            {
                 calls[graph.graph[a]].push(Call {
-                    dep: graph.graph[e],
+                    dep,
                     callee: graph.graph[b],
+                    callee_entry,
                 });
             }
         }
@@ -147,6 +157,7 @@ impl CallTree {
             applies,
             has_retries,
             round_trips: hops::round_trips(spec),
+            entries,
         })
     }
 
@@ -186,6 +197,11 @@ impl CallTree {
         self.applies[k][dep]
     }
 
+    /// Whether a visit of class `k` to entry `e` makes the call on dependency `dep`.
+    pub fn makes(&self, k: usize, dep: usize, e: usize) -> bool {
+        self.applies[k][dep] && self.entries.makes(dep, e)
+    }
+
     /// The round trip of a call on dependency `dep` on the wire, where it has one.
     pub fn round_trip(&self, dep: usize) -> Option<RoundTrip> {
         self.round_trips.get(dep).copied().flatten()
@@ -209,6 +225,10 @@ pub struct Load<'a> {
     /// Per component: the queues it consumes from, when only queues reach it
     /// (`load::consumed_queues`), whose partitions may bound its consumers.
     pub consumed: Vec<Vec<usize>>,
+    /// The places a visit arrives at, one per operation (see `spec::entries`).
+    pub entries: Entries,
+    /// Arrival rate at every entry (all classes, requests per second).
+    pub entry_rates: Vec<Visits>,
 }
 
 impl Load<'_> {
@@ -220,6 +240,11 @@ impl Load<'_> {
         component: impl Fn(usize) -> &'c Component,
     ) -> Option<u32> {
         super::load::partition_bound(&self.consumed[c], component)
+    }
+
+    /// The arrivals at component `c`'s entries, one per operation.
+    pub fn mix(&self, c: usize) -> &[Visits] {
+        &self.entry_rates[self.entries.of(c)]
     }
 }
 
@@ -250,18 +275,29 @@ impl<'a> Load<'a> {
             .enumerate()
             .map(|(dep, d)| {
                 let lock = d.lock.as_ref()?;
-                let from = *index.get(d.from.as_str())?;
+                index.get(d.from.as_str())?;
                 // The lock is taken once per call; retries are not counted here.
-                let edge_rate = dependency_rate(spec, flows, &[], dep, from, scale);
+                let edge_rate = dependency_rate(spec, flows, &[], dep, scale);
                 Some(lock_wait(edge_rate, lock.keys, lock.hold_ms))
             })
             .collect();
+        let entries = Entries::new(spec);
+        let mut entry_rates = vec![Visits::default(); entries.len()];
+        for (class, flow) in spec.workload.classes.iter().zip(flows) {
+            let class_rate = class.rate() * scale;
+            for (rate, visits) in entry_rates.iter_mut().zip(&flow.entry_visits) {
+                rate.read += class_rate * visits.read;
+                rate.write += class_rate * visits.write;
+            }
+        }
         Load {
             flows,
             scale,
             rates,
             lock_waits,
             consumed: super::load::consumed_queues(spec),
+            entries,
+            entry_rates,
         }
     }
 }
@@ -293,8 +329,9 @@ pub fn lock_wait(rate_rps: f64, keys: u64, hold_ms: f64) -> LockWait {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub results: Vec<ComponentResult>,
-    /// `[class * n + component]`: the response of one visit with its downstream calls,
-    /// for a read (0) and a write (1).
+    /// `[class * entries + entry]`: the response of one visit to an entry (a
+    /// component, or one of its operations) with its downstream calls, for a read (0)
+    /// and a write (1).
     pub latency: Vec<[Moments; 2]>,
     /// `[class][dependency]`: expected attempts per call (1 without retries).
     pub attempts: Vec<Vec<f64>>,
@@ -304,8 +341,9 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    pub fn visit(&self, class: usize, component: usize, op: Op) -> Moments {
-        self.latency[class * self.n + component][op_index(op)]
+    /// The response of class `class`'s visit to entry `entry` arriving with `op`.
+    pub fn visit(&self, class: usize, entry: usize, op: Op) -> Moments {
+        self.latency[class * self.n + entry][op_index(op)]
     }
 }
 
@@ -319,10 +357,14 @@ fn op_index(op: Op) -> usize {
 impl Evaluation {
     /// An evaluation with nothing computed yet.
     pub fn empty(spec: &Spec) -> Self {
-        let n = spec.components.len();
+        let n: usize = spec
+            .components
+            .iter()
+            .map(|c| c.operations().len().max(1))
+            .sum();
         let classes = spec.workload.classes.len();
         Evaluation {
-            results: vec![ComponentResult::idle(); n],
+            results: vec![ComponentResult::idle(); spec.components.len()],
             latency: vec![[Moments::ZERO; 2]; classes * n],
             attempts: vec![vec![1.0; spec.dependencies.len()]; classes],
             attempt_failure: vec![vec![0.0; spec.dependencies.len()]; classes],
@@ -331,11 +373,13 @@ impl Evaluation {
     }
 
     /// Puts back the components in `only` from `base` (undoing a what-if).
-    pub fn restore(&mut self, base: &Evaluation, only: &[usize]) {
+    pub fn restore(&mut self, base: &Evaluation, entries: &Entries, only: &[usize]) {
         for &c in only {
             self.results[c].clone_from(&base.results[c]);
             for k in 0..self.latency.len() / self.n.max(1) {
-                self.latency[k * self.n + c] = base.latency[k * self.n + c];
+                for e in entries.of(c) {
+                    self.latency[k * self.n + e] = base.latency[k * self.n + e];
+                }
             }
         }
     }
@@ -360,20 +404,28 @@ pub fn evaluate_into(
     only: Option<&[usize]>,
     eval: &mut Evaluation,
 ) {
-    let n = spec.components.len();
-    let mut downstream = vec![[Moments::ZERO; 2]; spec.workload.classes.len()];
+    let n = eval.n;
+    let entries = &tree.entries;
+    let classes = spec.workload.classes.len();
+    // Per class, per entry of the component, read and write.
+    let mut downstream: Vec<[Moments; 2]> = Vec::new();
     for &c in only.unwrap_or(&tree.bottom_up) {
         let component = replaced
             .iter()
             .find(|(i, _)| *i == c)
             .map_or(&spec.components[c], |(_, def)| def);
-        downstream.fill([Moments::ZERO; 2]);
+        let own_entries = entries.of(c);
+        let width = own_entries.len();
+        downstream.clear();
+        downstream.resize(classes * width, [Moments::ZERO; 2]);
         for (k, flow) in load.flows.iter().enumerate() {
-            let visits = flow.all_visits[c];
-            for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
-                if count > 0.0 {
-                    downstream[k][op_index(op)] =
-                        downstream_calls(spec, tree, load, eval, component, c, k, op);
+            for (j, e) in own_entries.clone().enumerate() {
+                let visits = flow.entry_visits[e];
+                for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
+                    if count > 0.0 {
+                        downstream[k * width + j][op_index(op)] =
+                            downstream_calls(spec, tree, load, eval, component, c, e, k, op);
+                    }
                 }
             }
         }
@@ -392,36 +444,48 @@ pub fn evaluate_into(
                     .find(|(i, _)| *i == q)
                     .map_or(&spec.components[q], |(_, def)| def)
             });
-            eval.results[c] = component::analyse(component, load.rates[c], hold, bound);
+            eval.results[c] =
+                component::analyse(component, load.rates[c], load.mix(c), hold, bound);
         }
         let result = &eval.results[c];
+        let listed = !component.operations().is_empty();
         for (k, flow) in load.flows.iter().enumerate() {
-            let visits = flow.all_visits[c];
-            let own = [result.read, result.write];
-            for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
-                let i = op_index(op);
-                eval.latency[k * n + c][i] = if count > 0.0 {
-                    own[i].plus(downstream[k][i])
-                } else {
-                    Moments::ZERO
-                };
+            for (j, e) in own_entries.clone().enumerate() {
+                let visits = flow.entry_visits[e];
+                let operation = listed.then_some(j);
+                for (op, count) in [(Op::Read, visits.read), (Op::Write, visits.write)] {
+                    let i = op_index(op);
+                    eval.latency[k * n + e][i] = if count > 0.0 {
+                        result
+                            .visit(operation, op)
+                            .plus(downstream[k * width + j][i])
+                    } else {
+                        Moments::ZERO
+                    };
+                }
             }
         }
     }
 }
 
 /// The downstream time a blocking component's server is held: the mixture over the
-/// classes and ops arriving, weighted by their rates.
+/// classes, entries and ops arriving, weighted by their rates. `downstream` is per
+/// class, per entry of `c`.
 fn blocking_hold(spec: &Spec, load: &Load, c: usize, downstream: &[[Moments; 2]]) -> Moments {
     let (mut weight, mut mean, mut second) = (0.0, 0.0, 0.0);
-    for ((class, flow), d) in spec.workload.classes.iter().zip(load.flows).zip(downstream) {
-        let v = flow.all_visits[c];
-        for (count, m) in [(v.read, d[0]), (v.write, d[1])] {
-            let w = class.rate() * count;
-            if w > 0.0 {
-                weight += w;
-                mean += w * m.mean;
-                second += w * (m.variance + m.mean * m.mean);
+    let own = load.entries.of(c);
+    let width = own.len();
+    for (k, (class, flow)) in spec.workload.classes.iter().zip(load.flows).enumerate() {
+        for (j, e) in own.clone().enumerate() {
+            let v = flow.entry_visits[e];
+            let d = downstream[k * width + j];
+            for (count, m) in [(v.read, d[0]), (v.write, d[1])] {
+                let w = class.rate() * count;
+                if w > 0.0 {
+                    weight += w;
+                    mean += w * m.mean;
+                    second += w * (m.variance + m.mean * m.mean);
+                }
             }
         }
     }
@@ -438,7 +502,8 @@ fn blocking_hold(spec: &Spec, load: &Load, c: usize, downstream: &[[Moments; 2]]
     }
 }
 
-/// The time of the sync calls one visit of class `k`, arriving with `op`, makes.
+/// The time of the sync calls one visit of class `k` to entry `e` of component `c`,
+/// arriving with `op`, makes.
 #[allow(clippy::too_many_arguments)]
 fn downstream_calls(
     spec: &Spec,
@@ -447,6 +512,7 @@ fn downstream_calls(
     eval: &mut Evaluation,
     component: &Component,
     c: usize,
+    e: usize,
     k: usize,
     op: Op,
 ) -> Moments {
@@ -457,7 +523,7 @@ fn downstream_calls(
         branches.clear();
         for call in slot {
             let d = &spec.dependencies[call.dep];
-            if !tree.applies[k][call.dep] {
+            if !tree.makes(k, call.dep, e) {
                 continue;
             }
             match firing(component.kind, op, d.op_or_default()) {
@@ -470,7 +536,7 @@ fn downstream_calls(
                 continue;
             }
             let callee = &spec.components[call.callee];
-            let mut response = eval.visit(k, call.callee, d.op_or_default());
+            let mut response = eval.visit(k, call.callee_entry, d.op_or_default());
             if let Some(trip) = tree.round_trip(call.dep) {
                 response = response.plus(trip.moments());
             }

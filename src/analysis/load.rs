@@ -19,6 +19,7 @@
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
+use crate::spec::entries::Entries;
 use crate::spec::graph::SystemGraph;
 use crate::spec::{ComponentKind, Op, Spec};
 
@@ -51,6 +52,12 @@ pub struct ClassFlow {
     pub critical_visits: Vec<Visits>,
     /// Per component: visits per request over sync and async edges, the load it causes.
     pub all_visits: Vec<Visits>,
+    /// `all_visits` per entry (per operation of a component that lists operations;
+    /// see [`crate::spec::entries`]).
+    pub entry_visits: Vec<Visits>,
+    /// Per dependency: the visits at its caller that fire it, per request, before its
+    /// `calls` and retries.
+    pub fired: Vec<f64>,
 }
 
 /// A loop through a queue whose traffic grows without bound (each pass sends more than
@@ -160,18 +167,17 @@ pub fn edge_traffic(
     (at_caller.read * share(Op::Read) + at_caller.write * share(Op::Write)) * calls
 }
 
-/// Requests per second dependency `dep` (called from component `from`) carries at the
-/// workload scaled by `scale`: every class it applies to, with its retry `attempts`
-/// (per class, per dependency; 1 where absent).
+/// Requests per second dependency `dep` carries at the workload scaled by `scale`:
+/// every class it applies to, with its retry `attempts` (per class, per dependency; 1
+/// where absent).
 pub fn dependency_rate(
     spec: &Spec,
     flows: &[ClassFlow],
     attempts: &[Vec<f64>],
     dep: usize,
-    from: usize,
     scale: f64,
 ) -> f64 {
-    let (Some(d), Some(caller)) = (spec.dependencies.get(dep), spec.components.get(from)) else {
+    let Some(d) = spec.dependencies.get(dep) else {
         return 0.0;
     };
     spec.workload
@@ -179,37 +185,38 @@ pub fn dependency_rate(
         .iter()
         .zip(flows)
         .enumerate()
-        .filter(|(_, (k, _))| d.applies_to(&k.name))
         .map(|(k, (class, flow))| {
             let tries = attempts
                 .get(k)
                 .and_then(|a| a.get(dep))
                 .copied()
                 .unwrap_or(1.0);
-            class.rate()
-                * scale
-                * edge_traffic(
-                    caller.kind,
-                    caller.hit_ratio.unwrap_or(0.0),
-                    d.calls_or_default() * tries,
-                    d.op_or_default(),
-                    flow.all_visits.get(from).copied().unwrap_or_default(),
-                )
+            let fired = flow.fired.get(dep).copied().unwrap_or(0.0);
+            class.rate() * scale * fired * d.calls_or_default() * tries
         })
         .sum()
 }
 
-/// Propagates one request of `class` from `entry` over the edges `follow` admits.
+/// One request of a class, propagated: visits per entry, and the firings of each
+/// dependency (visits at the caller that fire it, before its `calls`).
+struct Propagated {
+    visits: Vec<Visits>,
+    fired: Vec<f64>,
+}
+
+/// Propagates one request of `class` from entry `entry` over the edges `follow` admits,
+/// entry by entry (see [`crate::spec::entries`]).
 fn propagate(
     spec: &Spec,
     graph: &SystemGraph,
+    entries: &Entries,
     class: &str,
     entry: usize,
     attempts: &[f64],
     follow: impl Fn(EdgeIndex) -> bool,
-) -> Result<Vec<Visits>, Vec<usize>> {
-    let n = spec.components.len();
-    // Outgoing edges per component: (callee, dependency index).
+) -> Result<Propagated, Vec<usize>> {
+    let n = entries.len();
+    // Outgoing edges per entry: (callee entry, dependency index).
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     let mut indegree = vec![0usize; n];
     for e in graph.graph.edge_indices() {
@@ -217,30 +224,31 @@ fn propagate(
         if !spec.dependencies[dep].applies_to(class) || !follow(e) {
             continue;
         }
-        if let Some((a, b)) = graph.graph.edge_endpoints(e) {
-            let (from, to) = (graph.graph[a], graph.graph[b]);
-            out[from].push((to, dep));
-            indegree[to] += 1;
+        let (Some((a, _)), Some(to)) = (graph.graph.edge_endpoints(e), entries.callee(dep)) else {
+            continue;
+        };
+        for from in entries.of(graph.graph[a]) {
+            if entries.makes(dep, from) {
+                out[from].push((to, dep));
+                indegree[to] += 1;
+            }
         }
     }
-    // The traffic one dependency carries out of `from`, given the visits there.
-    let fire = |from: usize, dep: usize, at_caller: Visits| -> (Op, f64) {
-        let caller = &spec.components[from];
+    let mut fired = vec![0.0; spec.dependencies.len()];
+    // The traffic one dependency carries out of entry `from`, given the visits there.
+    let fire = |from: usize, dep: usize, at_caller: Visits, fired: &mut [f64]| -> (Op, f64) {
+        let caller = &spec.components[entries.component(from)];
         let d = &spec.dependencies[dep];
-        let amount = edge_traffic(
+        let firings = edge_traffic(
             caller.kind,
             caller.hit_ratio.unwrap_or(0.0),
-            d.calls_or_default() * attempts.get(dep).copied().unwrap_or(1.0),
+            1.0,
             d.op_or_default(),
             at_caller,
         );
+        fired[dep] += firings;
+        let amount = firings * d.calls_or_default() * attempts.get(dep).copied().unwrap_or(1.0);
         (d.op_or_default(), amount)
-    };
-    let send = |from: usize, at_caller: Visits, visits: &mut [Visits]| {
-        for &(to, dep) in &out[from] {
-            let (op, amount) = fire(from, dep, at_caller);
-            visits[to].add(op, amount);
-        }
     };
 
     // Without a loop: one pass in topological order (Kahn).
@@ -261,13 +269,16 @@ fn propagate(
         visits[entry].read = 1.0;
         for u in order {
             let at = visits[u];
-            send(u, at, &mut visits);
+            for &(to, dep) in &out[u] {
+                let (op, amount) = fire(u, dep, at, &mut fired);
+                visits[to].add(op, amount);
+            }
         }
-        return Ok(visits);
+        return Ok(Propagated { visits, fired });
     }
 
     // A loop through a queue. The strongly connected components, taken in topological
-    // order, are each settled once: a component outside any loop in one step, a loop
+    // order, are each settled once: an entry outside any loop in one step, a loop
     // by iterating its traffic equations (inflow from upstream fixed) to their fixed
     // point, reached geometrically when each pass round the loop returns less than it
     // sent. Iterating the whole graph instead would take one pass per step of depth.
@@ -291,6 +302,8 @@ fn propagate(
     let mut visits = vec![Visits::default(); n];
     visits[entry].read = 1.0;
     let mut inner = vec![Visits::default(); n];
+    // Firings inside a loop are counted once it has settled.
+    let mut scratch = vec![0.0; spec.dependencies.len()];
     for (i, scc) in sccs.iter().enumerate() {
         let members: Vec<usize> = scc.iter().map(|x| x.index()).collect();
         let looped = members.len() > 1 || out[members[0]].iter().any(|&(to, _)| to == members[0]);
@@ -304,7 +317,7 @@ fn propagate(
                 }
                 for &u in &members {
                     for &(to, dep) in out[u].iter().filter(|(to, _)| scc_of[*to] == i) {
-                        let (op, amount) = fire(u, dep, visits[u]);
+                        let (op, amount) = fire(u, dep, visits[u], &mut scratch);
                         inner[to].add(op, amount);
                     }
                 }
@@ -330,19 +343,24 @@ fn propagate(
             if !settled {
                 return Err(loop_dependencies(&members, &out));
             }
+            for &u in &members {
+                for &(_, dep) in out[u].iter().filter(|(to, _)| scc_of[*to] == i) {
+                    fire(u, dep, visits[u], &mut fired);
+                }
+            }
         }
-        // Settled: send on to the components downstream of this one.
+        // Settled: send on to the entries downstream of this one.
         for &u in &members {
             for &(to, dep) in out[u].iter().filter(|(to, _)| scc_of[*to] != i) {
-                let (op, amount) = fire(u, dep, visits[u]);
+                let (op, amount) = fire(u, dep, visits[u], &mut fired);
                 visits[to].add(op, amount);
             }
         }
     }
-    Ok(visits)
+    Ok(Propagated { visits, fired })
 }
 
-/// The dependencies of a loop whose components are `members`, in spec order.
+/// The dependencies of a loop whose entries are `members`, in spec order.
 fn loop_dependencies(members: &[usize], out: &[Vec<(usize, usize)>]) -> Vec<usize> {
     let mut deps: Vec<usize> = members
         .iter()
@@ -367,38 +385,50 @@ pub fn class_flows_with(
     graph: &SystemGraph,
     attempts: &[Vec<f64>],
 ) -> Result<Vec<ClassFlow>, UnboundedLoop> {
+    let entries = Entries::new(spec);
+    let by_component = |visits: &[Visits]| -> Vec<Visits> {
+        (0..spec.components.len())
+            .map(|c| {
+                entries.of(c).fold(Visits::default(), |sum, e| Visits {
+                    read: sum.read + visits[e].read,
+                    write: sum.write + visits[e].write,
+                })
+            })
+            .collect()
+    };
     spec.workload
         .classes
         .iter()
         .enumerate()
         .map(|(k, class)| {
             let attempts = attempts.get(k).map_or(&[][..], |a| a.as_slice());
-            let Some(entry) = graph.node(&class.entry).map(|n| graph.component_index(n)) else {
+            let Some(entry) = entries.class_entry(k) else {
                 let none = vec![Visits::default(); spec.components.len()];
                 return Ok(ClassFlow {
                     sync_visits: none.clone(),
                     critical_visits: none.clone(),
                     all_visits: none,
+                    entry_visits: vec![Visits::default(); entries.len()],
+                    fired: vec![0.0; spec.dependencies.len()],
                 });
             };
             let unbounded = |dependencies| UnboundedLoop {
                 class: class.name.clone(),
                 dependencies,
             };
-            let sync_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
-                graph.is_sync(e)
-            })
-            .map_err(unbounded)?;
-            let critical_visits = propagate(spec, graph, &class.name, entry, attempts, |e| {
-                graph.fails_caller(e)
-            })
-            .map_err(unbounded)?;
-            let all_visits = propagate(spec, graph, &class.name, entry, attempts, |_| true)
-                .map_err(unbounded)?;
+            let run = |follow: &dyn Fn(EdgeIndex) -> bool| {
+                propagate(spec, graph, &entries, &class.name, entry, attempts, follow)
+                    .map_err(unbounded)
+            };
+            let sync = run(&|e| graph.is_sync(e))?;
+            let critical = run(&|e| graph.fails_caller(e))?;
+            let all = run(&|_| true)?;
             Ok(ClassFlow {
-                sync_visits,
-                critical_visits,
-                all_visits,
+                sync_visits: by_component(&sync.visits),
+                critical_visits: by_component(&critical.visits),
+                all_visits: by_component(&all.visits),
+                entry_visits: all.visits,
+                fired: all.fired,
             })
         })
         .collect()

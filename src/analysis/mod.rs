@@ -42,7 +42,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::spec::graph::SystemGraph;
-use crate::spec::{defaults, Consistency, Spec};
+use crate::spec::{defaults, Consistency, Op, Spec};
 use consistency::StoreConsistency;
 use cost::CostReport;
 pub use findings::{Finding, FindingKind, Severity};
@@ -122,6 +122,21 @@ pub struct ComponentReport {
     /// For a read; a write may differ (a store's primary).
     pub availability_percent: f64,
     pub monthly_cost_usd: f64,
+    /// Per operation, when it lists `operations` (none otherwise).
+    pub operations: Vec<OperationReport>,
+}
+
+/// One operation of a component under its peak load: its visits wait in the
+/// component's queue with every other operation's, and are served for its own time.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OperationReport {
+    pub name: String,
+    pub arrival_rps: f64,
+    /// Its own time at the replica's CPU speed, ms.
+    pub service_time_ms: f64,
+    /// A visit's wait and service (its downstream calls aside), over reads and writes.
+    pub mean_response_ms: Option<f64>,
+    pub p99_response_ms: Option<f64>,
 }
 
 /// The traffic over one dependency at peak, retries included.
@@ -207,6 +222,46 @@ pub(crate) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// Each operation's figures at component `c` (result `r`), whose entries take `mix`.
+fn operation_reports(
+    c: &crate::spec::Component,
+    r: &component::ComponentResult,
+    mix: &[load::Visits],
+    depth: Depth,
+) -> Vec<OperationReport> {
+    c.operations()
+        .iter()
+        .enumerate()
+        .filter_map(|(o, op)| {
+            let t = r.operations.get(o)?;
+            let rates = mix.get(o).copied().unwrap_or_default();
+            let total = rates.total();
+            let (read, write) = (r.visit(Some(o), Op::Read), r.visit(Some(o), Op::Write));
+            let mean = if total > 0.0 {
+                (rates.read * read.mean + rates.write * write.mean) / total
+            } else {
+                read.mean
+            };
+            // The busier of its two ways in gives the tail.
+            let op_way = if rates.write > rates.read {
+                Op::Write
+            } else {
+                Op::Read
+            };
+            Some(OperationReport {
+                name: op.name.clone(),
+                arrival_rps: total,
+                service_time_ms: t.service_ms,
+                mean_response_ms: finite(mean),
+                p99_response_ms: match depth {
+                    Depth::Verdicts => None,
+                    _ => percentile::operation_quantile(r, o, op_way, 0.99).and_then(finite),
+                },
+            })
+        })
+        .collect()
+}
+
 /// The model solved at its peak: the flows (with retries at their fixed point) and the
 /// evaluation of every component and class.
 pub struct Solved<'a> {
@@ -215,7 +270,8 @@ pub struct Solved<'a> {
     pub tree: CallTree,
     pub flows: Vec<ClassFlow>,
     pub eval: Evaluation,
-    /// Per class: the index of its entry component.
+    /// Per class: the entry it arrives at (its entry component's, or the operation it
+    /// asks for there: see `spec::entries`).
     pub entries: Vec<Option<usize>>,
 }
 
@@ -254,11 +310,8 @@ pub fn solve(spec: &Spec) -> Result<Solved<'_>, AnalysisError> {
             eval = evaluate(spec, &tree, &Load::new(spec, &flows, 1.0));
         }
     }
-    let entries = spec
-        .workload
-        .classes
-        .iter()
-        .map(|k| graph.node(&k.entry).map(|n| graph.component_index(n)))
+    let entries = (0..spec.workload.classes.len())
+        .map(|k| tree.entries.class_entry(k))
         .collect();
     Ok(Solved {
         spec,
@@ -397,6 +450,7 @@ fn analyze_effective(
                 stable: r.stable(),
                 availability_percent: 100.0 * (1.0 - unavailable[i][0]),
                 monthly_cost_usd: cost.components[i].autoscaled_monthly_usd,
+                operations: operation_reports(c, r, load.mix(i), depth),
             }
         })
         .collect();
@@ -556,13 +610,11 @@ fn dependency_reports(solved: &Solved) -> Vec<DependencyReport> {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let rate_rps = solved
-                .graph
-                .node(&d.from)
-                .map(|n| solved.graph.component_index(n))
-                .map_or(0.0, |from| {
-                    load::dependency_rate(spec, &solved.flows, &solved.eval.attempts, i, from, 1.0)
-                });
+            let rate_rps = if solved.graph.node(&d.from).is_some() {
+                load::dependency_rate(spec, &solved.flows, &solved.eval.attempts, i, 1.0)
+            } else {
+                0.0
+            };
             DependencyReport {
                 from: d.from.clone(),
                 to: d.to.clone(),

@@ -228,7 +228,8 @@ const RARE: f64 = 5e-3;
 /// The spread allowed past a rare branch's time, in the class's standard deviations.
 const RARE_SDS: f64 = 4.0;
 
-/// A visit: a component and the op it arrives with.
+/// A visit: an entry (a component, or one of its operations) and the op it arrives
+/// with.
 type Visit = (usize, Op);
 
 struct Walk<'a> {
@@ -251,16 +252,21 @@ struct CallSite {
 }
 
 impl Walk<'_> {
+    /// The component entry `e` is of.
+    fn comp(&self, e: usize) -> usize {
+        self.tree.entries.component(e)
+    }
+
     /// The visits worth walking: the entry's and every callee's above the variance
     /// floor, callees before their callers, the entry last.
     fn needed(&self, entry: usize) -> Vec<Visit> {
         let mut needed: Vec<Visit> = vec![(entry, Op::Read)];
         let mut seen: HashMap<Visit, ()> = HashMap::from([((entry, Op::Read), ())]);
         let mut next = 0;
-        while let Some(&(c, op)) = needed.get(next) {
+        while let Some(&(e, op)) = needed.get(next) {
             next += 1;
-            for slot in self.tree.slots_of(c) {
-                for site in self.sites(c, op, slot) {
+            for slot in self.tree.slots_of(self.comp(e)) {
+                for site in self.sites(e, op, slot) {
                     let m = self.eval.visit(self.k, site.callee.0, site.callee.1);
                     if m.variance >= self.least_variance && seen.insert(site.callee, ()).is_none() {
                         needed.push(site.callee);
@@ -268,7 +274,7 @@ impl Walk<'_> {
                 }
             }
         }
-        needed.sort_by_key(|&(c, op)| (self.tree.position_of(c), op == Op::Write));
+        needed.sort_by_key(|&(e, op)| (self.tree.position_of(self.comp(e)), e, op == Op::Write));
         needed
     }
 
@@ -276,9 +282,9 @@ impl Walk<'_> {
     /// its callees'.
     fn build(&self, needed: &[Visit]) -> Spectrum {
         let mut built: HashMap<Visit, Spectrum> = HashMap::with_capacity(needed.len());
-        for &(c, op) in needed {
-            let s = self.visit(c, op, &built);
-            built.insert((c, op), s);
+        for &(e, op) in needed {
+            let s = self.visit(e, op, &built);
+            built.insert((e, op), s);
         }
         needed
             .last()
@@ -296,7 +302,8 @@ impl Walk<'_> {
     fn rare_excursion(&self, needed: &[Visit]) -> f64 {
         let rare = |p: f64| p > TAIL_LEFT_OUT && p < RARE;
         let mut reach: HashMap<Visit, f64> = HashMap::with_capacity(needed.len());
-        for &(c, op) in needed {
+        for &(e, op) in needed {
+            let c = self.comp(e);
             let comp = &self.spec.components[c];
             let mut own = 0.0f64;
             if let OwnTime::Served {
@@ -312,9 +319,9 @@ impl Walk<'_> {
             let mut calls_reach = 0.0f64;
             let mut miss_path = 0.0;
             for slot in self.tree.slots_of(c) {
-                for site in self.sites(c, op, slot) {
+                for site in self.sites(e, op, slot) {
                     let d = &self.spec.dependencies[site.dep];
-                    let callee = &self.spec.components[site.callee.0];
+                    let callee = &self.spec.components[self.comp(site.callee.0)];
                     let m = self.eval.visit(self.k, site.callee.0, site.callee.1);
                     let wire = self
                         .tree
@@ -344,7 +351,7 @@ impl Walk<'_> {
             if rare(1.0 - comp.hit_ratio.unwrap_or(0.0)) {
                 calls_reach = calls_reach.max(miss_path);
             }
-            reach.insert((c, op), own.max(calls_reach));
+            reach.insert((e, op), own.max(calls_reach));
         }
         needed
             .last()
@@ -352,17 +359,17 @@ impl Walk<'_> {
             .unwrap_or(0.0)
     }
 
-    /// The calls of one slot that class `k`'s visit `(c, op)` makes.
+    /// The calls of one slot that class `k`'s visit `(e, op)` makes.
     fn sites<'s>(
         &'s self,
-        c: usize,
+        e: usize,
         op: Op,
         slot: &'s [super::latency::Call],
     ) -> impl Iterator<Item = CallSite> + 's {
-        let kind = self.spec.components[c].kind;
+        let kind = self.spec.components[self.comp(e)].kind;
         slot.iter().filter_map(move |call| {
             let d = &self.spec.dependencies[call.dep];
-            if !self.tree.applies(self.k, call.dep) || d.calls_or_default() <= 0.0 {
+            if !self.tree.makes(self.k, call.dep, e) || d.calls_or_default() <= 0.0 {
                 return None;
             }
             let on_miss = match firing(kind, op, d.op_or_default()) {
@@ -372,7 +379,7 @@ impl Walk<'_> {
             };
             Some(CallSite {
                 dep: call.dep,
-                callee: (call.callee, d.op_or_default()),
+                callee: (call.callee_entry, d.op_or_default()),
                 on_miss,
             })
         })
@@ -385,9 +392,10 @@ impl Walk<'_> {
         })
     }
 
-    /// Visit `(c, op)`: its own time, then its calls.
-    fn visit(&self, c: usize, op: Op, built: &HashMap<Visit, Spectrum>) -> Spectrum {
-        let mut total = self.own(c, op);
+    /// Visit `(e, op)`: its own time, then its calls.
+    fn visit(&self, e: usize, op: Op, built: &HashMap<Visit, Spectrum>) -> Spectrum {
+        let c = self.comp(e);
+        let mut total = self.own(e, op);
         let mut downstream = Spectrum::zero(self.grid);
         let mut on_miss = false;
         let mut branches: Vec<Spectrum> = Vec::new();
@@ -395,11 +403,11 @@ impl Walk<'_> {
         for slot in self.tree.slots_of(c) {
             branches.clear();
             forked.clear();
-            for site in self.sites(c, op, slot) {
+            for site in self.sites(e, op, slot) {
                 forked.push((site.dep, site.callee));
                 on_miss |= site.on_miss;
                 let d = &self.spec.dependencies[site.dep];
-                let callee = &self.spec.components[site.callee.0];
+                let callee = &self.spec.components[self.comp(site.callee.0)];
                 let failure = callee.call_failure();
                 let mut response = self.callee(site.callee, built);
                 if let Some(trip) = self.tree.round_trip(site.dep) {
@@ -432,7 +440,7 @@ impl Walk<'_> {
                 branches.push(repeated(&one, calls, chain));
             }
             if !branches.is_empty() {
-                let r = self.fork_correlation(c, &forked);
+                let r = self.fork_correlation(&forked);
                 self.forked.set(self.forked.get() || branches.len() > 1);
                 downstream.then(&Spectrum::maximum(self.grid, &branches, r));
             }
@@ -449,18 +457,18 @@ impl Walk<'_> {
     /// variance, share)`: `share` is the part of the visit's variance the queue's wait
     /// and service make (its calls aside) times the chance that two visits sent on
     /// their own land in the same queue (one replica, one shard). None without a queue.
-    fn queue_part(&self, (c, op): Visit) -> Option<(f64, f64, f64, f64, u64)> {
-        let r = &self.eval.results[c];
+    fn queue_part(&self, (e, op): Visit) -> Option<(f64, f64, f64, f64, u64)> {
+        let r = &self.eval.results[self.comp(e)];
         let pool = match op {
             Op::Read => r.pools.last(),
             Op::Write => r.pools.first(),
         }?;
-        let station = pool.hot_station;
+        let station = &pool.hot_station;
         let solved = station.solve();
         let wait = station.wait_variance();
         let service = (station.service_time_cv * station.service_time_ms).powi(2);
         let queue = wait + service;
-        let visit = self.eval.visit(self.k, c, op).variance;
+        let visit = self.eval.visit(self.k, e, op).variance;
         if !solved.stable || !queue.is_finite() || queue <= 0.0 || visit <= 0.0 {
             return None;
         }
@@ -503,7 +511,7 @@ impl Walk<'_> {
     /// [`Spectrum::maximum`] takes. It is scaled by the least of the branches' share
     /// of their queue's arrivals (other traffic dilutes the common part) and of their
     /// variance ([`Walk::queue_part`]'s `share`), at the branches' mean utilisation.
-    fn fork_correlation(&self, caller: usize, branches: &[(usize, Visit)]) -> f64 {
+    fn fork_correlation(&self, branches: &[(usize, Visit)]) -> f64 {
         let k = branches.len();
         if k < 2 {
             return 0.0;
@@ -520,10 +528,9 @@ impl Walk<'_> {
                 self.load.flows,
                 &self.eval.attempts,
                 dep,
-                caller,
                 self.load.scale,
             ) / calls;
-            let arrivals = self.load.rates[callee.0].total();
+            let arrivals = self.load.rates[self.comp(callee.0)].total();
             let traffic = if arrivals > 0.0 {
                 (fork_rate / arrivals).min(1.0)
             } else {
@@ -540,17 +547,19 @@ impl Walk<'_> {
     }
 
     /// A visit's own time (its calls aside).
-    fn own(&self, c: usize, op: Op) -> Spectrum {
-        let r = &self.eval.results[c];
+    fn own(&self, e: usize, op: Op) -> Spectrum {
+        let r = &self.eval.results[self.comp(e)];
         match r.own {
             OwnTime::Delay(ms) => Spectrum::delay(self.grid, ms),
             OwnTime::Served {
-                service_ms,
-                cv,
                 cold_start_ms,
                 cold_start_ratio,
                 acks,
+                ..
             } => {
+                let (service_ms, cv) = r
+                    .service(self.tree.entries.operation(e, self.spec))
+                    .unwrap_or((0.0, 0.0));
                 let pool = match op {
                     Op::Read => r.pools.last(),
                     Op::Write => r.pools.first(),
@@ -576,6 +585,45 @@ impl Walk<'_> {
     }
 }
 
+/// The `p`-quantile of one visit's own time at operation `operation` of a component,
+/// arriving with `op` (its calls aside): its pool's wait, then its own service (and
+/// acknowledgements); None for a delay.
+pub fn operation_quantile(
+    result: &super::component::ComponentResult,
+    operation: usize,
+    op: Op,
+    p: f64,
+) -> Option<f64> {
+    let t = result.operations.get(operation)?;
+    let OwnTime::Served { acks, .. } = result.own else {
+        return None;
+    };
+    let m = result.visit(Some(operation), op);
+    if !m.mean.is_finite() || !m.variance.is_finite() {
+        return Some(f64::INFINITY);
+    }
+    let pool = match op {
+        Op::Read => result.pools.last(),
+        Op::Write => result.pools.first(),
+    }?;
+    let wait = PoolWait::new(pool);
+    let acks = acks[usize::from(op == Op::Write)];
+    let grid = Grid::for_time(m.mean, m.variance.sqrt());
+    let own = Spectrum::from_fn(grid, |w| {
+        let service = gamma_transform(t.service_ms, t.cv, w);
+        let mut v = wait.at(w) * service;
+        for _ in 0..acks {
+            v = v * service;
+        }
+        v
+    });
+    Some(super::spectrum::quantile_of_masses(
+        &own.masses(),
+        grid.step_ms,
+        p,
+    ))
+}
+
 /// A pool's wait: the hottest shard's queue with its share of the visits, the others'
 /// with the rest; then, for threads over a smaller CPU, the CPU's queue too.
 struct PoolWait {
@@ -588,9 +636,9 @@ struct PoolWait {
 impl PoolWait {
     fn new(pool: &PoolResult) -> Self {
         PoolWait {
-            hot: (pool.hot_station, pool.hot_station.solve()),
+            hot: (pool.hot_station.clone(), pool.hot_station.solve()),
             hot_share: pool.hot_share,
-            other: pool.other_station.map(|s| (s, s.solve())),
+            other: pool.other_station.as_ref().map(|s| (s.clone(), s.solve())),
             cpu: pool.cpu.as_deref().map(|cpu| Box::new(PoolWait::new(cpu))),
         }
     }

@@ -45,7 +45,7 @@ use std::collections::HashMap;
 use super::spectrum::{gamma_transform, Grid, Spectrum, C64};
 
 /// A pool of `servers` identical servers with one FIFO queue.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Station {
     /// Arrivals at this queue (one of a balancer's queues: its share).
     pub arrival_rps: f64,
@@ -54,6 +54,11 @@ pub struct Station {
     pub service_time_cv: f64,
     pub servers: u64,
     pub feed: Feed,
+    /// The service times it mixes, when its visits ask for different operations:
+    /// (share of the visits, mean ms, cv) each, of which `service_time_ms` and
+    /// `service_time_cv` are the two moments. The wait's shape takes the mixture
+    /// whole; None for one gamma service time.
+    pub mix: Option<std::sync::Arc<[(f64, f64, f64)]>>,
 }
 
 /// How requests reach one queue of a pool of `k` identical queues.
@@ -213,6 +218,27 @@ impl Station {
             service_time_cv,
             servers,
             feed: Feed::Poisson,
+            mix: None,
+        }
+    }
+
+    /// The same queue with its service the mixture `parts` ((share, mean ms, cv) each;
+    /// `service_time_ms` and `service_time_cv` stay its two moments).
+    pub fn mixed(self, parts: Option<std::sync::Arc<[(f64, f64, f64)]>>) -> Self {
+        Station { mix: parts, ..self }
+    }
+
+    /// The Laplace–Stieltjes transform of the service time over `div` at `w`: its
+    /// gamma, or the mixture of its parts' gammas.
+    fn service_transform(&self, div: f64, w: f64) -> C64 {
+        match &self.mix {
+            Some(parts) => {
+                let total: f64 = parts.iter().map(|p| p.0).sum();
+                parts.iter().fold(C64::ZERO, |sum, &(share, mean, cv)| {
+                    sum + gamma_transform(mean / div, cv, w).scale(share / total)
+                })
+            }
+            None => gamma_transform(self.service_time_ms / div, self.service_time_cv, w),
         }
     }
 
@@ -380,8 +406,9 @@ impl Station {
         }
         let w = w * self.wait_stretch(r);
         let rho = r.utilization;
-        let m1 = self.service_time_ms / self.servers.max(1) as f64;
-        let one_minus_s1 = C64::ONE - gamma_transform(m1, self.service_time_cv, w);
+        let servers = self.servers.max(1) as f64;
+        let m1 = self.service_time_ms / servers;
+        let one_minus_s1 = C64::ONE - self.service_transform(servers, w);
         let c = one_minus_s1.scale(1.0 - rho) / (C64::new(0.0, m1 * w) - one_minus_s1.scale(rho));
         c.scale(pw) + C64::new(1.0 - pw, 0.0)
     }
@@ -419,7 +446,7 @@ impl Station {
         if self.service_time_ms <= 0.0 {
             return 0.0;
         }
-        if (self.service_time_cv - 1.0).abs() < 1e-12 {
+        if (self.service_time_cv - 1.0).abs() < 1e-12 && self.mix.is_none() {
             return quantile_from_survival(
                 |t| self.exponential_survival(&r, t),
                 p,
@@ -427,9 +454,8 @@ impl Station {
             );
         }
         let grid = Grid::for_time(r.mean_response_ms, self.response_variance().sqrt());
-        let (mean, cv) = (self.service_time_ms, self.service_time_cv);
         Spectrum::from_fn(grid, |w| {
-            self.wait_transform(&r, w) * gamma_transform(mean, cv, w)
+            self.wait_transform(&r, w) * self.service_transform(1.0, w)
         })
         .quantiles(&[p])[0]
     }

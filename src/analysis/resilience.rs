@@ -148,7 +148,7 @@ impl Context<'_> {
             let (Some(entry), Some(target)) = (self.entries[k], self.targets[k]) else {
                 continue;
             };
-            if only.is_some_and(|o| !o[entry]) {
+            if only.is_some_and(|o| !o[self.tree.entries.component(entry)]) {
                 continue; // untouched by the what-if
             }
             // The moments' p99 settles a verdict when it is far from the target;
@@ -198,6 +198,7 @@ pub fn resilience(cx: &Context, what_if: &mut WhatIf) -> Resilience {
         let capacity_only = super::component::analyse(
             &fewer,
             cx.load.rates[c],
+            cx.load.mix(c),
             cx.base.results[c].hold,
             cx.load.partition_bound(c, |q| &spec.components[q]),
         )

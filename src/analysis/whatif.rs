@@ -85,7 +85,7 @@ impl<'a> WhatIf<'a> {
                 &mut self.scratch,
             );
             let out = read(&self.scratch, &self.marked);
-            self.scratch.restore(self.base, &only);
+            self.scratch.restore(self.base, &self.tree.entries, &only);
             Some(out)
         };
         for &c in &only {

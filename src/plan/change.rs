@@ -419,7 +419,7 @@ impl Change {
                     service_time_ms: service_time_ms[0],
                     cost_per_replica_hour: cost_per_replica_hour[0],
                 });
-                c.service_time_ms = Some(service_time_ms[1]);
+                c.set_service_time(service_time_ms[1]);
                 if c.cost_per_replica_hour.is_some() || cost_per_replica_hour[1] > 0.0 {
                     c.cost_per_replica_hour = Some(cost_per_replica_hour[1]);
                 }

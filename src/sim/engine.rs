@@ -119,6 +119,8 @@ struct Frame {
     /// Root: when the request arrived. From a queue: when the message was enqueued.
     origin: f64,
     comp: u32,
+    /// The component's operation the visit asks for (0 without operations).
+    operation: u16,
     /// The branch that made this call, or NONE (a root or an async message).
     parent: u32,
     /// The parent's attempt tag this frame answers.
@@ -692,6 +694,7 @@ impl<'n> Engine<'n> {
             arrive: self.now,
             origin: self.now,
             comp: entry,
+            operation: self.net.classes[class as usize].operation,
             parent: NONE,
             tag: 0,
             station: NONE,
@@ -886,8 +889,9 @@ impl<'n> Engine<'n> {
     /// Frame `f`'s own service, on the server it holds.
     #[inline]
     fn serve(&mut self, f: u32) {
-        let comp = &self.net.comps[self.frames[f as usize].comp as usize];
-        let mut d = comp.service.sample(&mut self.rng);
+        let frame = &self.frames[f as usize];
+        let comp = &self.net.comps[frame.comp as usize];
+        let mut d = comp.services[frame.operation as usize].sample(&mut self.rng);
         if comp.cold_start_ratio > 0.0 && self.rng.bernoulli(comp.cold_start_ratio) {
             d += comp.cold_start_ms;
         }
@@ -962,8 +966,7 @@ impl<'n> Engine<'n> {
         }
         if ack {
             // A replica acknowledges: one more service time, holding no server.
-            let d = self.net.comps[frame.comp as usize]
-                .service
+            let d = self.net.comps[frame.comp as usize].services[frame.operation as usize]
                 .sample(&mut self.rng);
             self.push(self.now + d, ACK_DONE, f, 0);
             return;
@@ -995,7 +998,7 @@ impl<'n> Engine<'n> {
     fn begin_calls(&mut self, f: u32) {
         let frame = self.frames[f as usize];
         let net = self.net;
-        let plan = *net.plan(frame.comp, frame.class, frame.op);
+        let plan = *net.plan(frame.comp, frame.operation, frame.class, frame.op);
         let mut hit = false;
         if plan.draws_hit {
             hit = self.rng.bernoulli(net.comps[frame.comp as usize].hit_ratio);
@@ -1015,6 +1018,7 @@ impl<'n> Engine<'n> {
                     arrive: self.now,
                     origin: self.now,
                     comp: e.callee,
+                    operation: e.operation,
                     parent: NONE,
                     tag: 0,
                     station: NONE,
@@ -1133,6 +1137,7 @@ impl<'n> Engine<'n> {
             arrive: self.now,
             origin: self.now,
             comp: e.callee,
+            operation: e.operation,
             parent: br,
             tag: b.tag,
             station: NONE,

@@ -312,7 +312,10 @@ pub fn simulate(
     let slowest = net
         .comps
         .iter()
-        .map(|c| c.service.mean() + c.cold_start_ms * c.cold_start_ratio + c.latency_ms)
+        .map(|c| {
+            let service = c.services.iter().map(dist::Dist::mean).fold(0.0, f64::max);
+            service + c.cold_start_ms * c.cold_start_ratio + c.latency_ms
+        })
         .fold(0.0, f64::max);
     let warmup_ms = if warmup_fraction > 0.0 {
         (duration_ms * warmup_fraction).max(5.0 * slowest)

@@ -1,6 +1,8 @@
 //! The spec compiled into flat arrays the event loop reads without allocating: one entry
-//! per component, per pool station, per edge, and one routing plan per (component,
-//! request class, arriving op).
+//! per component, per pool station, per edge, and one routing plan per (entry, request
+//! class, arriving op), an entry being a component or one of its operations
+//! (`spec::entries`): a visit to an operation draws that operation's service time and
+//! makes that operation's calls, in the component's one queue.
 //!
 //! Routing is decided by the analysis's own code, so the two cannot drift apart:
 //! [`crate::analysis::load::firing`] says whether an edge fires for a visit (always, on a
@@ -20,6 +22,7 @@
 
 use crate::analysis::hops::{round_trip, RoundTrip};
 use crate::analysis::load::{consumed_queues, firing, partition_bound, Firing};
+use crate::spec::entries::Entries;
 use crate::spec::graph::SystemGraph;
 use crate::spec::{defaults, ComponentKind, LoadBalancing, Op, ReadsFrom, ReplicationMode, Spec};
 
@@ -59,7 +62,10 @@ pub struct Comp {
     pub name: String,
     pub kind: ComponentKind,
     pub model: Model,
-    pub service: Dist,
+    /// The service time per operation (one without operations).
+    pub services: Vec<Dist>,
+    /// Its first entry (`spec::entries`): plans are per entry.
+    pub first_entry: u32,
     pub cold_start_ms: f64,
     pub cold_start_ratio: f64,
     pub latency_ms: f64,
@@ -123,6 +129,8 @@ pub struct Lock {
 #[derive(Debug, Clone)]
 pub struct Edge {
     pub callee: u32,
+    /// The callee's operation the call asks for (0 without operations).
+    pub operation: u16,
     pub op: Op,
     /// `calls` = whole + a Bernoulli(frac) extra call.
     pub whole: u32,
@@ -164,6 +172,8 @@ pub struct Class {
     /// it (what the run's length is sized by).
     pub rate_rps: f64,
     pub entry: u32,
+    /// The entry's operation the class asks for (0 without operations).
+    pub operation: u16,
     pub p99_target_ms: Option<f64>,
     /// A closed class's users (0 for an open class), each thinking `think_ms` (an
     /// exponential pause) between an answer and its next request.
@@ -187,8 +197,9 @@ pub struct Network {
 
 impl Network {
     #[inline]
-    pub fn plan(&self, comp: u32, class: u16, op: Op) -> &Plan {
-        let i = (comp as usize * self.classes.len() + class as usize) * 2 + op_index(op);
+    pub fn plan(&self, comp: u32, operation: u16, class: u16, op: Op) -> &Plan {
+        let entry = self.comps[comp as usize].first_entry as usize + operation as usize;
+        let i = (entry * self.classes.len() + class as usize) * 2 + op_index(op);
         &self.plans[i]
     }
 
@@ -207,6 +218,7 @@ impl Network {
     /// validator reports) are left out.
     pub fn compile(spec: &Spec) -> Network {
         let graph = SystemGraph::new(spec);
+        let entries = Entries::new(spec);
         let consumed = consumed_queues(spec);
         let mut stations = Vec::new();
         let mut comps = Vec::with_capacity(spec.components.len());
@@ -216,13 +228,27 @@ impl Network {
                 ComponentKind::Queue => Model::Queue,
                 _ => Model::Pool,
             };
-            let cv = c.service_time_cv_or_default();
-            let service_ms = c.own_service_ms();
+            let services = if c.operations().is_empty() {
+                vec![Dist::from_mean_cv(
+                    c.own_service_ms(),
+                    c.service_time_cv_or_default(),
+                )]
+            } else {
+                (0..c.operations().len())
+                    .map(|o| {
+                        Dist::from_mean_cv(
+                            c.operation_service_ms(Some(o)),
+                            c.operation_service_cv(Some(o)),
+                        )
+                    })
+                    .collect()
+            };
             let mut comp = Comp {
                 name: c.name.clone(),
                 kind: c.kind,
                 model,
-                service: Dist::from_mean_cv(service_ms, cv),
+                services,
+                first_entry: entries.first_of(ci) as u32,
                 cold_start_ms: 0.0,
                 cold_start_ratio: 0.0,
                 latency_ms: c.latency_ms.unwrap_or(defaults::LATENCY_MS).max(0.0),
@@ -367,8 +393,12 @@ impl Network {
             edge_of_dep[dep_index] = edges.len() as u32;
             sync_of_dep[dep_index] = graph.is_sync(e);
             from_of_dep[dep_index] = from as u32;
+            let operation = entries
+                .callee(dep_index)
+                .map_or(0, |e| e - entries.first_of(to));
             edges.push(Edge {
                 callee: to as u32,
+                operation: operation as u16,
                 op: d.op_or_default(),
                 whole: calls.floor() as u32,
                 frac: calls.fract(),
@@ -389,12 +419,15 @@ impl Network {
             .workload
             .classes
             .iter()
-            .filter_map(|c| {
-                let entry = graph.node(&c.entry).map(|n| graph.component_index(n))?;
+            .enumerate()
+            .filter_map(|(k, c)| {
+                let entry = entries.class_entry(k)?;
+                let comp = entries.component(entry);
                 Some(Class {
                     name: c.name.clone(),
                     rate_rps: c.rate().max(0.0),
-                    entry: entry as u32,
+                    entry: comp as u32,
+                    operation: (entry - entries.first_of(comp)) as u16,
                     p99_target_ms: c.p99_ms.or(spec.targets.p99_ms),
                     users: c.users.unwrap_or(0),
                     think_ms: c.think_time_ms_or_default().max(0.0),
@@ -410,12 +443,14 @@ impl Network {
             }
         }
 
-        // One plan per (component, class, arriving op).
-        let mut plans = Vec::with_capacity(comps.len() * classes.len() * 2);
+        // One plan per (entry, class, arriving op), in entry order.
+        let mut plans = Vec::with_capacity(entries.len() * classes.len() * 2);
         let mut steps = Vec::new();
         let mut branches = Vec::new();
         let mut asyncs = Vec::new();
-        for (ci, comp) in comps.iter().enumerate() {
+        for e in 0..entries.len() {
+            let ci = entries.component(e);
+            let comp = &comps[ci];
             for class in &classes {
                 for op in [Op::Read, Op::Write] {
                     let mut groups: Vec<(Option<&str>, Vec<Branch>)> = Vec::new();
@@ -423,7 +458,7 @@ impl Network {
                     let mut draws_hit = false;
                     for &di in &out_of[ci] {
                         let d = &spec.dependencies[di];
-                        if !d.applies_to(&class.name) {
+                        if !d.applies_to(&class.name) || !entries.makes(di, e) {
                             continue;
                         }
                         let on_miss = match firing(comp.kind, op, d.op_or_default()) {

@@ -179,6 +179,43 @@ impl Component {
     pub fn own_service_ms(&self) -> f64 {
         self.service_time_ms.unwrap_or(0.0) / self.cpu_speed()
     }
+    /// Its `operations`, none when it lists none.
+    pub fn operations(&self) -> &[super::model::Operation] {
+        self.operations.as_deref().unwrap_or(&[])
+    }
+    /// The place of operation `name` in its `operations`.
+    pub fn operation_index(&self, name: &str) -> Option<usize> {
+        self.operations().iter().position(|o| o.name == name)
+    }
+    /// The own time of a visit to its operation `operation` (the component's own when
+    /// `None` or not listed) at this replica's CPU speed, ms.
+    pub fn operation_service_ms(&self, operation: Option<usize>) -> f64 {
+        match operation.and_then(|i| self.operations().get(i)) {
+            Some(o) => o.service_time_ms.or(self.service_time_ms).unwrap_or(0.0) / self.cpu_speed(),
+            None => self.own_service_ms(),
+        }
+    }
+    /// The cv of a visit to its operation `operation`'s service time.
+    pub fn operation_service_cv(&self, operation: Option<usize>) -> f64 {
+        operation
+            .and_then(|i| self.operations().get(i))
+            .and_then(|o| o.service_time_cv)
+            .unwrap_or_else(|| self.service_time_cv_or_default())
+    }
+    /// Gives it service time `ms` (a larger instance, a tier): each operation that
+    /// states its own time keeps its ratio to the component's.
+    pub fn set_service_time(&mut self, ms: f64) {
+        let old = self.service_time_ms.unwrap_or(0.0);
+        if old > 0.0 && old.is_finite() {
+            let ratio = ms / old;
+            for o in self.operations.iter_mut().flatten() {
+                if let Some(t) = o.service_time_ms.as_mut() {
+                    *t *= ratio;
+                }
+            }
+        }
+        self.service_time_ms = Some(ms);
+    }
     pub fn io_or_default(&self) -> Io {
         self.io.unwrap_or(IO)
     }
@@ -244,7 +281,9 @@ impl Component {
         let tier = self.active_tier()?;
         let mut c = self.clone();
         c.concurrency = tier.concurrency.or(c.concurrency);
-        c.service_time_ms = tier.service_time_ms.or(c.service_time_ms);
+        if let Some(ms) = tier.service_time_ms {
+            c.set_service_time(ms);
+        }
         c.partitions = tier.partitions.or(c.partitions);
         c.cost_per_replica_hour = Some(tier.cost_per_hour);
         Some(c)

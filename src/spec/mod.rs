@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod defaults;
 pub mod diagnostic;
 pub mod diff;
+pub mod entries;
 pub mod export;
 pub mod graph;
 pub mod load;

@@ -250,6 +250,10 @@ pub struct RequestClass {
     pub think_time_ms: Option<f64>,
     /// The component the request enters at.
     pub entry: String,
+    /// The entry's operation the request asks for: required when the entry lists
+    /// `operations`, and only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// Overrides `targets.p99_ms` for this class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99_ms: Option<f64>,
@@ -365,6 +369,13 @@ pub struct Component {
     /// Coefficient of variation of the service time: 1 exponential, 0 deterministic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_time_cv: Option<f64>,
+    /// The kinds of request it serves when they cost different amounts (GetCart and
+    /// AddItem, a home page and a redirect): each with its own service time, sharing
+    /// the component's servers and queue. A call names the one it makes with
+    /// `operation`, a class the one it enters with; a dependency with
+    /// `from_operation` is made only while serving that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<Operation>>,
     /// How a request picks a replica, each with its own queue: in turn, at random, or the least loaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancing: Option<LoadBalancing>,
@@ -462,6 +473,7 @@ impl Component {
             concurrency: None,
             service_time_ms: None,
             service_time_cv: None,
+            operations: None,
             load_balancing: None,
             availability: None,
             replication: None,
@@ -487,6 +499,25 @@ impl Component {
             image: None,
         }
     }
+}
+
+/// One kind of request a component serves, with its own cost: what a layered queueing
+/// network calls an entry. Its visits wait in the component's one queue with every
+/// other operation's and are then served for their own time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Operation {
+    /// Its name, unique in the component: lower-case letters, digits, '_' and '-'
+    /// (`get_cart`, `list-products`).
+    pub name: String,
+    /// Its mean own time per request at one full core, excluding downstream calls, ms
+    /// (the component's `service_time_ms` when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_ms: Option<f64>,
+    /// Coefficient of variation of its service time (the component's when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time_cv: Option<f64>,
 }
 
 /// One size of a managed component: what it serves at, and its price. A field left out
@@ -623,8 +654,16 @@ pub struct Autoscale {
 pub struct Dependency {
     /// The caller: a component's name.
     pub from: String,
+    /// The caller's operation that makes this call: the call is made only while the
+    /// caller serves it (every operation makes it when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_operation: Option<String>,
     /// The callee: a component's name.
     pub to: String,
+    /// The callee's operation the call asks for: required when the callee lists
+    /// `operations`, and only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// Calls per request; a fraction is an average (0.3 = three requests in ten call).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<f64>,
@@ -671,7 +710,9 @@ impl Dependency {
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
         Dependency {
             from: from.into(),
+            from_operation: None,
             to: to.into(),
+            operation: None,
             calls: None,
             op: None,
             mode: None,

@@ -26,15 +26,18 @@ pub fn markdown() -> String {
          default. Units are in the names: `_ms` milliseconds, `_rps` requests per second, \
          `_usd` US dollars, `_hour` per hour; percentages are 0–100, ratios 0–1.\n",
     );
-    let mut section =
-        |title: &str, intro: &str, props: Option<&Map<String, Value>>, required: &[&str]| {
-            let _ = write!(out, "\n## {title}\n\n");
-            if !intro.is_empty() {
-                let _ = writeln!(out, "{intro}\n");
-            }
-            table(&mut out, defs, props.unwrap_or(&empty), required);
-        };
-    section("Top level", "", props(&schema), &required_of(&schema));
+    let mut section = |title: &str,
+                       intro: &str,
+                       props: Option<&Map<String, Value>>,
+                       required: &[&str],
+                       either: &[&str]| {
+        let _ = write!(out, "\n## {title}\n\n");
+        if !intro.is_empty() {
+            let _ = writeln!(out, "{intro}\n");
+        }
+        table(&mut out, defs, props.unwrap_or(&empty), required, either);
+    };
+    section("Top level", "", props(&schema), &required_of(&schema), &[]);
     for (def, title) in [
         ("Targets", "targets"),
         ("Workload", "workload"),
@@ -44,6 +47,8 @@ pub fn markdown() -> String {
         ("Replication", "components[].replication"),
         ("Autoscale", "components[].autoscale"),
         ("ScaledUpFrom", "components[].scaled_up_from"),
+        ("Operation", "components[].operations[]"),
+        ("Tier", "components[].tiers[]"),
         ("Practices", "practices"),
         ("Planning", "planning"),
         ("Network", "network"),
@@ -51,7 +56,7 @@ pub fn markdown() -> String {
     ] {
         let Some(d) = defs.get(def) else { continue };
         let intro = d.get("description").and_then(Value::as_str).unwrap_or("");
-        section(title, &one_line(intro), props(d), &required_of(d));
+        section(title, &one_line(intro), props(d), &required_of(d), &[]);
     }
     // Components, kind by kind: the rule `if kind is K then …` holds its fields.
     let component = defs.get("Component");
@@ -78,6 +83,7 @@ pub fn markdown() -> String {
             &intro,
             props(then),
             &required_of(then),
+            &either_of(then),
         );
     }
     out
@@ -85,6 +91,20 @@ pub fn markdown() -> String {
 
 fn props(v: &Value) -> Option<&Map<String, Value>> {
     v.get("properties").and_then(Value::as_object)
+}
+
+/// The fields of which one is required (`anyOf` of single requirements), the usual
+/// one first.
+fn either_of(v: &Value) -> Vec<&str> {
+    v.get("anyOf")
+        .and_then(Value::as_array)
+        .map(|alternatives| {
+            alternatives
+                .iter()
+                .filter_map(|a| a.pointer("/required/0").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn required_of(v: &Value) -> Vec<&str> {
@@ -100,6 +120,7 @@ fn table(
     defs: &Map<String, Value>,
     props: &Map<String, Value>,
     required: &[&str],
+    either: &[&str],
 ) {
     out.push_str(
         "| field | type | default | range | what it is |\n| --- | --- | --- | --- | --- |\n",
@@ -112,6 +133,9 @@ fn table(
             .unwrap_or_default();
         let default = if required.contains(&field.as_str()) {
             "*required*".to_string()
+        } else if either.first() == Some(&field.as_str()) {
+            let others: Vec<String> = either[1..].iter().map(|f| format!("`{f}`")).collect();
+            format!("*required* unless {} given", others.join(" or "))
         } else {
             match prop.get("default") {
                 Some(Value::Null) | None => String::new(),
@@ -237,7 +261,11 @@ fn range_of(prop: &Value) -> String {
         }
     }
     if let Some(p) = prop.get("pattern").and_then(Value::as_str) {
-        parts.push(format!("a DNS-1123 label (`{p}`)"));
+        if p == super::schema::DNS_LABEL_PATTERN {
+            parts.push(format!("a DNS-1123 label (`{p}`)"));
+        } else {
+            parts.push(format!("matching `{p}`"));
+        }
     }
     if let Some(c) = prop.get("const") {
         parts.push(format!("exactly {}", compact(c)));

@@ -116,7 +116,14 @@ fn name_patterns(defs: &mut Map<String, Value>) {
             name.insert("maxLength".into(), json!(63));
         }
     }
+    if let Some(name) = property(defs, "Operation", "name") {
+        name.insert("pattern".into(), json!(OPERATION_PATTERN));
+        name.insert("maxLength".into(), json!(63));
+    }
 }
+
+/// `validate::is_operation_name` as a regular expression.
+const OPERATION_PATTERN: &str = "^[a-z]([a-z0-9_-]*[a-z0-9])?$";
 
 /// One `if kind is K then …` per kind: the fields it may set, with their schemas in
 /// `all` (any other field is refused), those it must, and its defaults.
@@ -141,13 +148,20 @@ fn kind_rules(all: &Map<String, Value>) -> Vec<Value> {
                 allowed.insert(field.to_string(), Value::Object(prop));
             }
             // A kind that comes in a provider's tiers may take its service time from
-            // its tier instead.
-            let tiered = kind_fields(kind).any(|f| f == "tiers");
+            // its tier instead, and one with operations from them.
+            let instead: Vec<&str> = ["tier", "operations"]
+                .into_iter()
+                .filter(|alt| {
+                    let field = if *alt == "tier" { "tiers" } else { alt };
+                    kind_fields(kind).any(|f| f == field)
+                })
+                .collect();
+            let replaceable = !instead.is_empty() && required.contains(&"service_time_ms");
             let mut needed = vec![json!("name"), json!("kind")];
             needed.extend(
                 required
                     .iter()
-                    .filter(|f| !(tiered && **f == "service_time_ms"))
+                    .filter(|f| !(replaceable && **f == "service_time_ms"))
                     .map(|f| json!(f)),
             );
             let mut then = json!({
@@ -155,11 +169,12 @@ fn kind_rules(all: &Map<String, Value>) -> Vec<Value> {
                 "required": needed,
                 "additionalProperties": false,
             });
-            if tiered && required.contains(&"service_time_ms") {
-                then["anyOf"] = json!([
-                    { "properties": { "service_time_ms": true }, "required": ["service_time_ms"] },
-                    { "properties": { "tier": true }, "required": ["tier"] },
-                ]);
+            if replaceable {
+                let alternatives: Vec<Value> = std::iter::once("service_time_ms")
+                    .chain(instead)
+                    .map(|f| json!({ "properties": { f: true }, "required": [f] }))
+                    .collect();
+                then["anyOf"] = Value::Array(alternatives);
             }
             json!({
                 "if": { "properties": { "kind": { "const": kind.as_str() } }, "required": ["kind"] },

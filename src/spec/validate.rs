@@ -22,6 +22,7 @@ const SERVER_POOL_FIELDS: &[&str] = &[
     "concurrency",
     "service_time_ms",
     "service_time_cv",
+    "operations",
     "load_balancing",
     "availability",
     "cost_per_replica_hour",
@@ -73,6 +74,7 @@ pub fn kind_fields(kind: ComponentKind) -> impl Iterator<Item = &'static str> {
         Function => &[
             "service_time_ms",
             "service_time_cv",
+            "operations",
             "max_concurrency",
             "cold_start_ms",
             "cold_start_ratio",
@@ -207,6 +209,18 @@ pub fn is_dns_label(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
+}
+
+/// An operation's name: lower-case letters, digits, '_' and '-', starting with a letter
+/// and ending with a letter or digit, at most 63 characters.
+pub fn is_operation_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'_')
+        && b[0].is_ascii_lowercase()
+        && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
 /// "a service", "an external".
@@ -498,6 +512,100 @@ impl Checker {
         }
     }
 
+    /// A component's `operations`: named, each once, with a service time of its own or
+    /// the component's to fall back on.
+    fn operations(&mut self, path: &Path, comp: &Component) {
+        let Some(list) = comp
+            .operations
+            .as_ref()
+            .filter(|_| field_applies(comp.kind, "operations"))
+        else {
+            return;
+        };
+        let p = |i: usize| path.clone().key("operations").index(i);
+        if list.is_empty() {
+            self.report(
+                path.clone().key("operations"),
+                "is empty: list the operations, or leave it out",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, o) in list.iter().enumerate() {
+            if !is_operation_name(&o.name) {
+                self.report(
+                    p(i).key("name"),
+                    format!(
+                        "must be lower-case letters, digits, '_' and '-', starting with a letter and ending with a letter or digit, at most 63 characters (it names metrics and routes), got {:?}",
+                        o.name
+                    ),
+                );
+            } else if !seen.insert(o.name.as_str()) {
+                self.report(p(i).key("name"), format!("{:?} is listed twice", o.name));
+            }
+            match o.service_time_ms {
+                Some(v) => self.real(p(i).key("service_time_ms"), v),
+                None if comp.service_time_ms.is_none() && comp.tier.is_none() => self.report(
+                    p(i).key("service_time_ms"),
+                    format!(
+                        "is required: {} gives no service_time_ms of its own to fall back on",
+                        comp.name
+                    ),
+                ),
+                None => {}
+            }
+            if let Some(v) = o.service_time_cv {
+                self.real(p(i).key("service_time_cv"), v);
+            }
+        }
+    }
+
+    /// `field` at `path` names one of `target`'s operations: given when it lists
+    /// some (`required`), and only then.
+    fn operation_ref(
+        &mut self,
+        path: Path,
+        field: &str,
+        given: Option<&str>,
+        target: &Component,
+        required: bool,
+    ) {
+        let names: Vec<&str> = target
+            .operations()
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        match given {
+            Some(_) if target.operations.is_none() => self.report(
+                path.key(field),
+                format!("does not apply: {} lists no operations", target.name),
+            ),
+            Some(name) if !names.contains(&name) => {
+                let message = match closest(name, &names) {
+                    Some(near) => format!(
+                        "must name one of {}'s operations ({}), got {name:?} (did you mean {near:?}?)",
+                        target.name,
+                        names.join(", ")
+                    ),
+                    None => format!(
+                        "must name one of {}'s operations ({}), got {name:?}",
+                        target.name,
+                        names.join(", ")
+                    ),
+                };
+                self.report(path.key(field), message);
+            }
+            None if required && !names.is_empty() => self.report(
+                path,
+                format!(
+                    "needs {field}: {} serves {} at different costs",
+                    target.name,
+                    names.join(", ")
+                ),
+            ),
+            _ => {}
+        }
+    }
+
     /// Checks each component; returns the index of each distinct name.
     fn components<'s>(&mut self, spec: &'s Spec) -> HashMap<&'s str, usize> {
         let mut names: HashMap<&str, usize> = HashMap::new();
@@ -535,14 +643,17 @@ impl Checker {
             }
             // A managed component's tier can give its service time.
             // (Or would: a tier named wrong is its own error, not a missing time.)
+            // With operations, each gives its own or falls back on the component's (a
+            // missing one is reported at the operation).
             let from_tier = |field: &str| {
                 field == "service_time_ms"
-                    && comp.tier.is_some()
-                    && comp
-                        .tiers
-                        .iter()
-                        .flatten()
-                        .any(|t| t.service_time_ms.is_some())
+                    && ((comp.tier.is_some()
+                        && comp
+                            .tiers
+                            .iter()
+                            .flatten()
+                            .any(|t| t.service_time_ms.is_some()))
+                        || !comp.operations().is_empty())
             };
             for field in required_fields(kind) {
                 if !set.contains_key(*field) && !from_tier(field) {
@@ -629,6 +740,7 @@ impl Checker {
             self.count(f("memory_mb"), v);
         }
         self.tiers(&path, comp);
+        self.operations(&path, comp);
         if comp.runtime == Some(Runtime::Node) && comp.io == Some(Io::Blocking) {
             self.report(
                 f("io"),
@@ -724,11 +836,19 @@ impl Checker {
             if let Some(v) = class.p99_ms {
                 self.real(path.clone().key("p99_ms"), v);
             }
-            if !components.contains_key(class.entry.as_str())
-                && !unparsed.components.contains(&class.entry)
-            {
-                let message = self.unknown_name("a component", &class.entry, components.keys());
-                self.report(path.key("entry"), message);
+            match components.get(class.entry.as_str()) {
+                Some(&e) => self.operation_ref(
+                    path.clone(),
+                    "operation",
+                    class.operation.as_deref(),
+                    &spec.components[e],
+                    true,
+                ),
+                None if !unparsed.components.contains(&class.entry) => {
+                    let message = self.unknown_name("a component", &class.entry, components.keys());
+                    self.report(path.key("entry"), message);
+                }
+                None => {}
             }
         }
         names.into_keys().collect()
@@ -749,6 +869,24 @@ impl Checker {
                     let message = self.unknown_name("a component", name, components.keys());
                     self.report(path.clone().key(field), message);
                 }
+            }
+            if let Some(&callee) = components.get(dep.to.as_str()) {
+                self.operation_ref(
+                    path.clone(),
+                    "operation",
+                    dep.operation.as_deref(),
+                    &spec.components[callee],
+                    true,
+                );
+            }
+            if let Some(&caller) = components.get(dep.from.as_str()) {
+                self.operation_ref(
+                    path.clone(),
+                    "from_operation",
+                    dep.from_operation.as_deref(),
+                    &spec.components[caller],
+                    false,
+                );
             }
             if dep.from == dep.to {
                 self.report(

@@ -674,10 +674,11 @@ fn field_value(field: &'static str) -> BoxedStrategy<String> {
 
 fn component(name: String) -> impl Strategy<Value = (String, ComponentKind, String)> {
     select(ComponentKind::ALL.to_vec()).prop_flat_map(move |kind| {
-        // A provider's tiers come together, with `managed: true`: drawn apart, they
-        // would be refused nearly always (the examples' mutants vary bazaar's).
+        // A provider's tiers come together, with `managed: true`, and operations with
+        // calls and classes that name them: drawn apart, they would be refused nearly
+        // always (the examples' mutants vary bazaar's).
         let fields: Vec<&'static str> = kind_fields(kind)
-            .filter(|f| !matches!(*f, "tier" | "tiers"))
+            .filter(|f| !matches!(*f, "tier" | "tiers" | "operations"))
             .collect();
         let required = required_fields(kind);
         let choices: Vec<BoxedStrategy<Option<(&'static str, String)>>> = fields

@@ -35,6 +35,7 @@ mod graph;
 mod live_session;
 mod managed;
 mod network;
+mod operations;
 mod optional_calls;
 mod percentiles;
 mod plan;

@@ -3,6 +3,7 @@ import type { Autoscale } from "./Autoscale";
 import type { ComponentKind } from "./ComponentKind";
 import type { Io } from "./Io";
 import type { LoadBalancing } from "./LoadBalancing";
+import type { Operation } from "./Operation";
 import type { Replication } from "./Replication";
 import type { Runtime } from "./Runtime";
 import type { ScaledUpFrom } from "./ScaledUpFrom";
@@ -51,6 +52,14 @@ service_time_ms?: number,
  * Coefficient of variation of the service time: 1 exponential, 0 deterministic.
  */
 service_time_cv?: number, 
+/**
+ * The kinds of request it serves when they cost different amounts (GetCart and
+ * AddItem, a home page and a redirect): each with its own service time, sharing
+ * the component's servers and queue. A call names the one it makes with
+ * `operation`, a class the one it enters with; a dependency with
+ * `from_operation` is made only while serving that one.
+ */
+operations?: Array<Operation>, 
 /**
  * How a request picks a replica, each with its own queue: in turn, at random, or the least loaded.
  */

@@ -13,9 +13,19 @@ export type Dependency = {
  */
 from: string, 
 /**
+ * The caller's operation that makes this call: the call is made only while the
+ * caller serves it (every operation makes it when not given).
+ */
+from_operation?: string, 
+/**
  * The callee: a component's name.
  */
 to: string, 
+/**
+ * The callee's operation the call asks for: required when the callee lists
+ * `operations`, and only then.
+ */
+operation?: string, 
 /**
  * Calls per request; a fraction is an average (0.3 = three requests in ten call).
  */

@@ -29,6 +29,11 @@ think_time_ms?: number,
  */
 entry: string, 
 /**
+ * The entry's operation the request asks for: required when the entry lists
+ * `operations`, and only then.
+ */
+operation?: string, 
+/**
  * Overrides `targets.p99_ms` for this class.
  */
 p99_ms?: number, 

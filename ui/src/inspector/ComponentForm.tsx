@@ -181,6 +181,8 @@ export function ComponentForm({
           />
         );
       case 'group':
+        // Operations get their own editor; until it lands the form leaves them as written.
+        if (field === 'operations') return null;
         if (field === 'tiers') return <TiersGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'replication') return <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'scaled_up_from') return <ScaledUpFromGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;

@@ -129,6 +129,7 @@ describe('Inspector', () => {
     const groups: Partial<Record<string, string[]>> = {
       autoscale: ['autoscale.min', 'autoscale.max'],
       scaled_up_from: ['scaled_up_from.service_time_ms', 'scaled_up_from.cost_per_replica_hour'],
+      operations: [],
     };
     const expected = KIND_FIELDS.service.flatMap((f) => groups[f] ?? [f]);
     expect(fields(form).sort()).toEqual(['name', 'kind', ...expected].sort());

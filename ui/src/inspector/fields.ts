@@ -107,6 +107,7 @@ export const COMPONENT_FIELDS: Record<ComponentField, FieldMeta> = {
   concurrency: { label: 'Concurrency', unit: 'count', input: num },
   service_time_ms: { label: 'Service time', unit: 'ms', input: num },
   service_time_cv: { label: 'Service time CV', unit: 'ratio', input: num },
+  operations: { label: 'Operations', input: group },
   load_balancing: { label: 'Load balancing', input: { type: 'select', options: LOAD_BALANCING_OPTIONS } },
   availability: { label: 'Availability', unit: '%', input: num },
   replication: { label: 'Replication', input: group, help: 'How the store copies its writes, and where it serves reads from.' },
