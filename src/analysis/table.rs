@@ -14,7 +14,11 @@ pub fn render(a: &Analysis) -> String {
     let name_width = a
         .components
         .iter()
-        .map(|c| c.name.chars().count())
+        .flat_map(|c| {
+            let own = c.name.chars().count();
+            // An operation's row is indented under its component.
+            std::iter::once(own).chain(c.operations.iter().map(|o| 2 + o.name.chars().count()))
+        })
         .max()
         .unwrap_or(4)
         .max(9);
@@ -46,6 +50,19 @@ pub fn render(a: &Analysis) -> String {
             ms(c.p99_response_ms),
             if c.stable { "" } else { "  SATURATED" }
         );
+        for o in &c.operations {
+            let _ = writeln!(
+                out,
+                "{:<name_width$}  {:<13}  {:>10.1}  {:>7}  {:>6}  {:>10}  {:>10}",
+                format!("  {}", o.name),
+                "operation",
+                o.arrival_rps,
+                "",
+                "",
+                ms(o.mean_response_ms),
+                ms(o.p99_response_ms),
+            );
+        }
     }
     let class_width = a
         .classes

@@ -20,6 +20,8 @@ pub struct Report {
     pub edges: Vec<(String, String, String, String, String)>,
     pub bottleneck: Vec<String>,
     pub components: Vec<ComponentRow>,
+    /// The operations of the components that list them, in spec order.
+    pub operations: Vec<OperationRow>,
     pub utilization_svg: String,
     pub classes: Vec<ClassRow>,
     pub simulated: bool,
@@ -67,6 +69,15 @@ pub struct ComponentRow {
     pub mean: String,
     pub p99: String,
     pub status: &'static str,
+}
+
+pub struct OperationRow {
+    pub component: String,
+    pub name: String,
+    pub arrival: String,
+    pub service: String,
+    pub mean: String,
+    pub p99: String,
 }
 
 pub struct ClassRow {
@@ -306,9 +317,14 @@ pub fn build(
             .dependencies
             .iter()
             .map(|d| {
+                // `catalog.get_product`: the operation a call asks for, or is made by.
+                let at = |c: &str, o: &Option<String>| match o {
+                    Some(o) => format!("{c}.{o}"),
+                    None => c.to_string(),
+                };
                 (
-                    d.from.clone(),
-                    d.to.clone(),
+                    at(&d.from, &d.from_operation),
+                    at(&d.to, &d.operation),
                     format!("{}", d.calls_or_default()),
                     format!("{:?}", d.op_or_default()).to_lowercase(),
                     format!("{:?}", d.mode_or_default()).to_lowercase(),
@@ -317,6 +333,20 @@ pub fn build(
             .collect(),
         bottleneck: bottleneck_lines(spec, a, ceiling),
         components,
+        operations: a
+            .components
+            .iter()
+            .flat_map(|c| {
+                c.operations.iter().map(|o| OperationRow {
+                    component: c.name.clone(),
+                    name: o.name.clone(),
+                    arrival: format!("{:.1}", o.arrival_rps),
+                    service: ms(Some(o.service_time_ms)),
+                    mean: ms(o.mean_response_ms),
+                    p99: ms(o.p99_response_ms),
+                })
+            })
+            .collect(),
         utilization_svg: charts::utilization(&bars, ceiling)?,
         classes: class_rows(a, simulated),
         simulated: simulated.is_some(),

@@ -271,3 +271,37 @@ fn references_to_operations_are_checked() {
         "{found:?}"
     );
 }
+
+/// The report lists each operation under its component, and the calls by the
+/// operations they ask for; `analyze` prints them under their component.
+#[test]
+fn the_report_and_the_table_show_each_operation() {
+    use headroom::report::{self, Format};
+    let spec = model(PAGES);
+    let a = analyze(&spec).unwrap();
+    let built = report::build(&spec, None).unwrap();
+    let md = report::render(&built, Format::Markdown).unwrap();
+    let get_product = &a.components[1].operations[1];
+    let row = format!(
+        "| catalog | get_product | 380.0 | 1.5 ms | {:.1} ms | {:.1} ms |",
+        get_product.mean_response_ms.unwrap(),
+        get_product.p99_response_ms.unwrap()
+    );
+    assert!(md.contains(&row), "{row} not in:\n{md}");
+    assert!(md.contains("frontend.view_cart"), "{md}");
+    assert!(md.contains("catalog.get_product"), "{md}");
+    let html = report::render(&built, Format::Html).unwrap();
+    assert!(
+        html.contains("<td>catalog</td><td>list_products</td>"),
+        "{html}"
+    );
+    let table = headroom::analysis::table::render(&a);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("  list_products"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        line.contains("operation") && line.contains("120.0"),
+        "{line}"
+    );
+}
