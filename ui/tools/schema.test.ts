@@ -46,6 +46,7 @@ const BEYOND_A_SCHEMA: Record<string, string> = {
   '48-queue-loop-grows.yaml': 'traffic around a loop',
   '53-wire-time-on-external-call.yaml': "the callee's kind",
   '55-tier-not-listed.yaml': 'a name that must be another item',
+  '56-operation-not-listed.yaml': "a name that must be one of another component's items",
 };
 
 function parse(text: string): unknown {
