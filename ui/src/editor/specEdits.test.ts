@@ -9,6 +9,7 @@ import {
   EditError,
   addClass,
   addComponent,
+  addOperation,
   addTier,
   changeKind,
   clampUnit,
@@ -18,16 +19,20 @@ import {
   defaultEntry,
   deleteItems,
   freshClassName,
+  freshOperationName,
   freshTierName,
   isDnsLabel,
+  isOperationName,
   nameProblem,
   paste,
   removeClass,
+  removeOperation,
   removeTier,
   renameClass,
   renameComponent,
   setAutoscaleField,
   setScaledUpFromField,
+  setClassEntry,
   setClassField,
   setClassKind,
   setComponentField,
@@ -35,6 +40,7 @@ import {
   setDependencyField,
   setLockField,
   setNetworkField,
+  setOperationField,
   setPracticesField,
   setReplicationField,
   setTargetsField,
@@ -423,6 +429,179 @@ describe('tiers', () => {
       'Another tier of orders-db is already named "small"',
     );
     expect(comp(spec, 'orders-db').tiers![0]!.name).toBe('small');
+  });
+});
+
+/**
+ * The shop with api serving two operations: gateway → api (dependencies[1]) asks for
+ * get-cart, api → session-cache (dependencies[2]) is made by get-cart alone, the write to
+ * orders-db (dependencies[5]) by add_item alone, and checkout enters at api with add_item.
+ * orders-db has a get-cart of its own, which api → orders-db (dependencies[4]) asks for.
+ */
+function operationsShop(): Spec {
+  let s = setComponentField(shopSpec(), 'api', 'operations', [
+    { name: 'get-cart', service_time_ms: 4 },
+    { name: 'add_item', service_time_ms: 9, service_time_cv: 0.5 },
+  ]);
+  s = setComponentField(s, 'orders-db', 'operations', [{ name: 'get-cart' }]);
+  s = setDependencyField(s, 1, 'operation', 'get-cart');
+  s = setDependencyField(s, 2, 'from_operation', 'get-cart');
+  s = setDependencyField(s, 4, 'operation', 'get-cart');
+  s = setDependencyField(s, 5, 'from_operation', 'add_item');
+  s = setClassField(s, 1, 'entry', 'api');
+  return setClassField(s, 1, 'operation', 'add_item');
+}
+
+/** Runs `edit` on `spec` and checks it left `spec` untouched. */
+function untouched(spec: Spec, edit: (spec: Spec) => Spec): Spec {
+  const snapshot = structuredClone(spec);
+  const after = edit(spec);
+  expect(spec).toEqual(snapshot);
+  return after;
+}
+
+describe('operations', () => {
+  it('follows the engine on what names an operation', () => {
+    for (const ok of ['get_cart', 'list-products', 'a', 'v2', 'a'.repeat(63)]) expect(isOperationName(ok)).toBe(true);
+    for (const bad of ['', 'GetCart', '2fa', '_x', 'x_', 'x-', 'get cart', 'a'.repeat(64)]) {
+      expect(isOperationName(bad)).toBe(false);
+    }
+  });
+
+  it('adds an operation under a fresh name, creating the list', () => {
+    const { before, after } = pure((s) => addOperation(s, 'api'));
+    expect(comp(after, 'api').operations).toEqual([{ name: 'operation-1' }]);
+    expect(after.components[1]).toBe(before.components[1]);
+    expect(after.dependencies).toBe(before.dependencies);
+    // The component's own service time stays: the operation falls back on it.
+    expect(comp(after, 'api').service_time_ms).toBe(6);
+
+    const spec = operationsShop();
+    const three = addOperation(spec, 'api');
+    expect(comp(three, 'api').operations!.map((o) => o.name)).toEqual(['get-cart', 'add_item', 'operation-3']);
+    expect(comp(spec, 'api').operations).toHaveLength(2);
+    expect(comp(addOperation(spec, 'api', 'remove_item'), 'api').operations![2]).toEqual({ name: 'remove_item' });
+    // A name it has, or one the engine refuses, is not taken.
+    expect(comp(addOperation(spec, 'api', 'get-cart'), 'api').operations![2]!.name).toBe('operation-3');
+    expect(comp(addOperation(spec, 'api', 'GetCart'), 'api').operations![2]!.name).toBe('operation-3');
+    expect(() => addOperation(spec, 'nope')).toThrow(EditError);
+  });
+
+  it('skips a fresh name already taken', () => {
+    const spec = setComponentField(shopSpec(), 'api', 'operations', [{ name: 'operation-2' }, { name: 'operation-3' }]);
+    expect(freshOperationName(comp(spec, 'api'))).toBe('operation-4');
+    expect(freshOperationName(comp(operationsShop(), 'api'))).toBe('operation-3');
+    expect(freshOperationName(comp(shopSpec(), 'api'))).toBe('operation-1');
+  });
+
+  it('removes an operation, and the key with the last one, keeping what named it', () => {
+    const spec = operationsShop();
+    const one = removeOperation(spec, 'api', 1);
+    expect(comp(one, 'api').operations).toEqual([{ name: 'get-cart', service_time_ms: 4 }]);
+    // The write and the class still name add_item: the engine reports them, the user picks another.
+    expect(one.dependencies[5]!.from_operation).toBe('add_item');
+    expect(one.workload.classes[1]!.operation).toBe('add_item');
+    expect(one.dependencies).toBe(spec.dependencies);
+    const none = removeOperation(one, 'api', 0);
+    expect(comp(none, 'api')).not.toHaveProperty('operations');
+    expect(none.dependencies[1]!.operation).toBe('get-cart');
+    expect(() => removeOperation(none, 'api', 0)).toThrow('api has no operations[0]');
+    expect(() => removeOperation(spec, 'api', 2)).toThrow('api has no operations[2]');
+    expect(comp(spec, 'api').operations).toHaveLength(2);
+  });
+
+  it("sets and clears an operation's figures, refusing to take its name", () => {
+    const spec = operationsShop();
+    const st = setOperationField(spec, 'api', 0, 'service_time_ms', 3.5);
+    expect(comp(st, 'api').operations).toEqual([
+      { name: 'get-cart', service_time_ms: 3.5 },
+      { name: 'add_item', service_time_ms: 9, service_time_cv: 0.5 },
+    ]);
+    expect(comp(st, 'api').operations![1]).toBe(comp(spec, 'api').operations![1]);
+    expect(st.dependencies).toBe(spec.dependencies);
+    const cv = setOperationField(st, 'api', 1, 'service_time_cv', undefined);
+    expect(comp(cv, 'api').operations![1]).toEqual({ name: 'add_item', service_time_ms: 9 });
+    const own = setOperationField(cv, 'api', 1, 'service_time_ms', undefined);
+    expect(comp(own, 'api').operations![1]).toEqual({ name: 'add_item' });
+    expect(setOperationField(spec, 'api', 0, 'service_time_ms', 4)).toBe(spec);
+    expect(setOperationField(spec, 'api', 0, 'name', 'get-cart')).toBe(spec);
+    expect(() => setOperationField(spec, 'api', 0, 'name', '')).toThrow('an operation cannot do without "name"');
+    expect(() => setOperationField(spec, 'api', 0, 'name', undefined)).toThrow(EditError);
+    expect(() => setOperationField(spec, 'api', 0, 'name', 'Get Cart')).toThrow(/lower-case letters, digits, '_' and '-'/);
+    expect(() => setOperationField(spec, 'api', 5, 'service_time_ms', 1)).toThrow('api has no operations[5]');
+  });
+
+  it('refuses a name another operation of the component has', () => {
+    const spec = operationsShop();
+    expect(() => setOperationField(spec, 'api', 1, 'name', 'get-cart')).toThrow(
+      'Another operation of api is already named "get-cart"',
+    );
+    // Another component's operation of that name is no obstacle.
+    expect(comp(setOperationField(spec, 'orders-db', 0, 'name', 'add_item'), 'orders-db').operations).toEqual([
+      { name: 'add_item' },
+    ]);
+    expect(comp(spec, 'api').operations![1]!.name).toBe('add_item');
+  });
+
+  it('renames an operation and every call and class that names it', () => {
+    const after = untouched(operationsShop(), (s) => setOperationField(s, 'api', 0, 'name', 'view_cart'));
+    expect(comp(after, 'api').operations!.map((o) => o.name)).toEqual(['view_cart', 'add_item']);
+    expect(after.dependencies[1]).toEqual({ from: 'gateway', to: 'api', operation: 'view_cart' });
+    expect(after.dependencies[2]).toEqual({ from: 'api', to: 'session-cache', calls: 1, from_operation: 'view_cart' });
+    // orders-db's own get-cart, and what asks for it, are another operation.
+    expect(after.dependencies[4]!.operation).toBe('get-cart');
+    expect(comp(after, 'orders-db').operations).toEqual([{ name: 'get-cart' }]);
+    expect(after.dependencies[5]!.from_operation).toBe('add_item');
+    expect(after.workload.classes[1]!.operation).toBe('add_item');
+
+    const spec = operationsShop();
+    const added = setOperationField(spec, 'api', 1, 'name', 'add-item');
+    expect(added.dependencies[5]!.from_operation).toBe('add-item');
+    expect(added.workload.classes[1]).toEqual({ name: 'checkout', rate_rps: 400, entry: 'api', operation: 'add-item', p99_ms: 500, consistency: 'strong' });
+    expect(added.dependencies[1]).toBe(spec.dependencies[1]);
+    expect(added.workload.classes[0]).toBe(spec.workload.classes[0]);
+  });
+
+  it('renames the references only when no other operation keeps the old name', () => {
+    // Two operations named alike (the engine reports it): renaming one leaves the calls to the other.
+    const twice = setComponentField(operationsShop(), 'api', 'operations', [
+      { name: 'get-cart', service_time_ms: 4 },
+      { name: 'get-cart' },
+      { name: 'add_item' },
+    ]);
+    const renamed = setOperationField(twice, 'api', 1, 'name', 'view-cart');
+    expect(comp(renamed, 'api').operations!.map((o) => o.name)).toEqual(['get-cart', 'view-cart', 'add_item']);
+    expect(renamed.dependencies).toBe(twice.dependencies);
+  });
+
+  it('keeps the references when the component is renamed', () => {
+    const after = untouched(operationsShop(), (s) => renameComponent(s, 'api', 'backend'));
+    expect(comp(after, 'backend').operations!.map((o) => o.name)).toEqual(['get-cart', 'add_item']);
+    expect(after.dependencies[1]).toEqual({ from: 'gateway', to: 'backend', operation: 'get-cart' });
+    expect(after.dependencies[2]).toEqual({ from: 'backend', to: 'session-cache', calls: 1, from_operation: 'get-cart' });
+    expect(after.dependencies[4]).toMatchObject({ from: 'backend', to: 'orders-db', operation: 'get-cart' });
+    expect(after.dependencies[5]).toMatchObject({ from: 'backend', to: 'orders-db', from_operation: 'add_item' });
+    expect(after.workload.classes[1]).toMatchObject({ entry: 'backend', operation: 'add_item' });
+  });
+
+  it("keeps a class's operation across a change of entry only when the new entry has it", () => {
+    const spec = operationsShop();
+    // orders-db serves a get-cart too; gateway serves nothing by name.
+    const asking = setClassField(spec, 1, 'operation', 'get-cart');
+    const moved = setClassEntry(asking, 1, 'orders-db');
+    expect(moved.workload.classes[1]).toMatchObject({ entry: 'orders-db', operation: 'get-cart' });
+    const gone = setClassEntry(spec, 1, 'gateway');
+    expect(gone.workload.classes[1]).toEqual({ name: 'checkout', rate_rps: 400, entry: 'gateway', p99_ms: 500, consistency: 'strong' });
+    expect(gone.workload.classes[0]).toBe(spec.workload.classes[0]);
+    // orders-db has no add_item.
+    expect(setClassEntry(spec, 1, 'orders-db').workload.classes[1]).not.toHaveProperty('operation');
+    // A class without one just moves; a missing entry has no operations.
+    expect(setClassEntry(spec, 0, 'api').workload.classes[0]).toEqual({ name: 'browse', rate_rps: 2600, entry: 'api', consistency: 'eventual' });
+    expect(setClassEntry(spec, 1, 'nowhere').workload.classes[1]).not.toHaveProperty('operation');
+    expect(setClassEntry(spec, 1, 'api')).toBe(spec);
+    expect(() => setClassEntry(spec, 1, '')).toThrow('a request class cannot do without "entry"');
+    expect(() => setClassEntry(spec, 7, 'api')).toThrow(EditError);
+    expect(spec.workload.classes[1]).toMatchObject({ entry: 'api', operation: 'add_item' });
   });
 });
 

@@ -15,6 +15,7 @@ import { STARTER_FIELDS } from '../kinds';
 import { KIND_FIELDS, REQUIRED_FIELDS, type ComponentField } from '../bindings/kindFields';
 import type { Lock } from '../bindings/Lock';
 import type { Network } from '../bindings/Network';
+import type { Operation } from '../bindings/Operation';
 import type { Practices } from '../bindings/Practices';
 import type { Replication } from '../bindings/Replication';
 import type { RequestClass } from '../bindings/RequestClass';
@@ -455,6 +456,122 @@ export function setTierField<F extends keyof Tier>(
 }
 
 // ---------------------------------------------------------------------------------------
+// A component's operations
+
+/**
+ * An operation name, as `is_operation_name` in src/spec/validate.rs: lower-case letters,
+ * digits, '_' and '-', starting with a letter and ending with a letter or digit, at most
+ * 63 characters.
+ */
+export function isOperationName(s: string): boolean {
+  return /^[a-z]([a-z0-9_-]{0,61}[a-z0-9])?$/.test(s);
+}
+
+/** The operation names of `comp` (none for a missing one), each once, in its order. */
+export function operationNames(comp: Component | undefined): string[] {
+  return [...new Set((comp?.operations ?? []).map((o) => o.name))];
+}
+
+/**
+ * The first of `operation-N`, `operation-N+1`... (N one past the operations it has) that
+ * `comp` does not use.
+ */
+export function freshOperationName(comp: Component): string {
+  const ops = comp.operations ?? [];
+  const taken = new Set(ops.map((o) => o.name));
+  for (let n = ops.length + 1; ; n++) {
+    const name = `operation-${n}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+function operationAt(comp: Component, index: number): Operation {
+  const op = comp.operations?.[index];
+  if (op === undefined) throw new EditError(`${comp.name} has no operations[${index}]`);
+  return op;
+}
+
+/**
+ * Appends an operation `{ name }` to the component named `name`, creating the list: under
+ * `operationName` when given, well-formed and free, else a {@link freshOperationName}. It
+ * has no service time of its own, so it costs what the component does until given one.
+ * Nothing names it yet: no call or class is pointed at it.
+ */
+export function addOperation(spec: Spec, name: string, operationName?: string): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  const ops = comp.operations ?? [];
+  const free =
+    operationName !== undefined && isOperationName(operationName) && !ops.some((o) => o.name === operationName);
+  const operation: Operation = { name: free ? operationName : freshOperationName(comp) };
+  return replaceComponent(spec, i, { ...comp, operations: [...ops, operation] });
+}
+
+/**
+ * Removes `operations[index]` of the component named `name`; removing the last one removes
+ * the `operations` key (the engine refuses an empty list). The dependencies' `operation`
+ * and `from_operation` and the classes' `operation` that named it are kept: the engine
+ * reports them, and the user picks another (or, with no operations left, clears them).
+ */
+export function removeOperation(spec: Spec, name: string, index: number): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  operationAt(comp, index);
+  const ops = comp.operations!.filter((_, j) => j !== index);
+  return replaceComponent(spec, i, withKey(comp, 'operations', ops.length === 0 ? undefined : ops));
+}
+
+/**
+ * Sets (or, with `undefined`, removes) a field of `operations[index]` of the component
+ * named `name`. `name` cannot be removed, and a malformed name or one another operation of
+ * the component has is refused. Renaming an operation renames every reference to it: the
+ * `operation` of the calls to the component and of the classes entering at it, and the
+ * `from_operation` of the calls it makes (unless another operation still has the old name).
+ */
+export function setOperationField<F extends keyof Operation>(
+  spec: Spec,
+  name: string,
+  index: number,
+  field: F,
+  value: Operation[F] | undefined,
+): Spec {
+  const i = componentIndex(spec, name);
+  const comp = spec.components[i]!;
+  const op = operationAt(comp, index);
+  if (field === 'name' && (value === undefined || value === '')) {
+    throw new EditError('an operation cannot do without "name"');
+  }
+  const next = withKey(op, field, value);
+  if (next === op) return spec;
+  const ops = comp.operations!.slice();
+  ops[index] = next;
+  const updated = replaceComponent(spec, i, { ...comp, operations: ops });
+  if (field !== 'name') return updated;
+
+  const to = value as string;
+  if (!isOperationName(to)) {
+    throw new EditError(
+      "Use lower-case letters, digits, '_' and '-' (starting with a letter, ending with a letter or digit, at most 63 characters)",
+    );
+  }
+  if (comp.operations!.some((o, j) => j !== index && o.name === to)) {
+    throw new EditError(`Another operation of ${name} is already named "${to}"`);
+  }
+  const from = op.name;
+  if (ops.some((o) => o.name === from)) return updated;
+  const dependencies = updated.dependencies.map((d) => {
+    const calls = d.to === name && d.operation === from;
+    const makes = d.from === name && d.from_operation === from;
+    if (!calls && !makes) return d;
+    return { ...d, ...(calls ? { operation: to } : {}), ...(makes ? { from_operation: to } : {}) };
+  });
+  const classes = updated.workload.classes.map((c) =>
+    c.entry === name && c.operation === from ? { ...c, operation: to } : c,
+  );
+  return { ...updated, dependencies, workload: { ...updated.workload, classes } };
+}
+
+// ---------------------------------------------------------------------------------------
 // Dependencies
 
 type DependencyField = Exclude<keyof Dependency, 'lock'>;
@@ -647,6 +764,21 @@ export function setClassField<F extends ClassField>(
   const next = withKey(cls, field, value);
   if (next === cls) return spec;
   return replaceClass(spec, index, next);
+}
+
+/**
+ * Makes `workload.classes[index]` enter at `entry`, in one edit. Its `operation` is kept
+ * only when the new entry has an operation of that name; otherwise it goes (the engine
+ * then says when the new entry needs one, and the user picks it). The same entry is a
+ * no-op: a class's stray `operation` is the engine's to report, not this edit's to drop.
+ */
+export function setClassEntry(spec: Spec, index: number, entry: string): Spec {
+  const cls = classAt(spec, index);
+  if (entry === '') throw new EditError('a request class cannot do without "entry"');
+  if (entry === cls.entry) return spec;
+  const target = spec.components.find((c) => c.name === entry);
+  const keep = cls.operation !== undefined && operationNames(target).includes(cls.operation);
+  return replaceClass(spec, index, withKey({ ...cls, entry }, 'operation', keep ? cls.operation : undefined));
 }
 
 /** The users a class made closed starts with. */

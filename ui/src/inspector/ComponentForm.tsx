@@ -6,6 +6,7 @@ import { useId } from 'react';
 import type { Component } from '../bindings/Component';
 import type { ComponentKind } from '../bindings/ComponentKind';
 import type { Diagnostic } from '../bindings/Diagnostic';
+import type { Operation } from '../bindings/Operation';
 import { CallsSection } from './CallsSection';
 import { REPLICATION_DEFAULTS, type ComponentField } from '../bindings/kindFields';
 import type { Replication } from '../bindings/Replication';
@@ -14,12 +15,16 @@ import type { Tier } from '../bindings/Tier';
 import { KIND_STYLES, KINDS, kindStyle } from '../kinds';
 import {
   STARTER_REPLICATION_MODE,
+  addOperation,
   addTier,
   changeKind,
+  freshOperationName,
+  removeOperation,
   renameComponent,
   setAutoscaleField,
   setScaledUpFromField,
   setComponentField,
+  setOperationField,
   setReplicationField,
   setTierField,
   removeTier,
@@ -39,6 +44,7 @@ import {
 import { applier, type Apply } from './apply';
 import {
   COMPONENT_FIELDS,
+  OPERATION_FIELDS,
   READS_FROM_OPTIONS,
   REPLICATION_MODE_OPTIONS,
   TIER_FIELDS,
@@ -95,6 +101,7 @@ export function ComponentForm({
   const isShown = (rel: string) => {
     const top = rel.split(/[.[]/)[0] ?? '';
     if (top === 'tiers' && top !== rel) return shown.has(top) && isTierRowPath(comp, rel);
+    if (top === 'operations' && top !== rel) return shown.has(top) && isOperationRowPath(comp, rel);
     return shown.has(rel) || (shown.has(top) && top !== rel && (top === 'replication' || top === 'autoscale' || top === 'scaled_up_from'));
   };
   const problems: Problem[] = diag.rest(isShown);
@@ -103,9 +110,12 @@ export function ComponentForm({
     if (!problems.some((p) => p.field === f)) problems.push({ field: f, message: `does not apply to ${aKind(kind)}` });
   }
 
+  const hasOperations = (comp.operations ?? []).length > 0;
   const renderField = (field: ComponentField) => {
     const meta = COMPONENT_FIELDS[field];
-    const required = isRequired(kind, field);
+    // With operations, each may give its own service time: the component's is their fallback.
+    const perOperation = field === 'service_time_ms' && hasOperations;
+    const required = isRequired(kind, field) && !perOperation;
     const def = componentDefault(kind, field);
     const help = fieldHelp('Component', field, meta.help);
     const common = {
@@ -123,7 +133,7 @@ export function ComponentForm({
             key={field}
             {...common}
             value={comp[field] as number | undefined}
-            placeholder={placeholderFor(def, required)}
+            placeholder={perOperation ? 'per operation' : placeholderFor(def, required)}
             integer={integerRange('Component', field)}
             onCommit={(v) => setField(field, v as Component[typeof field])}
           />
@@ -181,8 +191,7 @@ export function ComponentForm({
           />
         );
       case 'group':
-        // Operations get their own editor; until it lands the form leaves them as written.
-        if (field === 'operations') return null;
+        if (field === 'operations') return <OperationsGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'tiers') return <TiersGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'replication') return <ReplicationGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
         if (field === 'scaled_up_from') return <ScaledUpFromGroup key={field} spec={spec} comp={comp} diag={diag} apply={apply} />;
@@ -289,6 +298,17 @@ function isTierRowPath(comp: Component, rel: string): boolean {
   const tier = comp.tiers?.[Number(m[1])];
   if (tier === undefined) return false;
   return m[2] === undefined || tierFieldsFor(comp.kind, tier).includes(m[2] as keyof Tier);
+}
+
+/**
+ * Whether `rel` (`operations[1]`, `operations[1].service_time_ms`) is a row of the
+ * operations editor or a field it shows: anything else about them goes to the top.
+ */
+function isOperationRowPath(comp: Component, rel: string): boolean {
+  const m = /^operations\[(\d+)\](?:\.([a-z_]+))?$/.exec(rel);
+  if (m === null) return false;
+  if (comp.operations?.[Number(m[1])] === undefined) return false;
+  return m[2] === undefined || Object.keys(OPERATION_FIELDS).includes(m[2]);
 }
 
 /** The tier a managed component runs at: one of its own tiers, by name. */
@@ -591,6 +611,115 @@ function TierRow({ spec, comp, index, tier, diag, apply }: GroupProps & { index:
       </div>
       <FieldMessages id={`${id}-msg`} errors={diag.at(at)} />
       <div className="hri-pair">{tierFieldsFor(comp.kind, tier).map(renderField)}</div>
+    </div>
+  );
+}
+
+function OperationsGroup({ spec, comp, diag, apply }: GroupProps) {
+  const name = comp.name;
+  const ops = comp.operations ?? [];
+  return (
+    <SubGroup
+      field="operations"
+      legend={COMPONENT_FIELDS.operations.label}
+      help={fieldHelp('Component', 'operations')}
+      errors={diag.at('operations')}
+    >
+      {ops.map((op, i) => (
+        <OperationRow key={i} spec={spec} comp={comp} index={i} op={op} diag={diag} apply={apply} />
+      ))}
+      <button
+        type="button"
+        className="hri-button hri-button--add"
+        data-testid="add-operation"
+        onClick={() => {
+          const fresh = freshOperationName(comp);
+          apply(() => addOperation(spec, name, fresh), `Add operation ${fresh} to ${name}`);
+        }}
+      >
+        + Add operation
+      </button>
+    </SubGroup>
+  );
+}
+
+/** One kind of request the component serves: its name and its own service time and CV. */
+function OperationRow({ spec, comp, index, op, diag, apply }: GroupProps & { index: number; op: Operation }) {
+  const id = useId();
+  const name = comp.name;
+  const at = `operations[${index}]`;
+  const set = <F extends keyof Operation>(field: F, value: Operation[F] | undefined) =>
+    apply(
+      () => setOperationField(spec, name, index, field, value),
+      field === 'name'
+        ? `Rename ${name} operation ${op.name} to ${String(value)}`
+        : setLabel(name, `${at}.${field}`, value),
+    );
+  // What an absent service time falls back on: the component's own, else its tier's
+  // (the engine requires one of them, or the operation's own).
+  const tier = comp.tier === undefined ? undefined : comp.tiers?.find((t) => t.name === comp.tier);
+  const timeRequired = comp.service_time_ms === undefined && comp.tier === undefined;
+  const timeFallback =
+    comp.service_time_ms !== undefined
+      ? `${formatNumber(comp.service_time_ms)} (the component's)`
+      : tier?.service_time_ms !== undefined
+        ? `${formatNumber(tier.service_time_ms)} (tier ${tier.name})`
+        : placeholderFor(undefined, timeRequired);
+  const cvFallback =
+    comp.service_time_cv !== undefined
+      ? `${formatNumber(comp.service_time_cv)} (the component's)`
+      : placeholderFor(componentDefault(comp.kind, 'service_time_cv'), false);
+  const common = (field: keyof Operation) => {
+    const meta = OPERATION_FIELDS[field];
+    const path = `${at}.${field}`;
+    return {
+      field: path,
+      label: meta.label,
+      unit: meta.unit,
+      help: fieldHelp('Operation', field, meta.help),
+      errors: diag.at(path),
+    };
+  };
+  return (
+    <div className="hri-card" data-testid="operation-row" data-index={index} data-name={op.name}>
+      <div className="hri-card__head">
+        <span className="hri-card__title">{op.name || `Operation ${index + 1}`}</span>
+        <button
+          type="button"
+          className="hri-icon-button"
+          data-testid="remove-operation"
+          aria-label={`Remove operation ${op.name}`}
+          title="Remove operation"
+          onClick={() => apply(() => removeOperation(spec, name, index), `Remove operation ${op.name} from ${name}`)}
+        >
+          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
+            <path d="M6 6l12 12 M18 6L6 18" />
+          </svg>
+        </button>
+      </div>
+      <FieldMessages id={`${id}-msg`} errors={diag.at(at)} />
+      <TextField
+        {...common('name')}
+        required
+        mono
+        value={op.name}
+        onCommit={(v) => (v === undefined ? 'Required' : set('name', v))}
+      />
+      <div className="hri-pair">
+        <NumberField
+          {...common('service_time_ms')}
+          required={timeRequired}
+          value={op.service_time_ms}
+          placeholder={timeFallback}
+          onCommit={(v) => set('service_time_ms', v)}
+        />
+        <NumberField
+          {...common('service_time_cv')}
+          value={op.service_time_cv}
+          placeholder={cvFallback}
+          onCommit={(v) => set('service_time_cv', v)}
+        />
+      </div>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../bindings/Diagnostic';
 import { DEPENDENCY_DEFAULTS, NETWORK_DEFAULTS } from '../bindings/kindFields';
 import type { Network } from '../bindings/Network';
 import type { Spec } from '../bindings/Spec';
-import { setDependencyField, setLockField, toggleDependencyClass } from '../editor/specEdits';
+import { operationNames, setDependencyField, setLockField, toggleDependencyClass } from '../editor/specEdits';
 import { applier } from './apply';
 import { FieldMessages, ItemProblems, NumberField, Section, SelectField, SubGroup, TextField } from './controls';
 import {
@@ -42,9 +42,10 @@ const SHOWN = new Set([
   'payload_kb',
 ]);
 
-function isShown(rel: string): boolean {
+/** Whether the form shows a field for `rel`; `extra` are the fields shown only at times. */
+function isShown(rel: string, extra: ReadonlySet<string>): boolean {
   const top = rel.split(/[.[]/)[0] ?? '';
-  return SHOWN.has(rel) || top === 'lock' || top === 'classes';
+  return SHOWN.has(rel) || extra.has(rel) || top === 'lock' || top === 'classes';
 }
 
 /** The round trip an edge without its own takes: the network's zone figures (`2 ms`, `2–5 ms`). */
@@ -79,6 +80,16 @@ export function DependencyForm({
   const apply = applier(spec, onEdit);
   const names: Option[] = spec.components.map((c) => ({ value: c.name, label: c.name }));
   const def = (f: keyof Dependency) => (DEPENDENCY_DEFAULTS as Record<string, unknown>)[f];
+  // The operations of each end: the callee's the call asks for, the caller's that makes it.
+  const calleeOps = operationNames(spec.components.find((c) => c.name === dep.to));
+  const callerOps = operationNames(spec.components.find((c) => c.name === dep.from));
+  const showOperation = calleeOps.length > 0 || dep.operation !== undefined;
+  const showFromOperation = callerOps.length > 0 || dep.from_operation !== undefined;
+  const extra = new Set<string>([
+    ...(showOperation ? ['operation'] : []),
+    ...(showFromOperation ? ['from_operation'] : []),
+  ]);
+  const opOptions = (ops: readonly string[]): Option[] => ops.map((o) => ({ value: o, label: o }));
 
   const set = <F extends Exclude<keyof Dependency, 'lock'>>(field: F, value: Dependency[F] | undefined) =>
     apply(() => setDependencyField(spec, index, field, value), setLabel(title, field, value));
@@ -125,11 +136,39 @@ export function DependencyForm({
         </div>
       </header>
 
-      <ItemProblems problems={diag.rest(isShown)} />
+      <ItemProblems problems={diag.rest((rel) => isShown(rel, extra))} />
 
       <Section title="Call">
         {endpoint('from')}
+        {showFromOperation && (
+          <SelectField
+            field="from_operation"
+            label="Made by"
+            value={dep.from_operation}
+            options={opOptions(callerOps)}
+            emptyLabel="every operation"
+            help={fieldHelp('Dependency', 'from_operation')}
+            errors={diag.at('from_operation')}
+            onCommit={(v) => set('from_operation', v)}
+          />
+        )}
         {endpoint('to')}
+        {showOperation && (
+          <SelectField
+            field="operation"
+            label="Operation"
+            required={calleeOps.length > 0}
+            value={dep.operation}
+            options={opOptions(calleeOps)}
+            // Only a callee without operations may be called with none: then the empty
+            // choice clears a stray value.
+            emptyLabel={calleeOps.length === 0 ? 'none' : undefined}
+            unsetLabel="choose…"
+            help={fieldHelp('Dependency', 'operation')}
+            errors={diag.at('operation')}
+            onCommit={(v) => set('operation', v)}
+          />
+        )}
         <NumberField
           field="calls"
           label="Calls"
@@ -142,7 +181,7 @@ export function DependencyForm({
         />
         <SelectField
           field="op"
-          label="Operation"
+          label="Read or write"
           value={dep.op}
           options={OP_OPTIONS}
           emptyLabel={emptyOption(def('op'), OP_OPTIONS)}

@@ -6,7 +6,16 @@ import type { Diagnostic } from '../bindings/Diagnostic';
 import { KIND_FIELDS } from '../bindings/kindFields';
 import type { Spec } from '../bindings/Spec';
 import type { Tier } from '../bindings/Tier';
-import { renameComponent, setComponentField, toggleDependencyClass } from '../editor/specEdits';
+import {
+  addOperation,
+  removeOperation,
+  renameComponent,
+  setClassField,
+  setComponentField,
+  setDependencyField,
+  setOperationField,
+  toggleDependencyClass,
+} from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
 import { Inspector, type InspectorSelection } from './Inspector';
 
@@ -129,11 +138,25 @@ describe('Inspector', () => {
     const groups: Partial<Record<string, string[]>> = {
       autoscale: ['autoscale.min', 'autoscale.max'],
       scaled_up_from: ['scaled_up_from.service_time_ms', 'scaled_up_from.cost_per_replica_hour'],
+      // One row per operation, and api has none yet: only the button to add one.
       operations: [],
     };
     const expected = KIND_FIELDS.service.flatMap((f) => groups[f] ?? [f]);
     expect(fields(form).sort()).toEqual(['name', 'kind', ...expected].sort());
     expect(fields(form)).not.toContain('hit_ratio');
+    expect(form.querySelector('[data-group="operations"]')).toContainElement(within(form).getByTestId('add-operation'));
+  });
+
+  it('shows a service with operations a row of fields for each', () => {
+    renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    const form = screen.getByTestId('component-form');
+    const groups: Partial<Record<string, string[]>> = {
+      autoscale: ['autoscale.min', 'autoscale.max'],
+      scaled_up_from: ['scaled_up_from.service_time_ms', 'scaled_up_from.cost_per_replica_hour'],
+      operations: [0, 1].flatMap((i) => ['name', 'service_time_ms', 'service_time_cv'].map((f) => `operations[${i}].${f}`)),
+    };
+    const expected = KIND_FIELDS.service.flatMap((f) => groups[f] ?? [f]);
+    expect(fields(form).sort()).toEqual(['name', 'kind', ...expected].sort());
   });
 
   it('shows exactly the fields that apply to a CDN, with units and defaults', () => {
@@ -757,5 +780,317 @@ describe('Inspector: a round of edits on live state', () => {
     expect(input(form(), 'replicas').value).toBe('5');
     expect(input(form(), 'concurrency').value).toBe('16');
     expect(edits).toEqual(['Set api replicas to 5', 'Set api concurrency to 16']);
+  });
+});
+
+/**
+ * The shop with api (components[2]) serving get-cart and add_item: gateway → api
+ * (dependencies[1]) asks for get-cart, the write api → orders-db (dependencies[5]) is
+ * add_item's alone, and checkout (workload.classes[1]) enters at api with add_item.
+ */
+function operationsShop(): Spec {
+  let s = setComponentField(shopSpec(), 'api', 'operations', [
+    { name: 'get-cart', service_time_ms: 4 },
+    { name: 'add_item', service_time_ms: 9, service_time_cv: 0.5 },
+  ]);
+  s = setDependencyField(s, 1, 'operation', 'get-cart');
+  s = setDependencyField(s, 5, 'from_operation', 'add_item');
+  s = setClassField(s, 1, 'entry', 'api');
+  return setClassField(s, 1, 'operation', 'add_item');
+}
+
+function operationRows(form: HTMLElement): HTMLElement[] {
+  return within(form).queryAllByTestId('operation-row');
+}
+
+function options(select: HTMLElement): [string, string, boolean][] {
+  return [...(select as HTMLSelectElement).options].map((o) => [o.value, o.textContent ?? '', o.disabled]);
+}
+
+describe('Inspector: operations of a component', () => {
+  it('shows each operation with its own figures, the component\'s as the fallback', () => {
+    renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    const form = screen.getByTestId('component-form');
+    const [getCart, addItem] = operationRows(form);
+    expect(operationRows(form).map((r) => r.getAttribute('data-name'))).toEqual(['get-cart', 'add_item']);
+    expect(fields(getCart!)).toEqual(['operations[0].name', 'operations[0].service_time_ms', 'operations[0].service_time_cv']);
+    expect(input(getCart!, 'operations[0].name').value).toBe('get-cart');
+    expect(input(getCart!, 'operations[0].service_time_ms').value).toBe('4');
+    // Left out, a CV is api's own (1); api serves in 6 ms.
+    expect(input(getCart!, 'operations[0].service_time_cv').value).toBe('');
+    expect(input(getCart!, 'operations[0].service_time_cv').placeholder).toBe("1 (the component's)");
+    expect(input(addItem!, 'operations[1].service_time_cv').value).toBe('0.5');
+    expect(input(getCart!, 'operations[0].service_time_ms').closest('.hri-field')).toHaveTextContent('ms');
+    expect(screen.getByRole('region', { name: 'Performance' })).toContainElement(getCart!);
+    // With operations, api's own service time is their fallback, no longer required.
+    const own = input(form, 'service_time_ms');
+    expect(own.closest('.hri-field')).not.toHaveTextContent('*');
+  });
+
+  it("shows the component's service time as what an operation without its own takes", () => {
+    let spec = setOperationField(operationsShop(), 'api', 0, 'service_time_ms', undefined);
+    spec = setComponentField(spec, 'api', 'service_time_cv', undefined);
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' }, { spec });
+    const row = operationRows(screen.getByTestId('component-form'))[0]!;
+    expect(input(row, 'operations[0].service_time_ms').placeholder).toBe("6 (the component's)");
+    expect(input(row, 'operations[0].service_time_cv').placeholder).toBe('1 (default)');
+
+    // Without a service time of api's own, an operation has nothing to fall back on.
+    const bare = setComponentField(spec, 'api', 'service_time_ms', undefined);
+    const again = render(<Inspector spec={bare} selection={{ kind: 'component', name: 'api' }} diagnostics={[]} onEdit={onEdit} />);
+    const form = within(again.container).getByTestId('component-form');
+    const first = operationRows(form)[0]!;
+    expect(input(first, 'operations[0].service_time_ms').placeholder).toBe('required');
+    expect(input(first, 'operations[0].service_time_ms').closest('.hri-field')).toHaveTextContent('*');
+    expect(input(form, 'service_time_ms').placeholder).toBe('per operation');
+    type(input(operationRows(form)[1]!, 'operations[1].service_time_ms'), '', 'Enter');
+    expect(onEdit).not.toHaveBeenCalled();
+    expect(within(operationRows(form)[1]!).getByTestId('field-error')).toHaveTextContent('Required');
+  });
+
+  it('renames an operation on Enter, and the calls and classes that name it', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    const row = operationRows(screen.getByTestId('component-form'))[1]!;
+    type(input(row, 'operations[1].name'), 'add-item');
+    expect(onEdit).not.toHaveBeenCalled();
+    fireEvent.keyDown(input(row, 'operations[1].name'), { key: 'Enter' });
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    const [next, label] = onEdit.mock.calls[0]!;
+    expect(next).toEqual(setOperationField(spec, 'api', 1, 'name', 'add-item'));
+    expect(next.components[2]!.operations).toEqual([
+      { name: 'get-cart', service_time_ms: 4 },
+      { name: 'add-item', service_time_ms: 9, service_time_cv: 0.5 },
+    ]);
+    expect(next.dependencies[5]!.from_operation).toBe('add-item');
+    expect(next.workload.classes[1]!.operation).toBe('add-item');
+    expect(next.dependencies[1]!.operation).toBe('get-cart');
+    expect(label).toBe('Rename api operation add_item to add-item');
+  });
+
+  it('refuses a duplicate or malformed operation name inline', () => {
+    const { onEdit } = renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    const row = operationRows(screen.getByTestId('component-form'))[1]!;
+    type(input(row, 'operations[1].name'), 'get-cart', 'Enter');
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('Another operation of api is already named "get-cart"');
+    type(input(row, 'operations[1].name'), 'AddItem', 'Enter');
+    expect(within(row).getByTestId('field-error')).toHaveTextContent("lower-case letters, digits, '_' and '-'");
+    type(input(row, 'operations[1].name'), '', 'Enter');
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('Required');
+    expect(onEdit).not.toHaveBeenCalled();
+  });
+
+  it("sets and clears an operation's service time and CV, one edit each", () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    const row = operationRows(screen.getByTestId('component-form'))[0]!;
+    type(input(row, 'operations[0].service_time_ms'), '2.5', 'Enter');
+    expect(onEdit.mock.calls[0]![0]).toEqual(setOperationField(spec, 'api', 0, 'service_time_ms', 2.5));
+    expect(onEdit.mock.calls[0]![1]).toBe('Set api operations[0].service_time_ms to 2.5');
+    type(input(row, 'operations[0].service_time_cv'), 'low', 'Enter');
+    expect(within(row).getByTestId('field-error')).toHaveTextContent('"low" is not a number');
+    type(input(row, 'operations[0].service_time_cv'), '0.2');
+    fireEvent.blur(input(row, 'operations[0].service_time_cv'));
+    expect(onEdit.mock.calls[1]![0].components[2]!.operations![0]).toEqual({ name: 'get-cart', service_time_ms: 4, service_time_cv: 0.2 });
+    // The mock applies no edit: this clear starts from the spec again.
+    type(input(row, 'operations[0].service_time_ms'), '', 'Enter');
+    expect(onEdit.mock.calls[2]![0].components[2]!.operations![0]).toEqual({ name: 'get-cart' });
+    expect(onEdit.mock.calls[2]![1]).toBe('Clear api operations[0].service_time_ms');
+    expect(onEdit).toHaveBeenCalledTimes(3);
+  });
+
+  it('adds and removes operations on live state; the last one takes the key with it', () => {
+    const edits: string[] = [];
+    let latest: Spec = shopSpec();
+    function Harness() {
+      const [spec, setSpec] = useState(shopSpec());
+      return (
+        <Inspector
+          spec={spec}
+          selection={{ kind: 'component', name: 'api' }}
+          diagnostics={[]}
+          onEdit={(next, label) => {
+            edits.push(label);
+            latest = next;
+            setSpec(next);
+          }}
+        />
+      );
+    }
+    render(<Harness />);
+    const form = () => screen.getByTestId('component-form');
+    const names = () => operationRows(form()).map((r) => r.getAttribute('data-name'));
+    expect(names()).toEqual([]);
+
+    act(() => {
+      fireEvent.click(within(form()).getByTestId('add-operation'));
+    });
+    expect(latest.components[2]!.operations).toEqual([{ name: 'operation-1' }]);
+    act(() => type(input(operationRows(form())[0]!, 'operations[0].name'), 'get-cart', 'Enter'));
+    act(() => {
+      fireEvent.click(within(form()).getByTestId('add-operation'));
+    });
+    expect(names()).toEqual(['get-cart', 'operation-2']);
+    expect(input(operationRows(form())[1]!, 'operations[1].service_time_ms').placeholder).toBe("6 (the component's)");
+    act(() => type(input(operationRows(form())[1]!, 'operations[1].service_time_ms'), '12', 'Enter'));
+    expect(latest.components[2]!.operations).toEqual([{ name: 'get-cart' }, { name: 'operation-2', service_time_ms: 12 }]);
+
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Remove operation get-cart' }));
+    });
+    expect(names()).toEqual(['operation-2']);
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Remove operation operation-2' }));
+    });
+    expect(names()).toEqual([]);
+    expect(latest.components[2]).not.toHaveProperty('operations');
+    expect(latest).toEqual(shopSpec());
+    expect(edits).toEqual([
+      'Add operation operation-1 to api',
+      'Rename api operation operation-1 to get-cart',
+      'Add operation operation-2 to api',
+      'Set api operations[1].service_time_ms to 12',
+      'Remove operation get-cart from api',
+      'Remove operation operation-2 from api',
+    ]);
+  });
+
+  it('adds and removes with the pure edits, one edit each', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop() });
+    fireEvent.click(within(screen.getByTestId('component-form')).getByTestId('add-operation'));
+    expect(onEdit).toHaveBeenLastCalledWith(addOperation(spec, 'api'), 'Add operation operation-3 to api');
+    fireEvent.click(screen.getByRole('button', { name: 'Remove operation add_item' }));
+    const [next, label] = onEdit.mock.calls[1]!;
+    expect(next).toEqual(removeOperation(spec, 'api', 1));
+    // What named it stays, for the engine to report.
+    expect(next.dependencies[5]!.from_operation).toBe('add_item');
+    expect(label).toBe('Remove operation add_item from api');
+  });
+
+  it('shows diagnostics under the operation, the operations and the row field they are about', () => {
+    const diagnostics = [
+      diag('components[2].operations[1].name', 'components[2] "api": operations[1].name "get-cart" is listed twice'),
+      diag('components[2].operations[0].service_time_ms', 'components[2] "api": operations[0].service_time_ms must be > 0, got 0'),
+      diag('components[2].operations[0]', 'components[2] "api": operations[0] is never asked for'),
+      diag('components[2].operations', 'components[2] "api": operations is empty: list the operations, or leave it out'),
+      diag('components[2].operations[4].name', 'components[2] "api": operations[4].name must be lower-case'),
+    ];
+    renderInspector({ kind: 'component', name: 'api' }, { spec: operationsShop(), diagnostics });
+    const form = screen.getByTestId('component-form');
+    const [first, second] = operationRows(form);
+    const name = input(second!, 'operations[1].name');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(within(name.closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(/^"get-cart" is listed twice$/);
+    const time = input(first!, 'operations[0].service_time_ms');
+    expect(within(time.closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(/^must be > 0, got 0$/);
+    expect(input(first!, 'operations[0].name')).not.toHaveAttribute('aria-invalid');
+    expect(first).toHaveTextContent('is never asked for');
+    expect(second).not.toHaveTextContent('is never asked for');
+    expect(form.querySelector('[data-group="operations"]')).toHaveTextContent('is empty: list the operations, or leave it out');
+    // A row the form does not have: at the top, with its path.
+    const top = within(form).getByTestId('item-problems');
+    expect(top).toHaveTextContent('operations[4].name');
+    expect(top).not.toHaveTextContent('listed twice');
+  });
+});
+
+describe('Inspector: the operations a dependency names', () => {
+  it("picks the callee's operation; without one to clear to", () => {
+    const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 1 }, { spec: operationsShop() });
+    const form = screen.getByTestId('dependency-form');
+    const operation = input(form, 'operation');
+    expect(operation.value).toBe('get-cart');
+    expect(options(operation)).toEqual([
+      ['get-cart', 'get-cart', false],
+      ['add_item', 'add_item', false],
+    ]);
+    expect(screen.getByLabelText(/^Operation/)).toBe(operation);
+    expect(operation).toHaveAttribute('title', expect.stringContaining("The callee's operation"));
+    // gateway serves no operations by name: nothing makes the call but all of it.
+    expect(fields(form)).not.toContain('from_operation');
+    fireEvent.change(operation, { target: { value: 'add_item' } });
+    expect(onEdit).toHaveBeenCalledWith(setDependencyField(spec, 1, 'operation', 'add_item'), 'Set gateway → api operation to add_item');
+  });
+
+  it('asks for an operation the call does not name yet', () => {
+    const spec = setDependencyField(operationsShop(), 1, 'operation', undefined);
+    const { onEdit } = renderInspector(
+      { kind: 'dependency', index: 1 },
+      { spec, diagnostics: [diag('dependencies[1]', 'dependencies[1] gateway -> api: needs operation: api serves get-cart, add_item at different costs')] },
+    );
+    const form = screen.getByTestId('dependency-form');
+    const operation = input(form, 'operation');
+    expect(operation.value).toBe('');
+    expect(options(operation)).toEqual([
+      ['', 'choose…', true],
+      ['get-cart', 'get-cart', false],
+      ['add_item', 'add_item', false],
+    ]);
+    expect(within(form).getByTestId('item-problems')).toHaveTextContent('needs operation: api serves get-cart, add_item');
+    fireEvent.change(operation, { target: { value: 'get-cart' } });
+    expect(onEdit.mock.calls[0]![0].dependencies[1]).toEqual({ from: 'gateway', to: 'api', operation: 'get-cart' });
+  });
+
+  it('picks the operation of the caller that alone makes the call, or every one', () => {
+    const { onEdit, spec } = renderInspector({ kind: 'dependency', index: 5 }, { spec: operationsShop() });
+    const form = screen.getByTestId('dependency-form');
+    const madeBy = input(form, 'from_operation');
+    expect(madeBy.value).toBe('add_item');
+    expect(screen.getByLabelText('Made by')).toBe(madeBy);
+    expect(options(madeBy)).toEqual([
+      ['', 'every operation', false],
+      ['get-cart', 'get-cart', false],
+      ['add_item', 'add_item', false],
+    ]);
+    // orders-db lists no operations: nothing to ask it for.
+    expect(fields(form)).not.toContain('operation');
+    fireEvent.change(madeBy, { target: { value: 'get-cart' } });
+    expect(onEdit).toHaveBeenLastCalledWith(
+      setDependencyField(spec, 5, 'from_operation', 'get-cart'),
+      'Set api → orders-db from_operation to get-cart',
+    );
+    fireEvent.change(madeBy, { target: { value: '' } });
+    expect(onEdit.mock.calls[1]![0].dependencies[5]).not.toHaveProperty('from_operation');
+    expect(onEdit.mock.calls[1]![1]).toBe('Clear api → orders-db from_operation');
+  });
+
+  it('shows a stray operation of a callee without operations, to clear it', () => {
+    let spec = setDependencyField(operationsShop(), 6, 'operation', 'charge');
+    spec = setDependencyField(spec, 0, 'from_operation', 'edge');
+    const { onEdit } = renderInspector(
+      { kind: 'dependency', index: 6 },
+      { spec, diagnostics: [diag('dependencies[6].operation', 'dependencies[6] api -> payments: operation does not apply: payments lists no operations')] },
+    );
+    const form = screen.getByTestId('dependency-form');
+    const operation = input(form, 'operation');
+    expect(options(operation)).toEqual([
+      ['', 'none', false],
+      ['charge', 'charge (missing)', false],
+    ]);
+    expect(operation.value).toBe('charge');
+    expect(within(operation.closest('.hri-field') as HTMLElement).getByTestId('field-error')).toHaveTextContent(
+      /^does not apply: payments lists no operations$/,
+    );
+    expect(within(form).queryByTestId('item-problems')).not.toBeInTheDocument();
+    fireEvent.change(operation, { target: { value: '' } });
+    expect(onEdit.mock.calls[0]![0].dependencies[6]).not.toHaveProperty('operation');
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear api → payments operation');
+
+    // And a made-by of a caller without operations (cdn), the same way.
+    const clear = vi.fn<OnEdit>();
+    const again = render(<Inspector spec={spec} selection={{ kind: 'dependency', index: 0 }} diagnostics={[]} onEdit={clear} />);
+    const madeBy = input(within(again.container).getByTestId('dependency-form'), 'from_operation');
+    expect(options(madeBy)).toEqual([
+      ['', 'every operation', false],
+      ['edge', 'edge (missing)', false],
+    ]);
+    fireEvent.change(madeBy, { target: { value: '' } });
+    expect(clear.mock.calls[0]![0].dependencies[0]).toEqual({ from: 'cdn', to: 'gateway' });
+  });
+
+  it('shows neither when neither end lists operations', () => {
+    renderInspector({ kind: 'dependency', index: 0 }, { spec: operationsShop() });
+    const form = screen.getByTestId('dependency-form');
+    expect(fields(form)).not.toContain('operation');
+    expect(fields(form)).not.toContain('from_operation');
+    expect(screen.getByLabelText('Read or write')).toBe(input(form, 'op'));
   });
 });

@@ -3,7 +3,15 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Diagnostic } from '../bindings/Diagnostic';
 import type { Spec } from '../bindings/Spec';
-import { addClass, removeClass, setClassField, setClassKind, setDailyProfileHour } from '../editor/specEdits';
+import {
+  addClass,
+  removeClass,
+  setClassEntry,
+  setClassField,
+  setClassKind,
+  setComponentField,
+  setDailyProfileHour,
+} from '../editor/specEdits';
 import { shopSpec } from '../fixtures/shop';
 import { WorkloadPanel } from './Inspector';
 
@@ -113,6 +121,105 @@ describe('WorkloadPanel: classes', () => {
       /^must name a component, got "gatewy" \(did you mean "gateway"\?\)$/,
     );
     expect(field(rows()[0]!, 'entry')).not.toHaveAttribute('aria-invalid');
+  });
+});
+
+/**
+ * The shop with operations: api serves get-cart and add_item, gateway add_item and
+ * static; checkout (classes[1]) enters at api with add_item, browse at the cdn (none).
+ */
+function operationsShop(): Spec {
+  let s = setComponentField(shopSpec(), 'api', 'operations', [
+    { name: 'get-cart', service_time_ms: 4 },
+    { name: 'add_item', service_time_ms: 9 },
+  ]);
+  s = setComponentField(s, 'gateway', 'operations', [{ name: 'add_item' }, { name: 'static' }]);
+  s = setClassField(s, 1, 'entry', 'api');
+  return setClassField(s, 1, 'operation', 'add_item');
+}
+
+function choices(select: HTMLElement): [string, string, boolean][] {
+  return [...(select as HTMLSelectElement).options].map((o) => [o.value, o.textContent ?? '', o.disabled]);
+}
+
+describe('WorkloadPanel: the operation a class enters with', () => {
+  it("picks one of the entry's operations", () => {
+    const { onEdit, spec } = renderPanel(operationsShop());
+    const [browse, checkout] = rows();
+    // The cdn lists none: nothing to pick.
+    expect(field(browse!, 'operation')).toBeNull();
+    const operation = field(checkout!, 'operation');
+    expect(operation.value).toBe('add_item');
+    expect(choices(operation)).toEqual([
+      ['get-cart', 'get-cart', false],
+      ['add_item', 'add_item', false],
+    ]);
+    expect(within(checkout!).getByLabelText(/^Operation/)).toBe(operation);
+    fireEvent.change(operation, { target: { value: 'get-cart' } });
+    expect(onEdit).toHaveBeenCalledWith(setClassField(spec, 1, 'operation', 'get-cart'), 'Set class checkout operation to get-cart');
+  });
+
+  it('asks for one when the class enters without', () => {
+    const spec = setClassField(operationsShop(), 1, 'operation', undefined);
+    const { onEdit } = renderPanel(spec, [
+      {
+        file: 'f',
+        line: 1,
+        column: 1,
+        path: 'workload.classes[1]',
+        message: 'workload.classes[1] "checkout": needs operation: api serves get-cart, add_item at different costs',
+      },
+    ]);
+    const checkout = rows()[1]!;
+    const operation = field(checkout, 'operation');
+    expect(operation.value).toBe('');
+    expect(choices(operation)[0]).toEqual(['', 'choose…', true]);
+    expect(within(checkout).getByTestId('item-problems')).toHaveTextContent('needs operation: api serves get-cart, add_item');
+    fireEvent.change(operation, { target: { value: 'add_item' } });
+    expect(onEdit.mock.calls[0]![0].workload.classes[1]).toEqual(operationsShop().workload.classes[1]);
+  });
+
+  it('keeps the operation across a change of entry only when the new entry has it', () => {
+    const { onEdit, spec } = renderPanel(operationsShop());
+    const checkout = rows()[1]!;
+    fireEvent.change(field(checkout, 'entry'), { target: { value: 'gateway' } });
+    expect(onEdit.mock.calls[0]![0]).toEqual(setClassEntry(spec, 1, 'gateway'));
+    expect(onEdit.mock.calls[0]![0].workload.classes[1]).toMatchObject({ entry: 'gateway', operation: 'add_item' });
+    expect(onEdit.mock.calls[0]![1]).toBe('Set class checkout entry to gateway');
+    fireEvent.change(field(checkout, 'entry'), { target: { value: 'cdn' } });
+    expect(onEdit.mock.calls[1]![0].workload.classes[1]).toEqual({
+      name: 'checkout',
+      rate_rps: 400,
+      entry: 'cdn',
+      p99_ms: 500,
+      consistency: 'strong',
+    });
+    expect(onEdit.mock.calls[1]![1]).toBe('Set class checkout entry to cdn');
+  });
+
+  it('shows a stray operation of an entry without operations, to clear it', () => {
+    const spec = setClassField(operationsShop(), 0, 'operation', 'home');
+    const { onEdit } = renderPanel(spec, [
+      {
+        file: 'f',
+        line: 1,
+        column: 1,
+        path: 'workload.classes[0].operation',
+        message: 'workload.classes[0] "browse": operation does not apply: cdn lists no operations',
+      },
+    ]);
+    const browse = rows()[0]!;
+    const operation = field(browse, 'operation');
+    expect(choices(operation)).toEqual([
+      ['', 'none', false],
+      ['home', 'home (missing)', false],
+    ]);
+    expect(operation).toHaveAttribute('aria-invalid', 'true');
+    expect(within(browse).getByTestId('field-error')).toHaveTextContent(/^does not apply: cdn lists no operations$/);
+    expect(within(browse).queryByTestId('item-problems')).not.toBeInTheDocument();
+    fireEvent.change(operation, { target: { value: '' } });
+    expect(onEdit.mock.calls[0]![0].workload.classes[0]).toEqual(shopSpec().workload.classes[0]);
+    expect(onEdit.mock.calls[0]![1]).toBe('Clear class browse operation');
   });
 });
 

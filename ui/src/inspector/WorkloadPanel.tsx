@@ -12,8 +12,10 @@ import {
   STARTER_USERS,
   addClass,
   freshClassName,
+  operationNames,
   removeClass,
   renameClass,
+  setClassEntry,
   setClassField,
   setClassKind,
 } from '../editor/specEdits';
@@ -165,7 +167,10 @@ function ClassRow({
     );
   const kind = classKind(cls);
   const load = loadFields(cls);
-  const shown = new Set<string>([...COMMON_FIELDS, ...load]);
+  const entryOps = operationNames(spec.components.find((c) => c.name === cls.entry));
+  // The entry's operation: asked for when it lists some, and shown when set anyway.
+  const showOperation = entryOps.length > 0 || cls.operation !== undefined;
+  const shown = new Set<string>([...COMMON_FIELDS, ...load, ...(showOperation ? ['operation'] : [])]);
   const entryExists = spec.components.some((c) => c.name === cls.entry);
   const target = spec.targets?.p99_ms;
   return (
@@ -270,8 +275,26 @@ function ClassRow({
         options={components}
         help={fieldHelp('RequestClass', 'entry')}
         errors={diag.at('entry')}
-        onCommit={(v) => (v === undefined ? 'Required' : set('entry', v))}
+        onCommit={(v) =>
+          v === undefined ? 'Required' : apply(() => setClassEntry(spec, index, v), setLabel(subject, 'entry', v))
+        }
       />
+      {showOperation && (
+        <SelectField
+          field="operation"
+          label="Operation"
+          required={entryOps.length > 0}
+          value={cls.operation}
+          options={entryOps.map((o) => ({ value: o, label: o }))}
+          // Only an entry without operations may be entered with none: then the empty
+          // choice clears a stray value.
+          emptyLabel={entryOps.length === 0 ? 'none' : undefined}
+          unsetLabel="choose…"
+          help={fieldHelp('RequestClass', 'operation')}
+          errors={diag.at('operation')}
+          onCommit={(v) => set('operation', v)}
+        />
+      )}
       <NumberField
         field="p99_ms"
         label="p99 target"

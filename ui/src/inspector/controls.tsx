@@ -231,17 +231,20 @@ export function TextField(
 /**
  * A choice, committed as soon as it changes. `emptyLabel` adds a first option for "not
  * set" (the engine's default); a value outside `options` (a dangling reference) is kept
- * as an option of its own, so the select shows what the spec says.
+ * as an option of its own, so the select shows what the spec says. Without an
+ * `emptyLabel`, `unsetLabel` is what an unset value shows: a first option that cannot be
+ * chosen (a choice still to make, not a way back to none).
  */
 export function SelectField(
   props: BaseProps & {
     value: string | undefined;
     options: readonly Option[];
     emptyLabel?: string | undefined;
+    unsetLabel?: string | undefined;
     onCommit: (value: string | undefined) => CommitResult;
   },
 ) {
-  const { field, value, options, emptyLabel, onCommit } = props;
+  const { field, value, options, emptyLabel, unsetLabel, onCommit } = props;
   const id = useId();
   const [error, setError] = useState<{ message: string; base: string | undefined } | null>(null);
   const shownError = error !== null && error.base === value ? error.message : null;
@@ -267,6 +270,11 @@ export function SelectField(
         }}
       >
         {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
+        {emptyLabel === undefined && unsetLabel !== undefined && value === undefined && (
+          <option value="" disabled>
+            {unsetLabel}
+          </option>
+        )}
         {!known && value !== undefined && <option value={value}>{`${value} (missing)`}</option>}
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -17,6 +17,7 @@ import {
 import type { LoadBalancing } from '../bindings/LoadBalancing';
 import type { OnFailure } from '../bindings/OnFailure';
 import type { Op } from '../bindings/Op';
+import type { Operation } from '../bindings/Operation';
 import type { ReadsFrom } from '../bindings/ReadsFrom';
 import type { ReplicationMode } from '../bindings/ReplicationMode';
 import type { Rollout } from '../bindings/Rollout';
@@ -151,6 +152,7 @@ export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly Comp
     fields: [
       'service_time_ms',
       'service_time_cv',
+      'operations',
       'latency_ms',
       'hit_ratio',
       'cold_start_ms',
@@ -166,6 +168,13 @@ export const COMPONENT_SECTIONS: readonly { title: string; fields: readonly Comp
   { title: 'Availability & cost', fields: ['availability', 'cost_per_replica_hour', 'cost_per_million_requests_usd', 'scaled_up_from'] },
   { title: 'Implementation', fields: ['engine', 'port', 'image'] },
 ];
+
+/** How each field of an operation row is presented (a Record, so a new one fails typecheck here). */
+export const OPERATION_FIELDS: Record<keyof Operation, FieldMeta> = {
+  name: { label: 'Name', input: text },
+  service_time_ms: { label: 'Service time', unit: 'ms', input: num },
+  service_time_cv: { label: 'Service time CV', unit: 'ratio', input: num },
+};
 
 /** A field of a tier other than its name and price: left out, it is the component's own. */
 export type TierFigure = Exclude<keyof Tier, 'name' | 'cost_per_hour'>;
