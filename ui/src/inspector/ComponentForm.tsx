@@ -40,6 +40,7 @@ import {
   SubGroup,
   TextField,
   type Problem,
+  RemoveButton,
 } from './controls';
 import { applier, type Apply } from './apply';
 import {
@@ -596,18 +597,7 @@ function TierRow({ spec, comp, index, tier, diag, apply }: GroupProps & { index:
             runs at
           </span>
         )}
-        <button
-          type="button"
-          className="hri-icon-button"
-          data-testid="remove-tier"
-          aria-label={`Remove tier ${tier.name}`}
-          title="Remove tier"
-          onClick={() => apply(() => removeTier(spec, name, index), `Remove tier ${tier.name} from ${name}`)}
-        >
-          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
-            <path d="M6 6l12 12 M18 6L6 18" />
-          </svg>
-        </button>
+        <RemoveButton testId="remove-tier" what={`tier ${tier.name}`} onClick={() => apply(() => removeTier(spec, name, index), `Remove tier ${tier.name} from ${name}`)} />
       </div>
       <FieldMessages id={`${id}-msg`} errors={diag.at(at)} />
       <div className="hri-pair">{tierFieldsFor(comp.kind, tier).map(renderField)}</div>
@@ -684,18 +674,7 @@ function OperationRow({ spec, comp, index, op, diag, apply }: GroupProps & { ind
     <div className="hri-card" data-testid="operation-row" data-index={index} data-name={op.name}>
       <div className="hri-card__head">
         <span className="hri-card__title">{op.name || `Operation ${index + 1}`}</span>
-        <button
-          type="button"
-          className="hri-icon-button"
-          data-testid="remove-operation"
-          aria-label={`Remove operation ${op.name}`}
-          title="Remove operation"
-          onClick={() => apply(() => removeOperation(spec, name, index), `Remove operation ${op.name} from ${name}`)}
-        >
-          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
-            <path d="M6 6l12 12 M18 6L6 18" />
-          </svg>
-        </button>
+        <RemoveButton testId="remove-operation" what={`operation ${op.name}`} onClick={() => apply(() => removeOperation(spec, name, index), `Remove operation ${op.name} from ${name}`)} />
       </div>
       <FieldMessages id={`${id}-msg`} errors={diag.at(at)} />
       <TextField

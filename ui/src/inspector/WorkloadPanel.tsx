@@ -21,7 +21,7 @@ import {
 } from '../editor/specEdits';
 import { classKind, formatLoad, formatUsers, peakLoad, type ClassKind, type PeakLoad } from '../workload';
 import { applier, type Apply } from './apply';
-import { ItemProblems, NumberField, SelectField, TextField } from './controls';
+import { ItemProblems, NumberField, RemoveButton, SelectField, TextField } from './controls';
 import { CONSISTENCY_OPTIONS, emptyOption, fieldHelp, integerRange, placeholderFor, type Option } from './fields';
 import { ItemDiagnostics } from './itemDiagnostics';
 import { setLabel } from './labels';
@@ -195,18 +195,7 @@ function ClassRow({
             Show entry
           </button>
         )}
-        <button
-          type="button"
-          className="hri-icon-button"
-          data-testid="remove-class"
-          aria-label={`Remove class ${cls.name}`}
-          title="Remove class"
-          onClick={() => apply(() => removeClass(spec, index), `Remove class ${cls.name}`)}
-        >
-          <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
-            <path d="M6 6l12 12 M18 6L6 18" />
-          </svg>
-        </button>
+        <RemoveButton testId="remove-class" what={`class ${cls.name}`} onClick={() => apply(() => removeClass(spec, index), `Remove class ${cls.name}`)} />
       </div>
       <ItemProblems problems={diag.rest((rel) => shown.has(rel))} />
       <TextField

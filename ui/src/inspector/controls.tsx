@@ -406,3 +406,21 @@ export function ItemProblems({
     </ul>
   );
 }
+
+/** A card's × button, which removes the item it heads (a tier, an operation, a class). */
+export function RemoveButton({ testId, what, onClick }: { testId: string; what: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className="hri-icon-button"
+      data-testid={testId}
+      aria-label={`Remove ${what}`}
+      title={`Remove ${what.split(' ')[0]}`}
+      onClick={onClick}
+    >
+      <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" aria-hidden="true">
+        <path d="M6 6l12 12 M18 6L6 18" />
+      </svg>
+    </button>
+  );
+}
