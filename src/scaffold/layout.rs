@@ -210,14 +210,22 @@ fn port_of(spec: &Spec, i: usize, deploy: &Deploy) -> u16 {
     }
 }
 
-/// The p99 a call on `edge` has to fit in: the strictest target of the classes it
-/// carries (the class's own `p99_ms`, else `targets.p99_ms`).
-fn strictest_p99(spec: &Spec, edge: usize) -> Option<(f64, String)> {
+/// The p99 a call on `edge` has to fit in: the strictest target of the classes whose
+/// requests make it (the class's own `p99_ms`, else `targets.p99_ms`). A class the
+/// edge applies to but that never reaches its caller does not count; `reached` says
+/// which do (per class, per dependency), from the traffic the analysis routes.
+fn strictest_p99(spec: &Spec, reached: &[Vec<bool>], edge: usize) -> Option<(f64, String)> {
     let dep = &spec.dependencies[edge];
     spec.workload
         .classes
         .iter()
-        .filter(|k| dep.applies_to(&k.name))
+        .enumerate()
+        .filter(|(k, c)| {
+            reached.get(*k).map_or(dep.applies_to(&c.name), |r| {
+                r.get(edge).copied().unwrap_or(false)
+            })
+        })
+        .map(|(_, k)| k)
         .filter_map(|k| match (k.p99_ms, spec.targets.p99_ms) {
             (Some(ms), _) => Some((ms, format!("the p99 target of class {}", k.name))),
             (None, Some(ms)) => Some((ms, "targets.p99_ms".to_string())),
@@ -230,7 +238,7 @@ fn strictest_p99(spec: &Spec, edge: usize) -> Option<(f64, String)> {
 /// target it serves, else this.
 const FALLBACK_TIMEOUT_MS: u64 = 1000;
 
-fn policy(spec: &Spec, edges: &[usize]) -> (u64, String, u32, String) {
+fn policy(spec: &Spec, reached: &[Vec<bool>], edges: &[usize]) -> (u64, String, u32, String) {
     let explicit = edges
         .iter()
         .filter_map(|&e| spec.dependencies[e].timeout_ms.map(|t| (t, e)))
@@ -242,7 +250,7 @@ fn policy(spec: &Spec, edges: &[usize]) -> (u64, String, u32, String) {
         ),
         None => match edges
             .iter()
-            .filter_map(|&e| strictest_p99(spec, e))
+            .filter_map(|&e| strictest_p99(spec, reached, e))
             .min_by(|a, b| a.0.total_cmp(&b.0))
         {
             Some((ms, from)) => (
@@ -314,6 +322,16 @@ pub fn layout(spec: &Spec) -> Layout {
     let deploys: Vec<Deploy> = (0..n).map(|i| deploy_of(spec, i)).collect();
     let ports: Vec<u16> = (0..n).map(|i| port_of(spec, i, &deploys[i])).collect();
     let index = |name: &str| spec.components.iter().position(|c| c.name == name);
+    // Which classes make each call (none known when the traffic cannot be routed, a
+    // loop growing without bound: then every class the edge applies to).
+    let reached: Vec<Vec<bool>> = crate::analysis::load::class_flows(spec)
+        .map(|flows| {
+            flows
+                .iter()
+                .map(|f| f.fired.iter().map(|&x| x > 0.0).collect())
+                .collect()
+        })
+        .unwrap_or_default();
 
     let mut units: Vec<Unit> = Vec::with_capacity(n);
     for (i, c) in spec.components.iter().enumerate() {
@@ -374,7 +392,7 @@ pub fn layout(spec: &Spec) -> Layout {
             let edges: Vec<usize> = mine.iter().filter(|w| w.1 == uses).map(|w| w.2).collect();
             let target = &spec.components[t];
             let (protocol, addr, local) = address(&target.name, &deploys[t], ports[t]);
-            let (timeout_ms, timeout_from, retries, retries_from) = policy(spec, &edges);
+            let (timeout_ms, timeout_from, retries, retries_from) = policy(spec, &reached, &edges);
             connections.push(Connection {
                 target: target.name.clone(),
                 env: super::escape::env_name(&target.name),

@@ -799,3 +799,28 @@ fn the_command_line_writes_summarises_and_refuses() {
     );
     assert!(!root.path().join("bad-out").exists());
 }
+
+/// A call's timeout, when the spec gives none, is the strictest p99 of the classes that
+/// make the call, not of every class its `classes` list lets through: pos's
+/// payments-api -> payments-ledger carries card-auth alone (2500 ms), though
+/// register-sync (300 ms) applies to every edge without a list.
+#[test]
+fn a_timeout_comes_from_the_classes_that_reach_its_call() {
+    let spec = crate::common::models::example("pos");
+    let layout = scaffold::layout::layout(&spec);
+    let unit = layout
+        .units
+        .iter()
+        .find(|u| u.name == "payments-api")
+        .expect("payments-api is a unit");
+    let ledger = unit
+        .connections
+        .iter()
+        .find(|c| c.target == "payments-ledger")
+        .expect("payments-api connects to the ledger");
+    assert_eq!(ledger.timeout_ms, 2500, "{}", ledger.timeout_from);
+    assert_eq!(
+        ledger.timeout_from,
+        "no timeout_ms on the edge: the p99 target of class card-auth"
+    );
+}
