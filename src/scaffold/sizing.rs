@@ -106,9 +106,12 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
 
     let (hpa, hpa_from) = match (c.autoscale, cost) {
         (Some(a), Some(cost)) if !cost.autoscaled_replicas.is_empty() => {
+            // The spec's bounds, stretched to hold the planned count: the autoscaler
+            // owns the replicas between them, and the plan's hour-by-hour counts (in
+            // the manifest's comment) are what its CPU target should find.
             let hourly = cost.autoscaled_replicas.clone();
-            let lo = hourly.iter().copied().min().unwrap_or(a.min).min(replicas);
-            let hi = hourly.iter().copied().max().unwrap_or(a.max).max(replicas);
+            let lo = a.min.max(1).min(replicas);
+            let hi = a.max.max(replicas);
             (
                 Some(Hpa {
                     min: lo,
@@ -117,7 +120,7 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
                     hourly,
                 }),
                 format!(
-                    "the fewest and most replicas over the daily profile at the utilisation ceiling {ceiling}, within autoscale [{}, {}] (components[{i}].autoscale), and the planned {replicas}",
+                    "autoscale [{}, {}] (components[{i}].autoscale), holding the planned {replicas}; it owns the Deployment's replicas, which the manifest leaves out so that an apply does not reset them",
                     a.min, a.max
                 ),
             )

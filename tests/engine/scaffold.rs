@@ -165,6 +165,60 @@ fn kubernetes_manifests_pass_strict_validation_without_a_warning() {
     }
 }
 
+/// What `kubectl apply -k` would send: the production overlay rendered by kustomize
+/// (kubectl 1.32's), every object of it valid under `kubernetes-validate --strict`, and
+/// no Deployment its autoscaler owns carrying a replica count an apply would reset.
+#[test]
+fn the_rendered_overlay_is_valid_and_leaves_autoscaled_replicas_alone() {
+    let kubectl = tool("kubectl");
+    let validate = tool("kubernetes-validate");
+    for name in EXAMPLES {
+        let (_s, root, dir) = written(name);
+        let (ok, rendered) = run(Command::new(&kubectl)
+            .args(["kustomize"])
+            .arg(dir.join("k8s/overlays/production")));
+        assert!(ok, "{name}: kubectl kustomize:\n{rendered}");
+        let objs = YamlLoader::load_from_str(&rendered).unwrap();
+        let kind_of = |o: &Yaml| o["kind"].as_str().unwrap_or("").to_string();
+        let scaled: Vec<String> = objs
+            .iter()
+            .filter(|o| kind_of(o) == "HorizontalPodAutoscaler")
+            .map(|o| {
+                o["spec"]["scaleTargetRef"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        for o in objs.iter().filter(|o| kind_of(o) == "Deployment") {
+            let d = o["metadata"]["name"].as_str().unwrap();
+            assert_eq!(
+                o["spec"]["replicas"].is_badvalue(),
+                scaled.iter().any(|t| t == d),
+                "{name}: {d}'s replicas beside an autoscaler, or missing without one"
+            );
+        }
+        let file = root.path().join("rendered.yaml");
+        std::fs::write(&file, &rendered).unwrap();
+        let (ok, out) = run(Command::new(&validate)
+            .args(["--strict", "--kubernetes-version", KUBERNETES_VERSION])
+            .arg(&file));
+        let bad: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .filter(|l| !(l.starts_with("INFO") && l.contains(" passed ")))
+            .collect();
+        assert!(ok && bad.is_empty(), "{name}:\n{out}");
+        let passed = out.lines().filter(|l| l.contains(" passed ")).count();
+        assert_eq!(
+            passed,
+            objs.len(),
+            "{name}: {passed} of {} passed\n{out}",
+            objs.len()
+        );
+    }
+}
+
 #[test]
 fn docker_compose_config_accepts_the_compose_file() {
     let compose = tool("docker-compose");
@@ -259,13 +313,14 @@ fn each_service_selects_its_deployment_and_each_autoscaler_targets_one_within_it
                 .iter()
                 .find(|d| d["metadata"]["name"].as_str() == Some(target))
                 .unwrap_or_else(|| panic!("{name}: HPA targets {target}, which does not exist"));
-            let replicas = d["spec"]["replicas"].as_i64().unwrap();
+            // The autoscaler owns the count: an apply must not reset it.
+            assert!(
+                d["spec"]["replicas"].is_badvalue(),
+                "{name} {target}: replicas beside its autoscaler"
+            );
             let min = hpa["spec"]["minReplicas"].as_i64().unwrap();
             let max = hpa["spec"]["maxReplicas"].as_i64().unwrap();
-            assert!(
-                1 <= min && min <= replicas && replicas <= max,
-                "{name} {target}: {min} <= {replicas} <= {max}"
-            );
+            assert!(1 <= min && min <= max, "{name} {target}: {min} <= {max}");
         }
         for pdb in kind(&objs, "PodDisruptionBudget") {
             let selector = str_map(&pdb["spec"]["selector"]["matchLabels"]);
@@ -290,8 +345,9 @@ fn each_service_selects_its_deployment_and_each_autoscaler_targets_one_within_it
     }
 }
 
-/// What the manifests say of one component: (replicas, HPA bounds).
-fn manifest_numbers(s: &Scaffold, component: &str) -> (i64, Option<(i64, i64)>) {
+/// What the manifests say of one component: (replicas, HPA bounds); no replicas where
+/// the autoscaler owns them.
+fn manifest_numbers(s: &Scaffold, component: &str) -> (Option<i64>, Option<(i64, i64)>) {
     let objs = objects(s);
     let d = kind(&objs, "Deployment")
         .into_iter()
@@ -309,7 +365,7 @@ fn manifest_numbers(s: &Scaffold, component: &str) -> (i64, Option<(i64, i64)>) 
                 h["spec"]["maxReplicas"].as_i64().unwrap(),
             )
         });
-    (d["spec"]["replicas"].as_i64().unwrap(), hpa)
+    (d["spec"]["replicas"].as_i64(), hpa)
 }
 
 #[test]
@@ -322,7 +378,8 @@ fn replicas_and_autoscaler_bounds_are_the_plans() {
             let c = p.spec.components.iter().find(|c| c.name == d.name).unwrap();
             let planned = c.replicas_or_default();
             let (replicas, hpa) = manifest_numbers(&s, &d.name);
-            assert_eq!(replicas, i64::from(planned), "{name} {}", d.name);
+            let written = c.autoscale.is_none().then_some(i64::from(planned));
+            assert_eq!(replicas, written, "{name} {}", d.name);
             assert_eq!(d.replicas, planned);
             // The bounds: the fewest and most replicas the plan's cost model runs over
             // the daily profile (within the planned autoscale bounds), and the planned count.
@@ -345,9 +402,8 @@ fn replicas_and_autoscaler_bounds_are_the_plans() {
                     assert_eq!(hourly[busiest], planned, "{name} {}", d.name);
                 }
                 assert!(hourly.iter().all(|&n| a.min <= n && n <= a.max.max(a.min)));
-                let lo = hourly.iter().copied().min().unwrap().min(planned);
-                let hi = hourly.iter().copied().max().unwrap().max(planned);
-                assert!(a.min <= lo && hi <= a.max.max(planned));
+                // The autoscaler's bounds are the spec's, holding the planned count.
+                let (lo, hi) = (a.min.max(1).min(planned), a.max.max(planned));
                 (i64::from(lo), i64::from(hi))
             });
             assert_eq!(hpa, expected, "{name} {}", d.name);
@@ -355,13 +411,12 @@ fn replicas_and_autoscaler_bounds_are_the_plans() {
             assert_eq!(d.hpa_max.map(i64::from), expected.map(|e| e.1));
         }
     }
-    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 23 and
-    // api in to 2, which its autoscaler holds at every hour (2 is its autoscale.min; the
-    // peak needs no more).
+    // In numbers, for the reference spec: the plan scales fulfilment from 2 to 23, and
+    // api in to 2, whose autoscaler owns its count within the spec's { min: 2, max: 24 }.
     let s = scaffold::render(&example("shop")).unwrap();
-    assert_eq!(manifest_numbers(&s, "fulfilment"), (23, None));
-    assert_eq!(manifest_numbers(&s, "api"), (2, Some((2, 2))));
-    assert_eq!(manifest_numbers(&s, "gateway"), (2, None));
+    assert_eq!(manifest_numbers(&s, "fulfilment"), (Some(23), None));
+    assert_eq!(manifest_numbers(&s, "api"), (None, Some((2, 24))));
+    assert_eq!(manifest_numbers(&s, "gateway"), (Some(2), None));
     let api = s.deployments.iter().find(|d| d.name == "api").unwrap();
     // 920 req/s over 2 replicas x 6 ms = 2.76 cores, over the ceiling 0.7 = 3.943 cores.
     assert_eq!(api.cpu_request, "3950m");
