@@ -879,3 +879,49 @@ fn a_timeout_comes_from_the_classes_that_reach_its_call() {
         "no timeout_ms on the edge: the p99 target of class card-auth"
     );
 }
+
+/// Compose on a laptop: every published port on the loopback, Prometheus without its
+/// lifecycle API, and the gateway forwarding the class routes alone (a service's
+/// /metrics and /readyz are not the world's).
+#[test]
+fn compose_is_safe_on_a_laptop() {
+    for name in EXAMPLES {
+        let s = scaffold::render(&example(name)).unwrap();
+        let compose = &docs(file(&s, "docker-compose.yml"))[0];
+        for (svc, def) in compose["services"].as_hash().unwrap() {
+            for p in def["ports"].as_vec().into_iter().flatten() {
+                let p = p.as_str().unwrap();
+                assert!(p.starts_with("127.0.0.1:"), "{name} {svc:?}: port {p}");
+            }
+            let command: Vec<&str> = def["command"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .filter_map(Yaml::as_str)
+                .collect();
+            assert!(
+                !command.contains(&"--web.enable-lifecycle"),
+                "{name} {svc:?}"
+            );
+        }
+        for f in s.files.iter().filter(|f| f.path.ends_with("nginx.conf")) {
+            let text = &f.contents;
+            // Each proxied location is one class's exact path (or the gateway's own
+            // health); the rest is refused.
+            for line in text.lines().map(str::trim) {
+                if let Some(m) = line.strip_prefix("location ") {
+                    assert!(
+                        m.starts_with("= /") || m == "/ {",
+                        "{name} {}: a location that is not one path: {line}",
+                        f.path
+                    );
+                }
+            }
+            assert!(
+                text.contains("location / {\n        return 404;\n    }"),
+                "{name} {}:\n{text}",
+                f.path
+            );
+        }
+    }
+}

@@ -73,8 +73,9 @@ pub(super) fn compose_services(
             .iter()
             .map(|d| (d.clone(), healthy(d)))
             .collect();
+        // Published on the loopback only: a scaffold run on a laptop is not a server.
         let ports: Vec<String> = host_ports[i]
-            .map(|h| vec![format!("{h}:{}", unit.port)])
+            .map(|h| vec![format!("127.0.0.1:{h}:{}", unit.port)])
             .unwrap_or_default();
         match &unit.deploy {
             Deploy::Outside => {}
@@ -287,13 +288,12 @@ pub(super) fn compose_services(
                     .into(),
             image: Some(PROMETHEUS_IMAGE.to_string()),
             build: None,
-            command: vec![
-                "--config.file=/etc/prometheus/prometheus.yml".to_string(),
-                "--web.enable-lifecycle".to_string(),
-            ],
+            // No lifecycle API (it lets anyone who reaches the port stop Prometheus),
+            // and the port on the loopback only.
+            command: vec!["--config.file=/etc/prometheus/prometheus.yml".to_string()],
             user: None,
             environment: Vec::new(),
-            ports: vec!["9090:9090".to_string()],
+            ports: vec!["127.0.0.1:9090:9090".to_string()],
             volumes: vec![
                 "./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro".to_string(),
                 "./monitoring/alerts.yml:/etc/prometheus/alerts.yml:ro".to_string(),

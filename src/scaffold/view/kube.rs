@@ -4,7 +4,7 @@
 
 use super::{class_p99, env_of, image_of, EnvVar, VERSION};
 use crate::scaffold::escape;
-use crate::scaffold::layout::{Deploy, Language, Protocol, Unit, Use};
+use crate::scaffold::layout::{Deploy, Language, Protocol, Unit};
 use crate::scaffold::sizing::{Hpa, Sizing};
 use crate::spec::{Rollout, Spec};
 
@@ -114,20 +114,6 @@ fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
                 });
             }
         }
-    }
-    if let Some(c) = unit
-        .connections
-        .iter()
-        .find(|c| c.uses == Use::Call && c.protocol == Protocol::Http && c.local)
-    {
-        out.push(Location {
-            matcher: "/".into(),
-            upstream: c.target.clone(),
-            port: c.port,
-            why: format!("everything else goes to {}, its first route", c.target),
-            timeout_ms: c.timeout_ms,
-            tries: c.retries + 1,
-        });
     }
     out
 }
