@@ -146,6 +146,20 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
                 format!("cpu {cpu} (components[{i}].cpu), the cores the model ran each replica at; limit the same, the quota it assumed ({busy:.2} cores busy at peak)"),
             )
         }
+        // One event loop (node) or interpreter lock (python) runs on one core however
+        // many it is given: the model ran each replica on one, and the plan's replicas
+        // carry the rest.
+        None if one_core(c) => {
+            let request = millicores((busy / ceiling).min(1.0));
+            (
+                request,
+                millicores(1.0).max(request),
+                format!(
+                    "{arrival:.0} req/s at peak over {replicas} replicas x {service_time_ms} ms (service_time_ms) = {busy:.2} cores busy, over the ceiling {ceiling}, at most the one core a {} process runs on; limit one core",
+                    c.runtime.map_or("single-threaded", |r| r.as_str())
+                ),
+            )
+        }
         None => {
             let request = millicores(busy / ceiling);
             let servers = if utilization > 0.0 && busy > 0.0 {
@@ -258,6 +272,15 @@ pub fn size(original: &Spec, plan: &Plan, i: usize, unit: &Unit) -> Sizing {
         second_track_replicas,
         second_track_from,
     }
+}
+
+/// Whether a replica of `c` runs on one core whatever it is given: a runtime with one
+/// event loop or interpreter lock per process (`Component::cpu_parallelism`).
+fn one_core(c: &crate::spec::Component) -> bool {
+    matches!(
+        c.runtime,
+        Some(crate::spec::Runtime::Node | crate::spec::Runtime::Python)
+    )
 }
 
 #[cfg(test)]

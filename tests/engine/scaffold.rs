@@ -1043,3 +1043,51 @@ fn k6_runs_the_load_test_and_a_class_left_out_fails_it() {
     let (code, text) = k6_run(Some(&url));
     assert_eq!(code, Some(0), "feed with every URL:\n{text}");
 }
+
+/// A Node (or Python) process runs on one core however many it is given: its request
+/// is at most one core and its limit one core, the plan's replicas carrying the rest
+/// (pos's reporting-api, a Node service, had a 2500m limit).
+#[test]
+fn a_single_threaded_runtime_is_sized_at_one_core_a_process() {
+    for name in EXAMPLES {
+        let spec = example(name);
+        let s = scaffold::render(&spec).unwrap();
+        for d in &s.deployments {
+            let c = spec.components.iter().find(|c| c.name == d.name).unwrap();
+            let node_like = matches!(
+                c.runtime,
+                Some(headroom::spec::Runtime::Node | headroom::spec::Runtime::Python)
+            );
+            if !node_like || c.cpu.is_some() {
+                continue;
+            }
+            let m = |v: &str| v.trim_end_matches('m').parse::<u32>().unwrap();
+            assert!(
+                m(&d.cpu_request) <= 1000,
+                "{name} {}: {}",
+                d.name,
+                d.cpu_request
+            );
+            assert_eq!(cpu_limit(&s, &d.name), "1000m", "{name} {}", d.name);
+        }
+    }
+    // And one that is not: shop's api (Rust) may use the cores its servers can.
+    let s = scaffold::render(&example("shop")).unwrap();
+    assert_eq!(cpu_limit(&s, "api"), "7900m");
+}
+
+/// The CPU limit of a component's live Deployment, as its manifest says it.
+fn cpu_limit(s: &Scaffold, component: &str) -> String {
+    let objs = objects(s);
+    let d = kind(&objs, "Deployment")
+        .into_iter()
+        .find(|d| {
+            d["metadata"]["labels"]["app.kubernetes.io/name"].as_str() == Some(component)
+                && d["spec"]["replicas"].as_i64() != Some(0)
+        })
+        .unwrap_or_else(|| panic!("no live Deployment of {component}"));
+    d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{component}: no CPU limit"))
+        .to_string()
+}
