@@ -47,6 +47,8 @@ pub enum FindingKind {
     ZoneLoss,
     /// A class served without the answer of a call whose failure it ignores.
     Degraded,
+    /// A call's timeout shorter than its callee's own timeouts and retries take.
+    InvertedTimeout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -431,6 +433,38 @@ pub(super) fn edge_findings(
             );
         }
     }
+}
+
+/// Calls whose caller gives up before its callee's own retries can end
+/// (`timeouts::inverted`).
+pub(super) fn timeout_findings(spec: &Spec, tree: &super::latency::CallTree) -> Vec<Finding> {
+    super::timeouts::inverted(spec, tree)
+        .into_iter()
+        .map(|i| {
+            let d = &spec.dependencies[i.dep];
+            let callee = match &d.operation {
+                Some(o) => format!("{}'s {o}", d.to),
+                None => d.to.clone(),
+            };
+            Finding::new(
+                FindingKind::InvertedTimeout,
+                Severity::Warning,
+                format!(
+                    "{} -> {} times out at {} ms, but {callee}'s own calls may take {} ms with their timeouts and retries: {} gives up (and retries) while {} is still trying; give the call at least {} ms, or {} shorter timeouts",
+                    d.from,
+                    d.to,
+                    figure(i.timeout_ms, 0),
+                    figure(i.budget_ms, 0),
+                    d.from,
+                    d.to,
+                    figure(i.budget_ms, 0),
+                    d.to
+                ),
+            )
+            .component(&d.from)
+            .numbers(Some(i.timeout_ms), i.budget_ms)
+        })
+        .collect()
 }
 
 /// N-1 and zone-loss failures: errors where `targets.survive` asks for them, warnings

@@ -36,6 +36,7 @@ pub mod resilience;
 pub mod scorecard;
 pub mod spectrum;
 pub mod table;
+pub mod timeouts;
 pub mod whatif;
 
 use serde::Serialize;
@@ -457,6 +458,7 @@ fn analyze_effective(
 
     findings.extend(findings::partition_findings(spec, &load, results, ceiling));
     findings::edge_findings(spec, &solved, &load, ceiling, &mut findings);
+    findings.extend(findings::timeout_findings(spec, &solved.tree));
 
     let targets: Vec<Option<f64>> = spec
         .workload

@@ -49,3 +49,4 @@ mod sim_cli;
 mod simulation;
 mod store;
 mod store_diff;
+mod timeouts;

@@ -1091,3 +1091,30 @@ fn cpu_limit(s: &Scaffold, component: &str) -> String {
         .unwrap_or_else(|| panic!("{component}: no CPU limit"))
         .to_string()
 }
+
+/// The gateway waits at least what the service behind it may take with its own
+/// timeouts and retries: pos's card-auth goes to payments-api, whose call to the card
+/// processor may take 8000 ms twice, so the gateway waits 16 s, not the class's 2.5 s
+/// p99 target (the slowest 1 % would otherwise be 504s while still being served).
+#[test]
+fn a_gateway_waits_for_its_upstreams_retries() {
+    let s = scaffold::render(&example("pos")).unwrap();
+    let conf = s
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("nginx.conf"))
+        .expect("pos has a gateway");
+    let card = conf
+        .contents
+        .split("location = /card-auth {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or_else(|| panic!("{}", conf.contents));
+    assert!(card.contains("proxy_read_timeout 16000ms;"), "{card}");
+    assert!(
+        conf.contents
+            .contains("whose own calls may take 16000 ms with their timeouts and retries"),
+        "{}",
+        conf.contents
+    );
+}

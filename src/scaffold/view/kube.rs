@@ -90,6 +90,21 @@ impl WorkloadView {
 fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
     let mut out = Vec::new();
     let upstream = |k: usize| &unit.connections[k];
+    // What the service behind may take with its own timeouts and retries: a gateway
+    // that gave up sooner would answer 504 to requests still being served.
+    let graph = crate::spec::graph::SystemGraph::new(spec);
+    let tree = crate::analysis::latency::CallTree::new(spec, &graph).ok();
+    let budgets = tree
+        .as_ref()
+        .map(|t| crate::analysis::timeouts::budgets(spec, t))
+        .unwrap_or_default();
+    let budget_of = |edges: &[usize]| -> Option<f64> {
+        let t = tree.as_ref()?;
+        edges
+            .iter()
+            .filter_map(|&e| budgets.get(t.entries.callee(e)?).copied().flatten())
+            .reduce(f64::max)
+    };
     for r in &unit.routes {
         if let Some(&k) = r.calls.first() {
             let c = upstream(k);
@@ -100,15 +115,27 @@ fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
                     .edges
                     .iter()
                     .any(|&e| spec.dependencies[e].timeout_ms.is_some());
+                let budget = budget_of(&c.edges).filter(|_| !explicit);
                 let timeout_ms = match class_p99(spec, &r.class) {
-                    Some((ms, _)) if !explicit => ms.ceil().max(1.0) as u64,
+                    Some((ms, _)) if !explicit => {
+                        ms.max(budget.unwrap_or(0.0)).ceil().max(1.0) as u64
+                    }
                     _ => c.timeout_ms,
+                };
+                let why = match budget {
+                    Some(b) if timeout_ms == b.ceil() as u64 => format!(
+                        "class {} goes to {}, whose own calls may take {} ms with their timeouts and retries",
+                        r.class,
+                        c.target,
+                        timeout_ms
+                    ),
+                    _ => format!("class {} goes to {}", r.class, c.target),
                 };
                 out.push(Location {
                     matcher: format!("= /{}", r.class),
                     upstream: c.target.clone(),
                     port: c.port,
-                    why: format!("class {} goes to {}", r.class, c.target),
+                    why,
                     timeout_ms,
                     tries: c.retries + 1,
                 });

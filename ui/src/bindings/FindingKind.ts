@@ -3,4 +3,4 @@
 /**
  * What a finding is about: a closed vocabulary, which every front end switches over.
  */
-export type FindingKind = "saturated" | "above_ceiling" | "p99_missed" | "availability_missed" | "throughput_short" | "over_budget" | "pool_exhausted" | "partition_bound" | "lock_contention" | "timeouts" | "retry_storm" | "consistency_conflict" | "n_minus_1" | "zone_loss" | "degraded";
+export type FindingKind = "saturated" | "above_ceiling" | "p99_missed" | "availability_missed" | "throughput_short" | "over_budget" | "pool_exhausted" | "partition_bound" | "lock_contention" | "timeouts" | "retry_storm" | "consistency_conflict" | "n_minus_1" | "zone_loss" | "degraded" | "inverted_timeout";

@@ -98,6 +98,7 @@ const KIND_LABELS: Record<FindingKind, string> = {
   n_minus_1: 'N-1',
   zone_loss: 'Zone loss',
   degraded: 'Served degraded',
+  inverted_timeout: 'Timeout shorter than its callee',
 };
 
 export function findingLabel(kind: FindingKind): string {
@@ -135,6 +136,8 @@ export function findingNumbers(f: Finding): string | null {
       return `${v(usd)} · budget ${l(usd)}`;
     case 'consistency_conflict':
       return `up to ${v((x) => `${x} ms`)} stale`;
+    case 'inverted_timeout':
+      return `times out at ${v((x) => `${x} ms`)} · its callee may take ${l((x) => `${x} ms`)}`;
     case 'timeouts':
       return `${v((x) => `${(x * 100).toFixed(2)} %`)} of calls fail · limit ${l((x) => `${x * 100} %`)}`;
     case 'retry_storm':
