@@ -1,6 +1,7 @@
 //! A generated Rust service and a generated Node service each build, start on a free
 //! loopback port, answer /healthz, /readyz and /metrics (and count a class's request),
-//! and exit 0 on SIGTERM (graceful shutdown). There is no Docker engine here: the
+//! and exit 0 on SIGTERM (graceful shutdown); a Node service counts a request its
+//! client abandons, and drains every request it accepted when SIGTERM comes mid-load. There is no Docker engine here: the
 //! Rust service is built with cargo (its dependencies land in
 //! ~/.cache/headroom/scaffold-target, so a second run is warm) and the Node one runs
 //! with `node server.js`.
@@ -213,4 +214,151 @@ fn the_generated_node_service_starts_answers_and_stops() {
         .env("TENANT_DB_ADDR", format!("127.0.0.1:{}", free_port()));
     let running = start(cmd, port);
     exercise(running, port, "reporting", "reporting-api");
+}
+
+/// bazaar's checkout (Node), its scaffold written to a temporary directory.
+fn bazaar_checkout() -> (tempfile::TempDir, PathBuf) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/bazaar.yaml");
+    let s = spec::check("bazaar.yaml", &std::fs::read(path).unwrap())
+        .into_result()
+        .unwrap();
+    let rendered = scaffold::render(&s).unwrap();
+    let root = tempfile::Builder::new()
+        .prefix("headroom-services-node-bazaar-")
+        .tempdir()
+        .unwrap();
+    let dir = root.path().join("bazaar");
+    scaffold::write(&rendered, &dir, false).unwrap();
+    (root, dir.join("services/checkout"))
+}
+
+/// A loopback HTTP dependency that answers 200 after `delay` (each connection on its
+/// own thread), until the test ends; its port.
+fn slow_dependency(delay: Duration) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let mut head = Vec::new();
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                std::thread::sleep(delay);
+                let _ = conn.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n",
+                );
+            });
+        }
+    });
+    port
+}
+
+/// checkout started with its payments call going to a dependency answering after
+/// `delay`, its other dependencies where nothing listens (they fail fast). Its
+/// shutdown delay is 300 ms: it answers /readyz 503 that long before it stops
+/// accepting (the time a balancer takes to see it go).
+fn start_checkout(service: &Path, delay: Duration) -> (Running, u16) {
+    let port = free_port();
+    let mut cmd = Command::new("node");
+    cmd.arg("server.js")
+        .current_dir(service)
+        .env("SHUTDOWN_DELAY_MS", "300")
+        .env(
+            "PAYMENTS_URL",
+            format!("http://127.0.0.1:{}", slow_dependency(delay)),
+        )
+        .env("CART_URL", format!("http://127.0.0.1:{}", free_port()))
+        .env("ORDERS_DB_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("RECEIPTS_ADDR", format!("127.0.0.1:{}", free_port()));
+    (start(cmd, port), port)
+}
+
+/// A request whose client gives up before the answer is counted (499), not lost: a
+/// burn-rate alert on errors sees it.
+#[test]
+fn a_request_its_client_abandons_is_counted() {
+    let (_root, service) = bazaar_checkout();
+    let (_running, port) = start_checkout(&service, Duration::from_millis(1500));
+    // Only the buyers reach checkout (their buy page); shoppers do not.
+    assert_eq!(get(port, "/shoppers").map(|r| r.0), Some(404));
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET /buyers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(s);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_, metrics) = get(port, "/metrics").unwrap();
+        if metrics.contains(
+            "http_requests_total{service=\"checkout\",method=\"GET\",route=\"/buyers\",status=\"499\"} 1",
+        ) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no 499 counted:\n{metrics}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// SIGTERM with requests in flight: /readyz turns 503 at once (for its shutdown
+/// delay, then it stops accepting), every request accepted before it is answered, the keep-alive connections are closed after their answer,
+/// and the process exits 0 well within its grace period.
+#[test]
+fn sigterm_during_load_drains_every_accepted_request() {
+    let (_root, service) = bazaar_checkout();
+    let (mut running, port) = start_checkout(&service, Duration::from_millis(700));
+    // Eight keep-alive clients, each with a request in flight.
+    let clients: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            write!(s, "GET /buyers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    let pid = running.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(get(port, "/readyz").map(|r| r.0), Some(503));
+    for (i, mut s) in clients.into_iter().enumerate() {
+        let mut answer = String::new();
+        s.read_to_string(&mut answer)
+            .unwrap_or_else(|e| panic!("client {i}: {e}"));
+        let status: u16 = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|x| x.parse().ok())
+            .unwrap_or_else(|| panic!("client {i}: no answer: {answer:?}"));
+        // Answered (its cart and stores do not run here: a 502 that says so), and the
+        // connection closed after it (read_to_string returned).
+        assert_eq!(status, 502, "client {i}: {answer}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit {status:?}");
+    // Its grace period is 20 s: the drain took about the slow call's time.
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        sent.elapsed()
+    );
 }

@@ -424,9 +424,17 @@ pub fn layout(spec: &Spec) -> Layout {
         });
     }
 
-    // Routes: each class's sync path, and what each component on it calls for it.
+    // Routes: each class's sync path, and what each component on it calls for it (the
+    // calls its requests make, by the routing: not those of an operation it never asks
+    // for).
+    let makes = |k: usize, e: usize| {
+        reached.get(k).map_or_else(
+            || spec.dependencies[e].applies_to(&spec.workload.classes[k].name),
+            |r| r.get(e).copied().unwrap_or(false),
+        )
+    };
     let mut classes = Vec::new();
-    for class in &spec.workload.classes {
+    for (k, class) in spec.workload.classes.iter().enumerate() {
         let Some(entry) = index(&class.entry) else {
             classes.push(ClassPath {
                 class: class.name.clone(),
@@ -441,9 +449,9 @@ pub fn layout(spec: &Spec) -> Layout {
         let mut path = Vec::new();
         while let Some(at) = queue.pop_front() {
             path.push(at);
-            for d in &spec.dependencies {
+            for (e, d) in spec.dependencies.iter().enumerate() {
                 if d.from != spec.components[at].name
-                    || !d.applies_to(&class.name)
+                    || !makes(k, e)
                     || d.mode_or_default() != CallMode::Sync
                 {
                     continue;
@@ -463,9 +471,7 @@ pub fn layout(spec: &Spec) -> Layout {
                 .enumerate()
                 .filter(|(_, c)| {
                     matches!(c.uses, Use::Call | Use::Publish)
-                        && c.edges
-                            .iter()
-                            .any(|&e| spec.dependencies[e].applies_to(&class.name))
+                        && c.edges.iter().any(|&e| makes(k, e))
                 })
                 .map(|(k, _)| k)
                 .collect();

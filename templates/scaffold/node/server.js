@@ -190,6 +190,8 @@ const handlers = {
 };
 
 let ready = true;
+// Requests accepted and not yet answered: a drain waits for them.
+let inFlight = 0;
 
 async function handle(req, res, ctx) {
   const path = new URL(req.url, 'http://localhost').pathname;
@@ -216,11 +218,20 @@ const server = http.createServer((req, res) => {
   const path = new URL(req.url, 'http://localhost').pathname;
   const route = ROUTES.has(path) ? path : 'other';
   res.setHeader('traceparent', traceparent(ctx));
-  res.on('finish', () => {
+  // While draining, each answer closes its connection, so a keep-alive client moves to
+  // another replica instead of holding this one open to the deadline.
+  if (!ready) res.setHeader('connection', 'close');
+  inFlight += 1;
+  // 'close' comes whether the answer was sent or the client gave up first: a request
+  // abandoned mid-way is counted too, as 499 (nginx's "client closed request"), which
+  // 'finish' alone never sees.
+  res.on('close', () => {
+    inFlight -= 1;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    observe(req.method, route, res.statusCode, seconds);
+    const status = res.writableFinished ? res.statusCode : 499;
+    observe(req.method, route, status, seconds);
     if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      log('info', 'request', { method: req.method, route, status: res.statusCode, duration_ms: seconds * 1000, trace_id: ctx.traceId, span_id: ctx.spanId });
+      log(status === 499 ? 'warn' : 'info', status === 499 ? 'client gave up' : 'request', { method: req.method, route, status, duration_ms: seconds * 1000, trace_id: ctx.traceId, span_id: ctx.spanId });
     }
   });
   handle(req, res, ctx).catch((e) => {
@@ -248,17 +259,20 @@ function shutdown(signal) {
 {%- if !v.consumes.is_empty() %}
   clearInterval(consumer);
 {%- endif %}
-  // A hard deadline stops a drain that hangs.
+  // A hard deadline stops a drain that hangs; requests still unanswered then are
+  // lost, and the exit status says so.
   setTimeout(() => {
-    log('warn', 'requests still in flight after the grace period: exiting anyway');
-    process.exit(0);
+    log('error', 'requests still in flight after the grace period: exiting anyway', { in_flight: inFlight });
+    process.exit(inFlight > 0 ? 1 : 0);
   }, config.shutdownDelayMs + config.shutdownGraceMs).unref();
   setTimeout(() => {
     server.close(() => {
       log('info', 'stopped');
       process.exit(0);
     });
+    // Connections go as they fall idle (a busy one closes after its answer).
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
   }, config.shutdownDelayMs);
 }
 
