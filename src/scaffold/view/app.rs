@@ -36,6 +36,33 @@ pub struct RouteView {
     pub handler: String,
     pub calls: Vec<usize>,
     pub service_time: String,
+    /// The twin's plan of a visit: the operation the class asks for when it enters
+    /// here (`""` otherwise: its caller says), then its calls slot by slot (the calls
+    /// of one slot run at once, a `parallel` group).
+    pub twin_operation: String,
+    pub twin_steps: Vec<Vec<TwinCall>>,
+}
+
+/// One call of the twin's plan: the connection, how many times (the whole part, and
+/// one more with the fraction's probability), the callee's operation it asks for, and
+/// whether its failure is ignored (`on_failure: ignore`).
+#[derive(Debug, Clone)]
+pub struct TwinCall {
+    pub connection: usize,
+    pub whole: u32,
+    pub frac: f64,
+    pub operation: String,
+    /// The operation of this component that alone makes it (`""`: every one).
+    pub made_by: String,
+    pub ignore: bool,
+}
+
+/// A service time as the twin draws it: mean ms at the replica's CPU speed, and cv.
+#[derive(Debug, Clone)]
+pub struct TwinService {
+    pub name: String,
+    pub mean_ms: f64,
+    pub cv: f64,
 }
 
 /// A generated service, worker or function.
@@ -53,6 +80,9 @@ pub struct AppView {
     pub consumes: Vec<usize>,
     pub buckets: String,
     pub buckets_note: String,
+    /// The twin's own work: the component's service time, and each operation's.
+    pub twin_default: TwinService,
+    pub twin_operations: Vec<TwinService>,
 }
 
 impl AppView {
@@ -133,6 +163,7 @@ pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Language) -> AppView {
     }
     buckets.sort_by(f64::total_cmp);
     buckets.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+    let plans = twin_plans(spec, unit);
     let service_time = c
         .and_then(|c| c.service_time_ms)
         .map_or("no service_time_ms in the spec".to_string(), |ms| {
@@ -161,14 +192,35 @@ pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Language) -> AppView {
         routes: unit
             .routes
             .iter()
-            .map(|r| RouteView {
+            .zip(plans)
+            .map(|(r, (twin_operation, twin_steps))| RouteView {
                 class: r.class.clone(),
                 path: format!("/{}", r.class),
                 handler: format!("class_{}", snake(&r.class)),
                 calls: r.calls.clone(),
                 service_time: service_time.clone(),
+                twin_operation,
+                twin_steps,
             })
             .collect(),
+        twin_default: TwinService {
+            name: String::new(),
+            mean_ms: c.map_or(0.0, |c| c.own_service_ms()),
+            cv: c.map_or(1.0, |c| c.service_time_cv_or_default()),
+        },
+        twin_operations: c
+            .map(|c| {
+                c.operations()
+                    .iter()
+                    .enumerate()
+                    .map(|(o, op)| TwinService {
+                        name: op.name.clone(),
+                        mean_ms: c.operation_service_ms(Some(o)),
+                        cv: c.operation_service_cv(Some(o)),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         consumes: unit
             .connections
             .iter()
@@ -188,4 +240,60 @@ pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Language) -> AppView {
             notes.join(", ")
         },
     }
+}
+
+/// Per route of `unit`, the twin's plan: the operation its class enters with here, and
+/// the sync calls its requests make here, slot by slot, by the analysis's routing (a
+/// call only one operation makes keeps its `from_operation`, which the twin checks
+/// against the operation each visit asks for).
+fn twin_plans(spec: &Spec, unit: &Unit) -> Vec<(String, Vec<Vec<TwinCall>>)> {
+    let flows = crate::analysis::load::class_flows(spec).ok();
+    unit.routes
+        .iter()
+        .map(|r| {
+            let k = spec.workload.classes.iter().position(|c| c.name == r.class);
+            let class = k.map(|k| &spec.workload.classes[k]);
+            let operation = class
+                .filter(|c| c.entry == unit.name)
+                .and_then(|c| c.operation.clone())
+                .unwrap_or_default();
+            let mut slots: Vec<(Option<&str>, Vec<TwinCall>)> = Vec::new();
+            for (e, d) in spec.dependencies.iter().enumerate() {
+                if d.from != unit.name || d.mode_or_default() != crate::spec::CallMode::Sync {
+                    continue;
+                }
+                let makes = match (&flows, k) {
+                    (Some(f), Some(k)) => f[k].fired.get(e).is_some_and(|&x| x > 0.0),
+                    _ => class.is_some_and(|c| d.applies_to(&c.name)),
+                };
+                let Some(connection) = unit
+                    .connections
+                    .iter()
+                    .position(|c| c.uses == Use::Call && c.edges.contains(&e))
+                else {
+                    continue;
+                };
+                if !makes {
+                    continue;
+                }
+                let calls = d.calls_or_default().max(0.0);
+                let call = TwinCall {
+                    connection,
+                    whole: calls.floor().min(f64::from(u32::MAX)) as u32,
+                    frac: calls.fract(),
+                    operation: d.operation.clone().unwrap_or_default(),
+                    made_by: d.from_operation.clone().unwrap_or_default(),
+                    ignore: d.failure_ignored(),
+                };
+                match d.parallel.as_deref() {
+                    Some(g) => match slots.iter_mut().find(|(name, _)| *name == Some(g)) {
+                        Some((_, list)) => list.push(call),
+                        None => slots.push((Some(g), vec![call])),
+                    },
+                    None => slots.push((None, vec![call])),
+                }
+            }
+            (operation, slots.into_iter().map(|(_, s)| s).collect())
+        })
+        .collect()
 }

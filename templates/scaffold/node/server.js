@@ -4,6 +4,9 @@
 // readiness (/readyz), Prometheus metrics (/metrics), JSON logs with W3C trace context,
 // configuration from the environment, graceful shutdown on SIGTERM, and one client stub
 // per dependency with its edge's timeout and retries. Put the real work at the TODOs.
+// With HEADROOM_TWIN=1 it runs as a twin of the model instead: each request burns the
+// CPU time its operation's service time draws and makes the calls the spec says, so a
+// load test measures the planned system (see "twin" below).
 // `node server.js healthcheck` asks the running server for /healthz (the container's
 // HEALTHCHECK).
 //
@@ -113,12 +116,18 @@ function renderMetrics() {
   out.push('# HELP dependency_calls_total Calls to dependencies, by outcome (after retries).');
   out.push('# TYPE dependency_calls_total counter');
   for (const [key, n] of calls) out.push(`dependency_calls_total{${key}} ${n}`);
+  if (TWIN) {
+    out.push('# HELP twin_work_seconds_total The modelled work the twin drew, by operation.');
+    out.push('# TYPE twin_work_seconds_total counter');
+    for (const [op, s] of twinWork) out.push(`twin_work_seconds_total{${labels([['service', config.service], ['operation', op]])}} ${s}`);
+  }
   return out.join('\n') + '\n';
 }
 
 // ---- dependencies --------------------------------------------------------------------
 
 function httpGet(url, headers, timeoutMs) {
+  headers = Object.assign({}, headers);
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, timeout: timeoutMs }, (res) => {
       res.resume();
@@ -146,8 +155,9 @@ function tcpConnect(address, timeoutMs) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // One call with the edge's policy: each attempt within the timeout, up to 1 + retries
-// attempts, a short backoff between them.
-async function call(name, protocol, path, ctx) {
+// attempts, a short backoff between them. `operation` is the callee's operation it
+// asks for (a header the twin reads).
+async function call(name, protocol, path, ctx, operation) {
   const dep = config.deps[name];
   const started = process.hrtime.bigint();
   let attempts = 0;
@@ -157,7 +167,9 @@ async function call(name, protocol, path, ctx) {
     attempts += 1;
     try {
       if (protocol === 'http') {
-        const status = await httpGet(dep.address.replace(/\/$/, '') + path, { traceparent: traceparent(ctx) }, dep.timeoutMs);
+        const headers = { traceparent: traceparent(ctx) };
+        if (operation) headers['x-headroom-operation'] = operation;
+        const status = await httpGet(dep.address.replace(/\/$/, '') + path, headers, dep.timeoutMs);
         if (status >= 500) throw new Error(`HTTP ${status}`);
       } else {
         await tcpConnect(dep.address, dep.timeoutMs);
@@ -189,6 +201,111 @@ const handlers = {
 {%- endfor %}
 };
 
+// ---- twin: the modelled work -----------------------------------------------------------
+
+// On with HEADROOM_TWIN=1. Own work: a time drawn from a gamma distribution of the
+// operation's mean (at this replica's CPU speed, as the model has it) and cv, spent
+// busy on the CPU (the event loop held, as real work holds it). Calls: slot by slot as
+// the spec orders them, a parallel group's at once, each edge `calls` times (its whole
+// part, one more with the fraction's probability); a failure the spec does not ignore
+// ends the request (502), an ignored one is carried on past.
+const TWIN = process.env.HEADROOM_TWIN === '1';
+const TWIN_SERVICE = { mean: {{ v.twin_default.mean_ms|num }}, cv: {{ v.twin_default.cv|num }} };
+const TWIN_OPERATIONS = {
+{%- for o in v.twin_operations %}
+  {{ o.name|jstr }}: { mean: {{ o.mean_ms|num }}, cv: {{ o.cv|num }} },
+{%- endfor %}
+};
+const TWIN_ROUTES = {
+{%- for r in v.routes %}
+  {{ r.path|jstr }}: {
+    operation: {{ r.twin_operation|jstr }},
+    steps: [
+{%- for step in r.twin_steps %}
+      [
+{%- for c in step %}
+        { dep: {{ v.connections[c.connection].field|jstr }}, protocol: {{ v.connections[c.connection].protocol_js|jstr }}, whole: {{ c.whole }}, frac: {{ c.frac|num }}, operation: {{ c.operation|jstr }}, madeBy: {{ c.made_by|jstr }}, ignore: {{ c.ignore }} },
+{%- endfor %}
+      ],
+{%- endfor %}
+    ],
+  },
+{%- endfor %}
+};
+
+function normal() {
+  let u = 0;
+  while (u === 0) u = Math.random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
+}
+
+// A gamma draw of shape k and scale 1 (Marsaglia and Tsang; k < 1 by boosting).
+function gammaDraw(k) {
+  if (k < 1) return gammaDraw(k + 1) * Math.pow(Math.random(), 1 / k);
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x;
+    let v;
+    do {
+      x = normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = Math.random();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+function serviceDraw({ mean, cv }) {
+  if (mean <= 0) return 0;
+  if (cv <= 1e-9) return mean;
+  const k = 1 / (cv * cv);
+  return (gammaDraw(k) * mean) / k;
+}
+
+// Keeps the CPU busy for `ms`; returns the time it took.
+function burn(ms) {
+  const start = process.hrtime.bigint();
+  for (;;) {
+    const spent = Number(process.hrtime.bigint() - start) / 1e6;
+    if (spent >= ms) return spent;
+  }
+}
+
+// The work drawn, by operation, in seconds: what the twin was asked to do (its
+// `twin_work_seconds_total`), beside the time it took (the request histograms).
+const twinWork = new Map();
+
+async function twin(path, ctx, asked) {
+  const plan = TWIN_ROUTES[path];
+  const operation = asked || plan.operation;
+  const service = Object.prototype.hasOwnProperty.call(TWIN_OPERATIONS, operation) ? TWIN_OPERATIONS[operation] : TWIN_SERVICE;
+  const drawn = serviceDraw(service);
+  twinWork.set(operation, (twinWork.get(operation) || 0) + drawn / 1000);
+  const ownMs = burn(drawn);
+  const results = [];
+  for (const step of plan.steps) {
+    const branches = step
+      .filter((c) => !c.madeBy || c.madeBy === operation)
+      .map(async (c) => {
+        const n = c.whole + (Math.random() < c.frac ? 1 : 0);
+        const out = [];
+        for (let i = 0; i < n; i += 1) {
+          const r = await call(c.dep, c.protocol, path, ctx, c.operation);
+          r.ignored = !r.ok && c.ignore;
+          out.push(r);
+          if (!r.ok) break;
+        }
+        return out;
+      });
+    const done = (await Promise.all(branches)).flat();
+    results.push(...done);
+    if (done.some((r) => !r.ok && !r.ignored)) break;
+  }
+  return { operation, drawn_ms: drawn, own_ms: ownMs, results, ok: results.every((r) => r.ok || r.ignored) };
+}
+
 let ready = true;
 // Requests accepted and not yet answered: a drain waits for them.
 let inFlight = 0;
@@ -202,6 +319,11 @@ async function handle(req, res, ctx) {
   if (path === '/') return send(res, 200, 'application/json', JSON.stringify({ service: config.service }));
   const handler = Object.prototype.hasOwnProperty.call(handlers, path) ? handlers[path] : null;
   if (!handler) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
+  if (TWIN) {
+    const t = await twin(path, ctx, String(req.headers['x-headroom-operation'] || ''));
+    const body = { service: config.service, class: path.slice(1), operation: t.operation, ok: t.ok, drawn_ms: t.drawn_ms, own_ms: t.own_ms, calls: t.results };
+    return send(res, t.ok ? 200 : 502, 'application/json', JSON.stringify(body));
+  }
   const results = await handler(ctx);
   const ok = results.every((r) => r.ok);
   return send(res, ok ? 200 : 502, 'application/json', JSON.stringify({ service: config.service, class: path.slice(1), ok, calls: results }));
