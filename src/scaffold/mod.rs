@@ -33,9 +33,10 @@ use crate::plan::{plan, PlanError, PlanOptions};
 use crate::spec::Spec;
 use layout::Language;
 use templates::{
-    Alerts, Compose, ConfigMap, Deployment, Hpa, Kustomization, NodeDockerfile, NodePackage,
-    NodeServer, Overlay, Pdb, PostgresInit, Prometheus, Readme, RustCargo, RustConfig, RustDeps,
-    RustDockerfile, RustMain, RustMetrics, RustTrace, Service, K6,
+    Alerts, Compose, ConfigMap, DefaultDeny, Deployment, Hpa, Kustomization, NetworkPolicy,
+    NodeDockerfile, NodePackage, NodeServer, Overlay, Pdb, PostgresInit, Prometheus, Readme,
+    RustCargo, RustConfig, RustDeps, RustDockerfile, RustMain, RustMetrics, RustTrace, Service,
+    ServiceAccount, K6,
 };
 use view::{AppView, ProjectView, WorkloadView};
 
@@ -221,6 +222,10 @@ fn project_rows<'a>(n: &'a str, p: &'a ProjectView) -> Vec<Row<'a>> {
         Row::template("README.md", Readme { spec_name: n, v: p }),
         Row::template("docker-compose.yml", Compose { spec_name: n, v: p }),
         Row::template(
+            "k8s/base/default-deny.yaml",
+            DefaultDeny { spec_name: n, v: p },
+        ),
+        Row::template(
             "infra/postgres/init-replication.sh",
             PostgresInit { spec_name: n, v: p },
         )
@@ -282,6 +287,14 @@ fn workload_rows<'a>(n: &'a str, w: &'a WorkloadView) -> Vec<Row<'a>> {
         Row::template(file("service.yaml"), Service { spec_name: n, v: w }),
         Row::template(file("hpa.yaml"), Hpa { spec_name: n, v: w }).when(w.hpa.is_some()),
         Row::template(file("pdb.yaml"), Pdb { spec_name: n, v: w }),
+        Row::template(
+            file("networkpolicy.yaml"),
+            NetworkPolicy { spec_name: n, v: w },
+        ),
+        Row::template(
+            file("serviceaccount.yaml"),
+            ServiceAccount { spec_name: n, v: w },
+        ),
         Row::template(file("configmap.yaml"), ConfigMap { spec_name: n, v: w }),
     ]);
     rows

@@ -112,4 +112,15 @@ pub struct Kustomization<'a> {
 template!(Service, "scaffold/k8s/service.yaml", WorkloadView);
 template!(Hpa, "scaffold/k8s/hpa.yaml", WorkloadView);
 template!(Pdb, "scaffold/k8s/pdb.yaml", WorkloadView);
+template!(
+    NetworkPolicy,
+    "scaffold/k8s/networkpolicy.yaml",
+    WorkloadView
+);
+template!(
+    ServiceAccount,
+    "scaffold/k8s/serviceaccount.yaml",
+    WorkloadView
+);
+template!(DefaultDeny, "scaffold/k8s/default-deny.yaml", ProjectView);
 template!(ConfigMap, "scaffold/k8s/configmap.yaml", WorkloadView);

@@ -803,7 +803,7 @@ fn the_command_line_writes_summarises_and_refuses() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(text.contains("45 files"), "{text}");
+    assert!(text.contains("52 files"), "{text}");
     assert!(
         text.contains("fulfilment") && text.contains("23 replicas"),
         "{text}"
@@ -1117,4 +1117,64 @@ fn a_gateway_waits_for_its_upstreams_retries() {
         "{}",
         conf.contents
     );
+}
+
+/// Kubernetes lets in only what the spec's edges call: a default deny, then per
+/// workload its callers (or anyone, where requests enter) and Prometheus; and each
+/// workload runs as its own ServiceAccount, with no token mounted.
+#[test]
+fn network_policies_follow_the_edges_and_each_workload_has_its_identity() {
+    let s = scaffold::render(&example("shop")).unwrap();
+    let objs = objects(&s);
+    let policies = kind(&objs, "NetworkPolicy");
+    let policy = |name: &str| {
+        policies
+            .iter()
+            .find(|p| p["metadata"]["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("no NetworkPolicy {name}"))
+    };
+    let deny = policy("default-deny-ingress");
+    assert!(deny["spec"]["podSelector"].as_hash().unwrap().is_empty());
+    assert!(deny["spec"]["ingress"].is_badvalue());
+    // api: only the gateway calls it; then Prometheus.
+    let from = |name: &str| -> Vec<String> {
+        policy(name)["spec"]["ingress"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .map(|rule| match rule["from"].as_vec() {
+                None => "anyone".to_string(),
+                Some(peers) => peers
+                    .iter()
+                    .map(|p| {
+                        p["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                            .as_str()
+                            .map(str::to_string)
+                            .or_else(|| {
+                                p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                                    .as_str()
+                                    .map(|n| format!("namespace {n}"))
+                            })
+                            .unwrap()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
+    };
+    assert_eq!(from("api"), ["gateway", "namespace monitoring"]);
+    assert_eq!(from("gateway"), ["anyone", "namespace monitoring"]);
+    // fulfilment takes its work from a queue: nothing calls it.
+    assert_eq!(from("fulfilment"), ["namespace monitoring"]);
+    for d in kind(&objs, "Deployment") {
+        let name = d["metadata"]["name"].as_str().unwrap();
+        let account = d["spec"]["template"]["spec"]["serviceAccountName"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: no serviceAccountName"));
+        let sa = kind(&objs, "ServiceAccount")
+            .into_iter()
+            .find(|a| a["metadata"]["name"].as_str() == Some(account))
+            .unwrap_or_else(|| panic!("{name}: no ServiceAccount {account}"));
+        assert_eq!(sa["automountServiceAccountToken"].as_bool(), Some(false));
+    }
 }

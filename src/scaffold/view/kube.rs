@@ -4,7 +4,7 @@
 
 use super::{class_p99, env_of, image_of, EnvVar, VERSION};
 use crate::scaffold::escape;
-use crate::scaffold::layout::{Deploy, Language, Protocol, Unit};
+use crate::scaffold::layout::{Deploy, Language, Layout, Protocol, Unit, Use};
 use crate::scaffold::sizing::{Hpa, Sizing};
 use crate::spec::{Rollout, Spec};
 
@@ -60,6 +60,10 @@ pub struct WorkloadView {
     pub service_selector: Option<(String, String)>,
     /// The gateway's nginx configuration (for its ConfigMap).
     pub nginx_conf: String,
+    /// The workloads whose calls reach it (its NetworkPolicy lets only them in), and
+    /// whether requests enter here from outside (then anyone may).
+    pub callers: Vec<String>,
+    pub public: bool,
 }
 
 impl WorkloadView {
@@ -145,7 +149,29 @@ fn locations(spec: &Spec, unit: &Unit) -> Vec<Location> {
     out
 }
 
-pub(super) fn workload_view(spec: &Spec, unit: &Unit, sizing: Sizing) -> WorkloadView {
+pub(super) fn workload_view(
+    spec: &Spec,
+    layout: &Layout,
+    i: usize,
+    sizing: Sizing,
+) -> WorkloadView {
+    let unit = &layout.units[i];
+    // Who may reach it (its NetworkPolicy): what the spec's edges say calls it, and
+    // anyone where requests enter.
+    let mut callers: Vec<String> = layout
+        .units
+        .iter()
+        .filter(|u| u.in_kubernetes())
+        .filter(|u| {
+            u.connections
+                .iter()
+                .any(|c| c.target == unit.name && matches!(c.uses, Use::Call | Use::Publish))
+        })
+        .map(|u| u.name.clone())
+        .collect();
+    callers.dedup();
+    let public =
+        unit.deploy == Deploy::Gateway || layout.classes.iter().any(|c| c.entry == Some(i));
     let rollout = spec.practices.rollout.unwrap_or(Rollout::Rolling);
     let replicas = sizing.replicas;
     let second = sizing.second_track_replicas;
@@ -229,6 +255,8 @@ pub(super) fn workload_view(spec: &Spec, unit: &Unit, sizing: Sizing) -> Workloa
         gateway,
         hardened,
         run_as_user,
+        callers,
+        public,
         tracks,
         preview,
         hpa: sizing.hpa.clone(),

@@ -199,7 +199,7 @@ pub fn project(
         .collect();
     let workloads: Vec<WorkloadView> = sizings
         .iter()
-        .map(|(i, s)| kube::workload_view(spec, &layout.units[*i], s.clone()))
+        .map(|(i, s)| kube::workload_view(spec, layout, *i, s.clone()))
         .collect();
     let classes: Vec<ClassView> = layout
         .classes
