@@ -1,6 +1,7 @@
 //! A generated Rust service and a generated Node service each build, start on a free
 //! loopback port, answer /healthz, /readyz and /metrics (and count a class's request),
-//! and exit 0 on SIGTERM (graceful shutdown); a Node service counts a request its
+//! and exit 0 on SIGTERM (graceful shutdown); a Node service is ready only when the
+//! dependencies its requests cannot do without answer, counts a request its
 //! client abandons, and drains every request it accepted when SIGTERM comes mid-load. There is no Docker engine here: the
 //! Rust service is built with cargo (its dependencies land in
 //! ~/.cache/headroom/scaffold-target, so a second run is warm) and the Node one runs
@@ -86,8 +87,10 @@ fn start(mut cmd: Command, port: u16) -> Running {
 }
 
 /// Checks the endpoints, then SIGTERM: it must exit 0, having logged its shutdown.
-fn exercise(mut running: Running, port: u16, class: &str, service: &str) {
-    assert_eq!(get(port, "/readyz").map(|r| r.0), Some(200));
+/// `readyz` is what readiness answers with its dependencies down.
+fn exercise(mut running: Running, port: u16, class: &str, service: &str, readyz: (u16, &str)) {
+    let (status, body) = get(port, "/readyz").unwrap();
+    assert_eq!((status, body.as_str()), readyz);
     // The class route calls its dependencies, which do not run here: a 502 that says so.
     let (status, body) = get(port, &format!("/{class}")).unwrap();
     assert_eq!(status, 502, "{body}");
@@ -172,16 +175,36 @@ fn the_generated_rust_service_builds_starts_answers_and_stops() {
     }
     cmd.env("PAYMENTS_URL", format!("http://127.0.0.1:{}", free_port()));
     let running = start(cmd, port);
-    exercise(running, port, "checkout", "api");
+    exercise(running, port, "checkout", "api", (200, "ready\n"));
 }
 
 #[test]
 fn the_generated_node_service_starts_answers_and_stops() {
     let (_root, dir) = shop_scaffold("node");
     let service = dir.join("services/fulfilment");
+    // Its queue and the function it calls, on loopback: first where nothing listens
+    // (readiness waits for them), then answering.
+    let (queue, function) = (free_port(), free_port());
     let port = free_port();
     let mut cmd = Command::new("node");
-    cmd.arg("server.js").current_dir(&service);
+    cmd.arg("server.js")
+        .current_dir(&service)
+        .env("ORDER_EVENTS_ADDR", format!("127.0.0.1:{queue}"))
+        .env("NOTIFY_URL", format!("http://127.0.0.1:{function}"));
+    let running = start(cmd, port);
+    assert_eq!(
+        get(port, "/readyz"),
+        Some((503, "waiting for order-events, notify\n".to_string()))
+    );
+    drop(running);
+    let queue = TcpListener::bind("127.0.0.1:0").unwrap();
+    let function = slow_dependency(Duration::ZERO);
+    let port = free_port();
+    let mut cmd = Command::new("node");
+    cmd.arg("server.js")
+        .current_dir(&service)
+        .env("ORDER_EVENTS_ADDR", queue.local_addr().unwrap().to_string())
+        .env("NOTIFY_URL", format!("http://127.0.0.1:{function}"));
     let running = start(cmd, port);
     // fulfilment is a worker that no class reaches over a sync edge: its routes are
     // health and metrics; an unknown path is a 404, counted as `other`.
@@ -213,7 +236,14 @@ fn the_generated_node_service_starts_answers_and_stops() {
         .env("REPORT_CACHE_ADDR", format!("127.0.0.1:{}", free_port()))
         .env("TENANT_DB_ADDR", format!("127.0.0.1:{}", free_port()));
     let running = start(cmd, port);
-    exercise(running, port, "reporting", "reporting-api");
+    // Readiness waits for the cache and the database its requests cannot do without.
+    exercise(
+        running,
+        port,
+        "reporting",
+        "reporting-api",
+        (503, "waiting for report-cache, tenant-db\n"),
+    );
 }
 
 /// bazaar's checkout (Node), its scaffold written to a temporary directory.

@@ -27,6 +27,9 @@ pub struct ConnView {
     /// `Http` or `Tcp` (Rust enum variant).
     pub protocol: &'static str,
     pub protocol_js: &'static str,
+    /// Whether readiness waits for it: a dependency the scaffold runs, some call to
+    /// which fails the request when it fails (an optional one does not gate).
+    pub gates_readiness: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -128,8 +131,14 @@ fn uses_text(u: Use) -> &'static str {
     }
 }
 
-fn conn_view(c: &Connection) -> ConnView {
+fn conn_view(spec: &Spec, c: &Connection) -> ConnView {
+    let needed = c.edges.iter().any(|&e| {
+        spec.dependencies
+            .get(e)
+            .is_some_and(|d| !d.failure_ignored())
+    });
     ConnView {
+        gates_readiness: c.local && needed,
         target: c.target.clone(),
         field: format!("dep_{}", snake(&c.target)),
         env: c.env.clone(),
@@ -188,7 +197,11 @@ pub(super) fn app_view(spec: &Spec, unit: &Unit, runtime: Language) -> AppView {
             .unwrap_or_default(),
         runtime,
         port: unit.port,
-        connections: unit.connections.iter().map(conn_view).collect(),
+        connections: unit
+            .connections
+            .iter()
+            .map(|c| conn_view(spec, c))
+            .collect(),
         routes: unit
             .routes
             .iter()

@@ -306,6 +306,41 @@ async function twin(path, ctx, asked) {
   return { operation, drawn_ms: drawn, own_ms: ownMs, results, ok: results.every((r) => r.ok || r.ignored) };
 }
 
+// ---- readiness: the dependencies a request cannot do without ------------------------
+
+// Ready means not draining and every dependency the scaffold runs, whose failure fails
+// a request, answering (a connect, or its /healthz): checked at most once a second,
+// each within its timeout and half a second.
+const READY_DEPS = [
+{%- for c in v.connections %}{% if c.gates_readiness %}
+  { name: {{ c.field|jstr }}, target: {{ c.target|jstr }}, protocol: {{ c.protocol_js|jstr }} },
+{%- endif %}{% endfor %}
+];
+let readiness = { at: 0, down: [] };
+
+async function dependenciesDown() {
+  if (Date.now() - readiness.at < 1000) return readiness.down;
+  const down = await Promise.all(
+    READY_DEPS.map(async ({ name, target, protocol }) => {
+      const dep = config.deps[name];
+      const budget = Math.min(dep.timeoutMs, 500);
+      try {
+        if (protocol === 'http') {
+          const status = await httpGet(dep.address.replace(/\/$/, '') + '/healthz', {}, budget);
+          if (status >= 500) throw new Error(`HTTP ${status}`);
+        } else {
+          await tcpConnect(dep.address, budget);
+        }
+        return null;
+      } catch {
+        return target;
+      }
+    }),
+  );
+  readiness = { at: Date.now(), down: down.filter(Boolean) };
+  return readiness.down;
+}
+
 let ready = true;
 // Requests accepted and not yet answered: a drain waits for them.
 let inFlight = 0;
@@ -314,7 +349,11 @@ async function handle(req, res, ctx) {
   const path = new URL(req.url, 'http://localhost').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
   if (path === '/healthz') return send(res, 200, 'text/plain', 'ok\n');
-  if (path === '/readyz') return ready ? send(res, 200, 'text/plain', 'ready\n') : send(res, 503, 'text/plain', 'shutting down\n');
+  if (path === '/readyz') {
+    if (!ready) return send(res, 503, 'text/plain', 'shutting down\n');
+    const down = await dependenciesDown();
+    return down.length === 0 ? send(res, 200, 'text/plain', 'ready\n') : send(res, 503, 'text/plain', `waiting for ${down.join(', ')}\n`);
+  }
   if (path === '/metrics') return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', renderMetrics());
   if (path === '/') return send(res, 200, 'application/json', JSON.stringify({ service: config.service }));
   const handler = Object.prototype.hasOwnProperty.call(handlers, path) ? handlers[path] : null;
