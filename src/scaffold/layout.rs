@@ -106,6 +106,8 @@ pub struct Connection {
     pub retries_from: String,
     /// Whether the target runs in docker-compose (else the address is a placeholder to set).
     pub local: bool,
+    /// The store the scaffold runs for the target, when it runs one.
+    pub engine: Option<super::infra::Engine>,
     /// Spec indices of the edges behind it.
     pub edges: Vec<usize>,
 }
@@ -409,6 +411,10 @@ pub fn layout(spec: &Spec) -> Layout {
                 retries,
                 retries_from,
                 local,
+                engine: match &deploys[t] {
+                    Deploy::Infra { engine, .. } => Some(*engine),
+                    _ => None,
+                },
                 edges,
             });
         }

@@ -10,6 +10,9 @@ use crate::spec::Spec;
 pub struct ClassView {
     pub name: String,
     pub path: String,
+    /// `POST` for a class whose requests write (an edge on its path with `op: write`),
+    /// else `GET`.
+    pub method: &'static str,
     pub rate_rps: f64,
     pub p99_ms: Option<f64>,
     pub p99_seconds: Option<f64>,
@@ -129,9 +132,20 @@ pub(super) fn class_view(
     // Little's law: VUs in flight = rate x time per request; the p99 is a generous time.
     let seconds = p99.as_ref().map_or(1.0, |(ms, _)| ms / 1000.0);
     let pre = (rate * seconds).ceil().max(1.0);
+    let writes = index.is_some_and(|i| {
+        crate::analysis::load::class_flows(spec)
+            .ok()
+            .and_then(|f| f.get(i).cloned())
+            .is_some_and(|f| {
+                spec.dependencies.iter().enumerate().any(|(e, d)| {
+                    d.op == Some(crate::spec::Op::Write) && f.fired.get(e).is_some_and(|&x| x > 0.0)
+                })
+            })
+    });
     ClassView {
         name: path.class.clone(),
         path: format!("/{}", path.class),
+        method: if writes { "POST" } else { "GET" },
         rate_rps: rate,
         p99_ms: p99.as_ref().map(|p| p.0),
         p99_seconds: p99.as_ref().map(|p| p.0 / 1000.0),

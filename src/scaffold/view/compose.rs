@@ -211,7 +211,18 @@ pub(super) fn compose_services(
                             });
                         }
                     }
-                    Engine::Redis | Engine::Memcached | Engine::Rabbitmq => {}
+                    Engine::Rabbitmq => {
+                        // Its default guest user may only connect from the broker's own host.
+                        environment.push(EnvVar {
+                            name: "RABBITMQ_DEFAULT_USER".into(),
+                            value: super::RABBITMQ_USER.into(),
+                        });
+                        environment.push(EnvVar {
+                            name: "RABBITMQ_DEFAULT_PASS".into(),
+                            value: super::RABBITMQ_PASSWORD.into(),
+                        });
+                    }
+                    Engine::Redis | Engine::Memcached => {}
                 }
                 let mut comment = format!("{} {}: {}", c.kind, unit.name, engine.name());
                 if let Some(n) = note {

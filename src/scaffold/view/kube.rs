@@ -82,6 +82,17 @@ impl WorkloadView {
         .collect()
     }
 
+    /// The services its locations forward to, each once: (name, port).
+    pub fn upstreams(&self) -> Vec<(String, u16)> {
+        let mut out: Vec<(String, u16)> = Vec::new();
+        for l in &self.locations {
+            if !out.iter().any(|(name, _)| *name == l.upstream) {
+                out.push((l.upstream.clone(), l.port));
+            }
+        }
+        out
+    }
+
     /// The Deployment the autoscaler scales: the live track's.
     pub fn live_deployment(&self) -> String {
         self.tracks

@@ -160,9 +160,34 @@ fn env_of(unit: &Unit, kubernetes: bool) -> Vec<EnvVar> {
             name: format!("{}_RETRIES", c.env),
             value: c.retries.to_string(),
         });
+        // The credentials of a store docker-compose runs, from the same variables the
+        // store's own container takes them from.
+        if !kubernetes {
+            match c.engine {
+                Some(Engine::Postgres) => env.push(EnvVar {
+                    name: format!("{}_PASSWORD", c.env),
+                    value: "${POSTGRES_PASSWORD:-headroom}".into(),
+                }),
+                Some(Engine::Rabbitmq) => {
+                    env.push(EnvVar {
+                        name: format!("{}_USER", c.env),
+                        value: RABBITMQ_USER.into(),
+                    });
+                    env.push(EnvVar {
+                        name: format!("{}_PASSWORD", c.env),
+                        value: RABBITMQ_PASSWORD.into(),
+                    });
+                }
+                _ => {}
+            }
+        }
     }
     env
 }
+
+/// The user docker-compose's RabbitMQ is started with, and its password's variable.
+pub(super) const RABBITMQ_USER: &str = "headroom";
+pub(super) const RABBITMQ_PASSWORD: &str = "${RABBITMQ_PASSWORD:-headroom}";
 
 /// The image a unit runs, the same in docker-compose and its Deployment.
 fn image_of(spec: &Spec, unit: &Unit) -> String {
