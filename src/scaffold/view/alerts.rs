@@ -97,13 +97,12 @@ pub(super) fn class_view(
     let entry_name = k.map(|k| k.entry.clone()).unwrap_or_default();
     // Behind an entry the scaffold does not run (a CDN), the class reaches the first
     // component it does run at the share of its requests that get there (the misses).
-    let reaching = |u: usize| -> f64 {
-        let Some(i) = index else { return 1.0 };
+    let flow = index.and_then(|i| {
         crate::analysis::load::class_flows(spec)
             .ok()
-            .and_then(|f| f.get(i).map(|f| f.sync_visits[u].total()))
-            .unwrap_or(1.0)
-    };
+            .and_then(|f| f.into_iter().nth(i))
+    });
+    let reaching = |u: usize| -> f64 { flow.as_ref().map_or(1.0, |f| f.sync_visits[u].total()) };
     let mut rate = offered;
     let (entry_url, entry_note, entry_var) = match path.entry {
         Some(u) => {
@@ -132,15 +131,10 @@ pub(super) fn class_view(
     // Little's law: VUs in flight = rate x time per request; the p99 is a generous time.
     let seconds = p99.as_ref().map_or(1.0, |(ms, _)| ms / 1000.0);
     let pre = (rate * seconds).ceil().max(1.0);
-    let writes = index.is_some_and(|i| {
-        crate::analysis::load::class_flows(spec)
-            .ok()
-            .and_then(|f| f.get(i).cloned())
-            .is_some_and(|f| {
-                spec.dependencies.iter().enumerate().any(|(e, d)| {
-                    d.op == Some(crate::spec::Op::Write) && f.fired.get(e).is_some_and(|&x| x > 0.0)
-                })
-            })
+    let writes = flow.as_ref().is_some_and(|f| {
+        spec.dependencies.iter().enumerate().any(|(e, d)| {
+            d.op == Some(crate::spec::Op::Write) && f.fired.get(e).is_some_and(|&x| x > 0.0)
+        })
     });
     ClassView {
         name: path.class.clone(),
